@@ -111,6 +111,8 @@ public struct OllamaCommand: Sendable, Hashable, CustomStringConvertible {
 public struct Modelfile: Sendable {
     public var source: SourceFile
     public var nodes: [Node]
+    /// Invisible characters Ollama silently drops from instruction words and values.
+    public var droppedCharacters: [DroppedCharacter] = []
 
     /// The instructions in source order.
     public var instructions: [Instruction] {
@@ -120,4 +122,10 @@ public struct Modelfile: Sendable {
     /// The final instruction list as Ollama's `parser.ParseFile` returns it, for the Builder.
     /// Only meaningful when parsing gave no errors.
     public var ollamaCommands: [OllamaCommand] { instructions.map(\.ollamaCommand) }
+}
+
+/// A character Ollama's parser drops because Go's `strconv.IsPrint` rejects it (NBSP, ZWJ, ...).
+public struct DroppedCharacter: Sendable, Hashable {
+    public var range: SourceRange
+    public var scalar: UInt32
 }

@@ -17,7 +17,7 @@ public struct Lexer: Sendable {
     /// Tokens already produced but not yet returned (a step can produce two).
     var pending: [Token] = []
     /// Invisible characters Ollama silently drops from words and values: (range, scalar value).
-    public private(set) var droppedCharacters: [(range: SourceRange, scalar: UInt32)] = []
+    public private(set) var droppedCharacters: [DroppedCharacter] = []
     /// After one value runs to the end of the file, later ones that do the same end lexing,
     /// which keeps error recovery linear.
     var reachedEndUnterminated = false
@@ -59,6 +59,12 @@ public struct Lexer: Sendable {
     }
 
     func text(_ lo: Int, _ hi: Int) -> String { String(decoding: bytes[lo..<hi], as: UTF8.self) }
+
+    /// Records a dropped character once, even when error recovery reads its line twice.
+    mutating func noteDropped(_ c: DroppedCharacter) {
+        if let last = droppedCharacters.last, last.range.start >= c.range.start { return }
+        droppedCharacters.append(c)
+    }
 
     /// Returns the next token; `.endOfFile` forever once the input is exhausted.
     public mutating func next() -> Token {
@@ -115,7 +121,7 @@ public struct Lexer: Sendable {
         let n = scalarLength(at: pos)
         let v = scalarValue(at: pos, length: n)
         if Printable.isPrint(v) { word.append(contentsOf: bytes[pos..<(pos + n)]) } else {
-            droppedCharacters.append((SourceRange(start: pos, end: pos + n), v))
+            noteDropped(DroppedCharacter(range: SourceRange(start: pos, end: pos + n), scalar: v))
         }
         pos += n
         while pos < bytes.count, Lexer.isAlpha(bytes[pos]) { word.append(bytes[pos]); pos += 1 }
@@ -206,7 +212,7 @@ public struct Lexer: Sendable {
                     if trimStart < 0 { trimStart = buffer.count - 1 }
                     trimEnd = buffer.count
                 } else {
-                    droppedCharacters.append((SourceRange(start: pos, end: pos + 1), UInt32(b)))
+                    noteDropped(DroppedCharacter(range: SourceRange(start: pos, end: pos + 1), scalar: UInt32(b)))
                 }
                 pos += 1
                 lastSourceEnd = pos
@@ -220,7 +226,7 @@ public struct Lexer: Sendable {
                 buffer.append(contentsOf: bytes[pos..<(pos + n)])
                 trimEnd = buffer.count
             } else {
-                droppedCharacters.append((SourceRange(start: pos, end: pos + n), v))
+                noteDropped(DroppedCharacter(range: SourceRange(start: pos, end: pos + n), scalar: v))
             }
             pos += n
             lastSourceEnd = pos

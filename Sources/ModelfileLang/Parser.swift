@@ -50,7 +50,7 @@ struct Parser {
             if current.kind != .endOfFile, current.range.start < startOffset { break }
         }
         for r in source.invalidEncodingRanges { diagnostics.append(.invalidUTF8(at: r)) }
-        return Modelfile(source: source, nodes: nodes)
+        return Modelfile(source: source, nodes: nodes, droppedCharacters: lexer.droppedCharacters)
     }
 
     /// instruction := KEYWORD BLANK [ NAME BLANK ] ARGUMENT
