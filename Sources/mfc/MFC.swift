@@ -7,6 +7,8 @@ public enum MFC {
     /// Every subcommand, in the order `mfc --help` lists them.
     static let commands: [any MFCCommand.Type] = [
         VersionCommand.self,
+        LintCommand.self,
+        ParseCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
