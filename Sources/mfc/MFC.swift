@@ -7,6 +7,12 @@ public enum MFC {
     /// Every subcommand, in the order `mfc --help` lists them.
     static let commands: [any MFCCommand.Type] = [
         VersionCommand.self,
+        BuildCommand.self,
+        ListCommand.self,
+        ShowCommand.self,
+        RmCommand.self,
+        CpCommand.self,
+        VerifyCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {

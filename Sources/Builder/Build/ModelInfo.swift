@@ -96,3 +96,11 @@ enum FileTypeNames {
     /// 0 (all F32) and unknown values show as `unknown`, as in Ollama.
     static func name(_ value: UInt32) -> String { names[value] ?? "unknown" }
 }
+
+extension ModelStore {
+    /// Facts about a resolved model's weights (cached by blob digest after the first read).
+    public func modelInfo(of model: ResolvedModel) throws(StoreError) -> ModelInfo {
+        guard let layer = model.manifest.layers(ofType: MediaType.model).first else { throw StoreError("no model layer") }
+        return try ModelInfo.of(layer.digest, in: self, log: ActionLog(path: stateDirectory + "/actions.log"))
+    }
+}
