@@ -9,6 +9,12 @@ public enum MFC {
         VersionCommand.self,
         LintCommand.self,
         ParseCommand.self,
+        BuildCommand.self,
+        ListCommand.self,
+        ShowCommand.self,
+        RmCommand.self,
+        CpCommand.self,
+        VerifyCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
