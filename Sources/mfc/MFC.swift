@@ -15,6 +15,7 @@ public enum MFC {
         RmCommand.self,
         CpCommand.self,
         VerifyCommand.self,
+        TokenizeCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
