@@ -7,16 +7,7 @@ enum ShowFormat {
 
     /// The value Ollama would read back from `SYSTEM <quote(value)>`, or nil if that is an error.
     static func reparse(_ value: String) -> String? {
-        let line = SourceFile(path: "", text: "SYSTEM " + OllamaCommand.showQuote(value) + "\n")
-        var lexer = Lexer(line)
-        guard lexer.next().kind == .keyword else { return nil }
-        let arg = lexer.next()
-        guard arg.kind == .argument else { return nil }
-        while true {
-            let t = lexer.next()
-            if t.kind == .endOfFile { return arg.text }
-            if t.kind != .newline { return nil }
-        }
+        Lexer.readValue(OllamaCommand.showQuote(value), allowDropped: true)
     }
 
     static func reparsedDescription(_ value: String) -> String {

@@ -9,6 +9,7 @@ public enum MFC {
         VersionCommand.self,
         LintCommand.self,
         ParseCommand.self,
+        FmtCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
