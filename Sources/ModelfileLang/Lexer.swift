@@ -27,6 +27,11 @@ public struct Lexer: Sendable {
         self.bytes = source.bytes
     }
 
+    /// Lexes bytes that are known to be valid UTF-8 (from a Swift string).
+    init(validUTF8 bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     /// Every token up to and including `.endOfFile`.
     public static func tokenize(_ source: SourceFile) -> [Token] {
         var lexer = Lexer(source)
@@ -41,7 +46,7 @@ public struct Lexer: Sendable {
     /// The value of the one-line instruction `SYSTEM <text>`, or nil when that is not exactly one
     /// instruction. Used to test whether a quoting of a value reads back unchanged.
     static func readValue(_ text: String, allowDropped: Bool) -> String? {
-        var lexer = Lexer(SourceFile(path: "", text: "SYSTEM " + text + "\n"))
+        var lexer = Lexer(validUTF8: Array(("SYSTEM " + text + "\n").utf8))
         guard lexer.next().kind == .keyword else { return nil }
         let arg = lexer.next()
         guard arg.kind == .argument, lexer.next().kind == .newline, lexer.next().kind == .endOfFile,

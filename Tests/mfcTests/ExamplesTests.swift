@@ -83,17 +83,17 @@ func parseOutputMatchesGolden(_ name: String) {
     let base = name.replacingOccurrences(of: ".Modelfile", with: "")
     let json = runMFC(["parse", "--format", "json", name], cwd: examplesDirectory)
     #expect(json.status == 0)
-    if let diff = Golden.compare(json.out, toFileAt: "\(Golden.repositoryRoot)/Tests/mfcTests/Golden/parse/\(base).json") {
+    if let diff = Golden.compare(json.out, toFileAt: "\(Golden.repositoryRoot)/Tests/Golden/parse/\(base).json") {
         Issue.record("\(diff)")
     }
     let text = runMFC(["parse", name], cwd: examplesDirectory)
-    if let diff = Golden.compare(text.out, toFileAt: "\(Golden.repositoryRoot)/Tests/mfcTests/Golden/parse/\(base).txt") {
+    if let diff = Golden.compare(text.out, toFileAt: "\(Golden.repositoryRoot)/Tests/Golden/parse/\(base).txt") {
         Issue.record("\(diff)")
     }
 }
 
 @Test func fmtOfAMessyFileMatchesGolden() throws {
-    let dir = "\(Golden.repositoryRoot)/Tests/mfcTests/Golden/fmt"
+    let dir = "\(Golden.repositoryRoot)/Tests/Golden/fmt"
     let r = runMFC(["fmt", "messy.Modelfile"], cwd: dir)
     #expect(r.status == 0)
     if let diff = Golden.compare(r.out, toFileAt: "\(dir)/messy.formatted") { Issue.record("\(diff)") }

@@ -22,8 +22,8 @@ public enum Formatter {
                 tokens.append(.newline(hard: true))
             case .comment(let c):
                 tokens += [.text(trimTrailingBlanks(c.text)), .newline(hard: false)]
-            case .instruction(let i):
-                tokens += layout(i, source: source)
+            case .instruction(let k):
+                tokens += layout(modelfile.instructions[k], source: source)
                 tokens.append(.newline(hard: false))
             }
         }
