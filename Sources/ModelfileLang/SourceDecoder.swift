@@ -63,7 +63,9 @@ enum SourceDecoder {
         while i < data.count {
             let n = validSequenceLength(data, at: i)
             if n == 0 {
-                invalid.append(SourceRange(start: out.count, end: out.count + 3))
+                // Adjacent invalid bytes form one range, so one diagnostic covers a run.
+                if let last = invalid.last, last.end == out.count { invalid[invalid.count - 1].end += 3 }
+                else { invalid.append(SourceRange(start: out.count, end: out.count + 3)) }
                 out.append(contentsOf: replacement)
                 i += 1
             } else {

@@ -109,3 +109,23 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         #expect(diagnostics.isEmpty || !rendered.isEmpty)
     }
 }
+
+/// Inputs built to trip quadratic behaviour: a quoted value that never ends, after thousands of
+/// lines that each recover from an error; a huge line of invisible characters; long unknown words.
+/// Not timed: a superlinear path would make this test run for minutes instead of milliseconds.
+@Test func pathologicalInputsStayLinear() {
+    let cases: [String] = [
+        String(repeating: "SYSTEM \"a\" b\n", count: 20_000),
+        "FROM x\nSYSTEM " + String(repeating: "\u{A0}", count: 100_000) + "\n",
+        "FROM x\n" + String(repeating: "x", count: 200_000) + " y\n",
+        "FROM x\nPARAMETER " + String(repeating: "a", count: 200_000) + " 1\n",
+        "FROM x\nSYSTEM \"\"\"" + String(repeating: "\"\" \n", count: 50_000),
+        String(repeating: "MESSAGE USER \"\n", count: 20_000),
+    ]
+    for text in cases {
+        let (file, syntax) = Modelfile.parse(source: text, path: "M")
+        let diagnostics = syntax + file.check(options: CheckOptions(directory: "/", fileSystem: fakeFileSystem([:])))
+        let rendered = DiagnosticRenderer.render(diagnostics, source: file.source)
+        #expect(rendered.utf8.count < 200 * text.utf8.count / 10 + 100_000)
+    }
+}

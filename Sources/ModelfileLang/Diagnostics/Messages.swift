@@ -7,7 +7,10 @@ extension Diagnostic {
     // MARK: Syntax
 
     static func invalidUTF8(at range: SourceRange) -> Diagnostic {
-        Diagnostic(code: .invalidUTF8, message: "invalid UTF-8 byte; Ollama reads it as U+FFFD", range: range)
+        let count = range.count / 3
+        return Diagnostic(code: .invalidUTF8, message: count == 1 ? "invalid UTF-8 byte; Ollama reads it as U+FFFD"
+                            : "\(count) invalid UTF-8 bytes; Ollama reads each as U+FFFD", range: range,
+                          help: "save the file as UTF-8")
     }
 
     static func unknownInstruction(_ word: String, suggestion: String?, at range: SourceRange) -> Diagnostic {
