@@ -124,6 +124,11 @@ import Testing
     let done = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
     #expect(done.manifestDigest != nil)
     #expect(store.verify().isClean)
+    // A process killed while copying leaves only a temp file: reported, not corruption.
+    writeBytes([1, 2, 3], to: store.blobs.directory + "/sha256-tmp-1-2")
+    let report = store.verify()
+    #expect(report.isClean)
+    #expect(report.temporaryFiles == ["sha256-tmp-1-2"])
 }
 
 @Test func verifyFindsCorruptionAndDanglingReferences() throws {

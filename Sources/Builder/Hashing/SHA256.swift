@@ -1,7 +1,9 @@
-// SHA-256 (FIPS 180-4), streaming. Written for throughput on 100-250 MB model files:
-// the compression function works straight on the caller's bytes (no copy into the
-// buffer for whole blocks), keeps the eight working variables in locals and unrolls
-// nothing by hand beyond what the optimizer does with a fixed 64-round loop.
+import CSHA256
+import Foundation
+
+// SHA-256 (FIPS 180-4), streaming, for 100-250 MB model files. Whole blocks are compressed
+// straight from the caller's bytes. On x86 CPUs with the SHA extensions the block function is
+// CSHA256's; the Swift rounds here are the reference and the fallback elsewhere.
 
 /// A streaming SHA-256 hasher: `update` any number of times, then `finalize` once.
 public struct SHA256: Sendable {
@@ -11,6 +13,8 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     /// Total message length in bytes.
     public private(set) var count: Int = 0
+    /// Use the Swift rounds even where SHA-NI exists.
+    var forceSoftware = false
 
     public init() { pending.reserveCapacity(64) }
 
@@ -71,11 +75,27 @@ public struct SHA256: Sendable {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { scratch in
             let p = scratch.baseAddress!
             (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]) = state
-            SHA256Constants.k.withUnsafeBufferPointer { k in
-                SHA256.compressBlocks(state: p, schedule: p + 8, k: k.baseAddress!, blocks: blocks, count: blockCount)
+            if SHA256.useHardware && !forceSoftware {
+                mfc_sha256_hw_blocks(p, blocks.assumingMemoryBound(to: UInt8.self), blockCount)
+            } else {
+                SHA256Constants.k.withUnsafeBufferPointer { k in
+                    SHA256.compressBlocks(state: p, schedule: p + 8, k: k.baseAddress!, blocks: blocks, count: blockCount)
+                }
             }
             state = (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
         }
+    }
+
+    /// Whether the x86 SHA extensions are used (decided once per process). The Swift rounds below
+    /// are the reference; `MFC_SHA256_SOFTWARE=1` forces them (tests compare both).
+    static let useHardware: Bool = mfc_sha256_hw_available() == 1 && getenv("MFC_SHA256_SOFTWARE") == nil
+
+    /// Hashes with the portable Swift rounds even on SHA-NI hardware (for tests).
+    static func softwareHash(_ bytes: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.forceSoftware = true
+        h.update(bytes)
+        return h.finalize()
     }
 
     /// The compression function over `count` 64-byte blocks. One self-contained function over
