@@ -12,6 +12,10 @@ public enum GoJSON {
     /// What a value's `String()` method returns, for Ollama's types that print as JSON; nil otherwise.
     static func stringerText(_ v: TemplateValue) -> String? {
         switch v {
+        case .list(let l) where l.typeName == "api.PropertyType":
+            // PropertyType.String(): "" for none, the type for one, "[a b]" for several.
+            if l.items.count <= 1 { return l.items.first?.stringValue ?? "" }
+            return "[" + l.items.compactMap(\.stringValue).joined(separator: " ") + "]"
         case .list(let l) where l.printsAsJSON: return marshal(v)
         case .map(let m) where m.printsAsJSON: return m.isNil ? "{}" : marshal(v)
         case .record(let r) where r.printsAsJSON: return marshal(v)
@@ -28,6 +32,10 @@ public enum GoJSON {
         case .string(let s): encodeString(s, into: &out)
         case .list(let l):
             if l.isNil { out += Array("null".utf8); return }
+            if l.typeName == "api.PropertyType", l.items.count == 1 {   // its MarshalJSON: one type is a plain string
+                encode(l.items[0], into: &out)
+                return
+            }
             out.append(UInt8(ascii: "["))
             for (i, e) in l.items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
