@@ -16,6 +16,7 @@ public enum MFC {
         CpCommand.self,
         VerifyCommand.self,
         TokenizeCommand.self,
+        TemplateCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
