@@ -17,6 +17,7 @@ public enum MFC {
         VerifyCommand.self,
         TokenizeCommand.self,
         FmtCommand.self,
+        TemplateCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {

@@ -29,16 +29,10 @@ protocol LintRule {
 enum LintRules {
     static let all: [any LintRule.Type] = [
         SystemNotRead.self, TemplateIgnoresInput.self, DroppedCharacterRule.self,
-        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self,
+        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self,
     ]
 
     static func run(_ context: LintContext) -> [Diagnostic] {
         all.flatMap { $0.check(context) }
     }
-}
-
-/// Where the template engine plugs in: the top-level fields a template reads, for the rules
-/// that need them (MF2001, MF2002). Returns nil until the engine provides a reader.
-public enum TemplateFields {
-    public static var defaultReader: (@Sendable (String) -> Set<String>?)? { nil }
 }
