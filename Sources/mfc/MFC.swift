@@ -7,6 +7,7 @@ public enum MFC {
     /// Every subcommand, in the order `mfc --help` lists them.
     static let commands: [any MFCCommand.Type] = [
         VersionCommand.self,
+        QuantizeCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
