@@ -12,7 +12,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "ModelfileLang"),
-        .target(name: "Runtime", dependencies: ["ModelfileLang"]),
+        .target(
+            name: "Runtime", dependencies: ["ModelfileLang"],
+            // AVX-512 code generation for the SIMD kernels (x86-64-v4 = AVX-512F/BW/DQ/VL + AVX2/FMA/F16C).
+            swiftSettings: [.unsafeFlags(["-Xcc", "-march=x86-64-v4"])]
+        ),
         .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang"]),
         .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
         .target(name: "TestSupport", path: "Tests/Support"),

@@ -7,6 +7,15 @@ public enum MFC {
     /// Every subcommand, in the order `mfc --help` lists them.
     static let commands: [any MFCCommand.Type] = [
         VersionCommand.self,
+        LintCommand.self,
+        ParseCommand.self,
+        BuildCommand.self,
+        ListCommand.self,
+        ShowCommand.self,
+        RmCommand.self,
+        CpCommand.self,
+        VerifyCommand.self,
+        TokenizeCommand.self,
         QuantizeCommand.self,
     ]
 

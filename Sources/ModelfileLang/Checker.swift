@@ -1,0 +1,178 @@
+/// Settings for `Modelfile.check`.
+public struct CheckOptions: Sendable {
+    /// The directory FROM, ADAPTER and DRAFT paths are relative to (the Modelfile's directory).
+    public var directory: String
+    public var fileSystem: FileSystemProbe
+    /// Also run the lint rules (MF2xxx).
+    public var lint: Bool
+    /// The top-level fields a template reads (`System`, `Prompt`, `Messages`, ...), or nil when it
+    /// does not parse. Supplied by the template engine; without it the template lint rules are skipped.
+    public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
+
+    public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
+                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil) {
+        self.directory = directory
+        self.fileSystem = fileSystem
+        self.lint = lint
+        self.templateFieldReader = templateFieldReader
+    }
+}
+
+extension Modelfile {
+    /// Checks what Ollama checks after parsing (FROM present, PARAMETER names and values,
+    /// REQUIRES, ADAPTER/DRAFT paths) and what it silently gets wrong (repeated instructions,
+    /// FROM paths that fall back to model names, values `show --modelfile` cannot print back),
+    /// then runs the lint rules.
+    /// - Parameter options: where relative paths start, and the file system to probe.
+    /// - Returns: the diagnostics in source order.
+    public func check(options: CheckOptions) -> [Diagnostic] {
+        var checker = Checker(modelfile: self, options: options)
+        checker.run()
+        if options.lint { checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds)) }
+        return checker.diagnostics.sortedByPosition()
+    }
+}
+
+extension Modelfile {
+    /// The errors Ollama's `parser.ParseFile` itself adds after a clean parse: only "no FROM line".
+    public func parseFileDiagnostics() -> [Diagnostic] {
+        instructions.contains { $0.keyword == .from } ? [] : [.missingFrom(at: .at(0))]
+    }
+}
+
+struct Checker {
+    let modelfile: Modelfile
+    let options: CheckOptions
+    var diagnostics: [Diagnostic] = []
+    /// For each FROM instruction (by index in `instructions`): its resolved path if it exists.
+    var fromKinds: [Int: (path: String, kind: PathKind)] = [:]
+
+    init(modelfile: Modelfile, options: CheckOptions) {
+        self.modelfile = modelfile
+        self.options = options
+    }
+
+    mutating func run() {
+        let instructions = modelfile.instructions
+        diagnostics += modelfile.parseFileDiagnostics()
+        var lastSingle: [String: SourceRange] = [:]
+        var lastFromPath: (String, SourceRange)?
+        for (index, i) in instructions.enumerated() {
+            switch i.keyword {
+            case .parameter:
+                checkParameter(i, lastSingle: &lastSingle)
+            case .requires:
+                var v = i.value
+                if !v.hasPrefix("v") { v = "v" + v }
+                if !GoSyntax.isValidSemver(v) { diagnostics.append(.invalidRequires(i.value, at: i.valueRange)) }
+            case .from:
+                if let resolved = checkFrom(i, index: index) { lastFromPath = resolved }
+                else { noteRepeat("FROM model name", i, &lastSingle) }
+            case .adapter, .draft:
+                checkRequiredPath(i, lastFromPath: lastFromPath)
+            default:
+                break
+            }
+            if [.template, .system, .adapter, .renderer, .parser, .requires].contains(i.keyword) {
+                noteRepeat(i.keyword.rawValue, i, &lastSingle)
+            }
+            checkPrintableBack(i)
+        }
+    }
+
+    mutating func noteRepeat(_ key: String, _ i: Instruction, _ last: inout [String: SourceRange]) {
+        if let earlier = last[key] { diagnostics.append(.repeated(key, earlier: earlier, at: i.keywordRange)) }
+        last[key] = i.range
+    }
+
+    mutating func checkParameter(_ i: Instruction, lastSingle: inout [String: SourceRange]) {
+        let name = i.name ?? ""
+        let nameRange = i.nameRange ?? i.keywordRange
+        if name.isEmpty {
+            diagnostics.append(.emptyParameterName(at: SourceRange(start: i.keywordRange.end, end: i.valueRange.start)))
+            return
+        }
+        if Parameters.deprecated.contains(name) {
+            diagnostics.append(.deprecatedParameter(name, at: nameRange))
+            return
+        }
+        guard let spec = Parameters.table[name] else {
+            let suggestion = EditDistance.closest(to: name, in: Parameters.names + Array(Parameters.deprecated))
+            diagnostics.append(.unknownParameter(name, suggestion: suggestion == name.lowercased() ? nil : suggestion, at: nameRange))
+            return
+        }
+        if spec.isSingleValued { noteRepeat("PARAMETER \(name)", i, &lastSingle) }
+        let number: Double?
+        switch spec.type {
+        case .int: number = GoSyntax.parseInt(i.value).map(Double.init)
+        case .float: number = GoSyntax.parseFloat32(i.value).map(Double.init)
+        case .bool:
+            if GoSyntax.parseBool(i.value) == nil { diagnostics.append(.invalidParameterValue(i.value, name: name, type: .bool, at: i.valueRange)) }
+            return
+        case .stringList:
+            return
+        }
+        guard let number else {
+            diagnostics.append(.invalidParameterValue(i.value, name: name, type: spec.type, at: i.valueRange))
+            return
+        }
+        if number.isNaN || spec.minimum.map({ number < $0 }) == true || spec.maximum.map({ number > $0 }) == true {
+            diagnostics.append(.parameterOutOfRange(i.value, name: name, spec: spec, at: i.valueRange))
+        }
+    }
+
+    /// Returns the FROM's resolved path when it names an existing file or directory.
+    mutating func checkFrom(_ i: Instruction, index: Int) -> (String, SourceRange)? {
+        guard case .success(let path) = PathExpansion.expand(i.value, relativeTo: options.directory, probe: options.fileSystem) else {
+            return nil   // Ollama fails here too, but only for `~user` paths; treat as a name like the stat error
+        }
+        let kind = options.fileSystem.kind(path)
+        if kind != .missing {
+            fromKinds[index] = (path, kind)
+            return (path, i.valueRange)
+        }
+        if PathExpansion.looksLikePath(i.value) {
+            diagnostics.append(.fromPathNotFound(i.value, resolved: path, at: i.valueRange))
+        }
+        return nil
+    }
+
+    mutating func checkRequiredPath(_ i: Instruction, lastFromPath: (String, SourceRange)?) {
+        switch PathExpansion.expand(i.value, relativeTo: options.directory, probe: options.fileSystem) {
+        case .failure(.unknownUser(let user)):
+            diagnostics.append(.unknownUser(i.keyword, user: user, at: i.valueRange))
+        case .success(let path):
+            guard options.fileSystem.kind(path) != .missing else {
+                diagnostics.append(.missingPath(i.keyword, i.value, resolved: path, at: i.valueRange))
+                return
+            }
+            if i.keyword == .draft, let (fromPath, fromRange) = lastFromPath,
+               options.fileSystem.canonical(fromPath) == options.fileSystem.canonical(path) {
+                diagnostics.append(.draftSameAsFrom(i.value, from: fromRange, at: i.valueRange))
+            }
+        }
+    }
+
+    /// `ollama show --modelfile` prints stored values with its own quoting and number format;
+    /// some cannot be parsed back to the same value.
+    mutating func checkPrintableBack(_ i: Instruction) {
+        switch i.keyword {
+        case .from, .adapter, .draft, .requires:
+            return   // printed as blob paths, or (REQUIRES) never printed
+        case .parameter:
+            guard let spec = Parameters.table[i.name ?? ""] else { return }
+            if spec.type == .int, let v = GoSyntax.parseInt(i.value), v >= 1_000_000 || v <= -1_000_000 {
+                diagnostics.append(.notPrintableBack("value", reason: "it prints as \(ShowFormat.goFloat(Double(v))), which is not an int", at: i.valueRange))
+                return
+            }
+            guard spec.type == .stringList else { return }
+        default:
+            break
+        }
+        if !ShowFormat.roundTrips(i.value) {
+            diagnostics.append(.notPrintableBack(i.keyword == .parameter ? "value" : i.keyword.rawValue,
+                                                 reason: "its quoting would change the value to \(ShowFormat.reparsedDescription(i.value))",
+                                                 at: i.valueRange))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// What exists at a path, as far as the checker needs to know.
+public enum PathKind: Sendable { case missing, file, directory }
+
+/// How the checker sees the file system, so tests can use a fake one.
+public struct FileSystemProbe: Sendable {
+    /// What is at an absolute path (following symlinks).
+    public var kind: @Sendable (String) -> PathKind
+    /// The canonical path (symlinks resolved) of an existing path.
+    public var canonical: @Sendable (String) -> String
+    /// The home directory of the current user (`~`) or of a named user (`~name`), nil if unknown.
+    public var home: @Sendable (String?) -> String?
+
+    public init(kind: @escaping @Sendable (String) -> PathKind, canonical: @escaping @Sendable (String) -> String,
+                home: @escaping @Sendable (String?) -> String?) {
+        self.kind = kind
+        self.canonical = canonical
+        self.home = home
+    }
+
+    /// The real file system.
+    public static let local = FileSystemProbe(
+        kind: { path in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+            return isDirectory.boolValue ? .directory : .file
+        },
+        canonical: { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
+        home: { user in
+            guard let user else { return FileManager.default.homeDirectoryForCurrentUser.path }
+            return FileManager.default.homeDirectory(forUser: user)?.path
+        })
+}
+
+/// Ollama's `expandPath`: a FROM/ADAPTER/DRAFT argument made absolute, relative to the Modelfile.
+enum PathExpansion {
+    enum Failure: Error { case unknownUser(String) }
+
+    static func expand(_ path: String, relativeTo directory: String, probe: FileSystemProbe) -> Result<String, Failure> {
+        if path.hasPrefix("/") || path.hasPrefix("\\") { return .success(clean(path)) }
+        if path.hasPrefix("~") {
+            if path == "~" || path.hasPrefix("~/") {
+                guard let home = probe.home(nil) else { return .failure(.unknownUser("")) }
+                return .success(clean(home + "/" + path.dropFirst()))
+            }
+            let parts = path.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let user = String(parts.first ?? "")
+            guard let home = probe.home(user) else { return .failure(.unknownUser(user)) }
+            return .success(clean(home + (parts.count > 1 ? "/" + parts[1] : "")))
+        }
+        return .success(clean(directory + "/" + path))
+    }
+
+    /// `filepath.Clean` of an absolute path: no `.`, `..` or repeated slashes.
+    static func clean(_ path: String) -> String {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/") where p != "." {
+            if p == ".." { _ = parts.popLast() } else { parts.append(p) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// A FROM argument that the author surely meant as a file, not a model name.
+    static func looksLikePath(_ s: String) -> Bool {
+        s == "." || s == ".." || s.hasPrefix("./") || s.hasPrefix("../") || s.hasPrefix("/") || s.hasPrefix("~")
+            || s.lowercased().hasSuffix(".gguf") || s.lowercased().hasSuffix(".safetensors")
+    }
+}

@@ -1,0 +1,52 @@
+import ModelfileLang
+
+/// `mfc lint`: parse and check Modelfiles, print diagnostics.
+enum LintCommand: MFCCommand {
+    static let info = CommandInfo(
+        name: "lint", abstract: "Check Modelfiles for errors and likely mistakes.",
+        usage: "[--format text|json] [--strict] <path>...",
+        discussion: """
+        Reports syntax errors (MF0xxx), what Ollama rejects or silently loses (MF1xxx) and likely
+        mistakes (MF2xxx). '-' reads standard input. Text diagnostics go to stderr; --format json
+        prints one JSON object on stdout. Exit status: 0 clean, 1 errors (or warnings with --strict).
+        """,
+        options: [
+            OptionSpec(["--format"], value: "format", help: "text (default) or json."),
+            OptionSpec(["--strict"], help: "Fail on warnings too."),
+        ],
+        positionals: 1...Int.max)
+
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        let format = try args.choice("--format", in: ["text", "json"], default: "text")
+        var errors = 0, warnings = 0
+        var json: [JSONValue] = []
+        var failedToRead = false
+        for path in args.positionals {
+            let input: ModelfileInput
+            do { input = try ModelfileInput.read(path, console: console) } catch {
+                console.stderr.write("mfc lint: error: \(error)\n")
+                failedToRead = true
+                continue
+            }
+            let (modelfile, syntax) = input.parse()
+            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader)
+            let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
+            errors += diagnostics.count { $0.severity == .error }
+            warnings += diagnostics.count { $0.severity == .warning }
+            if format == "json" {
+                json += diagnostics.map { $0.json(source: modelfile.source) }
+            } else {
+                console.stderr.write(DiagnosticRenderer.render(diagnostics, source: modelfile.source,
+                                                               color: console.stderrColor, summary: false))
+            }
+        }
+        if format == "json" {
+            let summary: JSONValue = .object([("errors", .int(errors)), ("warnings", .int(warnings))])
+            console.stdout.write(JSONValue.object([("diagnostics", .array(json)), ("summary", summary)]).rendered(indent: 2) + "\n")
+        } else {
+            console.stderr.write(DiagnosticRenderer.summaryLine(errors: errors, warnings: warnings))
+        }
+        let failed = failedToRead || errors > 0 || (args.flag("--strict") && warnings > 0)
+        return failed ? ExitStatus.failure : ExitStatus.success
+    }
+}
