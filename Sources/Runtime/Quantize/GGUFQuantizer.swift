@@ -21,7 +21,8 @@ public enum GGUFQuantizer {
     /// Writes `input` converted to `fileType` at `outputPath` (through a temporary file and rename).
     /// - Parameters:
     ///   - threads: worker count; 0 means one per core.
-    ///   - allowRequantize: permit converting tensors that are already block-quantized (loses quality).
+    ///   - allowRequantize: permit converting already block-quantized tensors to another block type
+    ///     (loses quality); dequantizing them to F32/F16/BF16 needs no permission.
     /// - Returns: the per-tensor types and byte counts.
     /// - Throws: `QuantizeError` for an already-quantized tensor without `allowRequantize`, a source type
     ///   that cannot be converted, or an I/O failure.
@@ -38,7 +39,8 @@ public enum GGUFQuantizer {
         var outputs: [GGUFOutputTensor] = []
         for (source, target) in zip(sources, targets) {
             if source.type != target {
-                guard source.type.blockSize == 1 || allowRequantize else {
+                // Dequantizing to a float type loses nothing more, so only block-to-block needs the flag.
+                guard source.type.blockSize == 1 || target.blockSize == 1 || allowRequantize else {
                     throw QuantizeError("tensor '\(source.name)' is already quantized (\(source.type.name)); requantizing to \(target.name) loses quality, so it needs --allow-requantize")
                 }
                 guard canReadAsFloat(source.type) else {
@@ -124,9 +126,10 @@ private struct TensorJob: @unchecked Sendable {
     let outRowBytes: Int
 }
 
-/// Source types the quantizer can read as floats.
+/// Source types the quantizer can read as floats: the float encodings, and every block type the
+/// runtime dequantizes (ggml's dequantize_row_* arithmetic, so requantized bytes match llama.cpp's).
 func canReadAsFloat(_ type: GGMLType) -> Bool {
-    type == .f32 || type == .f16 || type == .bf16
+    supportedWeightTypes.contains(type)
 }
 
 /// Converts `count` values of a `canReadAsFloat` type to Float.
@@ -139,6 +142,6 @@ func readAsFloat(_ type: GGMLType, _ src: UnsafeRawPointer, count: Int, into dst
     case .bf16:
         for i in 0..<count { dst[i] = float(fromBF16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
     default:
-        dst.initialize(repeating: 0, count: count)
+        if !dequantizeRow(type, src, dst, count: count) { dst.initialize(repeating: 0, count: count) }
     }
 }
