@@ -18,6 +18,7 @@ public enum MFC {
         TokenizeCommand.self,
         FmtCommand.self,
         TemplateCommand.self,
+        QuantizeCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
