@@ -37,8 +37,10 @@ enum LintRules {
     }
 }
 
-/// Where the template engine plugs in: the top-level fields a template reads, for the rules
-/// that need them (MF2001, MF2002). Returns nil until the engine provides a reader.
+/// Where the template engine plugs in. `defaultReader`: the top-level fields a template reads,
+/// for MF2001 and MF2002. `defaultChecker`: the template's own errors (MF3xxx). Both are nil
+/// until the engine provides them; `mfc lint` passes them to `CheckOptions`.
 public enum TemplateFields {
     public static var defaultReader: (@Sendable (String) -> Set<String>?)? { nil }
+    public static var defaultChecker: (@Sendable (String) -> [TemplateFinding])? { nil }
 }
