@@ -8,18 +8,13 @@ public struct CheckOptions: Sendable {
     /// The top-level fields a template reads (`System`, `Prompt`, `Messages`, ...), or nil when it
     /// does not parse. Supplied by the template engine; without it the template lint rules are skipped.
     public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
-    /// Parses a template and reports its errors (MF3xxx) by offset in the value; supplied by the
-    /// template engine. The checker maps them to the Modelfile's lines and columns.
-    public var templateChecker: (@Sendable (String) -> [TemplateFinding])?
 
     public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
-                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil,
-                templateChecker: (@Sendable (String) -> [TemplateFinding])? = nil) {
+                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.lint = lint
         self.templateFieldReader = templateFieldReader
-        self.templateChecker = templateChecker
     }
 }
 
@@ -33,7 +28,6 @@ extension Modelfile {
     public func check(options: CheckOptions) -> [Diagnostic] {
         var checker = Checker(modelfile: self, options: options)
         checker.run()
-        if let templateChecker = options.templateChecker { checker.diagnostics += templateDiagnostics(templateChecker) }
         if options.lint {
             checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds,
                                                              instructions: checker.instructions))

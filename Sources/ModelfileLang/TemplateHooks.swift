@@ -1,22 +1,4 @@
-/// A problem the template engine found in a TEMPLATE value. Positions are UTF-8 byte offsets
-/// into the value (as Ollama stores it); the checker maps them to the Modelfile's line and column.
-public struct TemplateFinding: Sendable, Hashable {
-    /// An MF3xxx code defined by the template engine.
-    public var code: DiagnosticCode
-    public var message: String
-    public var valueOffset: Int
-    public var length: Int
-    public var help: String?
-
-    public init(code: DiagnosticCode, message: String, valueOffset: Int, length: Int = 1, help: String? = nil) {
-        self.code = code
-        self.message = message
-        self.valueOffset = valueOffset
-        self.length = length
-        self.help = help
-    }
-}
-
+/// Mapping template positions back to the Modelfile.
 extension Modelfile {
     /// The source offset of byte `offset` of an instruction's value, skipping the opening quote
     /// and any invisible characters Ollama dropped from the value.
@@ -43,18 +25,5 @@ extension Modelfile {
             k += 1
         }
         return min(source + remaining, instruction.valueRange.end)
-    }
-
-    /// Template findings for every non-empty TEMPLATE, as diagnostics in this file.
-    func templateDiagnostics(_ checker: @Sendable (String) -> [TemplateFinding]) -> [Diagnostic] {
-        var found: [Diagnostic] = []
-        for i in instructions where i.keyword == .template && !i.value.isEmpty {
-            for f in checker(i.value) {
-                let start = sourceOffset(ofValueOffset: f.valueOffset, in: i)
-                let end = sourceOffset(ofValueOffset: f.valueOffset + max(0, f.length), in: i)
-                found.append(Diagnostic(code: f.code, message: f.message, range: SourceRange(start: start, end: end), help: f.help))
-            }
-        }
-        return found
     }
 }

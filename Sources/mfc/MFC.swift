@@ -9,7 +9,16 @@ public enum MFC {
         VersionCommand.self,
         LintCommand.self,
         ParseCommand.self,
+        BuildCommand.self,
+        ListCommand.self,
+        ShowCommand.self,
+        RmCommand.self,
+        CpCommand.self,
+        VerifyCommand.self,
+        TokenizeCommand.self,
         FmtCommand.self,
+        TemplateCommand.self,
+        QuantizeCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {

@@ -120,19 +120,15 @@ func checksLikeOllama(_ c: CheckCase) {
     }
 }
 
-/// Template findings (by offset in the value) land on the right Modelfile line and column,
-/// past the opening quotes and past characters Ollama dropped.
-@Test func templateFindingsMapToModelfilePositions() {
+/// Offsets in a value map to the right Modelfile line and column, past the opening quotes and
+/// past characters Ollama dropped.
+@Test func valueOffsetsMapToModelfilePositions() {
     let text = "FROM x\nTEMPLATE \"\"\"\n\u{200B}{{ .Bad }}\n\"\"\"\n"
     let (file, _) = Modelfile.parse(source: text, path: "M")
-    let code = DiagnosticCode(3999, "test-template-error", .error)
-    let options = CheckOptions(directory: "/", fileSystem: fakeFileSystem([:]), templateChecker: { value in
-        guard let r = value.range(of: ".Bad") else { return [] }
-        return [TemplateFinding(code: code, message: "bad field", valueOffset: value.utf8.distance(from: value.startIndex, to: r.lowerBound), length: 4)]
-    })
-    let d = file.check(options: options).filter { $0.code == code }
-    #expect(d.count == 1)
-    let start = file.source.location(of: d.first?.range.start ?? 0)
-    #expect(start.line == 3 && start.column == 7)   // the ZWSP takes columns 1-3, "{{ " 4-6
-    #expect(file.source.text(in: d.first?.range ?? .at(0)) == ".Bad")
+    let template = file.instructions[1]
+    let offset = Array(template.value.utf8).firstIndex(of: UInt8(ascii: ".")) ?? -1
+    #expect(offset == 4)   // "\n{{ " in the value: the ZWSP was dropped
+    let start = file.sourceOffset(ofValueOffset: offset, in: template)
+    #expect(file.source.location(of: start) == SourceLocation(line: 3, column: 7, offset: start))
+    #expect(file.source.text(in: SourceRange(start: start, end: file.sourceOffset(ofValueOffset: offset + 4, in: template))) == ".Bad")
 }

@@ -29,18 +29,10 @@ protocol LintRule {
 enum LintRules {
     static let all: [any LintRule.Type] = [
         SystemNotRead.self, TemplateIgnoresInput.self, DroppedCharacterRule.self,
-        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self,
+        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self,
     ]
 
     static func run(_ context: LintContext) -> [Diagnostic] {
         all.flatMap { $0.check(context) }
     }
-}
-
-/// Where the template engine plugs in. `defaultReader`: the top-level fields a template reads,
-/// for MF2001 and MF2002. `defaultChecker`: the template's own errors (MF3xxx). Both are nil
-/// until the engine provides them; `mfc lint` passes them to `CheckOptions`.
-public enum TemplateFields {
-    public static var defaultReader: (@Sendable (String) -> Set<String>?)? { nil }
-    public static var defaultChecker: (@Sendable (String) -> [TemplateFinding])? { nil }
 }

@@ -29,8 +29,7 @@ enum LintCommand: MFCCommand {
                 continue
             }
             let (modelfile, syntax) = input.parse()
-            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader,
-                                       templateChecker: TemplateFields.defaultChecker)
+            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader)
             let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
             errors += diagnostics.count { $0.severity == .error }
             warnings += diagnostics.count { $0.severity == .warning }

@@ -1,0 +1,57 @@
+/// How one build step ended.
+public enum StepStatus: String, Sendable {
+    /// The step did work (hashed, copied or wrote something).
+    case done = "DONE"
+    /// Its output was already there.
+    case cached = "CACHED"
+    /// `--dry-run`: the step would run.
+    case planned = "RUN"
+}
+
+/// One line of a build's output.
+public struct BuildStep: Sendable, Equatable {
+    /// `model`, `adapter`, `template`, `system`, `license`, `params`, `messages`, `config`, `manifest`.
+    public var name: String
+    public var status: StepStatus
+    /// What the step produced, e.g. `sha256:1a2b3c4d5e6f 98.4 MB`.
+    public var detail: String
+    /// Why it ran or why it was skipped (`--explain`).
+    public var reason: String
+    public var seconds: Double
+}
+
+/// The outcome of building one Modelfile.
+public struct BuildResult: Sendable {
+    public var name: ModelName
+    /// nil for a dry run whose model import is still pending.
+    public var manifestDigest: Digest?
+    public var steps: [BuildStep]
+    public var warnings: [String]
+    public var seconds: Double
+    /// True when nothing at all had to be done.
+    public var upToDate: Bool { steps.allSatisfy { $0.status == .cached } }
+}
+
+/// Options shared by every build.
+public struct BuildOptions: Sendable {
+    public var noCache = false
+    public var dryRun = false
+    /// Progress of long blob operations (hash/copy), for a progress bar.
+    public var progress: ProgressHandler? = nil
+    /// Test hook: fail with an error right after this many steps have finished (1-based).
+    public var failAfterStep: Int? = nil
+    /// Delete blobs of the replaced manifest that nothing references any more (Ollama's prune).
+    public var prune = true
+
+    public init() {}
+}
+
+/// Human-readable byte counts (`98.4 MB`), decimal units like Ollama's `format.HumanBytes`.
+public func humanBytes(_ n: Int64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"]
+    var v = Double(n), i = 0
+    while v >= 1000, i < units.count - 1 { v /= 1000; i += 1 }
+    if i == 0 { return "\(n) B" }
+    let rounded = (v * 10).rounded() / 10
+    return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " " + units[i]
+}

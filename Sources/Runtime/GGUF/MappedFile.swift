@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only (`MAP_PRIVATE`). Tensor data is read in place: no copy of the weights.
+///
+/// A `final class` because several readers share one mapping and it must be unmapped exactly once.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    /// The mapped bytes; valid for the lifetime of this object.
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Opens and maps `path`. An empty file maps to an empty buffer.
+    /// - Throws: `GGUFError` naming the path and the system error.
+    public init(path: String) throws(GGUFError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw GGUFError("cannot open \(path): \(String(cString: strerror(errno)))", offset: 0) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw GGUFError("cannot stat \(path): \(String(cString: strerror(errno)))", offset: 0)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw GGUFError("\(path) is not a regular file", offset: 0) }
+        let size = Int(info.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw GGUFError("cannot map \(path): \(String(cString: strerror(errno)))", offset: 0)
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+}

@@ -1,0 +1,59 @@
+// Small SIMD idioms that compile to single instructions under `-Xcc -march=x86-64-v4`
+// (see ../shared/notes/swift-kernels.md "Idioms that fail" for why the generic forms are avoided).
+
+/// Reinterprets 16 × u32 as 32 × i16 (no instructions).
+@inline(__always)
+func asInt16x32(_ v: SIMD16<UInt32>) -> SIMD32<Int16> { unsafeBitCast(v, to: SIMD32<Int16>.self) }
+
+/// Int32 lanes to Float lanes; the manual loop becomes one vcvtdq2ps (the generic init is called out of line).
+@inline(__always)
+func int32ToFloat(_ a: SIMD16<Int32>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = Float(a[i]) }
+    return r
+}
+
+/// f16 bits (low 16 bits of each lane) to Float, without F16C; finite for every input, exact for finite halves.
+@inline(__always)
+func halfBitsToFloat(_ h: SIMD4<UInt32>) -> SIMD4<Float> {
+    let magnitude = unsafeBitCast((h & 0x7FFF) &<< 13, to: SIMD4<Float>.self) * 0x1p112
+    return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD4<UInt32>.self) | ((h & 0x8000) &<< 16), to: SIMD4<Float>.self)
+}
+
+/// Lane i of the result is `v[i / 4]`.
+@inline(__always)
+func spreadBy4(_ v: SIMD4<Float>) -> SIMD16<Float> {
+    SIMD16(v[0], v[0], v[0], v[0], v[1], v[1], v[1], v[1], v[2], v[2], v[2], v[2], v[3], v[3], v[3], v[3])
+}
+
+/// Lanes 0-7 are `a`, lanes 8-15 are `b`.
+@inline(__always)
+func spreadBy8(_ a: Float, _ b: Float) -> SIMD16<Float> {
+    SIMD16(lowHalf: SIMD8(repeating: a), highHalf: SIMD8(repeating: b))
+}
+
+/// Adds the two i16 halves of each i32 lane (exact while the sum fits in i16).
+@inline(__always)
+func pairSum16(_ s: SIMD32<Int16>) -> SIMD16<Int32> {
+    let q = unsafeBitCast(s, to: SIMD16<Int32>.self)
+    return (q &+ (q &<< 16)) &>> 16
+}
+
+/// Adds the two i16 halves of each i32 lane into a full i32 (no overflow for any inputs).
+@inline(__always)
+func pairSum32(_ s: SIMD32<Int16>) -> SIMD16<Int32> {
+    let q = unsafeBitCast(s, to: SIMD16<Int32>.self)
+    return ((q &<< 16) &>> 16) &+ (q &>> 16)
+}
+
+/// A 64-byte aligned, zero-filled heap buffer with `slack` spare bytes so kernels may read a little past the end.
+final class AlignedBuffer: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let count: Int
+    init(bytes: Int, slack: Int = 256) {
+        count = bytes
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(bytes + slack, 64), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes + slack, 64))
+    }
+    deinit { base.deallocate() }
+}

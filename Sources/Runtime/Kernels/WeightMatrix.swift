@@ -1,0 +1,165 @@
+// Weight matrices repacked at load time into the three layouts the fast kernels read
+// (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
+//   nibbles: Q4_0, Q4_1.  Row = [nb·16 B quant nibbles][nb × u32 (d16 | m16<<16)]; Q4_0 stores m = −8d.
+//   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
+//            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
+//   float:   F32, F16, BF16 widened to f32.
+// Rows are zero-padded to a multiple of 128 columns, matching `PreparedBatch`.
+
+/// Why a model could not be loaded or run (unsupported tensor, bad shape, token out of range, full context).
+public struct ModelError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
+
+/// A rows × columns weight matrix (columns = input length) in a kernel layout.
+final class WeightMatrix: @unchecked Sendable {
+    enum Layout: Equatable { case nibbles, int8(group: Int, hasMin: Bool), float }
+    let rows: Int
+    let columns: Int
+    let paddedColumns: Int
+    let sourceType: GGMLType
+    let layout: Layout
+    let rowStride: Int
+    let storage: AlignedBuffer
+
+    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`.
+    /// - Throws: `ModelError` for an unsupported type, a partial block or too few bytes.
+    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int) throws(ModelError) {
+        guard supportedWeightTypes.contains(type) else { throw ModelError(description: "unsupported tensor type \(type.name)") }
+        guard rows > 0, columns > 0, let srcRowBytes = type.rowBytes(elements: columns) else {
+            throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
+        }
+        let (total, overflow) = srcRowBytes.multipliedReportingOverflow(by: rows)
+        guard !overflow, total <= data.count, let src = data.baseAddress else {
+            throw ModelError(description: "tensor data too short: need \(total) bytes, have \(data.count)")
+        }
+        self.rows = rows
+        self.columns = columns
+        self.sourceType = type
+        paddedColumns = (columns + 127) / 128 * 128
+        let p = paddedColumns
+        switch type {
+        case .q4_0, .q4_1:
+            layout = .nibbles
+            rowStride = p / 32 * 20
+        case .f32, .f16, .bf16:
+            layout = .float
+            rowStride = 4 * p
+        case .q2_K, .q3_K, .q6_K:
+            layout = .int8(group: 16, hasMin: type == .q2_K)
+            rowStride = p + (type == .q2_K ? 2 : 1) * 4 * (p / 16)
+        default:
+            let hasMin = [.q5_1, .q4_K, .q5_K].contains(type)
+            layout = .int8(group: 32, hasMin: hasMin)
+            rowStride = p + (hasMin ? 2 : 1) * 4 * (p / 32)
+        }
+        storage = AlignedBuffer(bytes: rowStride * rows)
+        for r in 0..<rows {
+            repackRow(src + r * srcRowBytes, into: storage.base + r * rowStride)
+        }
+    }
+
+    /// Bytes of repacked weights read for one input vector.
+    var byteCount: Int { rowStride * rows }
+
+    private func repackRow(_ src: UnsafeRawPointer, into row: UnsafeMutableRawPointer) {
+        let qk = sourceType.blockSize, blocks = columns / qk
+        switch layout {
+        case .nibbles:
+            let scales = row + paddedColumns / 2
+            for b in 0..<blocks {
+                let block = src + b * sourceType.blockBytes
+                let isQ4_0 = sourceType == .q4_0
+                let qs = isQ4_0 ? BlockLayout.Q4_0.qs : BlockLayout.Q4_1.qs
+                (row + 16 * b).copyMemory(from: block + qs, byteCount: 16)
+                let d = block.loadUnaligned(as: UInt16.self)
+                let m = isQ4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
+                scales.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: 4 * b, as: UInt32.self)
+            }
+        case .float:
+            let out = row.assumingMemoryBound(to: Float.self)
+            dequantizeRow(sourceType, src, out, count: columns)
+        case .int8(let group, let hasMin):
+            let q = row.assumingMemoryBound(to: Int8.self)
+            let groups = paddedColumns / group
+            let scales = (row + paddedColumns).assumingMemoryBound(to: Float.self)
+            let mins = hasMin ? scales + groups : nil
+            for b in 0..<blocks {
+                decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk,
+                                   scales + b * qk / group, mins.map { $0 + b * qk / group })
+            }
+        }
+    }
+}
+
+/// Splits one block into integer quants and per-group (16 or 32 elements) scale and min, so that
+/// y = q·scale + min. An implementation independent of `dequantizeBlock`, which tests compare it with.
+func decodeIntegerBlock(_ type: GGMLType, _ x: UnsafeRawPointer, _ q: UnsafeMutablePointer<Int8>,
+                        _ scale: UnsafeMutablePointer<Float>, _ minimum: UnsafeMutablePointer<Float>?) {
+    let u8 = { (o: Int) in x.load(fromByteOffset: o, as: UInt8.self) }
+    let i8 = { (v: Int) in Int8(truncatingIfNeeded: v) }
+    switch type {
+    case .q8_0:
+        (UnsafeMutableRawPointer(q)).copyMemory(from: x + BlockLayout.Q8_0.qs, byteCount: 32)
+        scale[0] = x.half(at: BlockLayout.Q8_0.d)
+    case .q5_0, .q5_1:
+        let isQ5_0 = type == .q5_0
+        let qh = x.loadUnaligned(fromByteOffset: isQ5_0 ? BlockLayout.Q5_0.qh : BlockLayout.Q5_1.qh, as: UInt32.self)
+        let qs = isQ5_0 ? BlockLayout.Q5_0.qs : BlockLayout.Q5_1.qs
+        for j in 0..<32 {
+            let nibble = j < 16 ? Int(u8(qs + j) & 15) : Int(u8(qs + j - 16) >> 4)
+            q[j] = i8((nibble | Int((qh >> j) & 1) << 4) - (isQ5_0 ? 16 : 0))
+        }
+        scale[0] = x.half(at: 0)
+        minimum?[0] = isQ5_0 ? 0 : x.half(at: BlockLayout.Q5_1.m)
+    case .q4_K, .q5_K:
+        let isQ4 = type == .q4_K
+        let d = x.half(at: 0), dmin = x.half(at: 2)
+        let qs = isQ4 ? BlockLayout.Q4_K.qs : BlockLayout.Q5_K.qs
+        for k in 0..<8 {
+            let (sc, mn) = kQuantScaleMin(x + BlockLayout.Q4_K.scales, k)
+            scale[k] = d * Float(sc)
+            minimum?[k] = -(dmin * Float(mn))
+            for l in 0..<32 {
+                let byte = u8(qs + 32 * (k / 2) + l)
+                var n = Int(k % 2 == 0 ? byte & 15 : byte >> 4)
+                if !isQ4, (u8(BlockLayout.Q5_K.qh + l) >> k) & 1 == 1 { n += 16 }
+                q[32 * k + l] = i8(n)
+            }
+        }
+    case .q2_K:
+        let L = BlockLayout.Q2_K.self
+        let d = x.half(at: L.d), dmin = x.half(at: L.dmin)
+        for s in 0..<16 {
+            let sc = u8(L.scales + s)
+            scale[s] = d * Float(sc & 15)
+            minimum?[s] = -(dmin * Float(sc >> 4))
+        }
+        for h in 0..<2 { for j in 0..<4 { for l in 0..<32 {
+            q[128 * h + 32 * j + l] = i8(Int((u8(L.qs + 32 * h + l) >> (2 * j)) & 3))
+        } } }
+    case .q3_K:
+        let L = BlockLayout.Q3_K.self
+        let d = x.half(at: L.d)
+        for s in 0..<16 { scale[s] = d * Float(q3KScale(x + L.scales, s)) }
+        for h in 0..<2 { for j in 0..<4 { for l in 0..<32 {
+            let low = Int((u8(L.qs + 32 * h + l) >> (2 * j)) & 3)
+            let high = (u8(L.hmask + l) >> (4 * h + j)) & 1 == 1 ? 0 : 4
+            q[128 * h + 32 * j + l] = i8(low - high)
+        } } }
+    case .q6_K:
+        let L = BlockLayout.Q6_K.self
+        let d = x.half(at: L.d)
+        for s in 0..<16 { scale[s] = d * Float(x.load(fromByteOffset: L.scales + s, as: Int8.self)) }
+        for h in 0..<2 { for l in 0..<32 {
+            let ql0 = u8(L.ql + 64 * h + l), ql1 = u8(L.ql + 64 * h + l + 32), qh = u8(L.qh + 32 * h + l)
+            let values = [ql0 & 15, ql1 & 15, ql0 >> 4, ql1 >> 4]
+            for g in 0..<4 {
+                q[128 * h + 32 * g + l] = i8(Int(values[g] | ((qh >> (2 * g)) & 3) << 4) - 32)
+            }
+        } }
+    default:
+        break
+    }
+}

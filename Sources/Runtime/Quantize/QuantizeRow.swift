@@ -1,0 +1,103 @@
+// Entry points: quantize rows of Float into ggml blocks of a chosen type.
+
+/// Why a quantization request cannot be carried out.
+public struct QuantizeError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The tensor types mfc can produce from floats.
+public enum QuantizeTarget {
+    /// Block types with a quantizer, plus the plain float encodings.
+    public static let supported: [GGMLType] = [
+        .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K,
+    ]
+}
+
+/// Scratch buffers one thread reuses for every k-quant super-block (ggml keeps them on the stack).
+struct KQuantScratch: ~Copyable {
+    let levels: UnsafeMutablePointer<UInt8>        // 256 unsigned levels
+    let signedLevels: UnsafeMutablePointer<Int8>   // 256 levels before packing (Q3_K, Q6_K)
+    let aux: UnsafeMutablePointer<UInt8>           // 32 candidate levels in make_qkx2_quants
+    let weights: UnsafeMutablePointer<Float>       // 32
+    let scales: UnsafeMutablePointer<Float>        // 16 group scales
+    let mins: UnsafeMutablePointer<Float>          // 16 group mins
+
+    init() {
+        levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
+        signedLevels = .allocate(capacity: 256); signedLevels.initialize(repeating: 0, count: 256)
+        aux = .allocate(capacity: 32); aux.initialize(repeating: 0, count: 32)
+        weights = .allocate(capacity: 32); weights.initialize(repeating: 0, count: 32)
+        scales = .allocate(capacity: 16); scales.initialize(repeating: 0, count: 16)
+        mins = .allocate(capacity: 16); mins.initialize(repeating: 0, count: 16)
+    }
+
+    deinit {
+        levels.deallocate(); signedLevels.deallocate(); aux.deallocate()
+        weights.deallocate(); scales.deallocate(); mins.deallocate()
+    }
+}
+
+/// Quantizes `count` floats (a whole number of blocks) into `destination`, which must hold
+/// `type.rowBytes(elements: count)` bytes. Bytes equal ggml's reference quantizer for the type.
+/// - Throws: `QuantizeError` for a type without a quantizer or a count that is not whole blocks.
+public func quantizeRow(
+    _ type: GGMLType, _ source: UnsafePointer<Float>, count: Int, into destination: UnsafeMutableRawPointer
+) throws(QuantizeError) {
+    try checkQuantizable(type, count: count)
+    let scratch = KQuantScratch()
+    quantizeCheckedRow(type, source, count: count, into: destination, scratch: scratch)
+}
+
+/// Quantizes `values` (a whole number of blocks) and returns the packed bytes.
+/// - Throws: `QuantizeError` as `quantizeRow(_:_:count:into:)` does.
+public func quantizeRow(_ type: GGMLType, _ values: [Float]) throws(QuantizeError) -> [UInt8] {
+    try checkQuantizable(type, count: values.count)
+    var out = [UInt8](repeating: 0, count: type.rowBytes(elements: values.count) ?? 0)
+    let scratch = KQuantScratch()
+    values.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBytes { dst in
+            guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+            quantizeCheckedRow(type, s, count: values.count, into: d, scratch: scratch)
+        }
+    }
+    return out
+}
+
+/// Throws unless `type` has a quantizer and `count` is a whole number of its blocks.
+func checkQuantizable(_ type: GGMLType, count: Int) throws(QuantizeError) {
+    guard QuantizeTarget.supported.contains(type) else {
+        throw QuantizeError("no quantizer for type \(type.name)")
+    }
+    guard count >= 0, count % type.blockSize == 0 else {
+        throw QuantizeError("\(count) values are not a whole number of \(type.name) blocks of \(type.blockSize)")
+    }
+}
+
+/// The row loop, for a type and count `checkQuantizable` accepted.
+func quantizeCheckedRow(
+    _ type: GGMLType, _ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutableRawPointer,
+    scratch: borrowing KQuantScratch
+) {
+    let blocks = count / type.blockSize, size = type.blockBytes, n = type.blockSize
+    switch type {
+    case .f32:
+        for i in 0..<count { y.storeBytes(of: x[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+    case .f16:
+        for i in 0..<count { y.storeBytes(of: fp16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+    case .bf16:
+        for i in 0..<count { y.storeBytes(of: bf16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+    case .q4_0: for b in 0..<blocks { quantizeBlockQ4_0(x + b * n, y + b * size) }
+    case .q4_1: for b in 0..<blocks { quantizeBlockQ4_1(x + b * n, y + b * size) }
+    case .q5_0: for b in 0..<blocks { quantizeBlockQ5_0(x + b * n, y + b * size) }
+    case .q5_1: for b in 0..<blocks { quantizeBlockQ5_1(x + b * n, y + b * size) }
+    case .q8_0: for b in 0..<blocks { quantizeBlockQ8_0(x + b * n, y + b * size) }
+    case .q2_K: for b in 0..<blocks { quantizeBlockQ2_K(x + b * n, y + b * size, scratch) }
+    case .q3_K: for b in 0..<blocks { quantizeBlockQ3_K(x + b * n, y + b * size, scratch) }
+    case .q4_K: for b in 0..<blocks { quantizeBlockQ4_K(x + b * n, y + b * size, scratch) }
+    case .q5_K: for b in 0..<blocks { quantizeBlockQ5_K(x + b * n, y + b * size, scratch) }
+    case .q6_K: for b in 0..<blocks { quantizeBlockQ6_K(x + b * n, y + b * size, scratch) }
+    default: break   // checkQuantizable admits only the cases above
+    }
+}

@@ -1,0 +1,117 @@
+import Builder
+import Foundation
+import Synchronization
+
+enum BuildCommand: MFCCommand {
+    static let info = CommandInfo(
+        name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
+        usage: "[-f PATH] [-t NAME[:TAG]] [DIR] [--explain] [--dry-run] [--no-cache]",
+        discussion: """
+        With -f (default ./Modelfile) builds one Modelfile as -t NAME (default: named after the file:
+        X.Modelfile gives x, Modelfile gives its folder's name). With DIR builds every Modelfile and
+        *.Modelfile there, in dependency order when one's FROM names another, independent ones in parallel.
+        Each step prints DONE (work was done) or CACHED (its output was already there) with its time.
+        """,
+        options: [
+            OptionSpec(["-f", "--file"], value: "PATH", help: "The Modelfile to build."),
+            OptionSpec(["-t", "--tag"], value: "NAME", help: "The model name to build as."),
+            OptionSpec(["--explain"], help: "Say why each step ran or was skipped."),
+            OptionSpec(["--dry-run"], help: "Print the plan without writing anything."),
+            OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
+            StoreAccess.option,
+        ],
+        positionals: 0...1)
+
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        let store = StoreAccess.store(args, console: console)
+        var options = BuildOptions()
+        options.noCache = args.flag("--no-cache")
+        options.dryRun = args.flag("--dry-run")
+        if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
+        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
+        let explain = args.flag("--explain")
+
+        if let dir = args.positionals.first {
+            guard args.value("--file") == nil, args.value("--tag") == nil else { throw UsageError("DIR cannot be combined with -f or -t") }
+            let path = dir.hasPrefix("/") ? dir : console.currentDirectory + "/" + dir
+            let waves = try DirectoryBuild.waves(try DirectoryBuild.targets(in: path))
+            let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
+                switch result {
+                case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
+                case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
+                }
+            }
+            return ok ? ExitStatus.success : ExitStatus.failure
+        }
+
+        let file = args.value("--file") ?? "Modelfile"
+        let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
+        guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
+        let name = try args.value("--tag").map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
+        // Lint first: print every diagnostic, stop on errors.
+        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
+        console.stderr.write(checked.rendered(color: console.stderrColor))
+        guard let input = checked.input else { return ExitStatus.failure }
+        let result = try builder.build(input, as: name, options: options)
+        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
+        console.stdout.write(report(result, source: file, explain: explain))
+        return ExitStatus.success
+    }
+
+    /// The step lines and a summary line.
+    static func report(_ r: BuildResult, source: String, explain: Bool) -> String {
+        var s = "building \(r.name.displayShortest) from \(source)\n"
+        for step in r.steps {
+            let status = step.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let name = step.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+            s += "  \(status) \(name) \(step.detail)  \(milliseconds(step.seconds))\n"
+            if explain { s += "          why: \(step.reason)\n" }
+        }
+        if let d = r.manifestDigest {
+            s += "\(r.upToDate ? "up to date" : "built") \(r.name.displayShortest) \(d.shortID) in \(milliseconds(r.seconds))\n"
+        } else {
+            s += "dry run: \(r.name.displayShortest) needs a model import first\n"
+        }
+        return s
+    }
+
+    static func milliseconds(_ seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.1fms", seconds * 1000) : String(format: "%.2fs", seconds)
+    }
+}
+
+struct BuildFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A one-line terminal progress bar with bytes per second, redrawn at most every 100 ms.
+final class ProgressBar: Sendable {
+    let output: any TextOutput
+    let state = Mutex<(last: ContinuousClock.Instant?, start: ContinuousClock.Instant?)>((nil, nil))
+    init(output: any TextOutput) { self.output = output }
+
+    var handler: ProgressHandler {
+        { [self] done, total in self.update(done, total) }
+    }
+
+    func update(_ done: Int64, _ total: Int64) {
+        let now = ContinuousClock.now
+        let draw: Double? = state.withLock { s in
+            if s.start == nil { s.start = now }
+            if let last = s.last, now - last < .milliseconds(100), done < total { return nil }
+            s.last = now
+            guard let start = s.start else { return nil }
+            let secs = Double((now - start).components.attoseconds) / 1e18 + Double((now - start).components.seconds)
+            return secs
+        }
+        guard let secs = draw else { return }
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        let filled = Int(fraction * 30)
+        let rate = secs > 0 ? Double(done) / secs : 0
+        var line = "\r  [" + String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled) + "] "
+        line += String(format: "%3.0f%% ", fraction * 100) + "\(humanBytes(done)) / \(humanBytes(total))  \(humanBytes(Int64(rate)))/s"
+        if done >= total { line += "\r\u{1B}[K" }
+        output.write(line)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import Builder
+
+/// A Modelfile over the minimal GGUF: every step on a tiny input.
+@Test func minimalBuildMatchesOllamaFixtures() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    let builder = ModelBuilder(store: store)
+    let r = try builder.build(modelfile: "FROM test.gguf\n", directory: dir, as: ModelName(parsing: "t"))
+    let m = try #require(try store.manifest(ModelName(parsing: "t")))
+    #expect(m.layers.map(\.digest.hex) == ["89a2116c3a82d6a97f59f748d86ed4417214353fd178ee54df418fde32495fad"])
+    #expect(m.layers.first?.from == "test.gguf")
+    #expect(m.config.digest.hex == "99759ad5b91e723db0393d698ffbb448b1b7df5ff6377a108c49254583b1bc8c")
+    #expect(r.steps.map(\.status) == [.done, .done, .done])
+}
+
+@Test func parametersAndMessagesEncodeLikeOllama() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    let text = """
+    FROM test.gguf
+    PARAMETER temperature 1
+    PARAMETER stop USER:
+    PARAMETER stop ASSISTANT:
+    PARAMETER top_k 10
+    MESSAGE user Hello <there>
+    MESSAGE assistant Hi
+    LICENSE MIT
+    TEMPLATE {{ .Prompt }}
+    SYSTEM Say hi!
+
+    """
+    _ = try ModelBuilder(store: store).build(modelfile: text, directory: dir, as: ModelName(parsing: "p"))
+    let m = try #require(try store.manifest(ModelName(parsing: "p")))
+    #expect(m.layers.map { stepName($0.mediaType) } == ["model", "template", "system", "license", "params", "messages"])
+    #expect(m.layers(ofType: MediaType.params).first?.digest.hex == "1d0ad71299d48c2fb7ae2b98e683643e771f8a5b72be34942af90d97a91c1e37")
+    #expect(m.layers(ofType: MediaType.system).first?.digest.hex == "f29e82a8284dbdf5910b1555580ff60b04238b8da9d5e51159ada67a4d0d5851")
+    #expect(m.layers(ofType: MediaType.template).first?.digest.hex == "b507b9c2f6ca642bffcd06665ea7c91f235fd32daeefdf875a0f938db05fb315")
+    let messages = try #require(m.layers(ofType: MediaType.messages).first)
+    let bytes = try #require(FileIO.read(store.blobs.path(of: messages.digest)))
+    #expect(String(decoding: bytes, as: UTF8.self) == "[{\"role\":\"user\",\"content\":\"Hello \\u003cthere\\u003e\"},{\"role\":\"assistant\",\"content\":\"Hi\"}]\n")
+}
+
+/// The build lints first: checker errors stop it, rendered as diagnostics.
+@Test func badParametersStopTheBuild() {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    for (line, code) in [("PARAMETER temprature 1", "error[MF1002]: unknown parameter 'temprature'"), ("PARAMETER top_k 1.5", "error[MF1003]"),
+                         ("PARAMETER top_p x", "error[MF1003]"), ("PARAMETER use_mmap maybe", "error[MF1003]")] {
+        do {
+            _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
+            Issue.record("\(line) built")
+        } catch { #expect(error.message.contains("Modelfile:2:") && error.message.contains(code), "\(error)") }
+    }
+    #expect(store.modelNames().isEmpty)
+}
+
+/// Values are typed as Ollama's `api.FormatParams` does, with its error texts.
+@Test func parametersAreTypedLikeOllama() throws {
+    let typed = try ParameterTable.typed([.init(name: "top_k", value: "10"), .init(name: "stop", value: "a"), .init(name: "stop", value: "b"),
+                                          .init(name: "temperature", value: "0.7"), .init(name: "use_mmap", value: "T"), .init(name: "mirostat", value: "1")])
+    #expect(typed.values["top_k"] == .int(10))
+    #expect(typed.values["stop"] == .array([.string("a"), .string("b")]))
+    #expect(typed.values["temperature"] == .float32(0.7))
+    #expect(typed.values["use_mmap"] == .bool(true))
+    #expect(typed.values["mirostat"] == nil)
+    #expect(typed.warnings == ["parameter mirostat is deprecated"])
+    #expect(throws: StoreError("invalid int value [1.5]")) { try ParameterTable.typed([.init(name: "top_k", value: "1.5")]) }
+    #expect(throws: StoreError("unknown parameter 'numa'")) { try ParameterTable.typed([.init(name: "numa", value: "1")]) }
+}
+
+@Test func inheritsFromABuiltModel() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    let b = ModelBuilder(store: store)
+    _ = try b.build(modelfile: "FROM test.gguf\nSYSTEM base\nPARAMETER top_k 10\nPARAMETER stop a\nLICENSE MIT\nMESSAGE user u\nRENDERER r1\n",
+                    directory: dir, as: ModelName(parsing: "base"))
+    _ = try b.build(modelfile: "FROM base\nPARAMETER temperature 0.6\nPARAMETER stop b\nLICENSE Apache-2.0\nSYSTEM \"\"\n",
+                    directory: dir, as: ModelName(parsing: "child"))
+    let m = try #require(try store.manifest(ModelName(parsing: "child")))
+    #expect(m.layers.map { stepName($0.mediaType) } == ["model", "system", "license", "messages", "license", "params"])
+    #expect(m.layers.prefix(4).allSatisfy { $0.from == "base:latest" })
+    let params = try #require(m.layers(ofType: MediaType.params).first)
+    #expect(String(decoding: try #require(FileIO.read(store.blobs.path(of: params.digest))), as: UTF8.self)
+            == "{\"stop\":[\"b\"],\"temperature\":0.6,\"top_k\":10}\n")
+    let config = try ModelConfig(bytes: try #require(FileIO.read(store.blobs.path(of: m.config.digest))))
+    #expect(config.renderer == "r1")
+    #expect(config.modelFamily == "test")
+}
+
+@Test func safetensorsFromIsAClearError() {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes([0], to: dir + "/model.safetensors")
+    #expect(throws: StoreError.self) {
+        try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+    }
+    do { _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s")) }
+    catch { #expect(error.message.contains("not supported yet (issue 6)")) }
+}
+
+/// A failure after any step leaves a store that verifies clean, and the next build completes it.
+@Test func injectedFailuresLeaveAConsistentStore() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    let text = "FROM test.gguf\nSYSTEM s\nTEMPLATE t\nPARAMETER top_k 1\nLICENSE l\nMESSAGE user m\n"
+    let b = ModelBuilder(store: store)
+    let full = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "ref"))
+    for step in 1...full.steps.count {
+        var options = BuildOptions()
+        options.failAfterStep = step
+        let variant = text + "SYSTEM changed \(step)\n"
+        #expect(throws: StoreError.self) { try b.build(modelfile: variant, directory: dir, as: ModelName(parsing: "x"), options: options) }
+        let report = store.verify()
+        #expect(report.isClean, "after step \(step)")
+        #expect(report.temporaryFiles.isEmpty)
+    }
+    let done = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
+    #expect(done.manifestDigest != nil)
+    #expect(store.verify().isClean)
+    // A process killed while copying leaves only a temp file: reported, not corruption.
+    writeBytes([1, 2, 3], to: store.blobs.directory + "/sha256-tmp-1-2")
+    let report = store.verify()
+    #expect(report.isClean)
+    #expect(report.temporaryFiles == ["sha256-tmp-1-2"])
+}
+
+@Test func verifyFindsCorruptionAndDanglingReferences() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/test.gguf")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\nSYSTEM hello\n", directory: dir, as: ModelName(parsing: "v"))
+    #expect(store.verify().isClean)
+    let m = try #require(try store.manifest(ModelName(parsing: "v")))
+    let system = try #require(m.layers(ofType: MediaType.system).first)
+    writeBytes(Array("hellO".utf8), to: store.blobs.path(of: system.digest))
+    #expect(store.verify().corruptBlobs == [system.digest])
+    store.blobs.remove(system.digest)
+    #expect(store.verify().danglingReferences.map(\.1) == [system.digest])
+}

@@ -1,0 +1,3 @@
+module mfc/tools/gotmpl
+
+go 1.19

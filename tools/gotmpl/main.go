@@ -1,0 +1,109 @@
+// gotmpl is the reference renderer for mfc's template engine: it runs Go's own
+// text/template over a corpus of cases and records what Go printed or the error
+// it reported. The Swift conformance test replays the same cases and must agree.
+//
+// Usage: go run ./tools/gotmpl CASES.json > EXPECTED.json
+//
+// A case is {"name", "template", "data", "mode"}. "data" is decoded the way
+// encoding/json decodes into interface{} (every number a float64). "mode" is
+// "ollama" (missingkey=zero plus Ollama's extra functions, with the date fixed
+// so output is reproducible) or "plain" (Go's defaults, builtins only).
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/template"
+)
+
+type testCase struct {
+	Name     string          `json:"name"`
+	Template string          `json:"template"`
+	Data     json.RawMessage `json:"data,omitempty"`
+	Mode     string          `json:"mode,omitempty"`
+}
+
+type result struct {
+	Name   string  `json:"name"`
+	Output *string `json:"output,omitempty"`
+	Error  *string `json:"error,omitempty"`
+	// Phase is "parse" or "exec" for errors.
+	Phase string `json:"phase,omitempty"`
+}
+
+// fixedDate stands in for time.Now so the corpus is reproducible; the Swift side injects the same date.
+const fixedToday, fixedYesterday = "2024-06-15", "2024-06-14"
+
+func ollamaFuncs() template.FuncMap {
+	return template.FuncMap{
+		"json": func(v any) string {
+			b, _ := json.Marshal(v)
+			return string(b)
+		},
+		"currentDate":   func(args ...string) string { return fixedToday },
+		"yesterdayDate": func(args ...string) string { return fixedYesterday },
+		// Data in the corpus is untyped JSON, never an api.ToolProperty, so Ollama answers "any".
+		"toTypeScriptType": func(v any) string { return "any" },
+	}
+}
+
+func render(c testCase) result {
+	r := result{Name: c.Name}
+	var data any
+	if len(c.Data) > 0 {
+		if err := json.Unmarshal(c.Data, &data); err != nil {
+			fail(fmt.Errorf("case %s: bad data: %w", c.Name, err))
+		}
+	}
+	t := template.New("")
+	if c.Mode == "ollama" {
+		t = t.Option("missingkey=zero").Funcs(ollamaFuncs())
+	}
+	t, err := t.Parse(c.Template)
+	if err != nil {
+		msg := err.Error()
+		r.Error, r.Phase = &msg, "parse"
+		return r
+	}
+	var out bytes.Buffer
+	if err := t.Execute(&out, data); err != nil {
+		// Keep what Go wrote before failing: the Swift engine must stop at the same byte.
+		msg, partial := err.Error(), out.String()
+		r.Error, r.Phase, r.Output = &msg, "exec", &partial
+		return r
+	}
+	s := out.String()
+	r.Output = &s
+	return r
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "gotmpl:", err)
+	os.Exit(1)
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fail(fmt.Errorf("usage: gotmpl CASES.json"))
+	}
+	raw, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	var cases []testCase
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		fail(err)
+	}
+	results := make([]result, 0, len(cases))
+	for _, c := range cases {
+		results = append(results, render(c))
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(results); err != nil {
+		fail(err)
+	}
+}
