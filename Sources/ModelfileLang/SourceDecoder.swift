@@ -95,11 +95,13 @@ enum SourceDecoder {
         while i + 1 < data.count {
             let u = unit(i)
             i += 2
-            if u >= 0xD800 && u < 0xDC00, i + 1 < data.count {
+            // x/text pairs any surrogate with a following low surrogate: a high one makes a scalar,
+            // a low one makes one U+FFFD for both units.
+            if u >= 0xD800 && u < 0xE000, i + 1 < data.count {
                 let low = unit(i)
                 if low >= 0xDC00 && low < 0xE000 {
                     i += 2
-                    emit(0x10000 + (UInt32(u - 0xD800) << 10) + UInt32(low - 0xDC00))
+                    emit(u < 0xDC00 ? 0x10000 + (UInt32(u - 0xD800) << 10) + UInt32(low - 0xDC00) : 0xD800)
                     continue
                 }
             }

@@ -61,3 +61,14 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     #expect(Printable.isPrint(0xFFFD))
     #expect(!Printable.isPrint(0x1FAE9)) // assigned in Unicode 16, after Go's tables
 }
+
+/// Broken UTF-16 decodes as golang.org/x/text does: a lone surrogate is one U+FFFD, two low
+/// surrogates in a row are one U+FFFD together, an odd final byte is one more.
+@Test func brokenUTF16() {
+    let units: [UInt16] = [0x46, 0xD800, 0x41, 0xDC00, 0xDC01, 0xD83D, 0xDC4B]   // F, lone high, A, low+low, 👋
+    var bytes: [UInt8] = [0xFF, 0xFE]
+    for u in units { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+    bytes.append(0x42)
+    let file = SourceFile(path: "M", data: bytes)
+    #expect(file.text == "F\u{FFFD}A\u{FFFD}👋\u{FFFD}")
+}
