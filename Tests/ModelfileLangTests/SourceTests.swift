@@ -29,7 +29,13 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     #expect(file.source.encoding == .utf8BOM)
 }
 
-@Test func invalidUTF8BecomesOneReplacementPerByteAndWarnsPerRun() {
+@Test func invalidUTF8BecomesOneReplacementPerMaximalSubpart() {
+    // E2 82: a truncated 3-byte sequence (one U+FFFD); F0 9F 98 at the end: one more.
+    let file = SourceFile(path: "M", data: [0x61, 0xE2, 0x82, 0x41, 0x80, 0xBF, 0xF0, 0x9F, 0x98])
+    #expect(file.text == "a\u{FFFD}A\u{FFFD}\u{FFFD}\u{FFFD}")
+}
+
+@Test func invalidUTF8WarnsOncePerRun() {
     // C3 28: a lead byte without its continuation; ED A0 80: an encoded surrogate (3 invalid bytes).
     let bytes = Array("FROM x\nSYSTEM a".utf8) + [0xC3, 0x28, 0xED, 0xA0, 0x80] + [0x0A]
     let (file, diagnostics) = Modelfile.parse(source: bytes, path: "M")
