@@ -8,6 +8,9 @@
 // encoding/json decodes into interface{} (every number a float64). "mode" is
 // "ollama" (missingkey=zero plus Ollama's extra functions, with the date fixed
 // so output is reproducible) or "plain" (Go's defaults, builtins only).
+// Modes "ollama-chat" and "ollama-generate" instead render a request body
+// ("request") for a model ("model": template, system, messages) the way
+// Ollama's server and template package do, with Ollama's typed records.
 package main
 
 import (
@@ -16,6 +19,8 @@ import (
 	"fmt"
 	"os"
 	"text/template"
+
+	ollama "mfc/tools/gotmpl/ollama"
 )
 
 type testCase struct {
@@ -23,6 +28,8 @@ type testCase struct {
 	Template string          `json:"template"`
 	Data     json.RawMessage `json:"data,omitempty"`
 	Mode     string          `json:"mode,omitempty"`
+	Model    *ollama.Model   `json:"model,omitempty"`
+	Request  json.RawMessage `json:"request,omitempty"`
 }
 
 type result struct {
@@ -34,7 +41,7 @@ type result struct {
 }
 
 // fixedDate stands in for time.Now so the corpus is reproducible; the Swift side injects the same date.
-const fixedToday, fixedYesterday = "2024-06-15", "2024-06-14"
+const fixedToday, fixedYesterday = ollama.Today, ollama.Yesterday
 
 func ollamaFuncs() template.FuncMap {
 	return template.FuncMap{
@@ -49,7 +56,28 @@ func ollamaFuncs() template.FuncMap {
 	}
 }
 
+func renderRequest(c testCase) result {
+	r := result{Name: c.Name}
+	var out string
+	var err error
+	if c.Mode == "ollama-chat" {
+		out, err = ollama.Chat(*c.Model, c.Request)
+	} else {
+		out, err = ollama.Generate(*c.Model, c.Request)
+	}
+	if err != nil {
+		msg := err.Error()
+		r.Error, r.Phase = &msg, "exec"
+		return r
+	}
+	r.Output = &out
+	return r
+}
+
 func render(c testCase) result {
+	if c.Mode == "ollama-chat" || c.Mode == "ollama-generate" {
+		return renderRequest(c)
+	}
 	r := result{Name: c.Name}
 	var data any
 	if len(c.Data) > 0 {
