@@ -18,6 +18,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
+	"syscall"
 	"text/template"
 
 	ollama "mfc/tools/gotmpl/ollama"
@@ -112,9 +114,48 @@ func fail(err error) {
 	os.Exit(1)
 }
 
+// bench renders the first case of a corpus file n times and reports the time per render,
+// the Go side of BENCHMARKS.md's template figures.
+func bench(n int, path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		fail(err)
+	}
+	var cases []testCase
+	if err := json.Unmarshal(raw, &cases); err != nil || len(cases) == 0 {
+		fail(fmt.Errorf("%s: need a list with at least one case", path))
+	}
+	var r result
+	// CPU time of the whole process (GC included), as mfc measures its side.
+	start := cpuSeconds()
+	for i := 0; i < n; i++ {
+		r = render(cases[0])
+	}
+	elapsed := cpuSeconds() - start
+	if r.Error != nil {
+		fail(fmt.Errorf("%s", *r.Error))
+	}
+	fmt.Fprintf(os.Stderr, "rendered %d times: %.1f µs CPU per render\n", n, elapsed*1e6/float64(n))
+	fmt.Print(*r.Output)
+}
+
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return float64(u.Utime.Sec+u.Stime.Sec) + float64(u.Utime.Usec+u.Stime.Usec)/1e6
+}
+
 func main() {
+	if len(os.Args) == 4 && os.Args[1] == "-bench" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("usage: gotmpl -bench N CASES.json"))
+		}
+		bench(n, os.Args[3])
+		return
+	}
 	if len(os.Args) != 2 {
-		fail(fmt.Errorf("usage: gotmpl CASES.json"))
+		fail(fmt.Errorf("usage: gotmpl CASES.json | gotmpl -bench N CASES.json"))
 	}
 	raw, err := os.ReadFile(os.Args[1])
 	if err != nil {

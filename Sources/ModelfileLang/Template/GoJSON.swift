@@ -40,7 +40,7 @@ public enum GoJSON {
                 return
             }
             if l.typeName == "api.PropertyType", l.items.count == 1 {   // its MarshalJSON: one type is a plain string
-                encode(l.items[0], into: &out)
+                encode(l.items[l.items.startIndex], into: &out)
                 return
             }
             out.append(UInt8(ascii: "["))
