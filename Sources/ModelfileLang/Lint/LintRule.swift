@@ -4,8 +4,20 @@ struct LintContext {
     let options: CheckOptions
     /// FROM instructions (by index in `modelfile.instructions`) that name an existing path.
     let fromKinds: [Int: (path: String, kind: PathKind)]
+    let instructions: [Instruction]
+    /// Indices (in `instructions`) of the FROM instructions.
+    let fromIndices: [Int]
 
-    var instructions: [Instruction] { modelfile.instructions }
+    /// True when some FROM names a model rather than an existing path.
+    var hasModelNameFrom: Bool { fromIndices.contains { fromKinds[$0] == nil } }
+
+    init(modelfile: Modelfile, options: CheckOptions, fromKinds: [Int: (path: String, kind: PathKind)], instructions: [Instruction]) {
+        self.modelfile = modelfile
+        self.options = options
+        self.fromKinds = fromKinds
+        self.instructions = instructions
+        self.fromIndices = instructions.indices.filter { instructions[$0].keyword == .from }
+    }
 }
 
 /// One lint rule: a check that Ollama accepts the file but probably not as meant.
