@@ -81,8 +81,8 @@ final class Executor {
     var site = ErrorSite.none
     var vars: [(name: String, value: Reflected)] = []
     var depth = 0
-    /// Go allows 100000 nested template calls; Swift's stack does not, so we stop earlier.
-    static let maxDepth = 1000
+    /// Go allows 100000 nested template calls; a thread's stack does not, so we stop earlier.
+    static let maxDepth = 200
 
     init(template: Template, name: String) {
         self.template = template
