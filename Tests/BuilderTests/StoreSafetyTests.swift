@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import Builder
+
+/// Builds on one store from many threads (same and different names, shared blobs) while models
+/// are removed: every manifest left must verify clean.
+@Test func concurrentBuildsAndRemovesKeepTheStoreConsistent() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let errors = ErrorBox()
+    DispatchQueue.concurrentPerform(iterations: 16) { i in
+        let builder = ModelBuilder(store: store)
+        do {
+            _ = try builder.build(modelfile: "FROM m.gguf\nSYSTEM s\(i % 3)\nLICENSE MIT\n", directory: dir, as: ModelName(parsing: "m\(i % 4)"))
+            if i % 5 == 4 { _ = try store.remove(ModelName(parsing: "m\(i % 4)")) }
+        } catch {
+            if !"\(error)".contains("not found") { errors.add("\(error)") }
+        }
+    }
+    #expect(errors.all.isEmpty)
+    let report = store.verify()
+    #expect(report.isClean)
+    #expect(report.temporaryFiles.isEmpty)
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.withLock { items.append(s) } }
+    var all: [String] { lock.withLock { items } }
+}
+
+/// Identical inputs give byte-identical manifests, in any store.
+@Test func identicalInputsGiveIdenticalManifests() throws {
+    let dir = temporaryDirectory()
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let text = "FROM m.gguf\nSYSTEM s\nPARAMETER stop a\nPARAMETER temperature 0.5\nMESSAGE user hi\n"
+    let a = ModelStore(root: dir + "/a"), b = ModelStore(root: dir + "/b")
+    _ = try ModelBuilder(store: a).build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
+    _ = try ModelBuilder(store: b).build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
+    let bytesA = try #require(a.manifestBytes(ModelName(parsing: "x")))
+    #expect(bytesA == b.manifestBytes(ModelName(parsing: "x")))
+}
+
+/// ADAPTER files are classified by content (package spec §3): a LoRA GGUF is an adapter layer,
+/// an ordinary model GGUF given as ADAPTER is stored as a model layer.
+@Test func adaptersAreClassifiedByContent() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    var lora = GGUFWriter()
+    lora.metadata = [("general.architecture", .value(.string("llama"))), ("general.type", .value(.string("adapter"))),
+                     ("adapter.type", .value(.string("lora")))]
+    writeBytes(try lora.header(), to: dir + "/lora.gguf")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM m.gguf\nADAPTER lora.gguf\n", directory: dir, as: ModelName(parsing: "a"))
+    let m = try #require(try store.manifest(ModelName(parsing: "a")))
+    #expect(m.layers.map { stepName($0.mediaType) } == ["model", "adapter"])
+    #expect(m.layers.last?.from == "lora.gguf")
+    writeBytes(minimalGGUF(architecture: "other"), to: dir + "/plain.gguf")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM m.gguf\nADAPTER plain.gguf\n", directory: dir, as: ModelName(parsing: "b"))
+    #expect(try store.manifest(ModelName(parsing: "b"))?.layers.map { stepName($0.mediaType) } == ["model", "model"])
+    let resolved = try store.resolve(ModelName(parsing: "a"))
+    #expect(resolved.adapterPaths.count == 1)
+}
