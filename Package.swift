@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
         .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport"]),
     ],

@@ -16,6 +16,9 @@ public enum MFC {
         CpCommand.self,
         VerifyCommand.self,
         TokenizeCommand.self,
+        FmtCommand.self,
+        TemplateCommand.self,
+        QuantizeCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
