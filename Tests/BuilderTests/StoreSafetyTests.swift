@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ModelfileLang
 @testable import Builder
 
 /// Builds on one store from many threads (same and different names, shared blobs) while models
@@ -63,4 +64,33 @@ final class ErrorBox: @unchecked Sendable {
     #expect(try store.manifest(ModelName(parsing: "b"))?.layers.map { stepName($0.mediaType) } == ["model", "model"])
     let resolved = try store.resolve(ModelName(parsing: "a"))
     #expect(resolved.adapterPaths.count == 1)
+}
+
+/// Template auto-detection from `tokenizer.chat_template`, with a small named-template folder.
+@Test func detectedTemplateAndStopsComeBeforeUserLayers() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    let jinja = "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    write("[{\"template\": \(String(decoding: JSONValue.string(jinja).goEncoded.dropLast(), as: UTF8.self)), \"name\": \"chatml\"}]", to: dir + "/templates/index.json")
+    write("{{ .Prompt }}\r\n", to: dir + "/templates/chatml.gotmpl")
+    write("{\"stop\": [\"<|im_start|>\", \"<|im_end|>\"]}", to: dir + "/templates/chatml.json")
+    var w = GGUFWriter()
+    w.metadata = [("general.architecture", .value(.string("llama"))), ("tokenizer.chat_template", .value(.string(jinja + " "))) ]
+    writeBytes(try w.header(), to: dir + "/m.gguf")
+    var options = BuildOptions()
+    options.namedTemplates = try NamedTemplates(directory: dir + "/templates")
+    let b = ModelBuilder(store: store)
+    _ = try b.build(modelfile: "FROM m.gguf\nSYSTEM s\n", directory: dir, as: ModelName(parsing: "d"), options: options)
+    let m = try #require(try store.manifest(ModelName(parsing: "d")))
+    // Ollama's setParameters re-appends the merged params layer after the user layers before it.
+    #expect(m.layers.map { stepName($0.mediaType) } == ["model", "template", "system", "params"])
+    let resolved = try store.resolve(ModelName(parsing: "d"))
+    #expect(resolved.template == "{{ .Prompt }}\n")
+    #expect(resolved.parameters["stop"] == .strings(["<|im_start|>", "<|im_end|>"]))
+    _ = try b.build(modelfile: "FROM m.gguf\nTEMPLATE t\nPARAMETER stop x\nPARAMETER top_k 3\n", directory: dir, as: ModelName(parsing: "e"), options: options)
+    let e = try store.resolve(ModelName(parsing: "e"))
+    #expect(e.manifest.layers.map { stepName($0.mediaType) } == ["model", "template", "params"])
+    #expect(e.template == "t")
+    #expect(e.parameters["stop"] == .strings(["x"]))
+    #expect(e.parameters["top_k"] == .int(3))
 }
