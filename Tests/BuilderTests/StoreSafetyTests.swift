@@ -94,3 +94,25 @@ final class ErrorBox: @unchecked Sendable {
     #expect(e.parameters["stop"] == .strings(["x"]))
     #expect(e.parameters["top_k"] == .int(3))
 }
+
+/// A models folder as Ollama leaves it (hand-written manifest, legacy `.prompt` template layer,
+/// a hidden temp tag, a manifest with an invalid part): listed, resolved and verified.
+@Test func readsAnOllamaModelsFolder() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/models")
+    defer { cleanup(dir) }
+    let model = try store.blobs.write(minimalGGUF())
+    let prompt = try store.blobs.write(Array("{{ .Prompt }}".utf8))
+    var c = ModelConfig()
+    c.modelFamily = "test"; c.modelFamilies = ["test"]; c.modelType = "0"; c.fileType = "unknown"
+    let config = try store.blobs.write(c.encoded)
+    let json = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"\(config.digest)\",\"size\":\(config.size)},\"layers\":[{\"mediaType\":\"application/vnd.ollama.image.model\",\"digest\":\"\(model.digest)\",\"size\":\(model.size)},{\"mediaType\":\"application/vnd.ollama.image.prompt\",\"digest\":\"\(prompt.digest)\",\"size\":\(prompt.size)}]}\n"
+    write(json, to: dir + "/models/manifests/registry.ollama.ai/library/old/7b")
+    write(json, to: dir + "/models/manifests/registry.ollama.ai/library/old/.tmp-1")
+    write(json, to: dir + "/models/manifests/registry.ollama.ai/bad.ns/old/latest")
+    #expect(store.modelNames().map(\.displayShortest) == ["old:7b"])
+    let r = try store.resolve(ModelName(parsing: "OLD:7B"))
+    #expect(r.template == "{{ .Prompt }}")
+    #expect(r.modelPath == store.blobs.path(of: model.digest))
+    #expect(r.manifestDigest == Digest.of(Array(json.utf8)))
+    #expect(store.verify().isClean)
+}
