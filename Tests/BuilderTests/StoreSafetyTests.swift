@@ -116,3 +116,18 @@ final class ErrorBox: @unchecked Sendable {
     #expect(r.manifestDigest == Digest.of(Array(json.utf8)))
     #expect(store.verify().isClean)
 }
+
+/// `mfc run` resolves a Modelfile path by building it incrementally, or a name from the store.
+@Test func resolvesAModelfilePathOrAName() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    write("FROM m.gguf\nSYSTEM from file\nPARAMETER num_ctx 512\n", to: dir + "/Pirate.Modelfile")
+    let byPath = try store.resolve(reference: "Pirate.Modelfile", currentDirectory: dir)
+    #expect(byPath.name.model == "pirate")
+    #expect(byPath.system == "from file")
+    #expect(byPath.parameters["num_ctx"] == .int(512))
+    let byName = try store.resolve(reference: "pirate", currentDirectory: dir)
+    #expect(byName.manifestDigest == byPath.manifestDigest)
+    #expect(throws: StoreError.self) { try store.resolve(reference: "missing", currentDirectory: dir) }
+}
