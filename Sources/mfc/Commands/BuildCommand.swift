@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Synchronization
 
 enum BuildCommand: MFCCommand {
@@ -28,6 +29,8 @@ enum BuildCommand: MFCCommand {
         options.noCache = args.flag("--no-cache")
         options.dryRun = args.flag("--dry-run")
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
+        // Ollama's chat-template auto-detection, when its named-template data is available.
+        options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
         let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
         let explain = args.flag("--explain")
 
