@@ -19,6 +19,7 @@ public enum MFC {
         FmtCommand.self,
         TemplateCommand.self,
         QuantizeCommand.self,
+        RunCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
