@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 
 /// Everything `mfc run` needs about a model before loading its weights: the GGUF, the chat
@@ -19,7 +20,7 @@ struct RunnableModel {
         let path = ModelFiles.path(reference, console: console)
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
-            let format = BuiltinChatFormat.detect(chatTemplate: gguf["tokenizer.chat_template"]?.string)
+            let format = try detectFormat(gguf, console: console)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
@@ -27,7 +28,7 @@ struct RunnableModel {
         }
         let root = ModelStore.defaultRoot(option: store, environment: console.environment)
         let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
-        let format = resolved.template.map { BuiltinChatFormat.detect(chatTemplate: $0) } ?? .plain
+        let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try GGUFFile(path: resolved.modelPath), displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
@@ -43,6 +44,17 @@ struct RunnableModel {
             }
         }
         return model
+    }
+
+    /// Ollama's named template for the GGUF's chat template when its data folder is configured
+    /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
+    static func detectFormat(_ gguf: GGUFFile, console: Console) throws -> any ChatFormat {
+        let jinja = gguf["tokenizer.chat_template"]?.string
+        if let jinja, let named = try NamedTemplates.fromEnvironment(console.environment),
+           let match = try named.match(chatTemplate: jinja) {
+            return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
+        }
+        return BuiltinChatFormat.detect(chatTemplate: jinja)
     }
 
     /// True when the file starts with the GGUF magic.
