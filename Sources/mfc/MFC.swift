@@ -20,6 +20,7 @@ public enum MFC {
         TemplateCommand.self,
         QuantizeCommand.self,
         BenchCommand.self,
+        RunCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {
