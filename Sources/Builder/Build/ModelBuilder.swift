@@ -105,7 +105,7 @@ struct BuildRun {
                 sourceKeys.append(f.relativeName + "=" + known.digest.description)
             }
         }
-        let buildKey = ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)], settings: ["name": name.path]).description
+        let buildKey = ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)], settings: buildKeySettings).description
         if complete, !options.noCache, let cached = log.lookup("action", buildKey), let digest = Digest(parsing: cached),
            let bytes = store.manifestBytes(name), Digest.of(bytes) == digest, let m = try? Manifest(bytes: bytes),
            m.allDescriptors.allSatisfy({ store.blobs.contains($0.digest, size: $0.size) }) {
@@ -139,6 +139,10 @@ struct BuildRun {
         if let draft = input.draft {
             let path = try SourceResolver.expand(draft, directory: input.directory, home: builder.home)
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: MediaType.draft, step: "draft") { layers.append(l) }
+        }
+
+        if let request = options.quantize {
+            for i in layers.indices where layers[i].mediaType == MediaType.model { layers[i] = try quantizeLayer(layers[i], request) }
         }
 
         // User layers, in Ollama's order; each replaced kind moves to the end.
@@ -202,12 +206,17 @@ struct BuildRun {
                        changed ? "manifest content changed" : "identical manifest already stored (early cutoff)", since: t1)
             if complete || sourcesNowKnown(source, input) {
                 let keys = try currentSourceKeys(source, input)
-                let key = ActionKey(kind: "build", version: 1, inputs: keys + [inputEncoding(input)], settings: ["name": name.path]).description
+                let key = ActionKey(kind: "build", version: 1, inputs: keys + [inputEncoding(input)], settings: buildKeySettings).description
                 log.record("action", key, digest.description)
             }
         }
         manifest = m
         manifestDigest = digest
+    }
+
+    /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
+    var buildKeySettings: [String: String] {
+        ["name": name.path].merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
     }
 
     /// Set in a dry run when a model file would have to be hashed first.
