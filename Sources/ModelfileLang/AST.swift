@@ -56,7 +56,8 @@ public struct Comment: Sendable, Hashable {
 
 /// An item of a Modelfile in source order; comments and blank lines are kept for the formatter.
 public enum Node: Sendable, Hashable {
-    case instruction(Instruction)
+    /// An index into `Modelfile.instructions`.
+    case instruction(Int)
     case comment(Comment)
     /// An empty (or blank-only) line.
     case blankLine(SourceRange)
@@ -89,8 +90,9 @@ public struct OllamaCommand: Sendable, Hashable, CustomStringConvertible {
 
     /// Ollama's `quote`: quotes only values with a line feed or a leading or trailing space.
     public static func showQuote(_ s: String) -> String {
-        guard s.contains("\n") || s.hasPrefix(" ") || s.hasSuffix(" ") else { return s }
-        return s.contains("\"") ? "\"\"\"" + s + "\"\"\"" : "\"" + s + "\""
+        let u = s.utf8
+        guard u.contains(0x0A) || u.first == 0x20 || u.last == 0x20 else { return s }
+        return u.contains(0x22) ? "\"\"\"" + s + "\"\"\"" : "\"" + s + "\""
     }
 
     /// `strings.Cut(args, ": ")`.
@@ -110,14 +112,12 @@ public struct OllamaCommand: Sendable, Hashable, CustomStringConvertible {
 /// A parsed Modelfile: the source and its nodes in order.
 public struct Modelfile: Sendable {
     public var source: SourceFile
+    /// The instructions in source order.
+    public var instructions: [Instruction]
+    /// Instructions (by index), comments and blank lines in source order, for the formatter.
     public var nodes: [Node]
     /// Invisible characters Ollama silently drops from instruction words and values.
     public var droppedCharacters: [DroppedCharacter] = []
-
-    /// The instructions in source order.
-    public var instructions: [Instruction] {
-        nodes.compactMap { if case .instruction(let i) = $0 { i } else { nil } }
-    }
 
     /// The final instruction list as Ollama's `parser.ParseFile` returns it, for the Builder.
     /// Only meaningful when parsing gave no errors.

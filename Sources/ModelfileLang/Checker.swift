@@ -28,7 +28,10 @@ extension Modelfile {
     public func check(options: CheckOptions) -> [Diagnostic] {
         var checker = Checker(modelfile: self, options: options)
         checker.run()
-        if options.lint { checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds)) }
+        if options.lint {
+            checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds,
+                                                             instructions: checker.instructions))
+        }
         return checker.diagnostics.sortedByPosition()
     }
 }
@@ -36,13 +39,18 @@ extension Modelfile {
 extension Modelfile {
     /// The errors Ollama's `parser.ParseFile` itself adds after a clean parse: only "no FROM line".
     public func parseFileDiagnostics() -> [Diagnostic] {
-        instructions.contains { $0.keyword == .from } ? [] : [.missingFrom(at: .at(0))]
+        let hasFrom = instructions.indices.contains { instructions[$0].keyword == .from }
+        return hasFrom ? [] : [.missingFrom(at: .at(0))]
     }
 }
 
 struct Checker {
+    /// Instructions where a later one silently replaces an earlier one.
+    static let singleValued: Set<Keyword> = [.template, .system, .adapter, .renderer, .parser, .requires]
+
     let modelfile: Modelfile
     let options: CheckOptions
+    let instructions: [Instruction]
     var diagnostics: [Diagnostic] = []
     /// For each FROM instruction (by index in `instructions`): its resolved path if it exists.
     var fromKinds: [Int: (path: String, kind: PathKind)] = [:]
@@ -50,10 +58,10 @@ struct Checker {
     init(modelfile: Modelfile, options: CheckOptions) {
         self.modelfile = modelfile
         self.options = options
+        self.instructions = modelfile.instructions
     }
 
     mutating func run() {
-        let instructions = modelfile.instructions
         diagnostics += modelfile.parseFileDiagnostics()
         var lastSingle: [String: SourceRange] = [:]
         var lastFromPath: (String, SourceRange)?
@@ -73,7 +81,7 @@ struct Checker {
             default:
                 break
             }
-            if [.template, .system, .adapter, .renderer, .parser, .requires].contains(i.keyword) {
+            if Checker.singleValued.contains(i.keyword) {
                 noteRepeat(i.keyword.rawValue, i, &lastSingle)
             }
             checkPrintableBack(i)

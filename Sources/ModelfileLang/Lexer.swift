@@ -27,6 +27,11 @@ public struct Lexer: Sendable {
         self.bytes = source.bytes
     }
 
+    /// Lexes bytes that are known to be valid UTF-8 (from a Swift string).
+    init(validUTF8 bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     /// Every token up to and including `.endOfFile`.
     public static func tokenize(_ source: SourceFile) -> [Token] {
         var lexer = Lexer(source)
@@ -36,6 +41,17 @@ public struct Lexer: Sendable {
             tokens.append(t)
             if t.kind == .endOfFile { return tokens }
         }
+    }
+
+    /// The value of the one-line instruction `SYSTEM <text>`, or nil when that is not exactly one
+    /// instruction. Used to test whether a quoting of a value reads back unchanged.
+    static func readValue(_ text: String, allowDropped: Bool) -> String? {
+        var lexer = Lexer(validUTF8: Array(("SYSTEM " + text + "\n").utf8))
+        guard lexer.next().kind == .keyword else { return nil }
+        let arg = lexer.next()
+        guard arg.kind == .argument, lexer.next().kind == .newline, lexer.next().kind == .endOfFile,
+              allowDropped || lexer.droppedCharacters.isEmpty else { return nil }
+        return arg.text
     }
 
     @inline(__always) static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
@@ -161,12 +177,12 @@ public struct Lexer: Sendable {
             return Token(kind: kind, range: SourceRange(start: start, end: pos), text: name)
         }
         // Ollama stops with `unexpected EOF: <name so far>`; read on to the blank to recover.
-        let badLength = scalarLength(at: pos)
+        let badStart = pos, badLength = scalarLength(at: pos)
         let bad = text(pos, pos + badLength)
         let end = endOfWord(from: pos)
         pos = end
         if pos < bytes.count, Lexer.isBlank(bytes[pos]) { pos += 1; mode = .value } else { mode = .lineStart }
-        return Token(kind: .error, range: SourceRange(start: start, end: end), text: text(start, end),
+        return Token(kind: .error, range: SourceRange(start: badStart, end: badStart + badLength), text: text(start, end),
                      error: .invalidCharacterInName(name: text(start, end), isRole: isRole, character: bad))
     }
 

@@ -10,6 +10,7 @@ struct Parser {
     var lexer: Lexer
     let source: SourceFile
     var nodes: [Node] = []
+    var instructions: [Instruction] = []
     var diagnostics: [Diagnostic] = []
     var current: Token
 
@@ -50,7 +51,7 @@ struct Parser {
             if current.kind != .endOfFile, current.range.start < startOffset { break }
         }
         for r in source.invalidEncodingRanges { diagnostics.append(.invalidUTF8(at: r)) }
-        return Modelfile(source: source, nodes: nodes, droppedCharacters: lexer.droppedCharacters)
+        return Modelfile(source: source, instructions: instructions, nodes: nodes, droppedCharacters: lexer.droppedCharacters)
     }
 
     /// instruction := KEYWORD BLANK [ NAME BLANK ] ARGUMENT
@@ -83,11 +84,12 @@ struct Parser {
             return
         }
         let arg = advance()
-        nodes.append(.instruction(Instruction(
+        nodes.append(.instruction(instructions.count))
+        instructions.append(Instruction(
             keyword: keyword, keywordText: word.text, keywordRange: word.range,
             name: name?.text, nameRange: name?.range,
             value: arg.text, valueRange: arg.range, quoting: arg.quoting,
-            range: SourceRange(start: word.range.start, end: max(arg.range.end, word.range.end)))))
+            range: SourceRange(start: word.range.start, end: max(arg.range.end, word.range.end))))
     }
 
     mutating func report(_ t: Token, keyword: String? = nil) {

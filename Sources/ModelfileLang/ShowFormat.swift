@@ -1,22 +1,57 @@
 /// How `ollama show --modelfile` prints values, to find the ones that do not survive it.
 enum ShowFormat {
-    /// Whether `KEYWORD quote(value)` parses back to `value`.
+    /// Whether `KEYWORD quote(value)` parses back to `value`; one pass, no allocation.
+    ///
+    /// `quote` leaves the value bare when it has no LF and no space at either end; bare text reads
+    /// back unless it has a CR, starts with `"`, or has a tab at either end (trimmed away).
+    /// Otherwise it is wrapped in `"..."` (no `"` inside, so no inner line can close it early) or
+    /// `"""..."""`, which ends early at any line break where the text so far, right-trimmed,
+    /// ends with `"""`. `reparse` is the slow oracle; a test compares the two.
     static func roundTrips(_ value: String) -> Bool {
-        reparse(value) == value
+        value.utf8.withContiguousStorageIfAvailable(roundTrips) ?? roundTrips(Array(value.utf8).span.bytes)
+    }
+
+    static func roundTrips(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        roundTrips(u.span.bytes)
+    }
+
+    static func roundTrips(_ u: RawSpan) -> Bool {
+        let n = u.byteCount
+        guard n > 0 else { return true }
+        let quote: UInt8 = 0x22
+        let first = u.unsafeLoad(fromByteOffset: 0, as: UInt8.self)
+        let last = u.unsafeLoad(fromByteOffset: n - 1, as: UInt8.self)
+        var hasLF = false, hasCR = false, hasQuote = false
+        var early = false      // a line break where the text so far, right-trimmed, ends with """
+        var run = 0            // quotes ending the text so far, before any trailing white space
+        var trailingSpace = false
+        for i in 0..<n {
+            let b = u.unsafeLoad(fromByteOffset: i, as: UInt8.self)
+            switch b {
+            case 0x0A, 0x0D:
+                if b == 0x0A { hasLF = true } else { hasCR = true }
+                if run >= 3 { early = true }
+                trailingSpace = true
+            case 0x20, 0x09:
+                trailingSpace = true
+            case quote:
+                hasQuote = true
+                run = trailingSpace ? 1 : run + 1
+                trailingSpace = false
+            default:
+                run = 0
+                trailingSpace = false
+            }
+        }
+        if !hasLF && first != 0x20 && last != 0x20 {
+            return !hasCR && first != quote && first != 0x09 && last != 0x09
+        }
+        return !hasQuote || !early
     }
 
     /// The value Ollama would read back from `SYSTEM <quote(value)>`, or nil if that is an error.
     static func reparse(_ value: String) -> String? {
-        let line = SourceFile(path: "", text: "SYSTEM " + OllamaCommand.showQuote(value) + "\n")
-        var lexer = Lexer(line)
-        guard lexer.next().kind == .keyword else { return nil }
-        let arg = lexer.next()
-        guard arg.kind == .argument else { return nil }
-        while true {
-            let t = lexer.next()
-            if t.kind == .endOfFile { return arg.text }
-            if t.kind != .newline { return nil }
-        }
+        Lexer.readValue(OllamaCommand.showQuote(value), allowDropped: true)
     }
 
     static func reparsedDescription(_ value: String) -> String {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A position in a source file: 1-based line and column, and the 0-based UTF-8 byte offset.
 ///
 /// Lines are counted the way an editor shows them: LF, CR and CRLF each end one line.
@@ -31,6 +33,20 @@ public struct SourceRange: Sendable, Hashable {
     public var count: Int { end - start }
 }
 
+/// A cache of line start offsets, shared by copies of one `SourceFile`.
+final class LineTable: Sendable {
+    let cache = Mutex<[Int]?>(nil)
+
+    func starts(of bytes: [UInt8]) -> [Int] {
+        cache.withLock { cached in
+            if let cached { return cached }
+            let starts = SourceFile.lineStarts(of: bytes)
+            cached = starts
+            return starts
+        }
+    }
+}
+
 /// How the bytes of a Modelfile were encoded before decoding to UTF-8.
 public enum SourceEncoding: String, Sendable {
     case utf8, utf8BOM = "utf8-bom", utf16LE = "utf16le", utf16BE = "utf16be"
@@ -49,8 +65,10 @@ public struct SourceFile: Sendable {
     public let encoding: SourceEncoding
     /// Ranges (in the decoded text) of U+FFFD characters that replaced invalid input bytes.
     public let invalidEncodingRanges: [SourceRange]
-    /// Offset of the first byte of each editor line.
-    let lineStarts: [Int]
+    /// Offset of the first byte of each editor line, computed when first needed (only
+    /// diagnostics need it, and large clean files should not pay for it).
+    let lineTable: LineTable
+    var lineStarts: [Int] { lineTable.starts(of: bytes) }
 
     /// Decodes raw file bytes.
     /// - Parameters:
@@ -62,7 +80,7 @@ public struct SourceFile: Sendable {
         self.bytes = decoded.bytes
         self.encoding = decoded.encoding
         self.invalidEncodingRanges = decoded.invalid
-        self.lineStarts = SourceFile.lineStarts(of: decoded.bytes)
+        self.lineTable = LineTable()
     }
 
     /// Wraps text that is already a Swift string (always valid UTF-8).

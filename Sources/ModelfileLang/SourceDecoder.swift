@@ -44,20 +44,28 @@ enum SourceDecoder {
 
     static func decodeUTF8(_ data: [UInt8], from start: Int, encoding: SourceEncoding) -> Result {
         var i = start
-        // Fast path: most files are valid; copy them whole.
+        // Fast path: most files are valid (and mostly ASCII, checked 8 bytes at a time).
         var allValid = true
-        while i < data.count {
-            let n = validSequenceLength(data, at: i)
-            if n == 0 { allValid = false; break }
-            i += n
+        data.withUnsafeBytes { raw in
+            while i < data.count {
+                if i + 8 <= data.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                let n = validSequenceLength(data, at: i)
+                if n == 0 { allValid = false; return }
+                i += n
+            }
         }
-        if allValid { return Result(bytes: Array(data[start...]), encoding: encoding, invalid: []) }
+        if allValid { return Result(bytes: start == 0 ? data : Array(data[start...]), encoding: encoding, invalid: []) }
         var out = Array(data[start..<i])
         var invalid: [SourceRange] = []
         while i < data.count {
             let n = validSequenceLength(data, at: i)
             if n == 0 {
-                invalid.append(SourceRange(start: out.count, end: out.count + 3))
+                // Adjacent invalid bytes form one range, so one diagnostic covers a run.
+                if let last = invalid.last, last.end == out.count { invalid[invalid.count - 1].end += 3 }
+                else { invalid.append(SourceRange(start: out.count, end: out.count + 3)) }
                 out.append(contentsOf: replacement)
                 i += 1
             } else {

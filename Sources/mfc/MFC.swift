@@ -16,6 +16,8 @@ public enum MFC {
         CpCommand.self,
         VerifyCommand.self,
         TokenizeCommand.self,
+        FmtCommand.self,
+        TemplateCommand.self,
         QuantizeCommand.self,
     ]
 

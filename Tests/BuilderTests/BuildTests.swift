@@ -44,16 +44,33 @@ import Testing
     #expect(String(decoding: bytes, as: UTF8.self) == "[{\"role\":\"user\",\"content\":\"Hello \\u003cthere\\u003e\"},{\"role\":\"assistant\",\"content\":\"Hi\"}]\n")
 }
 
-@Test func badParametersAreErrors() {
+/// The build lints first: checker errors stop it, rendered as diagnostics.
+@Test func badParametersStopTheBuild() {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    for (line, message) in [("PARAMETER temprature 1", "unknown parameter 'temprature'"), ("PARAMETER top_k 1.5", "invalid int value [1.5]"),
-                            ("PARAMETER top_p x", "invalid float value [x]"), ("PARAMETER use_mmap maybe", "invalid bool value [maybe]")] {
-        #expect(throws: StoreError(message)) {
-            try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
-        }
+    for (line, code) in [("PARAMETER temprature 1", "error[MF1002]: unknown parameter 'temprature'"), ("PARAMETER top_k 1.5", "error[MF1003]"),
+                         ("PARAMETER top_p x", "error[MF1003]"), ("PARAMETER use_mmap maybe", "error[MF1003]")] {
+        do {
+            _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
+            Issue.record("\(line) built")
+        } catch { #expect(error.message.contains("Modelfile:2:") && error.message.contains(code), "\(error)") }
     }
+    #expect(store.modelNames().isEmpty)
+}
+
+/// Values are typed as Ollama's `api.FormatParams` does, with its error texts.
+@Test func parametersAreTypedLikeOllama() throws {
+    let typed = try ParameterTable.typed([.init(name: "top_k", value: "10"), .init(name: "stop", value: "a"), .init(name: "stop", value: "b"),
+                                          .init(name: "temperature", value: "0.7"), .init(name: "use_mmap", value: "T"), .init(name: "mirostat", value: "1")])
+    #expect(typed.values["top_k"] == .int(10))
+    #expect(typed.values["stop"] == .array([.string("a"), .string("b")]))
+    #expect(typed.values["temperature"] == .float32(0.7))
+    #expect(typed.values["use_mmap"] == .bool(true))
+    #expect(typed.values["mirostat"] == nil)
+    #expect(typed.warnings == ["parameter mirostat is deprecated"])
+    #expect(throws: StoreError("invalid int value [1.5]")) { try ParameterTable.typed([.init(name: "top_k", value: "1.5")]) }
+    #expect(throws: StoreError("unknown parameter 'numa'")) { try ParameterTable.typed([.init(name: "numa", value: "1")]) }
 }
 
 @Test func inheritsFromABuiltModel() throws {
@@ -107,6 +124,11 @@ import Testing
     let done = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
     #expect(done.manifestDigest != nil)
     #expect(store.verify().isClean)
+    // A process killed while copying leaves only a temp file: reported, not corruption.
+    writeBytes([1, 2, 3], to: store.blobs.directory + "/sha256-tmp-1-2")
+    let report = store.verify()
+    #expect(report.isClean)
+    #expect(report.temporaryFiles == ["sha256-tmp-1-2"])
 }
 
 @Test func verifyFindsCorruptionAndDanglingReferences() throws {

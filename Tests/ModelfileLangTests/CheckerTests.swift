@@ -108,3 +108,14 @@ func checksLikeOllama(_ c: CheckCase) {
     #expect(ShowFormat.goFloat(1_048_576) == "1.048576e+06")
     #expect(ShowFormat.goFloat(999_999) == "999999")
 }
+
+/// The one-pass `roundTrips` agrees with actually printing and re-parsing, on awkward strings.
+@Test func showRoundTripMatchesReparse() {
+    var rng = SplitMix64(state: 3)
+    let pieces = ["a", " ", "\t", "\n", "\r", "\"", "\"\"\"", "é", "x y"]
+    for _ in 0..<20_000 {
+        var v = ""
+        for _ in 0..<Int.random(in: 0...8, using: &rng) { v += pieces.randomElement(using: &rng)! }
+        #expect(ShowFormat.roundTrips(v) == (ShowFormat.reparse(v) == v), "\(v.debugDescription)")
+    }
+}

@@ -155,11 +155,12 @@ func parsesLikeOllama(_ c: ParseCase) {
     let (file, _) = Modelfile.parse(source: "# head\n\nFROM  llama3\nPARAMETER temperature 0.7\n", path: "M")
     #expect(file.nodes.count == 4)
     guard case .comment(let c) = file.nodes[0], case .blankLine = file.nodes[1],
-          case .instruction(let from) = file.nodes[2], case .instruction(let p) = file.nodes[3] else {
+          case .instruction(0) = file.nodes[2], case .instruction(1) = file.nodes[3] else {
         Issue.record("wrong node kinds: \(file.nodes)")
         return
     }
     #expect(c.text == "# head")
+    let from = file.instructions[0], p = file.instructions[1]
     #expect(from.valueRange == SourceRange(start: 14, end: 20))
     #expect(file.source.location(of: p.nameRange?.start ?? 0) == SourceLocation(line: 4, column: 11, offset: 31))
 }

@@ -29,12 +29,13 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     #expect(file.source.encoding == .utf8BOM)
 }
 
-@Test func invalidUTF8BecomesOneReplacementPerByteAndWarns() {
+@Test func invalidUTF8BecomesOneReplacementPerByteAndWarnsPerRun() {
     // C3 28: a lead byte without its continuation; ED A0 80: an encoded surrogate (3 invalid bytes).
     let bytes = Array("FROM x\nSYSTEM a".utf8) + [0xC3, 0x28, 0xED, 0xA0, 0x80] + [0x0A]
     let (file, diagnostics) = Modelfile.parse(source: bytes, path: "M")
     #expect(file.ollamaCommands.last?.args == "a\u{FFFD}(\u{FFFD}\u{FFFD}\u{FFFD}")
-    #expect(diagnostics.map(\.code) == Array(repeating: .invalidUTF8, count: 4))
+    #expect(diagnostics.map(\.code) == [.invalidUTF8, .invalidUTF8])
+    #expect(diagnostics.last?.message == "3 invalid UTF-8 bytes; Ollama reads each as U+FFFD")
     #expect(diagnostics.allSatisfy { $0.severity == .warning })
 }
 

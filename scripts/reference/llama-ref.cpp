@@ -58,7 +58,7 @@ int main(int argc, char ** argv) {
 
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = 2048; cp.n_batch = 2048; cp.n_ubatch = 2048;
-    cp.n_threads = 2; cp.n_threads_batch = 2;
+    cp.n_threads = 1; cp.n_threads_batch = 1;  // one thread: no spin-waiting on a shared machine
     llama_context * ctx = llama_init_from_model(model, cp);
     const int n_vocab = llama_vocab_n_tokens(vocab);
 

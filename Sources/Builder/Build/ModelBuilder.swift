@@ -21,7 +21,7 @@ public struct ModelBuilder: Sendable {
     /// Parses and builds a Modelfile text.
     public func build(modelfile text: String, directory: String, as name: ModelName,
                       options: BuildOptions = BuildOptions()) throws(StoreError) -> BuildResult {
-        try build(try InterimModelfileReader.read(text, directory: directory), as: name, options: options)
+        try build(try ModelfileFrontEnd.input(Array(text.utf8), path: "Modelfile", directory: directory), as: name, options: options)
     }
 
     /// Builds `input` as `name`.

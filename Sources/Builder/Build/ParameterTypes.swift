@@ -1,32 +1,15 @@
-// A small local copy of the PARAMETER type table (modelfile spec §4) until the front end's
-// checker table lands on main; then this file goes and the checker's table is used.
+import ModelfileLang
 
-/// The JSON type a parameter is stored as.
-public enum ParameterKind: Sendable {
-    case int, float, bool, stringList
-}
-
+/// Types PARAMETER values with the front end's parameter table (ModelfileLang `Parameters`).
 enum ParameterTable {
-    static let kinds: [String: ParameterKind] = [
-        "num_ctx": .int, "num_batch": .int, "num_gpu": .int, "main_gpu": .int, "use_mmap": .bool,
-        "num_thread": .int, "draft_num_predict": .int, "num_keep": .int, "seed": .int, "num_predict": .int,
-        "top_k": .int, "top_p": .float, "min_p": .float, "typical_p": .float, "repeat_last_n": .int,
-        "temperature": .float, "repeat_penalty": .float, "presence_penalty": .float, "frequency_penalty": .float,
-        "stop": .stringList,
-    ]
-    /// Accepted with a warning and dropped.
-    static let deprecated: Set<String> = [
-        "penalize_newline", "low_vram", "f16_kv", "logits_all", "vocab_only", "use_mlock", "mirostat", "mirostat_tau", "mirostat_eta",
-    ]
-
     /// Types PARAMETER lines the way Ollama's `api.FormatParams` does. Lists accumulate; for
     /// scalars the last value wins. Returns the typed values and warnings for deprecated names.
     static func typed(_ parameters: [BuildInput.Parameter]) throws(StoreError) -> (values: [String: JSONValue], warnings: [String]) {
         var values: [String: JSONValue] = [:]
         var warnings: [String] = []
         for p in parameters {
-            if deprecated.contains(p.name) { warnings.append("parameter \(p.name) is deprecated"); continue }
-            guard let kind = kinds[p.name] else { throw StoreError("unknown parameter '\(p.name)'") }
+            if Parameters.deprecated.contains(p.name) { warnings.append("parameter \(p.name) is deprecated"); continue }
+            guard let kind = Parameters.table[p.name]?.type else { throw StoreError("unknown parameter '\(p.name)'") }
             switch kind {
             case .int:
                 guard let v = parseGoInt(p.value) else { throw StoreError("invalid int value [\(p.value)]") }

@@ -20,9 +20,7 @@ public enum DirectoryBuild {
         for f in files {
             let path = directory + "/" + f
             guard let bytes = FileIO.read(path) else { throw StoreError("cannot read \(path)") }
-            let input: BuildInput
-            do { input = try InterimModelfileReader.read(String(decoding: bytes, as: UTF8.self), directory: directory) }
-            catch { throw StoreError("\(f): \(error)") }
+            let input = try ModelfileFrontEnd.input(bytes, path: f, directory: directory)
             targets.append(ModelfileTarget(path: path, name: ModelfileNaming.defaultName(forModelfileAt: path), input: input))
         }
         return targets

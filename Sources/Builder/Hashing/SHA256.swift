@@ -1,7 +1,9 @@
-// SHA-256 (FIPS 180-4), streaming. Written for throughput on 100-250 MB model files:
-// the compression function works straight on the caller's bytes (no copy into the
-// buffer for whole blocks), keeps the eight working variables in locals and unrolls
-// nothing by hand beyond what the optimizer does with a fixed 64-round loop.
+import CSHA256
+import Foundation
+
+// SHA-256 (FIPS 180-4), streaming, for 100-250 MB model files. Whole blocks are compressed
+// straight from the caller's bytes. On x86 CPUs with the SHA extensions the block function is
+// CSHA256's; the Swift rounds here are the reference and the fallback elsewhere.
 
 /// A streaming SHA-256 hasher: `update` any number of times, then `finalize` once.
 public struct SHA256: Sendable {
@@ -11,6 +13,8 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     /// Total message length in bytes.
     public private(set) var count: Int = 0
+    /// Use the Swift rounds even where SHA-NI exists.
+    var forceSoftware = false
 
     public init() { pending.reserveCapacity(64) }
 
@@ -68,43 +72,70 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress(blocks: UnsafeRawPointer, count blockCount: Int) {
-        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-        // The message schedule lives on the stack: 64 words.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            SHA256Constants.k.withUnsafeBufferPointer { k in
-                for block in 0..<blockCount {
-                    let p = blocks + block * 64
-                    for i in 0..<16 {
-                        w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-                    }
-                    for i in 16..<64 {
-                        let a = w[i - 15], b = w[i - 2]
-                        let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >> 3)
-                        let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >> 10)
-                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                    }
-                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                    for i in 0..<64 {
-                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { scratch in
+            let p = scratch.baseAddress!
+            (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]) = state
+            if SHA256.useHardware && !forceSoftware {
+                mfc_sha256_hw_blocks(p, blocks.assumingMemoryBound(to: UInt8.self), blockCount)
+            } else {
+                SHA256Constants.k.withUnsafeBufferPointer { k in
+                    SHA256.compressBlocks(state: p, schedule: p + 8, k: k.baseAddress!, blocks: blocks, count: blockCount)
                 }
             }
+            state = (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
         }
-        state = (h0, h1, h2, h3, h4, h5, h6, h7)
+    }
+
+    /// Whether the x86 SHA extensions are used (decided once per process). The Swift rounds below
+    /// are the reference; `MFC_SHA256_SOFTWARE=1` forces them (tests compare both).
+    static let useHardware: Bool = mfc_sha256_hw_available() == 1 && getenv("MFC_SHA256_SOFTWARE") == nil
+
+    /// Hashes with the portable Swift rounds even on SHA-NI hardware (for tests).
+    static func softwareHash(_ bytes: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.forceSoftware = true
+        h.update(bytes)
+        return h.finalize()
+    }
+
+    /// The compression function over `count` 64-byte blocks. One self-contained function over
+    /// raw pointers with the rotations spelled out, so it is optimized even in debug builds
+    /// (tests hash real model files) and has no calls or bounds checks in the rounds.
+    @_optimize(speed)
+    private static func compressBlocks(state: UnsafeMutablePointer<UInt32>, schedule w: UnsafeMutablePointer<UInt32>,
+                                       k: UnsafePointer<UInt32>, blocks: UnsafeRawPointer, count blockCount: Int) {
+        var h0 = state[0], h1 = state[1], h2 = state[2], h3 = state[3]
+        var h4 = state[4], h5 = state[5], h6 = state[6], h7 = state[7]
+        var block = 0
+        while block < blockCount {
+            let p = blocks + block &* 64
+            for i in 0..<16 {
+                w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
+            }
+            for i in 16..<64 {
+                let x = w[i &- 15], y = w[i &- 2]
+                let s0 = ((x >> 7) | (x << 25)) ^ ((x >> 18) | (x << 14)) ^ (x >> 3)
+                let s1 = ((y >> 17) | (y << 15)) ^ ((y >> 19) | (y << 13)) ^ (y >> 10)
+                w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+            }
+            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+            for i in 0..<64 {
+                let s1 = ((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))
+                let ch = (e & f) ^ (~e & g)
+                let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = ((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                h = g; g = f; f = e; e = d &+ t1
+                d = c; c = b; b = a; a = t1 &+ s0 &+ maj
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+            h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+            block &+= 1
+        }
+        state[0] = h0; state[1] = h1; state[2] = h2; state[3] = h3
+        state[4] = h4; state[5] = h5; state[6] = h6; state[7] = h7
     }
 }
-
-@inline(__always)
-private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
 private enum SHA256Constants {
     /// First 32 bits of the fractional parts of the cube roots of the first 64 primes.

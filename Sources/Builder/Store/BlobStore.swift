@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 import Synchronization
 
 /// Progress of a long blob operation: bytes done of total.
@@ -12,6 +13,9 @@ public final class BlobStore: Sendable {
     /// a no-op rebuild must leave this unchanged.
     public let sourceBytesRead = Atomic<Int>(0)
     static let chunkSize = 4 << 20
+    /// Set when a blob was renamed into place and the folder has not been fsynced since: blob
+    /// writes skip the folder fsync and `syncDirectory()` does it once before a manifest is written.
+    let directoryDirty = Atomic<Bool>(false)
 
     public init(directory: String) {
         self.directory = directory
@@ -33,44 +37,80 @@ public final class BlobStore: Sendable {
         let size = Int64(bytes.count)
         if contains(digest, size: size) { touch(digest); return (digest, size) }
         try FileIO.makeDirectory(directory)
-        try FileIO.writeAtomically(bytes, to: path(of: digest))
+        try FileIO.writeAtomically(bytes, to: path(of: digest), syncDirectory: false)
+        directoryDirty.store(true, ordering: .releasing)
         return (digest, size)
     }
 
-    /// Streams a file into the store: one read pass that hashes and writes a temp file, then
-    /// fsync and rename. If a blob with that digest already exists, the temp file is dropped.
+    /// Brings a file into the store. The copy runs in the kernel (`sendfile`) on one thread while
+    /// this thread hashes the mapped source, so the import costs about max(copy, hash) rather
+    /// than their sum. The temp file is fsynced and renamed to its digest; if that blob already
+    /// exists the temp file is dropped. A source that changes during the import is an error.
     public func importFile(_ source: String, progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
         try FileIO.makeDirectory(directory)
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileIO.error("cannot open", source) }
+        defer { close(input) }
+        guard let before = FileIO.status(source) else { throw FileIO.error("cannot stat", source) }
         let temp = directory + "/sha256-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let output = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw FileIO.error("cannot create", temp) }
         var keepTemp = false
         defer { if !keepTemp { unlink(temp) } }
-        let result: (digest: Digest, size: Int64)
+
+        let size = Int(before.size)
+        let copy = KernelCopy(from: input, to: output, count: size)
+        let copier = Thread { copy.run() }
+        copier.start()
+        let hashed: (digest: Digest, size: Int64)
         do {
-            result = try stream(source, countAsSource: true, progress: progress) { (chunk) throws(StoreError) in
-                guard FileIO.writeAll(output, chunk) else { throw FileIO.error("cannot write", temp) }
-            }
-        } catch { close(output); throw error }
-        let synced = fsync(output) == 0
+            hashed = try hashMapped(source, size: size, progress: progress)
+        } catch {
+            copy.finished.wait(); close(output); throw error
+        }
+        copy.finished.wait()
+        let copyErrno = copy.failure.load(ordering: .acquiring)
         close(output)
-        guard synced else { throw FileIO.error("cannot sync", temp) }
-        if contains(result.digest, size: result.size) { touch(result.digest); return result }
-        guard rename(temp, path(of: result.digest)) == 0 else { throw FileIO.error("cannot rename into", path(of: result.digest)) }
+        guard copyErrno == 0 else { errno = copyErrno; throw FileIO.error("cannot copy into", temp) }
+        guard let after = FileIO.status(source), after.size == before.size, after.mtimeNanoseconds == before.mtimeNanoseconds,
+              FileIO.status(temp)?.size == before.size else {
+            throw StoreError("\(source) changed while it was being imported; build again")
+        }
+        if contains(hashed.digest, size: hashed.size) { touch(hashed.digest); return hashed }
+        guard rename(temp, path(of: hashed.digest)) == 0 else { throw FileIO.error("cannot rename into", path(of: hashed.digest)) }
         keepTemp = true
-        FileIO.syncDirectory(directory)
-        return result
+        directoryDirty.store(true, ordering: .releasing)
+        return hashed
+    }
+
+    /// Hashes a file through a read-only mapping, counting its bytes as source reads.
+    private func hashMapped(_ path: String, size: Int, progress: ProgressHandler?) throws(StoreError) -> (digest: Digest, size: Int64) {
+        guard size > 0 else { return (Digest.of([UInt8]()), 0) }
+        let mapped: MappedFile
+        do { mapped = try MappedFile(path: path) } catch { throw StoreError("cannot map \(path): \(error)") }
+        let bytes = mapped.bytes
+        guard bytes.count == size else { throw StoreError("\(path) changed while it was being imported; build again") }
+        madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count, MADV_SEQUENTIAL)
+        var hasher = SHA256()
+        var offset = 0
+        while offset < size {
+            let n = min(BlobStore.chunkSize, size - offset)
+            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]))
+            offset += n
+            sourceBytesRead.add(n, ordering: .relaxed)
+            progress?(Int64(offset), Int64(size))
+        }
+        return (Digest(bytes: hasher.finalize()), Int64(size))
     }
 
     /// Hashes a file without storing it (used to verify blobs and to key sources).
     public func hashFile(_ path: String, countAsSource: Bool = true,
                          progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
-        try stream(path, countAsSource: countAsSource, progress: progress) { _ throws(StoreError) in }
+        try stream(path, countAsSource: countAsSource, progress: progress)
     }
 
-    /// Reads a file in large chunks, hashing each and handing it to `sink`.
-    private func stream(_ path: String, countAsSource: Bool, progress: ProgressHandler?,
-                        sink: (UnsafeRawBufferPointer) throws(StoreError) -> Void) throws(StoreError) -> (digest: Digest, size: Int64) {
+    /// Reads a file in large chunks and hashes them.
+    private func stream(_ path: String, countAsSource: Bool, progress: ProgressHandler?) throws(StoreError) -> (digest: Digest, size: Int64) {
         let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileIO.error("cannot open", path) }
         defer { close(input) }
@@ -85,12 +125,16 @@ public final class BlobStore: Sendable {
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             hasher.update(chunk)
-            try sink(chunk)
             size += Int64(n)
             if countAsSource { sourceBytesRead.add(n, ordering: .relaxed) }
             progress?(size, total)
         }
         return (Digest(bytes: hasher.finalize()), size)
+    }
+
+    /// Makes every blob rename so far durable (one folder fsync for a whole build).
+    public func syncDirectory() {
+        if directoryDirty.exchange(false, ordering: .acquiringAndReleasing) { FileIO.syncDirectory(directory) }
     }
 
     /// Sets the blob's mtime to now, as Ollama does when a layer is reused (GC keeps young blobs).
@@ -102,4 +146,32 @@ public final class BlobStore: Sendable {
     }
 
     public func remove(_ digest: Digest) { unlink(path(of: digest)) }
+}
+
+/// Copies `count` bytes between file descriptors inside the kernel (`sendfile`) and fsyncs the
+/// destination, on its own thread.
+private final class KernelCopy: Sendable {
+    let input: Int32, output: Int32, count: Int
+    /// errno of a failed copy, 0 while fine.
+    let failure = Atomic<Int32>(0)
+    let finished = DispatchSemaphore(value: 0)
+
+    init(from input: Int32, to output: Int32, count: Int) {
+        self.input = input
+        self.output = output
+        self.count = count
+    }
+
+    func run() {
+        defer { finished.signal() }
+        var offset = 0
+        while offset < count {
+            let n = sendfile(output, input, nil, min(count - offset, 1 << 30))
+            if n < 0 { if errno == EINTR { continue }; failure.store(errno, ordering: .releasing); return }
+            if n == 0 { failure.store(EIO, ordering: .releasing); return }
+            offset += n
+        }
+        // Durable before the rename that publishes it; overlaps with the hashing of the tail.
+        if fsync(output) != 0 { failure.store(errno, ordering: .releasing) }
+    }
 }

@@ -13,8 +13,9 @@ enum FileIO {
         catch { throw StoreError("cannot create directory \(path): \(error.localizedDescription)") }
     }
 
-    /// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(StoreError) {
+    /// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, and (unless
+    /// the caller batches it) fsync of the folder.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, syncDirectory: Bool = true) throws(StoreError) {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = dir + "/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -27,7 +28,7 @@ enum FileIO {
             unlink(temp)
             throw e
         }
-        syncDirectory(dir)
+        if syncDirectory { FileIO.syncDirectory(dir) }
     }
 
     /// Writes every byte, retrying short writes and EINTR.

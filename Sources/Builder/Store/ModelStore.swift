@@ -55,6 +55,7 @@ public final class ModelStore: Sendable {
         let digest = Digest.of(bytes)
         let path = manifestPath(canonical(name))
         if FileIO.read(path) == bytes { return (digest, false) }
+        blobs.syncDirectory()   // the blobs must be durable before the manifest that names them
         try FileIO.makeDirectory((path as NSString).deletingLastPathComponent)
         try FileIO.writeAtomically(bytes, to: path)
         return (digest, true)

@@ -50,6 +50,12 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let mixedFrom = DiagnosticCode(2005, "mixed-from", .warning)
     public static let hashInValue = DiagnosticCode(2006, "hash-in-value", .warning)
 
+    // MARK: Template (MF3xxx): the TEMPLATE as Go's text/template and Ollama's data see it.
+    public static let templateSyntaxError = DiagnosticCode(3001, "template-syntax-error", .error)
+    public static let unknownTemplateField = DiagnosticCode(3002, "unknown-template-field", .warning)
+    public static let undefinedTemplateFunction = DiagnosticCode(3003, "undefined-template-function", .error)
+    public static let templateResponseInElse = DiagnosticCode(3004, "template-response-in-else", .error)
+
     /// Every code this module defines, in order.
     public static let all: [DiagnosticCode] = [
         invalidUTF8, unknownInstruction, unterminatedQuote, textAfterClosingQuote, missingValue, invalidName,
@@ -57,5 +63,6 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         missingFrom, unknownParameter, invalidParameterValue, parameterOutOfRange, deprecatedParameter,
         invalidRequires, missingPath, fromPathNotFound, repeatedInstruction, notPrintableBack, draftSameAsFrom,
         systemNotRead, templateIgnoresInput, droppedCharacter, emptyValueKeepsBase, mixedFrom, hashInValue,
+        templateSyntaxError, unknownTemplateField, undefinedTemplateFunction, templateResponseInElse,
     ]
 }

@@ -7,7 +7,10 @@ extension Diagnostic {
     // MARK: Syntax
 
     static func invalidUTF8(at range: SourceRange) -> Diagnostic {
-        Diagnostic(code: .invalidUTF8, message: "invalid UTF-8 byte; Ollama reads it as U+FFFD", range: range)
+        let count = range.count / 3
+        return Diagnostic(code: .invalidUTF8, message: count == 1 ? "invalid UTF-8 byte; Ollama reads it as U+FFFD"
+                            : "\(count) invalid UTF-8 bytes; Ollama reads each as U+FFFD", range: range,
+                          help: "save the file as UTF-8")
     }
 
     static func unknownInstruction(_ word: String, suggestion: String?, at range: SourceRange) -> Diagnostic {
@@ -33,7 +36,8 @@ extension Diagnostic {
         let shown = character.unicodeScalars.allSatisfy(\.properties.isWhitespace) || !character.unicodeScalars
             .allSatisfy({ Printable.isPrint($0.value) }) ? Diagnostic.scalarName(character) : "'\(character)'"
         return Diagnostic(code: .invalidName, message: "invalid character \(shown) in \(what) '\(name)'",
-                          range: range, notes: [Note("a \(what) may contain only \(allowed)")])
+                          range: range, help: "not allowed in a \(what)",
+                          notes: [Note("a \(what) may contain only \(allowed)")])
     }
 
     static func invalidRole(_ role: String, at range: SourceRange) -> Diagnostic {
@@ -124,8 +128,13 @@ extension Diagnostic {
 
     static func missingPath(_ keyword: Keyword, _ path: String, resolved: String, at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .missingPath, message: "\(keyword.rawValue) path '\(path)' does not exist", range: range,
-                   help: "looked for \(resolved)",
-                   notes: [Note("paths are relative to the Modelfile's directory")])
+                   help: "no file or directory here", notes: [pathNote(path, resolved: resolved)])
+    }
+
+    /// Relative paths are explained, not resolved, so messages do not depend on the checkout.
+    static func pathNote(_ path: String, resolved: String) -> Note {
+        path.hasPrefix("/") || path.hasPrefix("~") ? Note("looked for \(resolved)")
+            : Note("relative paths start at the Modelfile's directory")
     }
 
     static func unknownUser(_ keyword: Keyword, user: String, at range: SourceRange) -> Diagnostic {
@@ -134,8 +143,8 @@ extension Diagnostic {
 
     static func fromPathNotFound(_ path: String, resolved: String, at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .fromPathNotFound, message: "FROM path '\(path)' does not exist", range: range,
-                   help: "looked for \(resolved)",
-                   notes: [Note("Ollama will look for a model named '\(path)' instead")])
+                   help: "Ollama will look for a model named '\(path)' instead",
+                   notes: [pathNote(path, resolved: resolved)])
     }
 
     static func repeated(_ what: String, earlier: SourceRange, at range: SourceRange) -> Diagnostic {

@@ -37,6 +37,9 @@ public enum DiagnosticRenderer {
         return parts.isEmpty ? "" : parts.joined(separator: ", ") + "\n"
     }
 
+    /// Characters shown before the caret, under it, and after it on a long line.
+    static let maxBefore = 60, maxUnder = 80, maxAfter = 40
+
     static func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(code)m" + s + "\u{1B}[0m" : s }
 
     static func severityCode(_ s: Severity) -> String {
@@ -71,11 +74,16 @@ public enum DiagnosticRenderer {
         let lineRange = source.lineRange(loc.line)
         let startInLine = min(max(range.start, lineRange.start), lineRange.end)
         let endInLine = min(max(range.end, startInLine), lineRange.end)
-        let before = source.text(in: SourceRange(start: lineRange.start, end: startInLine))
-        let under = source.text(in: SourceRange(start: startInLine, end: endInLine))
+        var before = source.text(in: SourceRange(start: lineRange.start, end: startInLine))
+        var under = source.text(in: SourceRange(start: startInLine, end: endInLine))
+        var after = source.text(in: SourceRange(start: endInLine, end: lineRange.end))
+        // Long lines are shown as a window around the caret, so output stays linear in the input.
+        if before.count > maxBefore { before = "..." + String(before.suffix(maxBefore - 3)) }
+        if under.count > maxUnder { under = String(under.prefix(maxUnder)); after = "..." }
+        if after.count > maxAfter { after = String(after.prefix(maxAfter - 3)) + "..." }
         let number = String(loc.line)
         let gutter = "  " + String(repeating: " ", count: number.count) + " |"
-        var out = "  " + number + " | " + source.text(in: lineRange) + "\n"
+        var out = "  " + number + " | " + before + under + after + "\n"
         // Keep tabs so the caret lines up under a tab-indented source line.
         let pad = String(before.map { $0 == "\t" ? "\t" : " " })
         let width = max(1, under.count)

@@ -4,8 +4,20 @@ struct LintContext {
     let options: CheckOptions
     /// FROM instructions (by index in `modelfile.instructions`) that name an existing path.
     let fromKinds: [Int: (path: String, kind: PathKind)]
+    let instructions: [Instruction]
+    /// Indices (in `instructions`) of the FROM instructions.
+    let fromIndices: [Int]
 
-    var instructions: [Instruction] { modelfile.instructions }
+    /// True when some FROM names a model rather than an existing path.
+    var hasModelNameFrom: Bool { fromIndices.contains { fromKinds[$0] == nil } }
+
+    init(modelfile: Modelfile, options: CheckOptions, fromKinds: [Int: (path: String, kind: PathKind)], instructions: [Instruction]) {
+        self.modelfile = modelfile
+        self.options = options
+        self.fromKinds = fromKinds
+        self.instructions = instructions
+        self.fromIndices = instructions.indices.filter { instructions[$0].keyword == .from }
+    }
 }
 
 /// One lint rule: a check that Ollama accepts the file but probably not as meant.
@@ -17,16 +29,10 @@ protocol LintRule {
 enum LintRules {
     static let all: [any LintRule.Type] = [
         SystemNotRead.self, TemplateIgnoresInput.self, DroppedCharacterRule.self,
-        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self,
+        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self,
     ]
 
     static func run(_ context: LintContext) -> [Diagnostic] {
         all.flatMap { $0.check(context) }
     }
-}
-
-/// Where the template engine plugs in: the top-level fields a template reads, for the rules
-/// that need them (MF2001, MF2002). Returns nil until the engine provides a reader.
-public enum TemplateFields {
-    public static var defaultReader: (@Sendable (String) -> Set<String>?)? { nil }
 }

@@ -6,9 +6,10 @@
 //   float:   F32, F16, BF16 widened to f32.
 // Rows are zero-padded to a multiple of 128 columns, matching `PreparedBatch`.
 
-/// Why a tensor could not be turned into a `WeightMatrix`.
-public struct WeightError: Error, CustomStringConvertible, Sendable {
+/// Why a model could not be loaded or run (unsupported tensor, bad shape, token out of range, full context).
+public struct ModelError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A rows × columns weight matrix (columns = input length) in a kernel layout.
@@ -23,15 +24,15 @@ final class WeightMatrix: @unchecked Sendable {
     let storage: AlignedBuffer
 
     /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`.
-    /// - Throws: `WeightError` for an unsupported type, a partial block or too few bytes.
-    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int) throws(WeightError) {
-        guard supportedWeightTypes.contains(type) else { throw WeightError(description: "unsupported tensor type \(type.name)") }
+    /// - Throws: `ModelError` for an unsupported type, a partial block or too few bytes.
+    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int) throws(ModelError) {
+        guard supportedWeightTypes.contains(type) else { throw ModelError(description: "unsupported tensor type \(type.name)") }
         guard rows > 0, columns > 0, let srcRowBytes = type.rowBytes(elements: columns) else {
-            throw WeightError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
+            throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
         }
         let (total, overflow) = srcRowBytes.multipliedReportingOverflow(by: rows)
         guard !overflow, total <= data.count, let src = data.baseAddress else {
-            throw WeightError(description: "tensor data too short: need \(total) bytes, have \(data.count)")
+            throw ModelError(description: "tensor data too short: need \(total) bytes, have \(data.count)")
         }
         self.rows = rows
         self.columns = columns

@@ -59,8 +59,11 @@ enum BuildCommand: MFCCommand {
         let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
         guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
         let name = try args.value("--tag").map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
-        let result = try builder.build(modelfile: String(decoding: data, as: UTF8.self),
-                                       directory: (path as NSString).deletingLastPathComponent, as: name, options: options)
+        // Lint first: print every diagnostic, stop on errors.
+        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
+        console.stderr.write(checked.rendered(color: console.stderrColor))
+        guard let input = checked.input else { return ExitStatus.failure }
+        let result = try builder.build(input, as: name, options: options)
         for w in result.warnings { console.stderr.write("warning: \(w)\n") }
         console.stdout.write(report(result, source: file, explain: explain))
         return ExitStatus.success

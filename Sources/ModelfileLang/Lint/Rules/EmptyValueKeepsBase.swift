@@ -8,8 +8,14 @@ enum EmptyValueKeepsBase: LintRule {
     }
 
     static func check(_ context: LintContext) -> [Diagnostic] {
-        let hasBaseModel = context.instructions.enumerated().contains { $0.element.keyword == .from && context.fromKinds[$0.offset] == nil }
-        guard hasBaseModel else { return [] }
-        return context.instructions.filter { ($0.keyword == .system || $0.keyword == .template) && $0.value.isEmpty }.map(message)
+        guard context.hasModelNameFrom else { return [] }
+        var found: [Diagnostic] = []
+        for k in context.instructions.indices {
+            let keyword = context.instructions[k].keyword
+            if (keyword == .system || keyword == .template) && context.instructions[k].value.isEmpty {
+                found.append(message(context.instructions[k]))
+            }
+        }
+        return found
     }
 }

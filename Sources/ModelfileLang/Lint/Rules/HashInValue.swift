@@ -11,17 +11,21 @@ enum HashInValue: LintRule {
     }
 
     static func check(_ context: LintContext) -> [Diagnostic] {
-        context.instructions.compactMap { i in
-            guard i.quoting == .none, !prose.contains(i.keyword), i.name != "stop" else { return nil }
-            let bytes = context.modelfile.source.bytes
-            var k = i.valueRange.start
-            while k + 1 < i.valueRange.end {
+        let bytes = context.modelfile.source.bytes
+        var found: [Diagnostic] = []
+        for n in context.instructions.indices {
+            let keyword = context.instructions[n].keyword, range = context.instructions[n].valueRange
+            guard context.instructions[n].quoting == .none, !prose.contains(keyword),
+                  context.instructions[n].name != "stop" else { continue }
+            var k = range.start
+            while k + 1 < range.end {
                 if Lexer.isBlank(bytes[k]), bytes[k + 1] == UInt8(ascii: "#") {
-                    return message(i, at: SourceRange(start: k + 1, end: i.valueRange.end))
+                    found.append(message(context.instructions[n], at: SourceRange(start: k + 1, end: range.end)))
+                    break
                 }
                 k += 1
             }
-            return nil
         }
+        return found
     }
 }

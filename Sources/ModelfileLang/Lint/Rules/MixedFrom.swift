@@ -8,8 +8,8 @@ enum MixedFrom: LintRule {
     }
 
     static func check(_ context: LintContext) -> [Diagnostic] {
-        let froms = context.instructions.enumerated().filter { $0.element.keyword == .from }
-        guard let name = froms.last(where: { context.fromKinds[$0.offset] == nil })?.element else { return [] }
-        return froms.filter { context.fromKinds[$0.offset] != nil }.map { message($0.element, name: name) }
+        guard let name = context.fromIndices.last(where: { context.fromKinds[$0] == nil }) else { return [] }
+        return context.fromIndices.filter { context.fromKinds[$0] != nil }
+            .map { message(context.instructions[$0], name: context.instructions[name]) }
     }
 }

@@ -1,0 +1,129 @@
+/// How a template is parsed and run.
+public struct TemplateOptions: Sendable, Hashable {
+    /// Go's `missingkey=zero` (Ollama's setting): a missing map key gives the zero value
+    /// (a nil interface) instead of "no value".
+    public var missingKeyZero: Bool
+    /// Register Ollama's extra functions (json, currentDate, yesterdayDate, toTypeScriptType).
+    public var ollamaFunctions: Bool
+    /// The dates `currentDate` / `yesterdayDate` print (YYYY-MM-DD); nil means today, local time.
+    public var fixedToday: String?
+    public var fixedYesterday: String?
+
+    public init(missingKeyZero: Bool = true, ollamaFunctions: Bool = true, fixedToday: String? = nil, fixedYesterday: String? = nil) {
+        self.missingKeyZero = missingKeyZero
+        self.ollamaFunctions = ollamaFunctions
+        self.fixedToday = fixedToday
+        self.fixedYesterday = fixedYesterday
+    }
+
+    /// Ollama's configuration: `missingkey=zero` plus its functions.
+    public static let ollama = TemplateOptions()
+    /// Go's defaults: builtins only, missing keys print `<no value>`.
+    public static let plain = TemplateOptions(missingKeyZero: false, ollamaFunctions: false)
+}
+
+/// Either kind of template error.
+public enum TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
+    case parse(TemplateParseError)
+    case exec(TemplateExecError)
+
+    /// Go's message, e.g. `template: :1:3: executing "" at <.x>: ...`.
+    public var message: String {
+        switch self {
+        case .parse(let e): return e.message
+        case .exec(let e): return e.message
+        }
+    }
+    public var description: String { message }
+}
+
+/// A parsed Go template (`text/template`), executable against `TemplateValue` data.
+///
+/// ```swift
+/// let t = try Template.parse("{{ range .Messages }}{{ .Content }}{{ end }}")
+/// let text = try t.render(data)
+/// ```
+public struct Template: Sendable {
+    /// The name used in error messages (Ollama uses "").
+    public let name: String
+    /// The source text.
+    public let text: String
+    public let options: TemplateOptions
+    /// Every template the text defines, by name; the top level is under `name`.
+    let trees: [String: [TemplateNode]]
+    private let newlineOffsets: [Int]
+
+    init(name: String, text: String, options: TemplateOptions, trees: [String: [TemplateNode]]) {
+        self.name = name
+        self.text = text
+        self.options = options
+        self.trees = trees
+        var nl: [Int] = []
+        for (i, b) in text.utf8.enumerated() where b == 0x0A { nl.append(i) }
+        newlineOffsets = nl
+    }
+
+    /// Parses template text the way Go's `template.New(name).Parse(text)` does.
+    /// - Parameters:
+    ///   - text: the template source.
+    ///   - name: the template name used in error messages.
+    ///   - options: missing-key behaviour and which functions exist (Ollama's by default).
+    /// - Returns: the parsed template.
+    /// - Throws: `TemplateParseError` worded exactly as Go's.
+    public static func parse(_ text: String, name: String = "", options: TemplateOptions = .ollama) throws(TemplateParseError) -> Template {
+        var functions = Set(Builtins.table.keys)
+        if options.ollamaFunctions { functions.formUnion(OllamaFunctions.table.keys) }
+        var parser = TemplateParser(text: text, name: name, functions: functions)
+        try parser.parse()
+        return Template(name: name, text: text, options: options, trees: parser.trees)
+    }
+
+    /// Executes the template against data.
+    /// - Parameter data: the value `.` starts as (nil for Go's `nil` data).
+    /// - Returns: the rendered text.
+    /// - Throws: `TemplateExecError` worded exactly as Go's; `partialOutput` gets what was written before it.
+    public func render(_ data: TemplateValue?) throws(TemplateExecError) -> String {
+        var partial = ""
+        return try render(data, partialOutput: &partial)
+    }
+
+    /// Like `render(_:)`, also handing back the text written before an error (Go writes as it goes).
+    public func render(_ data: TemplateValue?, partialOutput: inout String) throws(TemplateExecError) -> String {
+        let dot: Reflected = data.map { $0 == .null ? .invalid : .plain($0) } ?? .invalid
+        return try execute(root: name, dot: dot, partialOutput: &partialOutput)
+    }
+
+    func execute(root: String, dot: Reflected, partialOutput: inout String) throws(TemplateExecError) -> String {
+        var ex = Executor(template: self, name: root)
+        guard let tree = trees[root] else {
+            throw ex.fail("\(GoQuote.quote(root)) is an incomplete or empty template")
+        }
+        ex.vars = [("$", dot)]
+        do {
+            _ = try ex.walk(dot, tree)
+        } catch {
+            partialOutput = String(decoding: ex.output, as: UTF8.self)
+            throw error
+        }
+        return String(decoding: ex.output, as: UTF8.self)
+    }
+
+    /// Names of all templates the text defines (`define`/`block`), plus the top level.
+    public var definedTemplates: [String] { trees.keys.sorted() }
+
+    func function(named name: String) -> TemplateFunction? {
+        if options.ollamaFunctions, let f = OllamaFunctions.table[name] { return f }
+        return Builtins.table[name]
+    }
+
+    /// 1-based line and Go's column (bytes after the last newline) of a byte offset.
+    func lineColumn(ofByte pos: Int) -> (Int, Int) {
+        var lo = 0, hi = newlineOffsets.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if newlineOffsets[mid] < pos { lo = mid + 1 } else { hi = mid }
+        }
+        let column = lo == 0 ? pos : pos - (newlineOffsets[lo - 1] + 1)
+        return (lo + 1, column)
+    }
+}

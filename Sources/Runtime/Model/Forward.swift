@@ -1,0 +1,123 @@
+import Foundation
+
+// The forward pass of a batch of consecutive tokens, top to bottom (llama.cpp's llama and gemma3 graphs).
+// Shapes: d = embeddingLength, T = tokens in the batch; buffers are (T, width) rows in `state`.
+
+extension LlamaModel {
+    /// Runs `count` tokens at positions `position...`, filling the KV cache; writes logits for the
+    /// last token (or every token when `allLogits`) to `logits` when it is not nil.
+    func forwardBatch(_ tokens: UnsafePointer<Int32>, count T: Int, position: Int,
+                      logits: UnsafeMutablePointer<Float>?, allLogits: Bool) {
+        let c = config, s = state, w = weights
+        let d = c.embeddingLength, qDim = c.qDimension, kvDim = c.kvDimension, ff = c.feedForwardLength
+        let hd = c.headDimension, eps = c.rmsEpsilon, gemma = c.family == .gemma3
+
+        // Embeddings (gemma scales them by sqrt(d)) and this batch's RoPE tables.
+        for t in 0..<T {
+            w.embed(Int(tokens[t]), into: s.x + t * d)
+            if gemma {
+                let scale = Float(d).squareRoot()
+                for i in 0..<d { s.x[t * d + i] *= scale }
+            }
+            ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                      into: s.rope + t * c.ropeDimension)
+            if gemma {
+                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBaseLocal, scale: 1,
+                          into: s.ropeLocal + t * c.ropeDimension)
+            }
+        }
+
+        for (l, layer) in w.layers.enumerated() {
+            // Attention block: xb = norm(x); q, k, v = W·xb  (T, qDim), (T, kvDim), (T, kvDim)
+            for t in 0..<T { rmsNorm(s.x + t * d, layer.attentionNorm, s.xb + t * d, d, eps: eps) }
+            s.inputD.prepare(s.xb, count: T, stride: d)
+            multiply(s.inputD, (layer.q, s.q), (layer.k, s.k), (layer.v, s.v))
+            let sliding = c.isSlidingWindowLayer(l)
+            let table = sliding ? s.ropeLocal : s.rope
+            for t in 0..<T {
+                let q = s.q + t * qDim, k = s.k + t * kvDim, v = s.v + t * kvDim
+                if let b = layer.qBias { for i in 0..<qDim { q[i] += b[i] } }
+                if let b = layer.kBias { for i in 0..<kvDim { k[i] += b[i] } }
+                if let b = layer.vBias { for i in 0..<kvDim { v[i] += b[i] } }
+                if let qn = layer.qNorm, let kn = layer.kNorm {
+                    for h in 0..<c.headCount { rmsNorm(q + h * hd, qn, q + h * hd, hd, eps: eps) }
+                    for h in 0..<c.kvHeadCount { rmsNorm(k + h * hd, kn, k + h * hd, hd, eps: eps) }
+                }
+                let cosSin = table + t * c.ropeDimension
+                applyRoPE(q, heads: c.headCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
+                applyRoPE(k, heads: c.kvHeadCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
+                if gemma {
+                    // gemma3 scales Q by 1/sqrt(head dim) before attention and then uses kq_scale = 1.
+                    let scale = 1 / Float(hd).squareRoot()
+                    for i in 0..<qDim { q[i] *= scale }
+                }
+                cache.store(layer: l, position: position + t, key: k, value: v)
+            }
+            attend(layer: l, count: T, position: position, window: sliding ? c.slidingWindow : 0)
+            s.inputQ.prepare(s.attention, count: T, stride: qDim)
+            multiply(s.inputQ, (layer.o, s.xb))
+            addResidual(layer.postAttentionNorm, count: T)
+
+            // Feed-forward block: x += down(act(gate(xb)) · up(xb))
+            for t in 0..<T { rmsNorm(s.x + t * d, layer.ffnNorm, s.xb + t * d, d, eps: eps) }
+            s.inputD.prepare(s.xb, count: T, stride: d)
+            multiply(s.inputD, (layer.gate, s.gate), (layer.up, s.up))
+            for t in 0..<T {
+                if gemma { geluGLU(s.gate + t * ff, s.up + t * ff, ff) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
+            }
+            s.inputFF.prepare(s.gate, count: T, stride: ff)
+            multiply(s.inputFF, (layer.down, s.xb))
+            addResidual(layer.postFFNNorm, count: T)
+        }
+
+        guard let logits else { return }
+        // Final norm and LM head, for the last token or all of them.
+        let first = allLogits ? 0 : T - 1, n = T - first
+        for t in 0..<n { rmsNorm(s.x + (first + t) * d, w.outputNorm, s.xb + t * d, d, eps: eps) }
+        s.inputD.prepare(s.xb, count: n, stride: d)
+        multiply(s.inputD, (w.output, logits))
+        if c.finalLogitSoftcap > 0 {
+            let cap = c.finalLogitSoftcap
+            for i in 0..<n * c.vocabularySize { logits[i] = cap * tanhf(logits[i] / cap) }
+        }
+    }
+
+    /// x += f(xb) for each token, where f is the optional post-norm (gemma3) or the identity.
+    private func addResidual(_ postNorm: [Float]?, count T: Int) {
+        let s = state, d = config.embeddingLength
+        for t in 0..<T {
+            let xb = s.xb + t * d, x = s.x + t * d
+            if let postNorm { rmsNorm(xb, postNorm, xb, d, eps: config.rmsEpsilon) }
+            for i in 0..<d { x[i] += xb[i] }
+        }
+    }
+
+    /// Causal (optionally sliding-window) attention of every head of every token in the batch against
+    /// the cache; writes state.attention (T, qDim). Work is split over (token, head) pairs.
+    private func attend(layer l: Int, count T: Int, position: Int, window: Int) {
+        let c = config, s = state, hd = c.headDimension
+        let group = c.headCount / c.kvHeadCount
+        let kqScale: Float = c.family == .gemma3 ? 1 : 1 / Float(hd).squareRoot()
+        let pairs = T * c.headCount, n = pool.threadCount
+        pool.run { worker in
+            let scores = s.scores + worker * contextLength
+            let per = (pairs + n - 1) / n
+            for pair in (worker * per)..<min(pairs, (worker + 1) * per) {
+                let t = pair / c.headCount, h = pair % c.headCount, kvh = h / group
+                let p = position + t
+                // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).
+                let lo = window > 0 ? max(0, p - window + 1) : 0
+                let q = s.q + t * c.qDimension + h * hd
+                for j in lo...p {
+                    scores[j - lo] = dotHalf(q, cache.key(layer: l, position: j) + kvh * hd, hd) * kqScale
+                }
+                softmax(scores, p - lo + 1)
+                let out = s.attention + t * c.qDimension + h * hd
+                out.update(repeating: 0, count: hd)
+                for j in lo...p {
+                    addScaledHalf(out, scores[j - lo], cache.value(layer: l, position: j) + kvh * hd, hd)
+                }
+            }
+        }
+    }
+}

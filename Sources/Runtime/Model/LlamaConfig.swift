@@ -1,0 +1,91 @@
+// Hyperparameters of a llama-family model, read from GGUF metadata through one table of keys.
+
+/// The architecture variants the forward pass implements.
+public enum ModelFamily: String, Sendable {
+    /// llama, mistral-style, SmolLM: RoPE on adjacent pairs, SwiGLU.
+    case llama
+    /// qwen2: RoPE NeoX layout, Q/K/V biases.
+    case qwen2
+    /// gemma3: NeoX RoPE, Q/K norms, post norms, scaled embeddings, GELU, interleaved sliding window.
+    case gemma3
+}
+
+/// Shapes and constants of a model (llama.cpp's `llama_hparams`).
+public struct LlamaConfig: Sendable, Equatable {
+    public var family: ModelFamily
+    public var layerCount: Int
+    public var embeddingLength: Int          // d_model
+    public var feedForwardLength: Int
+    public var headCount: Int
+    public var kvHeadCount: Int
+    public var headDimension: Int            // key_length (= value_length here)
+    public var ropeDimension: Int            // rotated dimensions per head
+    public var ropeBase: Float
+    public var ropeBaseLocal: Float          // sliding-window layers (gemma3)
+    public var ropeScale: Float              // 1 / linear scaling factor
+    public var rmsEpsilon: Float
+    public var trainedContextLength: Int
+    public var vocabularySize: Int
+    public var slidingWindow: Int            // 0 = none
+    /// Every `slidingWindowPattern`-th layer (the last of each group) has full attention; 0 = none.
+    public var slidingWindowPattern: Int
+    public var finalLogitSoftcap: Float      // 0 = none
+
+    /// llama.cpp's rope type for the family: NORM rotates (2i, 2i+1), NeoX rotates (i, i + n/2).
+    public var ropeIsNeoX: Bool { family != .llama }
+    public var qDimension: Int { headCount * headDimension }
+    public var kvDimension: Int { kvHeadCount * headDimension }
+
+    /// Whether layer `layer` attends through the sliding window (gemma3: all but every 6th).
+    public func isSlidingWindowLayer(_ layer: Int) -> Bool {
+        slidingWindow > 0 && slidingWindowPattern > 0 && layer % slidingWindowPattern < slidingWindowPattern - 1
+    }
+
+    /// Reads the configuration of `gguf`.
+    /// - Throws: `ModelError` when the architecture is unsupported or a required key is missing.
+    public init(gguf: GGUFFile) throws(ModelError) {
+        guard let arch = gguf.architecture else { throw ModelError(description: "general.architecture is missing") }
+        switch arch {
+        case "llama", "mistral": family = .llama
+        case "qwen2": family = .qwen2
+        case "gemma3": family = .gemma3
+        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma3)")
+        }
+        func int(_ key: String) throws(ModelError) -> Int {
+            guard let v = gguf.archValue(key)?.int, v > 0 else { throw ModelError(description: "\(arch).\(key) is missing") }
+            return v
+        }
+        func float(_ key: String, _ fallback: Float) -> Float {
+            gguf.archValue(key)?.double.map { Float($0) } ?? fallback
+        }
+        layerCount = try int("block_count")
+        embeddingLength = try int("embedding_length")
+        feedForwardLength = try int("feed_forward_length")
+        headCount = try int("attention.head_count")
+        kvHeadCount = gguf.archValue("attention.head_count_kv")?.int ?? headCount
+        headDimension = gguf.archValue("attention.key_length")?.int ?? embeddingLength / headCount
+        ropeDimension = gguf.archValue("rope.dimension_count")?.int ?? headDimension
+        ropeBase = float("rope.freq_base", 10_000)
+        let scaling = gguf.archValue("rope.scaling.type")?.string
+        let factor = float("rope.scaling.factor", 1)
+        ropeScale = (scaling == nil || scaling == "linear") && factor > 0 ? 1 / factor : 1
+        rmsEpsilon = float("attention.layer_norm_rms_epsilon", 1e-5)
+        trainedContextLength = gguf.archValue("context_length")?.int ?? 2048
+        let embedding = gguf.tensor(named: "token_embd.weight")
+        vocabularySize = gguf.archValue("vocab_size")?.int ?? embedding?.dimensions.last ?? 0
+        finalLogitSoftcap = float("final_logit_softcapping", 0)
+        if family == .gemma3 {
+            // llama.cpp hard-codes these for gemma3: local layers use base 10000, 5 local per global.
+            ropeBaseLocal = 10_000
+            slidingWindow = gguf.archValue("attention.sliding_window")?.int ?? 0
+            slidingWindowPattern = 6
+        } else {
+            ropeBaseLocal = ropeBase
+            slidingWindow = 0
+            slidingWindowPattern = 0
+        }
+        guard headCount % kvHeadCount == 0, ropeDimension <= headDimension, ropeDimension % 2 == 0, vocabularySize > 0 else {
+            throw ModelError(description: "inconsistent attention shape: \(headCount) heads, \(kvHeadCount) KV heads, rope \(ropeDimension) of \(headDimension)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma3) with its KV cache, ready to run.
+///
+/// Weights are repacked from the GGUF file at load time; the file's mapping stays alive with the model.
+/// Not thread-safe: one forward pass at a time (it uses all `threads` internally).
+public final class LlamaModel: @unchecked Sendable {
+    public let config: LlamaConfig
+    /// Positions the KV cache can hold (num_ctx).
+    public let contextLength: Int
+    /// Number of positions currently in the KV cache.
+    public private(set) var cachedCount = 0
+    let weights: LlamaWeights
+    let cache: KVCache
+    let state: RunState
+    let pool: WorkerPool
+    private var logitsBuffer: [Float] = []
+
+    /// Loads the model in `gguf`.
+    /// - Parameters:
+    ///   - contextLength: KV cache size in positions (num_ctx); clamped to at least 1.
+    ///   - threads: worker threads, the caller included.
+    ///   - batchSize: tokens processed together during prompt processing.
+    /// - Throws: `ModelError` for an unsupported architecture or tensor type, or a missing or misshapen tensor.
+    public init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
+        let config = try LlamaConfig(gguf: gguf)
+        guard config.headDimension % 16 == 0 else {
+            throw ModelError(description: "head dimension \(config.headDimension) is not a multiple of 16")
+        }
+        self.config = config
+        self.contextLength = max(1, contextLength)
+        weights = try LlamaWeights(gguf: gguf, config: config)
+        pool = WorkerPool(threads: threads)
+        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
+        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount)
+    }
+
+    /// Forgets every cached position.
+    public func reset() { cachedCount = 0 }
+
+    /// Keeps only the first `count` cached positions.
+    public func truncate(to count: Int) { cachedCount = min(max(0, count), cachedCount) }
+
+    /// Runs `tokens` at positions `startPosition...` (earlier positions must be cached; later ones are dropped).
+    /// - Parameter allLogits: return the logits of every token (tokens.count × vocabulary) instead of the last only.
+    /// - Returns: logits, `vocabularySize` floats per returned position.
+    /// - Throws: `ModelError` when a token id is out of range, `startPosition` is past the cache, or the context is full.
+    public func forward(tokens: [Int32], startPosition: Int, allLogits: Bool = false) throws(ModelError) -> [Float] {
+        let vocab = config.vocabularySize
+        guard !tokens.isEmpty else { throw ModelError(description: "no tokens to evaluate") }
+        guard startPosition >= 0, startPosition <= cachedCount else {
+            throw ModelError(description: "start position \(startPosition) is past the \(cachedCount) cached positions")
+        }
+        guard startPosition + tokens.count <= contextLength else {
+            throw ModelError(description: "context full: \(startPosition) + \(tokens.count) tokens exceed num_ctx \(contextLength)")
+        }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= vocab }) {
+            throw ModelError(description: "token id \(bad) is outside the vocabulary of \(vocab)")
+        }
+        cachedCount = startPosition
+        let outputCount = allLogits ? tokens.count : 1
+        if logitsBuffer.count != outputCount * vocab { logitsBuffer = [Float](repeating: 0, count: outputCount * vocab) }
+        var start = 0
+        while start < tokens.count {
+            let count = min(state.batchCapacity, tokens.count - start)
+            let isLast = start + count == tokens.count
+            logitsBuffer.withUnsafeMutableBufferPointer { logits in
+                tokens.withUnsafeBufferPointer { ids in
+                    forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
+                                 logits: allLogits ? logits.baseAddress! + start * vocab : (isLast ? logits.baseAddress! : nil),
+                                 allLogits: allLogits)
+                }
+            }
+            cachedCount = startPosition + start + count
+            start += count
+        }
+        return logitsBuffer
+    }
+
+    /// Multiplies prepared inputs by several matrices in one fork/join: each worker takes a share of every matrix's rows.
+    func multiply(_ input: PreparedBatch, _ jobs: (matrix: WeightMatrix, out: UnsafeMutablePointer<Float>)...) {
+        let n = pool.threadCount
+        pool.run { worker in
+            for job in jobs {
+                let rows = job.matrix.rows
+                // Row shares rounded to 4 rows, so neighbours do not split a cache line of output.
+                let per = ((rows + n - 1) / n + 3) / 4 * 4
+                let lo = min(rows, worker * per), hi = min(rows, lo + per)
+                if lo < hi { job.matrix.multiply(input, rows: lo..<hi, job.out, outStride: job.matrix.rows) }
+            }
+        }
+    }
+}

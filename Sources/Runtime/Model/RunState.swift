@@ -1,0 +1,51 @@
+// Preallocated activations for a batch of up to `batchCapacity` tokens, so a forward pass
+// allocates nothing. Shapes are (tokens, width), row-major.
+
+/// Scratch buffers of the forward pass.
+final class RunState: @unchecked Sendable {
+    let batchCapacity: Int
+    let x: UnsafeMutablePointer<Float>        // (B, d) residual stream
+    let xb: UnsafeMutablePointer<Float>       // (B, d) normed input / matrix output
+    let q: UnsafeMutablePointer<Float>        // (B, qDim)
+    let k: UnsafeMutablePointer<Float>        // (B, kvDim)
+    let v: UnsafeMutablePointer<Float>        // (B, kvDim)
+    let attention: UnsafeMutablePointer<Float> // (B, qDim) attention output
+    let gate: UnsafeMutablePointer<Float>     // (B, ff)
+    let up: UnsafeMutablePointer<Float>       // (B, ff)
+    let rope: UnsafeMutablePointer<Float>     // (B, ropeDim) (cos, sin) for the global base
+    let ropeLocal: UnsafeMutablePointer<Float> // (B, ropeDim) for the sliding-window base
+    let scores: UnsafeMutablePointer<Float>   // (threads, contextLength)
+    let inputD: PreparedBatch                 // inputs of width d
+    let inputQ: PreparedBatch                 // inputs of width qDim (attention output)
+    let inputFF: PreparedBatch                // inputs of width ff
+    private var buffers: [UnsafeMutablePointer<Float>] = []
+
+    init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int) {
+        self.batchCapacity = batchCapacity
+        var all: [UnsafeMutablePointer<Float>] = []
+        func make(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            all.append(p)
+            return p
+        }
+        let b = batchCapacity
+        x = make(b * c.embeddingLength)
+        xb = make(b * c.embeddingLength)
+        q = make(b * c.qDimension)
+        k = make(b * c.kvDimension)
+        v = make(b * c.kvDimension)
+        attention = make(b * c.qDimension)
+        gate = make(b * c.feedForwardLength)
+        up = make(b * c.feedForwardLength)
+        rope = make(b * c.ropeDimension)
+        ropeLocal = make(b * c.ropeDimension)
+        scores = make(threads * contextLength)
+        buffers = all
+        inputD = PreparedBatch(columns: c.embeddingLength, capacity: b)
+        inputQ = PreparedBatch(columns: c.qDimension, capacity: b)
+        inputFF = PreparedBatch(columns: c.feedForwardLength, capacity: b)
+    }
+
+    deinit { for p in buffers { p.deallocate() } }
+}

@@ -1,0 +1,231 @@
+import Builder
+import Foundation
+import ModelfileLang
+import Runtime
+
+/// `mfc template`: print exactly the text the model would read.
+enum TemplateCommand: MFCCommand {
+    static let info = CommandInfo(
+        name: "template", abstract: "Print the exact prompt a TEMPLATE renders.",
+        usage: "(--modelfile PATH | --model NAME | --template PATH) (--request PATH | --generate PATH | --prompt TEXT | --data PATH) [--show-special]",
+        discussion: """
+        Renders a TEMPLATE the way Ollama does and prints the result with no extra newline.
+        The template comes from a Modelfile (its TEMPLATE, SYSTEM and MESSAGEs; FROM a built model
+        or a GGUF supplies what the file leaves out), a built model, or a template file.
+        The conversation is an /api/chat body (--request), an /api/generate body (--generate) or a
+        plain prompt (--prompt); '-' reads standard input. --data renders the bare Go template
+        against any JSON (numbers are float64, missing keys are Ollama's zero values).
+        A GGUF without TEMPLATE is matched to Ollama's named templates, which need a copy of
+        Ollama's template/ folder in $MFC_OLLAMA_TEMPLATES.
+        """,
+        options: [
+            OptionSpec(["--modelfile"], value: "PATH", help: "Take TEMPLATE, SYSTEM and MESSAGE from a Modelfile."),
+            OptionSpec(["--model"], value: "NAME", help: "Take them from a built model."),
+            OptionSpec(["--template"], value: "PATH", help: "Take the template text from a file."),
+            OptionSpec(["--request"], value: "PATH", help: "An Ollama /api/chat request body (JSON)."),
+            OptionSpec(["--generate"], value: "PATH", help: "An Ollama /api/generate request body (JSON)."),
+            OptionSpec(["--prompt"], value: "TEXT", help: "A single user prompt (as /api/generate)."),
+            OptionSpec(["--data"], value: "PATH", help: "Render against arbitrary JSON data."),
+            OptionSpec(["--show-special"], help: "Show whitespace and highlight special tokens."),
+            StoreAccess.option,
+        ],
+        positionals: 0...0)
+
+    /// Where the template came from, for error positions.
+    struct Source {
+        var template: String
+        var system = ""
+        var messages: [ChatMessage] = []
+        /// The Modelfile and its TEMPLATE instruction, when the template came from one.
+        var modelfile: (file: Modelfile, instruction: Instruction)?
+        var templatePath: String?
+    }
+
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        let sources = ["--modelfile", "--model", "--template"].filter { args.value($0) != nil }
+        guard sources.count == 1 else { throw UsageError("give exactly one of --modelfile, --model or --template") }
+        let inputs = ["--request", "--generate", "--prompt", "--data"].filter { args.value($0) != nil }
+        guard inputs.count == 1 else { throw UsageError("give exactly one of --request, --generate, --prompt or --data") }
+
+        let source: Source
+        do {
+            source = try loadSource(args, console: console)
+        } catch {
+            console.stderr.write(error.text)
+            return ExitStatus.failure
+        }
+        do {
+            let output = try render(source, args, console: console)
+            console.stdout.write(args.flag("--show-special") ? VisibleText.render(output, color: console.stdoutColor) : output)
+            return ExitStatus.success
+        } catch let e as TemplateError {
+            console.stderr.write(describe(e, source: source, color: console.stderrColor))
+        } catch {
+            console.stderr.write("mfc template: error: \(error)\n")
+        }
+        return ExitStatus.failure
+    }
+
+    struct SourceFailure: Error { var text: String }
+
+    static func readInput(_ path: String, console: Console) throws(SourceFailure) -> String {
+        if path == "-" { return String(decoding: console.readStdin(), as: UTF8.self) }
+        let absolute = path.hasPrefix("/") ? path : console.currentDirectory + "/" + path
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw SourceFailure(text: "mfc template: error: cannot read '\(path)'\n")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func loadSource(_ args: ParsedArguments, console: Console) throws(SourceFailure) -> Source {
+        if let path = args.value("--template") {
+            var s = Source(template: try readInput(path, console: console))
+            s.templatePath = path
+            return s
+        }
+        if let name = args.value("--model") {
+            return try fromModel(name, args, console: console)
+        }
+        return try fromModelfile(args.value("--modelfile") ?? "", args, console: console)
+    }
+
+    static func fromModel(_ name: String, _ args: ParsedArguments, console: Console) throws(SourceFailure) -> Source {
+        let n = ModelName(parsing: name)
+        guard n.isValid else { throw SourceFailure(text: "mfc template: error: invalid model name '\(name)'\n") }
+        let model: ResolvedModel
+        do {
+            model = try StoreAccess.store(args, console: console).resolve(n)
+        } catch {
+            throw SourceFailure(text: "mfc template: error: \(error)\n")
+        }
+        return Source(template: model.template ?? PromptTemplate.defaultText, system: model.system ?? "",
+                      messages: model.messages.map { ChatMessage(role: $0.role, content: $0.content) })
+    }
+
+    static func fromModelfile(_ path: String, _ args: ParsedArguments, console: Console) throws(SourceFailure) -> Source {
+        let input: ModelfileInput
+        do { input = try ModelfileInput.read(path, console: console) } catch {
+            throw SourceFailure(text: "mfc template: error: \(error)\n")
+        }
+        let (file, syntax) = input.parse()
+        if syntax.hasErrors {
+            throw SourceFailure(text: DiagnosticRenderer.render(syntax, source: file.source, color: console.stderrColor))
+        }
+        let instructions = file.instructions
+        let templateInstruction = instructions.last { $0.keyword == .template }
+        var source = Source(template: templateInstruction?.value ?? "")
+        source.system = instructions.last { $0.keyword == .system }?.value ?? ""
+        source.messages = instructions.filter { $0.keyword == .message }.map { ChatMessage(role: ($0.name ?? "").lowercased(), content: $0.value) }
+        if let t = templateInstruction { source.modelfile = (file, t) }
+        // What FROM supplies for whatever the file leaves out.
+        if let from = instructions.first(where: { $0.keyword == .from })?.value {
+            guard let inherited = try inherit(from: from, directory: input.directory, needTemplate: templateInstruction == nil,
+                                              args, console: console) else {
+                if templateInstruction == nil {
+                    console.stderr.write("mfc template: note: FROM '\(from)' is neither a file nor a built model; using Ollama's default template {{ .Prompt }}\n")
+                    source.template = PromptTemplate.defaultText
+                }
+                return source
+            }
+            if templateInstruction == nil { source.template = inherited.template }
+            if !instructions.contains(where: { $0.keyword == .system }) { source.system = inherited.system }
+            if source.messages.isEmpty { source.messages = inherited.messages }
+        } else if templateInstruction == nil {
+            source.template = PromptTemplate.defaultText
+        }
+        return source
+    }
+
+    /// FROM a GGUF file: its chat template matched to a named template; FROM a model: the stored layers.
+    static func inherit(from: String, directory: String, needTemplate: Bool, _ args: ParsedArguments,
+                        console: Console) throws(SourceFailure) -> Source? {
+        let expanded: String
+        if from.hasPrefix("/") { expanded = from }
+        else if from == "~" || from.hasPrefix("~/") { expanded = NSHomeDirectory() + from.dropFirst() }
+        else { expanded = directory + "/" + from }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
+            // A file has no SYSTEM or MESSAGEs; only its chat template matters, and only without TEMPLATE.
+            return Source(template: needTemplate ? try detectTemplate(gguf: expanded, console: console) : "")
+        }
+        let name = ModelName(parsing: from)
+        if name.isValid, let model = try? StoreAccess.store(args, console: console).resolve(name) {
+            return Source(template: model.template ?? PromptTemplate.defaultText, system: model.system ?? "",
+                          messages: model.messages.map { ChatMessage(role: $0.role, content: $0.content) })
+        }
+        return nil
+    }
+
+    static func detectTemplate(gguf path: String, console: Console) throws(SourceFailure) -> String {
+        let file: GGUFFile
+        do { file = try GGUFFile(path: path) } catch {
+            throw SourceFailure(text: "mfc template: error: \(path): \(error)\n")
+        }
+        guard case .string(let jinja)? = file["tokenizer.chat_template"] else {
+            console.stderr.write("mfc template: note: \(path) has no tokenizer.chat_template; using Ollama's default template {{ .Prompt }}\n")
+            return PromptTemplate.defaultText
+        }
+        do {
+            guard let named = try NamedTemplates.fromEnvironment(console.environment) else {
+                console.stderr.write("mfc template: note: cannot match the GGUF's chat template: set \(NamedTemplates.environmentKey) to a copy of Ollama's template/ folder; using {{ .Prompt }}\n")
+                return PromptTemplate.defaultText
+            }
+            guard let match = try named.match(chatTemplate: jinja) else {
+                console.stderr.write("mfc template: note: the GGUF's chat template matches none of Ollama's named templates; Ollama would use {{ .Prompt }}\n")
+                return PromptTemplate.defaultText
+            }
+            console.stderr.write("mfc template: note: the GGUF's chat template matches '\(match.name)' (distance \(match.distance)); stop: \(match.stop)\n")
+            return match.template
+        } catch {
+            throw SourceFailure(text: "mfc template: error: \(error)\n")
+        }
+    }
+
+    static func render(_ source: Source, _ args: ParsedArguments, console: Console) throws -> String {
+        if let dataPath = args.value("--data") {
+            let text = try readInput(dataPath, console: console)
+            let data: TemplateValue
+            do { data = try TemplateValue.decodeJSON(text) } catch { throw RequestError("\(dataPath): \(error)") }
+            do {
+                let t = try Template.parse(source.template, options: .ollama)
+                do { return try t.render(data) } catch { throw TemplateError.exec(error) }
+            } catch let e as TemplateParseError {
+                throw TemplateError.parse(e)
+            }
+        }
+        let template: PromptTemplate
+        do { template = try PromptTemplate.parse(source.template) } catch { throw TemplateError.parse(error) }
+        let builder = PromptBuilder(template: template, system: source.system, messages: source.messages)
+        if let prompt = args.value("--prompt") {
+            return try builder.generate(GenerateRequest(prompt: prompt))
+        }
+        if let path = args.value("--generate") {
+            let body = try readInput(path, console: console)
+            let json: TemplateValue
+            do { json = try TemplateValue.decodeJSON(body) } catch { throw RequestError("\(path): \(error)") }
+            return try builder.generate(try GenerateRequest(json: json))
+        }
+        let path = args.value("--request") ?? "-"
+        let body = try readInput(path, console: console)
+        let json: TemplateValue
+        do { json = try TemplateValue.decodeJSON(body) } catch { throw RequestError("\(path): \(error)") }
+        return try builder.chat(try ChatRequest(json: json))
+    }
+
+    /// A template error with its position: in the Modelfile (rendered like `mfc lint`) or in the template file.
+    static func describe(_ e: TemplateError, source: Source, color: Bool) -> String {
+        let (line, column, reason): (Int?, Int?, String) = {
+            switch e {
+            case .parse(let p): return (p.line > 0 ? p.line : nil, nil, p.reason)
+            case .exec(let x): return (x.line, x.column, x.reason)
+            }
+        }()
+        if let (file, instruction) = source.modelfile, let line {
+            let offset = TemplateLocation.offset(line: line, column: column ?? 0, in: instruction.value)
+            let d = TemplateLocation.diagnostic(e, reason: reason, instruction: instruction, source: file.source, offset: offset)
+            return DiagnosticRenderer.render([d], source: file.source, color: color)
+        }
+        let place = source.templatePath.map { p in line.map { "\(p):\($0):\((column ?? 0) + 1): " } ?? "\(p): " } ?? ""
+        return "\(place)error: \(reason)\n"
+    }
+}

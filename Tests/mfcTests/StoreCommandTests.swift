@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import mfc
+
+/// A temp folder with the minimal GGUF (arch `test`, no tensors) and a store inside it.
+private func workspace() -> String {
+    let dir = NSTemporaryDirectory() + "mfc-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var b: [UInt8] = Array("GGUF".utf8)
+    func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
+    func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
+    func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
+    u32(3); u64(0); u64(1); str("general.architecture"); u32(8); str("test")
+    FileManager.default.createFile(atPath: dir + "/m.gguf", contents: Data(b))
+    return dir
+}
+
+@Test func buildListShowCopyRemoveVerify() throws {
+    let dir = workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let env = ["MFC_MODELS": dir + "/store"]
+    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nSYSTEM Say hi!\nPARAMETER top_k 10\nREQUIRES 0.14\n".utf8))
+
+    let build = runMFC(["build", "-t", "hello"], cwd: dir, env: env)
+    #expect(build.status == 0, "\(build.err)")
+    #expect(build.out.contains("DONE    model"))
+    #expect(build.out.contains("DONE    system    sha256:f29e82a8284d"))
+    let again = runMFC(["build", "-t", "hello", "--explain"], cwd: dir, env: env)
+    #expect(again.out.contains("CACHED  manifest"))
+    #expect(again.out.contains("up to date hello:latest"))
+    #expect(again.out.contains("why: inputs unchanged"))
+
+    let list = runMFC(["list"], env: env)
+    #expect(list.out.hasPrefix("NAME "))
+    #expect(list.out.contains("hello:latest"))
+
+    let show = runMFC(["show", "hello"], env: env)
+    #expect(show.out.contains("architecture        test"))
+    #expect(show.out.contains("Say hi!"))
+    #expect(runMFC(["show", "hello", "--system"], env: env).out == "Say hi!\n")
+    let modelfile = runMFC(["show", "hello", "--modelfile"], env: env).out
+    #expect(modelfile.contains("REQUIRES 0.14\n"))
+    #expect(modelfile.contains("PARAMETER top_k 10\n"))
+
+    #expect(runMFC(["cp", "hello", "hello2"], env: env).status == 0)
+    #expect(runMFC(["rm", "hello"], env: env).out.contains("deleted 'hello:latest' (0 unreferenced blobs removed)"))
+    #expect(runMFC(["verify"], env: env).status == 0)
+    #expect(runMFC(["rm", "hello2"], env: env).out.contains("(4 unreferenced blobs removed)"))
+    #expect(runMFC(["rm", "hello2"], env: env).status == 1)
+    #expect(runMFC(["show", "nope"], env: env).status == 1)
+}
+
+@Test func buildStopsOnLintErrors() {
+    let dir = workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nPARAMETER temprature 1\n".utf8))
+    let r = runMFC(["build", "-t", "x", "--store", dir + "/store"], cwd: dir)
+    #expect(r.status == 1)
+    #expect(r.err.contains("Modelfile:2:11: error[MF1002]"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/store/manifests"))
+}
+
+@Test func buildFolderAndDryRun() {
+    let dir = workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    FileManager.default.createFile(atPath: dir + "/base.Modelfile", contents: Data("FROM m.gguf\n".utf8))
+    FileManager.default.createFile(atPath: dir + "/kid.Modelfile", contents: Data("FROM base\nSYSTEM kid\n".utf8))
+    let env = ["MFC_MODELS": dir + "/store"]
+    let dry = runMFC(["build", "-f", "kid.Modelfile", "--dry-run"], cwd: dir, env: env)
+    #expect(dry.status == 1, "the base does not exist yet")
+    let r = runMFC(["build", "."], cwd: dir, env: env)
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("building base:latest") && r.out.contains("building kid:latest"))
+    let plan = runMFC(["build", "-f", "kid.Modelfile", "--dry-run"], cwd: dir, env: env)
+    #expect(plan.status == 0)
+    #expect(plan.out.contains("CACHED  manifest"))
+    #expect(runMFC(["build", ".", "-t", "x"], cwd: dir, env: env).status == 2)
+}

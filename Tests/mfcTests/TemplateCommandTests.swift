@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import mfc
+
+/// A scratch folder holding the given files.
+private func scratch(_ files: [String: String]) throws -> String {
+    let dir = NSTemporaryDirectory() + "mfc-template-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+    return dir
+}
+
+private let chatml = """
+FROM ./model.gguf
+SYSTEM You are Mario.
+TEMPLATE \"\"\"{{- range .Messages }}<|im_start|>{{ .Role }}
+{{ .Content }}<|im_end|>
+{{ end }}<|im_start|>assistant
+\"\"\"
+MESSAGE user Hi
+MESSAGE assistant It's-a me!
+"""
+
+@Test func templatePrintsTheExactChatPromptWithoutANewline() throws {
+    let dir = try scratch(["Modelfile": chatml, "model.gguf": ""])
+    let r = runMFC(["template", "--modelfile", "Modelfile", "--request", "-"],
+                   stdin: #"{"messages":[{"role":"user","content":"Jump"}]}"#, cwd: dir)
+    #expect(r.status == 0)
+    #expect(r.err == "")
+    #expect(r.out == "<|im_start|>system\nYou are Mario.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+        + "<|im_start|>assistant\nIt's-a me!<|im_end|>\n<|im_start|>user\nJump<|im_end|>\n<|im_start|>assistant\n")
+}
+
+@Test func templateRendersGenerateBodiesAndPrompts() throws {
+    let dir = try scratch(["t.tmpl": "[INST] {{ if .System }}{{ .System }} {{ end }}{{ .Prompt }} [/INST]",
+                           "gen.json": #"{"prompt":"Why?","system":"Be brief."}"#])
+    let g = runMFC(["template", "--template", "t.tmpl", "--generate", "gen.json"], cwd: dir)
+    #expect(g.status == 0)
+    #expect(g.out == "[INST] Be brief. Why? [/INST]")
+    let p = runMFC(["template", "--template", "t.tmpl", "--prompt", "Hi"], cwd: dir)
+    #expect(p.out == "[INST] Hi [/INST]")
+}
+
+@Test func templateRendersArbitraryData() throws {
+    let dir = try scratch(["t.tmpl": "{{ .n }} {{ .missing }} {{ printf \"%T\" .n }}"])
+    let r = runMFC(["template", "--template", "t.tmpl", "--data", "-"], stdin: #"{"n": 3}"#, cwd: dir)
+    #expect(r.status == 0)
+    #expect(r.out == "3 <no value> float64")
+}
+
+@Test func templateErrorsPointIntoTheModelfile() throws {
+    let dir = try scratch(["Modelfile": "FROM ./m.gguf\nTEMPLATE \"\"\"a\n{{ index .Messages 3 }}\"\"\"\n", "m.gguf": ""])
+    let r = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "hi"], cwd: dir)
+    #expect(r.status == 1)
+    #expect(r.out == "")
+    #expect(r.err.hasPrefix("Modelfile:3:4: error[MF3001]: TEMPLATE fails when rendered: error calling index: index out of range: 3"))
+    let p = try scratch(["t.tmpl": "ok\n{{ if .Prompt }}"])
+    let s = runMFC(["template", "--template", "t.tmpl", "--prompt", "hi"], cwd: p)
+    #expect(s.status == 1)
+    #expect(s.err == "t.tmpl:2:1: error: unexpected EOF\n")
+}
+
+@Test func templateUsageAndShowSpecial() throws {
+    #expect(runMFC(["template", "--prompt", "x"]).status == 2)
+    #expect(runMFC(["template", "--template", "a", "--model", "b", "--prompt", "x"]).status == 2)
+    let dir = try scratch(["t.tmpl": "<|user|>\t{{ .Prompt }} \n[INST]"])
+    let r = runMFC(["template", "--template", "t.tmpl", "--prompt", "hi", "--show-special"], cwd: dir)
+    #expect(r.out == "⟦<|user|>⟧→hi·↵\n⟦[INST]⟧")
+}
+
+@Test func ggufWithoutTemplateIsMatchedOrSaysSo() throws {
+    let gguf = try TestModels.smolLM2()
+    let dir = try scratch(["Modelfile": "FROM \(gguf)\n",
+                           "index.json": #"[{"name":"far","template":"nothing like a chat template"}]"#,
+                           "far.gotmpl": "never used"])
+    let none = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "Hello"], cwd: dir)
+    #expect(none.status == 0)
+    #expect(none.out == "Hello")
+    #expect(none.err.contains("set MFC_OLLAMA_TEMPLATES"))
+    let far = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "Hello"], cwd: dir, env: ["MFC_OLLAMA_TEMPLATES": dir])
+    #expect(far.out == "Hello")
+    #expect(far.err.contains("matches none of Ollama's named templates"))
+}
