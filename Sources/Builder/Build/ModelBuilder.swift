@@ -272,6 +272,9 @@ struct BuildRun {
     /// unchanged; it is read (hashed and copied in one pass) only when unknown or its blob is missing.
     mutating func importSource(_ path: String, relativeName: String, forced: String?, step: String) throws(StoreError) -> Descriptor? {
         let t0 = clock.now
+        if let st = FileIO.status(path), st.isDirectory, step == "model" {
+            return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
+        }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
         if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
         let statCache = StatCache(log: log)

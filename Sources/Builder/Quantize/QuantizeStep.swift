@@ -29,8 +29,7 @@ extension BuildRun {
         let key = ActionKey(kind: "quantize", version: 1, inputs: [layer.digest.description],
                             settings: request.keySettings).description
         let target = request.fileType.rawValue
-        if !options.noCache, let cached = log.lookup("action", key), let parts = Optional(cached.split(separator: " ")),
-           parts.count == 2, let digest = Digest(parsing: String(parts[0])), let size = Int64(parts[1]),
+        if !options.noCache, let cached = log.lookup("action", key), let (digest, size) = parseBlobReference(cached),
            store.blobs.contains(digest, size: size) {
             let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
             try record("quantize", .cached, "\(target) " + describe(d), "this model layer was already quantized to \(target)", since: t0)
@@ -41,6 +40,7 @@ extension BuildRun {
             return layer
         }
         let temp = store.blobs.directory + "/quantize-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
+        try FileIO.makeDirectory(store.blobs.directory)
         defer { unlink(temp) }
         do {
             let source = try GGUFFile(path: store.blobs.path(of: layer.digest))

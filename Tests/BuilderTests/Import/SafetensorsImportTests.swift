@@ -25,7 +25,7 @@ private func jsonString(_ s: String) -> String { JSONValue.string(s).goEncodedSt
 /// SmolLM2 (mfc's F16) exported to Hugging Face layout the way transformers stores it: HF names,
 /// row-major shapes, Q/K rows in HF's half-split RoPE order, two shards with an index, tied lm_head
 /// omitted, tokenizer.json with the vocabulary, merges and special tokens.
-private func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
+func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     let heads = try #require(f16.archValue("attention.head_count")?.int)
     let kvHeads = try #require(f16.archValue("attention.head_count_kv")?.int)
     func hfName(_ name: String) -> String {
@@ -125,4 +125,26 @@ private func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     // A header that points outside the file is refused before any data is read.
     try writeSafetensors([("w", "F32", [4, 4], [UInt8](repeating: 0, count: 16))], to: dir + "/bad.safetensors")
     #expect(throws: StoreError.self) { try SafetensorsFile(path: dir + "/bad.safetensors") }
+}
+
+/// `FROM ./folder` with a safetensors checkpoint: imported once, then CACHED while the folder is unchanged.
+@Test func buildFromSafetensorsFolderImportsOnceAndCaches() throws {
+    let dir = temporaryDirectory("mfc-import-build"), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    try GGUFQuantizer.quantize(GGUFFile(path: TestModels.smolLM2()), to: .f16, outputPath: dir + "/f16.gguf", threads: 2)
+    let f16 = try GGUFFile(path: dir + "/f16.gguf")
+    try FileManager.default.createDirectory(atPath: dir + "/SmolLM2-hf", withIntermediateDirectories: true)
+    try exportSmolLM2(f16, to: dir + "/SmolLM2-hf")
+    let builder = ModelBuilder(store: store), name = ModelName(parsing: "smol-hf")
+
+    let first = try builder.build(modelfile: "FROM ./SmolLM2-hf\n", directory: dir, as: name)
+    #expect(first.steps.first?.status == .done)
+    let layer = try #require(try store.manifest(name)?.layers(ofType: MediaType.model).first)
+    #expect(layer.from == "SmolLM2-hf")
+    let blob = try GGUFFile(path: store.blobs.path(of: layer.digest))
+    #expect(blob.architecture == "llama" && blob.tensors.count == f16.tensors.count)
+
+    let second = try builder.build(modelfile: "FROM ./SmolLM2-hf\nSYSTEM hi\n", directory: dir, as: name)
+    #expect(second.steps.first?.status == .cached)
+    #expect(try store.manifest(name)?.layers(ofType: MediaType.model).first?.digest == layer.digest)
 }
