@@ -121,11 +121,13 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         "FROM x\nPARAMETER " + String(repeating: "a", count: 200_000) + " 1\n",
         "FROM x\nSYSTEM \"\"\"" + String(repeating: "\"\" \n", count: 50_000),
         String(repeating: "MESSAGE USER \"\n", count: 20_000),
+        "FROM x\nSYSTEM " + String(repeating: "\u{A0}é", count: 100_000) + "\n",
     ]
     for text in cases {
         let (file, syntax) = Modelfile.parse(source: text, path: "M")
         let diagnostics = syntax + file.check(options: CheckOptions(directory: "/", fileSystem: fakeFileSystem([:])))
         let rendered = DiagnosticRenderer.render(diagnostics, source: file.source)
-        #expect(rendered.utf8.count < 200 * text.utf8.count / 10 + 100_000)
+        // At most one short diagnostic (source window, caret, notes: under 500 bytes) per input byte.
+        #expect(rendered.utf8.count < 500 * text.utf8.count)
     }
 }
