@@ -29,7 +29,7 @@ func randomModelfile(_ rng: inout SplitMix64) -> String {
 /// A realistic file: valid instructions with random values, comments and blank lines.
 func generatedModelfile(_ rng: inout SplitMix64) -> String {
     let values = ["llama3", "\"  padded \"", "\"\"\"\nmulti\nline\n\"\"\"", "a \"quoted\" word", "\"\"", "<|im_end|>",
-                  "\"\"\"x\"\"\"", "\"a\nb\"", "你好👋", "tab\tinside"]
+                  "\"\"\"x\"\"\"", "\"a\nb\"", "你好👋", "tab\tinside", "\"tail \""]
     var s = "FROM llama3\n"
     for _ in 0..<Int.random(in: 0...8, using: &rng) {
         switch Int.random(in: 0...5, using: &rng) {
@@ -68,6 +68,7 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         #expect(file.ollamaCommands == expected, "commands differ for \(file.source.text.debugDescription)")
     }
     guard !diagnostics.hasErrors else { return accepted }
+    if accepted { expectShowRoundTrip(file) }
     let once = Formatter.format(file)
     let (again, againDiagnostics) = Modelfile.parse(source: once, path: "M")
     #expect(!againDiagnostics.hasErrors, "fmt output does not parse: \(once.debugDescription)")
@@ -130,4 +131,24 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         // At most one short diagnostic (source window, caret, notes: under 500 bytes) per input byte.
         #expect(rendered.utf8.count < 500 * text.utf8.count)
     }
+}
+
+/// Ollama's `Modelfile.String()` (our `OllamaCommand.description`) parses back to the same
+/// commands whenever the checker's MF1010 test says every value survives it (FROM is printed
+/// bare, so it must be a plain one-line value too).
+func expectShowRoundTrip(_ file: Modelfile) {
+    let commands = file.ollamaCommands
+    let printable = commands.allSatisfy { c in
+        if c.name == "model" {
+            let u = Array(c.args.utf8)
+            return !u.isEmpty && !u.contains(0x0A) && !u.contains(0x0D) && u.first != 0x22
+                && ![0x20, 0x09].contains(u.first ?? 0) && ![0x20, 0x09].contains(u.last ?? 0)
+        }
+        let value = c.name == "message" ? OllamaCommand.cutRole(c.args).1 : c.args
+        return ShowFormat.roundTrips(value) && !(c.name == "message" && !c.args.contains(": "))
+    }
+    guard printable else { return }
+    let text = commands.map { $0.description + "\n" }.joined()
+    let (again, diagnostics) = Modelfile.parse(source: text, path: "M")
+    #expect(!diagnostics.hasErrors && again.ollamaCommands == commands, "String() does not round-trip: \(text.debugDescription)")
 }
