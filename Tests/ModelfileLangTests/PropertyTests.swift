@@ -99,15 +99,25 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
     #expect(accepted > 5_000)
 }
 
-@Test func checkerNeverTrapsOnRandomInput() {
+@Test func checkerNeverTrapsAndFixesConverge() {
     var rng = SplitMix64(state: 9)
     let options = CheckOptions(directory: "/nonexistent", fileSystem: fakeFileSystem([:]),
                                templateFieldReader: { _ in ["Prompt"] })
     for _ in 0..<5_000 {
-        let (file, _) = Modelfile.parse(source: mutated(Array(generatedModelfile(&rng).utf8), &rng), path: "M")
-        let diagnostics = file.check(options: options)
+        let (file, syntax) = Modelfile.parse(source: mutated(Array(generatedModelfile(&rng).utf8), &rng), path: "M")
+        let diagnostics = syntax + file.check(options: options)
         let rendered = DiagnosticRenderer.render(diagnostics, source: file.source)
         #expect(diagnostics.isEmpty || !rendered.isEmpty)
+        // `mfc lint --fix` converges: a few passes leave nothing more to fix (fixing a keyword
+        // can expose errors in the rest of its line, fixed by the next pass).
+        var text = file.source.text
+        var passes = 0, applied = 1
+        while applied > 0 && passes < 5 {
+            let (current, currentSyntax) = Modelfile.parse(source: text, path: "M")
+            (text, applied) = FixItApplier.apply(currentSyntax + current.check(options: options), to: current.source)
+            passes += 1
+        }
+        #expect(applied == 0, "fix-its do not converge on \(file.source.text.debugDescription)")
     }
 }
 
