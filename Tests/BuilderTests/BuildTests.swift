@@ -144,3 +144,21 @@ import Testing
     store.blobs.remove(system.digest)
     #expect(store.verify().danglingReferences.map(\.1) == [system.digest])
 }
+
+/// A file modified within the last two seconds is never trusted by its stat alone.
+@Test func racilyCleanFilesAreNotRemembered() throws {
+    let dir = temporaryDirectory()
+    defer { cleanup(dir) }
+    let cache = StatCache(log: ActionLog(path: dir + "/log"))
+    let digest = Digest.of([1])
+    let st = FileStat(device: 1, inode: 2, size: 1, mtimeNanoseconds: 10_000_000_000, isDirectory: false, isRegular: true)
+    cache.remember(digest, for: "/f", stat: st, now: 11_000_000_000)
+    #expect(cache.digest(for: "/f", stat: st) == nil)
+    cache.remember(digest, for: "/f", stat: st, now: 12_000_000_000)
+    #expect(cache.digest(for: "/f", stat: st)?.digest == digest)
+    var changed = st
+    changed.mtimeNanoseconds += 1
+    #expect(cache.digest(for: "/f", stat: changed) == nil)
+    // The log survives a reload (a new process).
+    #expect(StatCache(log: ActionLog(path: dir + "/log")).digest(for: "/f", stat: st)?.digest == digest)
+}
