@@ -120,7 +120,19 @@ public final class ModelStore: Sendable {
             blobs.remove(d)
             deleted.append(d)
         }
+        removeStaleTemporaryFiles()
         return deleted
+    }
+
+    /// Deletes files in `blobs/` that are not blobs (leftovers of killed writes) and are more than
+    /// an hour old, like Ollama's startup GC; younger ones may belong to a running build.
+    func removeStaleTemporaryFiles(now: Date = Date()) {
+        for name in blobs.allFileNames() where Digest(parsing: name) == nil {
+            let path = blobs.directory + "/" + name
+            guard let st = FileIO.status(path), st.isRegular,
+                  Double(st.mtimeNanoseconds) / 1e9 < now.timeIntervalSince1970 - 3600 else { continue }
+            unlink(path)
+        }
     }
 
     /// Digests referenced by every parseable manifest (corrupt ones are ignored, as Ollama does).
