@@ -36,6 +36,7 @@ public final class ModelStore: Sendable {
         return try FileLock(path: stateDirectory + "/lock", exclusive: exclusive)
     }
 
+    /// Where the manifest of `name` lives (as spelled; see `canonical`).
     public func manifestPath(_ name: ModelName) -> String { manifestsDirectory + "/" + name.path }
 
     /// The stored manifest bytes for `name` (after case canonicalisation), or nil.
