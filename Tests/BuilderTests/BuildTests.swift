@@ -162,3 +162,23 @@ import Testing
     // The log survives a reload (a new process).
     #expect(StatCache(log: ActionLog(path: dir + "/log")).digest(for: "/f", stat: st)?.digest == digest)
 }
+
+/// `show --modelfile` of models built from a file and from a stored base both rebuild to the
+/// same manifest digest.
+@Test func printedModelfilesRebuildToTheSameDigest() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let b = ModelBuilder(store: store)
+    let sources = [
+        ("base", "FROM m.gguf\nTEMPLATE \"\"\"{{ .System }}\n{{ .Prompt }}\"\"\"\nSYSTEM \"  padded \"\nPARAMETER stop \"a b\"\nPARAMETER stop <|x|>\nPARAMETER num_ctx 4096\nLICENSE \"\"\"line \"one\"\nline two\"\"\"\nMESSAGE user hi\nREQUIRES 0.5.1\nRENDERER r\n"),
+        ("child", "FROM base\nSYSTEM child\nPARAMETER temperature 0.25\nLICENSE MIT\n"),
+        ("grandchild", "FROM child\nMESSAGE assistant yo\nPARSER p\n"),
+    ]
+    for (name, text) in sources {
+        let built = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: name))
+        let printed = ModelfilePrinter.modelfile(for: try store.resolve(ModelName(parsing: name)), store: store)
+        let again = try b.build(modelfile: printed, directory: dir, as: ModelName(parsing: name + "-again"))
+        #expect(again.manifestDigest == built.manifestDigest, "\(name):\n\(printed)")
+    }
+}
