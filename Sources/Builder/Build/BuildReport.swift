@@ -46,6 +46,8 @@ public struct BuildOptions: Sendable {
     public var namedTemplates: NamedTemplates? = nil
     /// Delete blobs of the replaced manifest that nothing references any more (Ollama's prune).
     public var prune = true
+    /// `--quantize`: convert the model layers (a cached action of its own).
+    public var quantize: QuantizeRequest? = nil
 
     public init() {}
 }

@@ -143,6 +143,10 @@ struct BuildRun {
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: MediaType.draft, step: "draft") { layers.append(l) }
         }
 
+        if let request = options.quantize {
+            for i in layers.indices where layers[i].mediaType == MediaType.model { layers[i] = try quantizeLayer(layers[i], request) }
+        }
+
         // User layers, in Ollama's order; each replaced kind moves to the end.
         if let t = input.template, !t.isEmpty {
             layers.removeAll { $0.mediaType == MediaType.template || $0.mediaType == MediaType.prompt }
@@ -226,6 +230,11 @@ struct BuildRun {
         }
     }
 
+    /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
+    var buildKeySettings: [String: String] {
+        ["name": name.path].merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
+    }
+
     /// Set in a dry run when a model file would have to be hashed first.
     var pendingImport = false
 
@@ -265,7 +274,7 @@ struct BuildRun {
     /// the settings that change the output.
     func buildKey(_ sourceKeys: [String], _ input: BuildInput) -> String {
         ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)],
-                  settings: ["name": name.path, "templates": options.namedTemplates?.directory ?? ""]).description
+                  settings: buildKeySettings.merging(["templates": options.namedTemplates?.directory ?? ""]) { a, _ in a }).description
     }
 
     /// Everything in the input that affects the manifest, canonically encoded.
@@ -286,6 +295,9 @@ struct BuildRun {
     /// unchanged; it is read (hashed and copied in one pass) only when unknown or its blob is missing.
     mutating func importSource(_ path: String, relativeName: String, forced: String?, step: String) throws(StoreError) -> Descriptor? {
         let t0 = clock.now
+        if let st = FileIO.status(path), st.isDirectory, step == "model" {
+            return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
+        }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
         if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
         let statCache = StatCache(log: log)
