@@ -134,8 +134,13 @@ struct BuildRun {
         }
         for adapter in input.adapters {
             let path = try SourceResolver.expand(adapter, directory: input.directory, home: builder.home)
+            if FileIO.status(path)?.isDirectory == true {
+                layers.append(try importPEFTAdapter(path, relativeName: (path as NSString).lastPathComponent, base: layers))
+                continue
+            }
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: nil, step: "adapter") { layers.append(l) }
         }
+        try checkAdapterFit(layers)
         if let draft = input.draft {
             let path = try SourceResolver.expand(draft, directory: input.directory, home: builder.home)
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: MediaType.draft, step: "draft") { layers.append(l) }
