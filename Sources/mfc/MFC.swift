@@ -19,6 +19,8 @@ public enum MFC {
         FmtCommand.self,
         TemplateCommand.self,
         QuantizeCommand.self,
+        BenchCommand.self,
+        RunCommand.self,
     ]
 
     public static func main(arguments: [String], console: Console) -> Int32 {

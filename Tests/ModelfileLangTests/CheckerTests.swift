@@ -119,3 +119,16 @@ func checksLikeOllama(_ c: CheckCase) {
         #expect(ShowFormat.roundTrips(v) == (ShowFormat.reparse(v) == v), "\(v.debugDescription)")
     }
 }
+
+/// Offsets in a value map to the right Modelfile line and column, past the opening quotes and
+/// past characters Ollama dropped.
+@Test func valueOffsetsMapToModelfilePositions() {
+    let text = "FROM x\nTEMPLATE \"\"\"\n\u{200B}{{ .Bad }}\n\"\"\"\n"
+    let (file, _) = Modelfile.parse(source: text, path: "M")
+    let template = file.instructions[1]
+    let offset = Array(template.value.utf8).firstIndex(of: UInt8(ascii: ".")) ?? -1
+    #expect(offset == 4)   // "\n{{ " in the value: the ZWSP was dropped
+    let start = file.sourceOffset(ofValueOffset: offset, in: template)
+    #expect(file.source.location(of: start) == SourceLocation(line: 3, column: 7, offset: start))
+    #expect(file.source.text(in: SourceRange(start: start, end: file.sourceOffset(ofValueOffset: offset + 4, in: template))) == ".Bad")
+}

@@ -105,7 +105,7 @@ struct BuildRun {
                 sourceKeys.append(f.relativeName + "=" + known.digest.description)
             }
         }
-        let buildKey = ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)], settings: buildKeySettings).description
+        let buildKey = self.buildKey(sourceKeys, input)
         if complete, !options.noCache, let cached = log.lookup("action", buildKey), let digest = Digest(parsing: cached),
            let bytes = store.manifestBytes(name), Digest.of(bytes) == digest, let m = try? Manifest(bytes: bytes),
            m.allDescriptors.allSatisfy({ store.blobs.contains($0.digest, size: $0.size) }) {
@@ -124,6 +124,7 @@ struct BuildRun {
         case .files(let files):
             guard !files.isEmpty else { throw StoreError("FROM names no model file") }
             for f in files { if let l = try importSource(f.path, relativeName: f.relativeName, forced: nil, step: "model") { layers.append(l) } }
+            try addDetectedTemplate(to: &layers)
         case .model(let base):
             let t0 = clock.now
             guard let m = try store.manifest(base) else { throw StoreError("base model '\(base.displayShortest)' not found") }
@@ -211,17 +212,32 @@ struct BuildRun {
                        changed ? "manifest content changed" : "identical manifest already stored (early cutoff)", since: t1)
             if complete || sourcesNowKnown(source, input) {
                 let keys = try currentSourceKeys(source, input)
-                let key = ActionKey(kind: "build", version: 1, inputs: keys + [inputEncoding(input)], settings: buildKeySettings).description
-                log.record("action", key, digest.description)
+                log.record("action", self.buildKey(keys, input), digest.description)
             }
         }
         manifest = m
         manifestDigest = digest
     }
 
+    /// Ollama's template auto-detection (only for models built from files, and only when the
+    /// named-template data is available): template and stop-only params layers after the model.
+    mutating func addDetectedTemplate(to layers: inout [Descriptor]) throws(StoreError) {
+        guard let named = options.namedTemplates, !pendingImport else { return }
+        for layer in layers where layer.mediaType == MediaType.model {
+            guard let found = try TemplateDetection.detect(layer.digest, store: store, log: log, named: named) else { continue }
+            layers.append(try textLayer("template", MediaType.template, Array(found.template.utf8)))
+            if !found.stop.isEmpty {
+                let params = JSONValue.object([("stop", .array(found.stop.map { .string($0) }))])
+                layers.append(try textLayer("params", MediaType.params, params.goEncoded))
+            }
+            return
+        }
+    }
+
     /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
     var buildKeySettings: [String: String] {
-        ["name": name.path].merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
+        ["name": name.path, "templates": options.namedTemplates?.directory ?? ""]
+            .merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
     }
 
     /// Set in a dry run when a model file would have to be hashed first.
@@ -257,6 +273,13 @@ struct BuildRun {
             keys.append(f.relativeName + "=" + known.digest.description)
         }
         return keys
+    }
+
+    /// The whole-build action key: source digests, the Modelfile's content, the target name and
+    /// the settings that change the output.
+    func buildKey(_ sourceKeys: [String], _ input: BuildInput) -> String {
+        ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)],
+                  settings: buildKeySettings).description
     }
 
     /// Everything in the input that affects the manifest, canonically encoded.

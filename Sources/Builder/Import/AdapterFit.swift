@@ -17,7 +17,6 @@ public enum AdapterFit {
             else if t.name.hasSuffix(".lora_b") { pairs[String(t.name.dropLast(7)), default: (nil, nil)].b = t }
             else { problems.append("tensor '\(t.name)' is neither lora_a nor lora_b") }
         }
-        if pairs.isEmpty { problems.append("it has no LoRA tensors") }
         for (target, pair) in pairs.sorted(by: { $0.key < $1.key }) {
             guard let a = pair.a, let b = pair.b else {
                 problems.append("'\(target)' has \(pair.a == nil ? "no lora_a" : "no lora_b")")

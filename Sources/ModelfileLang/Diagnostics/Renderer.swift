@@ -38,7 +38,7 @@ public enum DiagnosticRenderer {
     }
 
     /// Characters shown before the caret, under it, and after it on a long line.
-    static let maxBefore = 60, maxUnder = 80, maxAfter = 40
+    static let maxLine = 200, maxBefore = 60, maxUnder = 80, maxAfter = 40
 
     static func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(code)m" + s + "\u{1B}[0m" : s }
 
@@ -78,9 +78,11 @@ public enum DiagnosticRenderer {
         var under = source.text(in: SourceRange(start: startInLine, end: endInLine))
         var after = source.text(in: SourceRange(start: endInLine, end: lineRange.end))
         // Long lines are shown as a window around the caret, so output stays linear in the input.
-        if before.count > maxBefore { before = "..." + String(before.suffix(maxBefore - 3)) }
-        if under.count > maxUnder { under = String(under.prefix(maxUnder)); after = "..." }
-        if after.count > maxAfter { after = String(after.prefix(maxAfter - 3)) + "..." }
+        if lineRange.count > maxLine {
+            if before.count > maxBefore { before = "..." + String(before.suffix(maxBefore - 3)) }
+            if under.count > maxUnder { under = String(under.prefix(maxUnder)); after = "..." }
+            if after.count > maxAfter { after = String(after.prefix(maxAfter - 3)) + "..." }
+        }
         let number = String(loc.line)
         let gutter = "  " + String(repeating: " ", count: number.count) + " |"
         var out = "  " + number + " | " + before + under + after + "\n"

@@ -45,7 +45,10 @@ func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: Pre
         if tokens > 2 { step(x0 + 2 * stride, &acc2) }
         if tokens > 3 { step(x0 + 3 * stride, &acc3) }
     }
-    var result = (acc0.sum(), acc1.sum(), acc2.sum(), acc3.sum())
+    var result: (Float, Float, Float, Float) = (horizontalSum(acc0), 0, 0, 0)
+    if tokens > 1 { result.1 = horizontalSum(acc1) }
+    if tokens > 2 { result.2 = horizontalSum(acc2) }
+    if tokens > 3 { result.3 = horizontalSum(acc3) }
     if hasMin {
         let mins = (ws + 4 * groups).assumingMemoryBound(to: Float.self)
         let sumsOffset = group == 32 ? input.sums32Offset : input.sums16Offset

@@ -47,8 +47,8 @@ func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int,
         if tokens > 2 { step(x0 + 2 * stride, &acc2, &min2) }
         if tokens > 3 { step(x0 + 3 * stride, &acc3, &min3) }
     }
-    out[0] = acc0.sum() + min0.sum()
-    if tokens > 1 { out[outStride] = acc1.sum() + min1.sum() }
-    if tokens > 2 { out[2 * outStride] = acc2.sum() + min2.sum() }
-    if tokens > 3 { out[3 * outStride] = acc3.sum() + min3.sum() }
+    out[0] = horizontalSum(acc0) + horizontalSum(min0)
+    if tokens > 1 { out[outStride] = horizontalSum(acc1) + horizontalSum(min1) }
+    if tokens > 2 { out[2 * outStride] = horizontalSum(acc2) + horizontalSum(min2) }
+    if tokens > 3 { out[3 * outStride] = horizontalSum(acc3) + horizontalSum(min3) }
 }

@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 import Synchronization
 
@@ -39,6 +40,8 @@ enum BuildCommand: MFCCommand {
             throw UsageError("--allow-requantize needs --quantize TYPE")
         }
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
+        // Ollama's chat-template auto-detection, when its named-template data is available.
+        options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
         let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
         let explain = args.flag("--explain")
 

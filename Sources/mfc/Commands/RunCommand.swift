@@ -1,0 +1,80 @@
+import Foundation
+import Runtime
+
+/// `mfc run MODEL [PROMPT]`: one answer, or an interactive chat on a terminal.
+enum RunCommand: MFCCommand {
+    static let info = CommandInfo(
+        name: "run", abstract: "Chat with a model, or answer one prompt.",
+        usage: "<model> [<prompt>...]",
+        discussion: """
+        MODEL is a GGUF file, a Modelfile (built first, incrementally) or the name of a built model. \
+        With a PROMPT (or piped standard input) mfc prints one answer; on a terminal without one it \
+        starts a chat (/? lists its commands; Ctrl-C stops an answer, /bye or Ctrl-D leaves).
+        """,
+        options: [
+            OptionSpec(["--param"], value: "NAME=VALUE", help: "Set a runtime parameter (temperature, top_k, stop, num_ctx, seed, ...).", repeatable: true),
+            OptionSpec(["--system"], value: "TEXT", help: "Use TEXT as the system message."),
+            OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
+            OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
+            OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
+            OptionSpec(["--store"], value: "DIR", help: "Models folder (default: $MFC_MODELS or ~/.mfc/models)."),
+        ],
+        positionals: 1...Int.max)
+
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        let clock = ContinuousClock()
+        let loadStart = clock.now
+        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), console: console)
+        if !model.ignoredParameters.isEmpty {
+            console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
+        }
+        try applyParameters(args.values("--param"), to: &model.options)
+        if let system = args.value("--system") { model.system = system }
+        let threads = try args.value("--threads").map { text throws(UsageError) -> Int in
+            guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive integer, got '\(text)'") }
+            return n
+        } ?? ProcessInfo.processInfo.activeProcessorCount
+
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
+        let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
+        let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
+        let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
+                                  options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
+        let loadDuration = clock.now - loadStart
+
+        var prompt = args.positionals.dropFirst().joined(separator: " ")
+        if !console.stdinIsTerminal {
+            let piped = String(decoding: console.readStdin(), as: UTF8.self)
+            if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
+        }
+        let verbose = args.flag("--verbose")
+        if !prompt.isEmpty || !console.stdinIsTerminal {
+            if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
+            let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }
+            console.stdout.write("\n")
+            if verbose { console.stderr.write(RunStatistics.text(stats, loadDuration: loadDuration)) }
+            return ExitStatus.success
+        }
+        TerminalInput.catchInterrupts()
+        if verbose { console.stderr.write(String(format: "load duration:        %.3fs\n", loadDuration.seconds)) }
+        ChatLoop(session: session, info: model.info, write: { console.stdout.write($0) },
+                 readLine: { TerminalInput.readLine(prompt: $0) { console.stdout.write($0) } },
+                 interrupted: TerminalInput.takeInterrupt, verbose: verbose).run()
+        return ExitStatus.success
+    }
+
+    /// `--param NAME=VALUE`: the first `stop` replaces the model's list, later ones add to it.
+    static func applyParameters(_ params: [String], to options: inout SamplingOptions) throws(UsageError) {
+        var stopReplaced = false
+        for param in params {
+            guard let eq = param.firstIndex(of: "=") else { throw UsageError("--param needs NAME=VALUE, got '\(param)'") }
+            let name = String(param[..<eq]), value = String(param[param.index(after: eq)...])
+            if name == "stop" && !stopReplaced { options.stop = []; stopReplaced = true }
+            do { try options.set(name, to: value) } catch { throw UsageError(error.description) }
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,77 @@
+import Builder
+import Foundation
+import ModelfileLang
+import Runtime
+
+/// Everything `mfc run` needs about a model before loading its weights: the GGUF, the chat
+/// format, the SYSTEM, MESSAGE history and PARAMETER values.
+struct RunnableModel {
+    let gguf: GGUFFile
+    let displayName: String
+    let format: any ChatFormat
+    var system: String
+    let history: [Turn]
+    var options: SamplingOptions
+    /// Parameters the runtime does not implement (reported once, then ignored).
+    var ignoredParameters: [String] = []
+
+    /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
+    static func resolve(_ reference: String, store: String?, console: Console) throws -> RunnableModel {
+        let path = ModelFiles.path(reference, console: console)
+        if isGGUF(path) {
+            let gguf = try GGUFFile(path: path)
+            let format = try detectFormat(gguf, console: console)
+            var options = SamplingOptions()
+            options.stop = format.stops   // as the params layer Ollama writes for a detected template
+            return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
+                                 system: "", history: [], options: options)
+        }
+        let root = ModelStore.defaultRoot(option: store, environment: console.environment)
+        let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
+        let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
+        var model = RunnableModel(gguf: try GGUFFile(path: resolved.modelPath), displayName: resolved.name.displayShortest,
+                                  format: format, system: resolved.system ?? "",
+                                  history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
+                                  options: SamplingOptions())
+        for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
+            guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
+            switch value {
+            case .strings(let list) where name == "stop": model.options.stop = list
+            case .strings(let list): try model.options.set(name, to: list.first ?? "")
+            case .int(let i): try model.options.set(name, to: String(i))
+            case .float(let d): try model.options.set(name, to: String(d))
+            case .bool(let b): try model.options.set(name, to: b ? "1" : "0")
+            }
+        }
+        return model
+    }
+
+    /// Ollama's named template for the GGUF's chat template when its data folder is configured
+    /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
+    static func detectFormat(_ gguf: GGUFFile, console: Console) throws -> any ChatFormat {
+        let jinja = gguf["tokenizer.chat_template"]?.string
+        if let jinja, let named = try NamedTemplates.fromEnvironment(console.environment),
+           let match = try named.match(chatTemplate: jinja) {
+            return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
+        }
+        return BuiltinChatFormat.detect(chatTemplate: jinja)
+    }
+
+    /// True when the file starts with the GGUF magic.
+    static func isGGUF(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
+    }
+
+    /// Rows for `/show info`.
+    var info: [(String, String)] {
+        var rows: [(String, String)] = [("architecture", gguf.architecture ?? "unknown")]
+        if let i = try? ModelInfo(ggufAt: gguf.path) {
+            rows += [("parameters", String(i.parameterCount)), ("context length", String(i.contextLength)),
+                     ("embedding length", String(i.embeddingLength)), ("quantization", i.fileType)]
+        }
+        rows.append(("template", format.name))
+        return rows
+    }
+}

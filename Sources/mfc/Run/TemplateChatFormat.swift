@@ -1,0 +1,21 @@
+import ModelfileLang
+
+/// A model's TEMPLATE rendered by the template engine exactly as Ollama's `/api/chat` does.
+struct TemplateChatFormat: ChatFormat {
+    let name: String
+    let template: PromptTemplate
+    let stops: [String]
+
+    /// - Throws: `TemplateParseError` when the TEMPLATE does not parse.
+    init(name: String, text: String, stops: [String] = []) throws {
+        self.name = name
+        self.template = try PromptTemplate.parse(text)
+        self.stops = stops
+    }
+
+    var templateText: String { template.raw }
+
+    func render(_ turns: [Turn]) throws -> String {
+        try template.execute(PromptValues(messages: turns.map { ChatMessage(role: $0.role, content: $0.content) }))
+    }
+}
