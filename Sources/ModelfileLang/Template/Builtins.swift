@@ -112,9 +112,13 @@ enum Builtins {
         }
     }
 
-    /// Go's `indexArg`: an integer index within 0...cap.
+    /// Go's `indexArg`: an integer index within 0...cap. `index` unboxes its indexes first;
+    /// `slice` does not, so a boxed index is "type interface {}" there.
     static func indexArg(_ index: Reflected, cap: Int) -> Result<Int, FunctionError> {
-        switch index.unboxed {
+        if case .value(_, true) = index {
+            return .failure(FunctionError(message: "cannot index slice/array with type interface {}"))
+        }
+        switch index {
         case .value(.int(let x), _):
             if x < 0 || x > cap { return .failure(FunctionError(message: "index out of range: \(x)")) }
             return .success(x)
@@ -134,7 +138,7 @@ enum Builtins {
             item = it
             switch item {
             case .value(.list(let l), _):
-                switch indexArg(index, cap: l.items.count) {
+                switch indexArg(index.unboxed, cap: l.items.count) {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < l.items.count else { return failure("reflect: slice index out of range") }
@@ -142,7 +146,7 @@ enum Builtins {
                 }
             case .value(.string(let s), _):
                 let b = Array(s.utf8)
-                switch indexArg(index, cap: b.count) {
+                switch indexArg(index.unboxed, cap: b.count) {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < b.count else { return failure("reflect: string index out of range") }
