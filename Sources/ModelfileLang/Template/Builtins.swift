@@ -73,6 +73,7 @@ enum Builtins {
         case .null: return false
         case .bool(let b): return b
         case .int(let n): return n != 0
+        case .uint8(let b): return b != 0
         case .float(let d): return d != 0
         case .string(let s): return !s.isEmpty
         case .list(let l): return !l.items.isEmpty
@@ -122,6 +123,9 @@ enum Builtins {
         case .value(.int(let x), _):
             if x < 0 || x > cap { return .failure(FunctionError(message: "index out of range: \(x)")) }
             return .success(x)
+        case .value(.uint8(let b), _):
+            if Int(b) > cap { return .failure(FunctionError(message: "index out of range: \(b)")) }
+            return .success(Int(b))
         case .invalid:
             return .failure(FunctionError(message: "cannot index slice/array with nil"))
         case .value(let v, _):
@@ -150,7 +154,7 @@ enum Builtins {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < b.count else { return failure("reflect: string index out of range") }
-                    item = .plain(.int(Int(b[x])))   // Go gives a uint8
+                    item = .plain(.uint8(b[x]))
                 }
             case .value(.map(let m), _):
                 switch index.unboxed {
