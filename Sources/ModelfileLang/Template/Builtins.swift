@@ -73,6 +73,7 @@ enum Builtins {
         case .null: return false
         case .bool(let b): return b
         case .int(let n): return n != 0
+        case .uint8(let b): return b != 0
         case .float(let d): return d != 0
         case .string(let s): return !s.isEmpty
         case .list(let l): return !l.items.isEmpty
@@ -112,12 +113,19 @@ enum Builtins {
         }
     }
 
-    /// Go's `indexArg`: an integer index within 0...cap.
+    /// Go's `indexArg`: an integer index within 0...cap. `index` unboxes its indexes first;
+    /// `slice` does not, so a boxed index is "type interface {}" there.
     static func indexArg(_ index: Reflected, cap: Int) -> Result<Int, FunctionError> {
-        switch index.unboxed {
+        if case .value(_, true) = index {
+            return .failure(FunctionError(message: "cannot index slice/array with type interface {}"))
+        }
+        switch index {
         case .value(.int(let x), _):
             if x < 0 || x > cap { return .failure(FunctionError(message: "index out of range: \(x)")) }
             return .success(x)
+        case .value(.uint8(let b), _):
+            if Int(b) > cap { return .failure(FunctionError(message: "index out of range: \(b)")) }
+            return .success(Int(b))
         case .invalid:
             return .failure(FunctionError(message: "cannot index slice/array with nil"))
         case .value(let v, _):
@@ -134,7 +142,7 @@ enum Builtins {
             item = it
             switch item {
             case .value(.list(let l), _):
-                switch indexArg(index, cap: l.items.count) {
+                switch indexArg(index.unboxed, cap: l.items.count) {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < l.items.count else { return failure("reflect: slice index out of range") }
@@ -142,11 +150,11 @@ enum Builtins {
                 }
             case .value(.string(let s), _):
                 let b = Array(s.utf8)
-                switch indexArg(index, cap: b.count) {
+                switch indexArg(index.unboxed, cap: b.count) {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < b.count else { return failure("reflect: string index out of range") }
-                    item = .plain(.int(Int(b[x])))   // Go gives a uint8
+                    item = .plain(.uint8(b[x]))
                 }
             case .value(.map(let m), _):
                 switch index.unboxed {

@@ -1,12 +1,13 @@
 /// Go's comparison builtins (`eq ne lt le gt ge`): basic kinds compare by value, mixed kinds
 /// are an error ("incompatible types for comparison"), missing values compare only for equality.
 enum Comparison {
-    enum Kind { case invalid, bool, int, float, string }
+    enum Kind { case invalid, bool, int, uint, float, string }
 
     static func kind(_ r: Reflected) -> Kind {
         switch r {
         case .value(.bool, _): return .bool
         case .value(.int, _): return .int
+        case .value(.uint8, _): return .uint
         case .value(.float, _): return .float
         case .value(.string, _): return .string
         default: return .invalid
@@ -56,13 +57,16 @@ enum Comparison {
             let k2 = kind(arg)
             var truth = false
             if k1 != k2 {
-                if arg1 != .invalid && arg != .invalid {
+                if let (x, y) = mixedIntegers(arg1, arg) {
+                    truth = x == y   // Go compares int with uint by value when the int is not negative
+                } else if arg1 != .invalid && arg != .invalid {
                     return .failure(FunctionError(message: "incompatible types for comparison"))
                 }
             } else {
                 switch (arg1, arg) {
                 case (.value(.bool(let x), _), .value(.bool(let y), _)): truth = x == y
                 case (.value(.int(let x), _), .value(.int(let y), _)): truth = x == y
+                case (.value(.uint8(let x), _), .value(.uint8(let y), _)): truth = x == y
                 case (.value(.float(let x), _), .value(.float(let y), _)): truth = x == y
                 case (.value(.string(let x), _), .value(.string(let y), _)): truth = x.utf8.elementsEqual(y.utf8)
                 default:
@@ -90,13 +94,26 @@ enum Comparison {
         let arg1 = a1.unboxed, arg2 = a2.unboxed
         let k1 = kind(arg1), k2 = kind(arg2)
         if k1 == .invalid || k2 == .invalid { return .failure(FunctionError(message: "invalid type for comparison")) }
-        if k1 != k2 { return .failure(FunctionError(message: "incompatible types for comparison")) }
+        if k1 != k2 {
+            guard let (x, y) = mixedIntegers(arg1, arg2) else { return .failure(FunctionError(message: "incompatible types for comparison")) }
+            return .success(x < y)
+        }
         switch (arg1, arg2) {
         case (.value(.int(let x), _), .value(.int(let y), _)): return .success(x < y)
+        case (.value(.uint8(let x), _), .value(.uint8(let y), _)): return .success(x < y)
         case (.value(.float(let x), _), .value(.float(let y), _)): return .success(x < y)
         case (.value(.string(let x), _), .value(.string(let y), _)):
             return .success(x.utf8.lexicographicallyPrecedes(y.utf8))
         default: return .failure(FunctionError(message: "invalid type for comparison"))
+        }
+    }
+
+    /// An int and a uint8 as exact integers (Go's mixed signed/unsigned comparison rules agree with plain integer order).
+    static func mixedIntegers(_ a: Reflected, _ b: Reflected) -> (Int, Int)? {
+        switch (a, b) {
+        case (.value(.int(let x), _), .value(.uint8(let y), _)): return (x, Int(y))
+        case (.value(.uint8(let x), _), .value(.int(let y), _)): return (Int(x), y)
+        default: return nil
         }
     }
 

@@ -30,12 +30,13 @@ public enum GoJSON {
         case .null: out += Array("null".utf8)
         case .bool(let b): out += Array((b ? "true" : "false").utf8)
         case .int(let n): out += Array(String(n).utf8)
+        case .uint8(let b): out += Array(String(b).utf8)
         case .float(let d): out += Array(float(d).utf8)
         case .string(let s): encodeString(s, into: &out)
         case .list(let l):
             if l.isNil { out += Array("null".utf8); return }
             if l.typeName == "api.ImageData" {   // a []byte marshals as base64
-                let bytes = l.items.map { v -> UInt8 in if case .int(let n) = v { return UInt8(truncatingIfNeeded: n) }; return 0 }
+                let bytes = l.items.map { v -> UInt8 in if case .uint8(let b) = v { return b }; return 0 }
                 encodeString(Data(bytes).base64EncodedString(), into: &out)
                 return
             }
@@ -80,6 +81,7 @@ public enum GoJSON {
         case .null: return true
         case .bool(let b): return !b
         case .int(let n): return n == 0
+        case .uint8(let b): return b == 0
         case .float(let d): return d == 0
         case .string(let s): return s.isEmpty
         case .list(let l): return l.items.isEmpty

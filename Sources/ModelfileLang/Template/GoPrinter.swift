@@ -213,6 +213,7 @@ struct GoPrinter {
         let arg = a[argNum]
         argNum += 1
         if case .int(let n) = arg, n.magnitude <= 1_000_000 { return (n, true) }
+        if case .uint8(let b) = arg { return (Int(b), true) }
         return (0, false)
     }
 
@@ -274,6 +275,12 @@ struct GoPrinter {
             if verb == UInt8(ascii: "t") || verb == UInt8(ascii: "v") { padString(b ? "true" : "false") } else { badVerb(verbRune) }
         case .int(let n):
             fmtInt(n, verb: verb, verbRune: verbRune)
+        case .uint8(let b):
+            if verb == UInt8(ascii: "v") && sharpV {   // Go prints unsigned %#v in hex
+                write("0x" + String(b, radix: 16))
+            } else {
+                fmtInt(Int(b), verb: verb, verbRune: verbRune)
+            }
         case .float(let d):
             fmtFloat(d, verb: verb, verbRune: verbRune)
         case .string(let s):

@@ -10,6 +10,8 @@ public indirect enum TemplateValue: Sendable, Hashable {
     case bool(Bool)
     /// Go `int` (integer literals in templates, `len` results, range indexes).
     case int(Int)
+    /// Go `uint8` (a byte: what `index` gives for a string).
+    case uint8(UInt8)
     /// Go `float64` (every JSON number).
     case float(Double)
     case string(String)
@@ -158,6 +160,7 @@ extension TemplateValue {
         case .null: return "<nil>"
         case .bool: return "bool"
         case .int: return "int"
+        case .uint8: return "uint8"
         case .float: return "float64"
         case .string: return "string"
         case .list(let l): return l.goType

@@ -12,7 +12,9 @@ struct ConformanceCase: Sendable {
     var expectedOutput: String?
     var expectedError: String?
 
-    static let directory = Golden.repositoryRoot + "/Tests/ModelfileLangTests/Template/Conformance"
+    /// The committed corpus, or another one (tools/fuzz-template-vs-go.sh sets MFC_CONFORMANCE_DIR).
+    static let directory = ProcessInfo.processInfo.environment["MFC_CONFORMANCE_DIR"]
+        ?? Golden.repositoryRoot + "/Tests/ModelfileLangTests/Template/Conformance"
 
     static func load() throws -> [ConformanceCase] {
         let casesText = try String(contentsOfFile: directory + "/cases.json", encoding: .utf8)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ModelfileLang
 
@@ -39,12 +40,17 @@ func newerGoFeatures(_ c: NewerGoCase) throws {
     // Arbitrary byte soup from template-ish pieces: parse and render must return or throw, never trap.
     let pieces = ["{{", "}}", "{{-", "-}}", "(", ")", "|", "$x", ":=", "=", ".a", ".", "if", "else", "end", "range",
                   "with", "define", "template", "block", "\"s\"", "`r`", "'c'", "1", "-2", "0x", "1e9", "nil", "true",
-                  "print", "index", "slice", "len", "eq", "/*", "*/", " ", "\n", "☃", "\\"]
+                  "print", "index", "slice", "len", "eq", "/*", "*/", " ", "\n", "☃", "\\",
+                  "printf", "\"%v\"", "\"%*d\"", "\"%.3x\"", "\"%[2]q\"", "\"%-08.2f\"", "\"%#U\"", "\"%\"", "json", "lt",
+                  "html", "js", "urlquery", "call", ".l", ".m", "$", "break", "continue", "9223372036854775807", "0x1p-2"]
     var rng = SystemRandomNumberGenerator()
-    for _ in 0..<3000 {
+    // MFC_FUZZ_ITERATIONS raises the count for a longer local run.
+    let iterations = Int(ProcessInfo.processInfo.environment["MFC_FUZZ_ITERATIONS"] ?? "") ?? 3000
+    for _ in 0..<iterations {
         let text = (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
         if let t = try? Template.parse(text, options: .ollama) {
-            _ = try? t.render(.object(["a": .array([.float(1), .string("x")])]))
+            _ = try? t.render(.object(["a": .array([.float(1), .string("x")]), "l": .array([.null, .bool(true), .float(-0.5)]),
+                                       "m": .object(["k": .array([]), "": .float(1e300)])]))
         }
     }
 }

@@ -28,7 +28,7 @@ enum OllamaValues {
     /// An `api.ImageData` (a `[]byte`): prints as its bytes, marshals as base64.
     static func imageData(_ base64: String) -> TemplateValue {
         let bytes = Data(base64Encoded: base64).map { [UInt8]($0) } ?? Array(base64.utf8)
-        return .list(TemplateList(bytes.map { .int(Int($0)) }, elementType: "uint8", typeName: "api.ImageData"))
+        return .list(TemplateList(bytes.map { .uint8($0) }, elementType: "uint8", typeName: "api.ImageData"))
     }
 
     static func toolCall(_ c: ToolCall) -> TemplateValue {
