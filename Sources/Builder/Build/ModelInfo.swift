@@ -37,7 +37,8 @@ public struct ModelInfo: Sendable, Equatable {
         if generalType == "adapter" { return MediaType.adapter }
         if generalType == "projector" || generalType == "mmproj" { return MediaType.projector }
         let blockCount = file.archValue("block_count")?.int ?? 0
-        if (file["vision.block_count"]?.int ?? 0) > 0 && blockCount == 0 { return MediaType.projector }
+        // Ollama's KV getters prefix keys with the architecture: `<arch>.vision.block_count`.
+        if (file.archValue("vision.block_count")?.int ?? 0) > 0 && blockCount == 0 { return MediaType.projector }
         if file.architecture == "clip" && blockCount == 0,
            file["clip.has_vision_encoder"]?.bool == true || file["clip.has_audio_encoder"]?.bool == true {
             return MediaType.projector
