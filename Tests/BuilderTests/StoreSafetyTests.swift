@@ -52,7 +52,8 @@ final class ErrorBox: @unchecked Sendable {
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
     var lora = GGUFWriter()
-    lora.metadata = [("general.architecture", .value(.string("llama"))), ("general.type", .value(.string("adapter"))),
+    // Same architecture as the base: the build refuses adapters that do not fit (AdapterFit).
+    lora.metadata = [("general.architecture", .value(.string("test"))), ("general.type", .value(.string("adapter"))),
                      ("adapter.type", .value(.string("lora")))]
     writeBytes(try lora.header(), to: dir + "/lora.gguf")
     _ = try ModelBuilder(store: store).build(modelfile: "FROM m.gguf\nADAPTER lora.gguf\n", directory: dir, as: ModelName(parsing: "a"))

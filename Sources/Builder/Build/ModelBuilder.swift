@@ -136,8 +136,13 @@ struct BuildRun {
         }
         for adapter in input.adapters {
             let path = try SourceResolver.expand(adapter, directory: input.directory, home: builder.home)
+            if FileIO.status(path)?.isDirectory == true {
+                layers.append(try importPEFTAdapter(path, relativeName: (path as NSString).lastPathComponent, base: layers))
+                continue
+            }
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: nil, step: "adapter") { layers.append(l) }
         }
+        try checkAdapterFit(layers)
         if let draft = input.draft {
             let path = try SourceResolver.expand(draft, directory: input.directory, home: builder.home)
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: MediaType.draft, step: "draft") { layers.append(l) }
@@ -232,7 +237,8 @@ struct BuildRun {
 
     /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
     var buildKeySettings: [String: String] {
-        ["name": name.path].merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
+        ["name": name.path, "templates": options.namedTemplates?.directory ?? ""]
+            .merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
     }
 
     /// Set in a dry run when a model file would have to be hashed first.
@@ -274,7 +280,7 @@ struct BuildRun {
     /// the settings that change the output.
     func buildKey(_ sourceKeys: [String], _ input: BuildInput) -> String {
         ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)],
-                  settings: buildKeySettings.merging(["templates": options.namedTemplates?.directory ?? ""]) { a, _ in a }).description
+                  settings: buildKeySettings).description
     }
 
     /// Everything in the input that affects the manifest, canonically encoded.

@@ -69,6 +69,14 @@ public enum SafetensorsImporter {
         let name = (directory as NSString).lastPathComponent
         let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFMetadataValue.value($0.value)) }
             + HFTokenizerMetadata.keys(directory: directory, config: config)
+        let written = try writeGGUF(metadata: metadata, plans: plans, to: outputPath)
+        return Summary(architecture: arch.ggufName, tensorCount: plans.count, outputBytes: written)
+    }
+
+    /// Writes the header and every planned tensor (padded to 32 bytes) through a temp file and rename.
+    /// - Returns: the file size.
+    @discardableResult
+    static func writeGGUF(metadata: [(key: String, value: GGUFMetadataValue)], plans: [Plan], to outputPath: String) throws(StoreError) -> Int {
         let header = GGUFHeaderEncoder.encode(metadata: metadata, tensors: plans.map(\.output), alignment: 32)
         do {
             var out = try OutputFile(path: outputPath)
@@ -81,8 +89,7 @@ public enum SafetensorsImporter {
         } catch {
             throw StoreError("writing \(outputPath): \(error.message)")
         }
-        return Summary(architecture: arch.ggufName, tensorCount: plans.count,
-                       outputBytes: header.count + plans.reduce(0) { $0 + padded($1.output.byteCount, to: 32) })
+        return header.count + plans.reduce(0) { $0 + padded($1.output.byteCount, to: 32) }
     }
 
     /// Streams one tensor, up to 256 rows at a time, converting, permuting and offsetting as planned.

@@ -23,6 +23,12 @@ package struct OutputFile: ~Copyable {
         if let failure = result { throw failure }
     }
 
+    /// Writes floats as little-endian f32 (the host order on every platform Swift targets here).
+    package mutating func write(_ floats: [Float]) throws(QuantizeError) {
+        let result = floats.withUnsafeBytes { writeAll($0) }
+        if let failure = result { throw failure }
+    }
+
     package mutating func write(_ bytes: UnsafeRawBufferPointer) throws(QuantizeError) {
         if let failure = writeAll(bytes) { throw failure }
     }

@@ -112,6 +112,12 @@ func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
                 "tokenizer.ggml.add_bos_token", "tokenizer.chat_template"] {
         #expect(imported[key] == f16[key], "\(key): \(String(describing: imported[key])) vs \(String(describing: f16[key]))")
     }
+    // And the runtime computes the same logits from both files.
+    let tokens: [Int32] = [1, 504, 3458, 282, 2]
+    let viaGGUF = try LlamaModel(gguf: f16, contextLength: 16, threads: 2).forward(tokens: tokens, startPosition: 0, allLogits: true)
+    let viaImport = try LlamaModel(gguf: imported, contextLength: 16, threads: 2).forward(tokens: tokens, startPosition: 0, allLogits: true)
+    #expect(viaGGUF.count == tokens.count * 49152)
+    #expect(viaImport == viaGGUF)
 }
 
 @Test func unsupportedArchitectureAndMissingFilesAreNamed() throws {

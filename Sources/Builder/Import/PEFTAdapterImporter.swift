@@ -1,0 +1,77 @@
+import Foundation
+import Runtime
+
+/// Converts a PEFT LoRA folder (adapter_config.json + adapter_model.safetensors) into a GGUF LoRA
+/// adapter as llama.cpp reads it: `general.type = adapter`, `adapter.type = lora`, `adapter.lora.alpha`,
+/// and per target `blk.N.<name>.weight.lora_a` (ne = [in, r]) and `.lora_b` (ne = [r, out]), F32.
+/// For llama, lora_b's rows get the same rotary permutation as the base Q/K weights.
+public enum PEFTAdapterImporter {
+    public struct Summary: Sendable, Equatable {
+        public var rank: Int
+        public var alpha: Float
+        public var pairCount: Int
+    }
+
+    /// Imports the adapter folder at `directory`; `baseArchitecture` is the GGUF architecture of the
+    /// model it will be applied to (it decides the tensor naming and permutation).
+    /// - Throws: `StoreError` naming the missing file, unexpected tensor or inconsistent rank.
+    @discardableResult
+    public static func importFolder(_ directory: String, baseArchitecture: String, baseHeads: (q: Int, kv: Int),
+                                    to outputPath: String) throws(StoreError) -> Summary {
+        guard let config = try HFCheckpoint.json(directory + "/adapter_config.json", required: true) else {
+            throw StoreError("missing adapter_config.json in \(directory)")
+        }
+        guard let rank = config["r"]?.intValue, rank > 0 else { throw StoreError("\(directory)/adapter_config.json: missing or invalid r") }
+        let alpha = Float(config["lora_alpha"]?.doubleValue ?? config["lora_parameters"]?["alpha"]?.doubleValue ?? Double(rank))
+        guard let arch = HFArchitecture.supported.values.first(where: { $0.ggufName == baseArchitecture }) else {
+            throw StoreError("LoRA adapters for architecture \(baseArchitecture) are not supported")
+        }
+        let path = directory + "/adapter_model.safetensors"
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("missing adapter_model.safetensors in \(directory)") }
+        let file = try SafetensorsFile(path: path)
+
+        var plans: [SafetensorsImporter.Plan] = []
+        for tensor in file.tensors {
+            // base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight
+            var name = tensor.name
+            if name.hasPrefix("base_model.model.") { name.removeFirst("base_model.model.".count) }
+            let kind: String
+            if name.hasSuffix(".lora_A.weight") { kind = "lora_a" } else if name.hasSuffix(".lora_B.weight") { kind = "lora_b" } else {
+                throw StoreError("\(path): unexpected tensor '\(tensor.name)' (expected lora_A/lora_B weights)")
+            }
+            name = String(name.dropLast(".lora_A.weight".count)) + ".weight"
+            guard let target = try arch.ggufName(of: name) else { continue }
+            guard let sourceType = tensor.ggmlType, tensor.shape.count == 2 else {
+                throw StoreError("\(path): tensor '\(tensor.name)' must be a 2-D F32, F16 or BF16 matrix")
+            }
+            let r = kind == "lora_a" ? tensor.shape[0] : tensor.shape[1]
+            guard r == rank else { throw StoreError("\(path): '\(tensor.name)' has rank \(r), adapter_config.json says r = \(rank)") }
+            let dims = Array(tensor.shape.reversed())
+            var rowSource: [Int]? = nil
+            if kind == "lora_b", arch.permutesQK, target.hasSuffix("attn_q.weight") || target.hasSuffix("attn_k.weight") {
+                let heads = target.hasSuffix("attn_q.weight") ? baseHeads.q : baseHeads.kv
+                guard let p = ropeRowPermutation(rows: dims[1], heads: heads) else {
+                    throw StoreError("\(path): '\(tensor.name)' rows do not split into \(heads) heads")
+                }
+                rowSource = p
+            }
+            plans.append(SafetensorsImporter.Plan(
+                file: file, source: tensor,
+                output: GGUFOutputTensor(name: target + "." + kind, dimensions: dims, type: .f32, byteCount: dims[0] * dims[1] * 4),
+                sourceType: sourceType, rowSource: rowSource, addOne: false))
+        }
+        let names = Set(plans.map(\.output.name))
+        for name in names where name.hasSuffix(".lora_a") && !names.contains(String(name.dropLast(7)) + ".lora_b") {
+            throw StoreError("\(path): \(name) has no matching lora_b")
+        }
+        guard !plans.isEmpty, names.count == plans.count else { throw StoreError("\(path): no LoRA tensor pairs found") }
+        plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }
+        let metadata: [(key: String, value: GGUFMetadataValue)] = [
+            ("general.architecture", .value(.string(baseArchitecture))), ("general.type", .value(.string("adapter"))),
+            ("adapter.type", .value(.string("lora"))), ("adapter.lora.alpha", .value(.float32(alpha))),
+            ("general.file_type", .value(.uint32(0))),
+        ]
+        try SafetensorsImporter.writeGGUF(metadata: metadata, plans: plans, to: outputPath)
+        return Summary(rank: rank, alpha: alpha, pairCount: plans.count / 2)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Builder
+import Runtime
+
+/// A PEFT LoRA folder for SmolLM2 (576 wide, 9 heads, 3 KV heads): rank 4, alpha 8, seeded F32 values.
+private func writeAdapter(to dir: String, layers: [Int], vOutputs: Int = 192) throws -> [String: [Float]] {
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "{\"r\":4,\"lora_alpha\":8,\"target_modules\":[\"q_proj\",\"v_proj\"],\"peft_type\":\"LORA\"}"
+        .write(toFile: dir + "/adapter_config.json", atomically: true, encoding: .utf8)
+    var state: UInt64 = 7
+    var values: [String: [Float]] = [:]
+    var tensors: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] = []
+    for layer in layers {
+        for (module, outputs) in [("q_proj", 576), ("v_proj", vOutputs)] {
+            for (kind, shape) in [("lora_A", [4, 576]), ("lora_B", [outputs, 4])] {
+                let name = "base_model.model.model.layers.\(layer).self_attn.\(module).\(kind).weight"
+                let v = (0..<shape[0] * shape[1]).map { _ -> Float in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return Float(Int(state >> 53) - 512) / 4096
+                }
+                values[name] = v
+                tensors.append((name, "F32", shape, v.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } }))
+            }
+        }
+    }
+    try writeSafetensors(tensors, to: dir + "/adapter_model.safetensors")
+    return values
+}
+
+private func floats(_ file: GGUFFile, _ name: String) throws -> [Float] {
+    let t = try #require(file.tensor(named: name))
+    let raw = file.data(of: t)
+    return (0..<t.elementCount).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+}
+
+@Test func peftAdapterBuildsIntoAGGUFLoRAThatFitsTheBase() throws {
+    let dir = temporaryDirectory("mfc-lora"), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    let source = try writeAdapter(to: dir + "/lora", layers: [0, 1])
+    let name = ModelName(parsing: "smol-lora")
+    let result = try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: name)
+    #expect(result.steps.first { $0.name == "adapter" }?.status == .done)
+    let layer = try #require(try store.manifest(name)?.layers(ofType: MediaType.adapter).first)
+    let adapter = try GGUFFile(path: store.blobs.path(of: layer.digest))
+    #expect(adapter["general.type"] == .string("adapter") && adapter["adapter.type"] == .string("lora"))
+    #expect(adapter["adapter.lora.alpha"] == .float32(8) && adapter.architecture == "llama")
+    #expect(adapter.tensor(named: "blk.0.attn_q.weight.lora_a")?.dimensions == [576, 4])
+    #expect(adapter.tensor(named: "blk.1.attn_v.weight.lora_b")?.dimensions == [4, 192])
+
+    // lora_a is copied as is; lora_b of Q gets the base weight's rotary row permutation (64-dim heads):
+    // GGUF row 2i + j of a head is HF row j·32 + i.
+    #expect(try floats(adapter, "blk.0.attn_q.weight.lora_a") == source["base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"])
+    let b = try floats(adapter, "blk.0.attn_q.weight.lora_b"), hfB = try #require(source["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"])
+    for row in [0, 1, 2, 3, 64 + 5] {
+        let hfRow = (row / 64) * 64 + (row % 2) * 32 + (row % 64) / 2
+        #expect(Array(b[row * 4 ..< row * 4 + 4]) == Array(hfB[hfRow * 4 ..< hfRow * 4 + 4]), "row \(row)")
+    }
+    #expect(try floats(adapter, "blk.1.attn_v.weight.lora_b") == source["base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight"])
+
+    let again = try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\nSYSTEM x\n", directory: dir, as: name)
+    #expect(again.steps.first { $0.name == "adapter" }?.status == .cached)
+}
+
+@Test func mismatchedAdapterIsRefusedSayingWhatDoesNotFit() throws {
+    let dir = temporaryDirectory("mfc-lora-bad"), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    _ = try writeAdapter(to: dir + "/lora", layers: [0, 40], vOutputs: 100)
+    let error = #expect(throws: StoreError.self) {
+        try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: ModelName(parsing: "bad"))
+    }
+    let message = error?.message ?? ""
+    #expect(message.hasPrefix("ADAPTER lora does not fit the base model:"))
+    #expect(message.contains("'blk.0.attn_v.weight': lora_b has 100 outputs, the base weight has 192"))
+    #expect(message.contains("the base model has no tensor 'blk.40.attn_q.weight'"))
+    #expect(try store.manifest(ModelName(parsing: "bad")) == nil)
+}
