@@ -144,3 +144,22 @@ final class ErrorBox: @unchecked Sendable {
     _ = try store.remove(ModelName(parsing: "a"))
     #expect(store.blobs.allFileNames() == ["sha256-tmp-new"])
 }
+
+/// Projector GGUFs (vision tower only: `<arch>.vision.block_count` without `<arch>.block_count`)
+/// become projector layers; two FROM files are stored in file-name order.
+@Test func projectorFilesAreClassified() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    var vision = GGUFWriter()
+    vision.metadata = [("general.architecture", .value(.string("qwen25vl"))), ("qwen25vl.vision.block_count", .value(.uint32(32)))]
+    writeBytes(try vision.header(), to: dir + "/b-mmproj.gguf")
+    var text = GGUFWriter()
+    text.metadata = [("general.architecture", .value(.string("qwen25vl"))), ("qwen25vl.block_count", .value(.uint32(28))),
+                     ("qwen25vl.vision.block_count", .value(.uint32(32)))]
+    writeBytes(try text.header(), to: dir + "/a-model.gguf")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM b-mmproj.gguf\nFROM a-model.gguf\n", directory: dir, as: ModelName(parsing: "vl"))
+    let m = try #require(try store.manifest(ModelName(parsing: "vl")))
+    #expect(m.layers.map { stepName($0.mediaType) } == ["model", "projector"])
+    #expect(m.layers.map(\.from) == ["a-model.gguf", "b-mmproj.gguf"])
+    #expect(try store.resolve(ModelName(parsing: "vl")).projectorPaths.count == 1)
+}

@@ -103,3 +103,17 @@ private func workspace() -> String {
         Issue.record("\(diff)")
     }
 }
+
+/// The terminal progress bar: percentage, bytes and rate; the final draw clears the line.
+@Test func progressBarShowsBytesAndRate() {
+    let out = BufferOutput()
+    let bar = ProgressBar(output: out)
+    bar.update(50_000_000, 100_000_000)
+    #expect(out.text.hasPrefix("\r  [###############               ]  50% 50 MB / 100 MB  "))
+    #expect(out.text.hasSuffix("/s"))
+    bar.update(60_000_000, 100_000_000)          // within 100 ms of the last draw: skipped
+    #expect(!out.text.contains("60 MB"))
+    bar.update(100_000_000, 100_000_000)         // the end is always drawn, then cleared
+    #expect(out.text.contains("100% 100 MB / 100 MB"))
+    #expect(out.text.hasSuffix("\r\u{1B}[K"))
+}

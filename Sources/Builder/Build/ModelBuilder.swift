@@ -324,7 +324,10 @@ struct BuildRun {
             return Descriptor(mediaType: forced ?? MediaType.model, digest: Digest(bytes: []), size: st.size, from: relativeName)
         } else {
             reason = options.noCache ? "--no-cache" : (statCache.digest(for: path, stat: st) == nil ? "file is new or changed since last build" : "blob missing from store")
+            let facts = BackgroundModelInfo(path: path)
             (digest, size) = try store.blobs.importFile(path, progress: options.progress)
+            // importFile checked the source did not change meanwhile, so the facts belong to `digest`.
+            if let info = facts.wait() { ModelInfo.remember(info, for: digest, log: log) }
             statCache.remember(digest, for: path, stat: st)
             status = .done
         }

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Runtime
 
 /// The facts about a GGUF blob that builds and `show` need, read once from its header and then
@@ -35,7 +37,8 @@ public struct ModelInfo: Sendable, Equatable {
         if generalType == "adapter" { return MediaType.adapter }
         if generalType == "projector" || generalType == "mmproj" { return MediaType.projector }
         let blockCount = file.archValue("block_count")?.int ?? 0
-        if (file["vision.block_count"]?.int ?? 0) > 0 && blockCount == 0 { return MediaType.projector }
+        // Ollama's KV getters prefix keys with the architecture: `<arch>.vision.block_count`.
+        if (file.archValue("vision.block_count")?.int ?? 0) > 0 && blockCount == 0 { return MediaType.projector }
         if file.architecture == "clip" && blockCount == 0,
            file["clip.has_vision_encoder"]?.bool == true || file["clip.has_audio_encoder"]?.bool == true {
             return MediaType.projector
@@ -72,11 +75,41 @@ public struct ModelInfo: Sendable, Equatable {
 
     /// The info of a stored blob: from the action log when known, else read from the blob and remembered.
     static func of(_ digest: Digest, in store: ModelStore, log: ActionLog) throws(StoreError) -> ModelInfo {
-        let key = ActionKey(kind: "model-info", version: 1, inputs: [digest.description], settings: [:]).description
-        if let text = log.lookup("action", key), let info = ModelInfo(cacheText: text) { return info }
+        if let text = log.lookup("action", cacheKey(digest)), let info = ModelInfo(cacheText: text) { return info }
         let info = try ModelInfo(ggufAt: store.blobs.path(of: digest))
-        log.record("action", key, info.cacheText)
+        remember(info, for: digest, log: log)
         return info
+    }
+
+    /// Records facts read from a file whose content has `digest` (for example from the source
+    /// while it was being imported).
+    static func remember(_ info: ModelInfo, for digest: Digest, log: ActionLog) {
+        log.record("action", cacheKey(digest), info.cacheText)
+    }
+
+    static func cacheKey(_ digest: Digest) -> String {
+        ActionKey(kind: "model-info", version: 1, inputs: [digest.description], settings: [:]).description
+    }
+}
+
+/// Reads a GGUF's facts on another thread, so a first build parses the header while the
+/// import hashes and copies the weights.
+final class BackgroundModelInfo: @unchecked Sendable {
+    private var result: ModelInfo? = nil
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        Thread { [self] in
+            result = try? ModelInfo(ggufAt: path)
+            done.signal()
+        }.start()
+    }
+
+    /// The facts, or nil when the file could not be read as GGUF (the blob is then read later,
+    /// which reports the error).
+    func wait() -> ModelInfo? {
+        done.wait()
+        return result
     }
 }
 
