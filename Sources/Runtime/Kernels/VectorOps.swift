@@ -106,3 +106,45 @@ func halfToFloat16(_ h: SIMD16<Float16>) -> SIMD16<Float> {
     for i in 0..<16 { r[i] = Float(h[i]) }
     return r
 }
+
+/// Σ Float(a[i])·Float(b[i]) over n halves (n a multiple of 16), accumulated in f32.
+@inline(__always)
+func dotHalfHalf(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, _ n: Int) -> Float {
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    var acc = SIMD16<Float>()
+    for i in stride(from: 0, to: n, by: 16) {
+        acc = acc.addingProduct(halfToFloat16(ra.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)),
+                                halfToFloat16(rb.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
+    }
+    return horizontalSum(acc)
+}
+
+/// y[i] = f16(Float(y[i])·s) over n halves (ggml_vec_scale_f16).
+@inline(__always)
+func scaleHalf(_ y: UnsafeMutablePointer<Float16>, _ s: Float, _ n: Int) {
+    let ry = UnsafeMutableRawPointer(y)
+    for i in stride(from: 0, to: n, by: 16) {
+        let v = halfToFloat16(ry.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)) * s
+        ry.storeBytes(of: floatToHalf16(v), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+    }
+}
+
+/// y[i] = f16(fma(Float(x[i]), s, Float(y[i]))) over n halves (ggml_vec_mad_f16).
+@inline(__always)
+func addScaledHalfToHalf(_ y: UnsafeMutablePointer<Float16>, _ s: Float, _ x: UnsafePointer<Float16>, _ n: Int) {
+    let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x)
+    let ss = SIMD16<Float>(repeating: s)
+    for i in stride(from: 0, to: n, by: 16) {
+        let yv = halfToFloat16(ry.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
+        let xv = halfToFloat16(rx.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
+        ry.storeBytes(of: floatToHalf16(yv.addingProduct(xv, ss)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+    }
+}
+
+/// 16 floats to halves lane by lane (vcvtps2ph with F16C), rounding to nearest even.
+@inline(__always)
+func floatToHalf16(_ v: SIMD16<Float>) -> SIMD16<Float16> {
+    var r = SIMD16<Float16>()
+    for i in 0..<16 { r[i] = Float16(v[i]) }
+    return r
+}
