@@ -49,7 +49,7 @@ func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
     for i in 0..<n { maxValue = max(maxValue, x[i]) }
     var sum: Double = 0
     for i in 0..<n {
-        let e = ggmlExp(x[i] - maxValue)   // as ggml_vec_soft_max_f32
+        let e = expf(x[i] - maxValue)
         x[i] = e
         sum += Double(e)
     }
@@ -57,30 +57,13 @@ func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
     for i in 0..<n { x[i] *= inv }
 }
 
-/// gate[i] = silu(gate[i]) · up[i] (SwiGLU), with ggml's exp approximation (see `ggmlExp`).
+/// gate[i] = silu(gate[i]) · up[i] (SwiGLU).
 @inline(__always)
 func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
     for i in 0..<n {
         let g = gate[i]
-        gate[i] = g / (1 + ggmlExp(0 - g)) * up[i]
+        gate[i] = g / (1 + expf(-g)) * up[i]
     }
-}
-
-/// e^x the way ggml's vectorized `ggml_v_expf` computes it (AVX-512 variant; max error 1.45 ulp + 0.5):
-/// x = n·ln2 + b with a two-part ln2, a degree-5 polynomial in b, then scaling by 2^n. llama.cpp uses it
-/// in SiLU and softmax; matching it keeps activations bit-identical before they are re-quantized.
-@inline(__always)
-func ggmlExp(_ x: Float) -> Float {
-    let r: Float = 0x1.8p23
-    let n = r.addingProduct(x, 0x1.715476p+0) - r                      // round(x·log2 e)
-    let b = x.addingProduct(-n, 0x1.62e4p-1).addingProduct(-n, 0x1.7f7d1cp-20)
-    let u = b * b
-    let high = Float(0x1.573e2ep-5).addingProduct(0x1.0e4020p-7, b)
-    let middle = Float(0x1.fffdb6p-2).addingProduct(0x1.555e66p-3, b)
-    let low = Float(1).addingProduct(0x1.ffffecp-1, b)
-    let j = low.addingProduct(middle.addingProduct(high, u), u)
-    if abs(n) > 192 { return n <= 0 ? 0 : .infinity }
-    return Float(sign: .plus, exponent: Int(n), significand: j)
 }
 
 /// gate[i] = gelu(gate[i]) · up[i], with the tanh approximation ggml uses.
