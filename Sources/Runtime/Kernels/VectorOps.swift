@@ -66,14 +66,37 @@ func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n
     }
 }
 
-/// gate[i] = gelu(gate[i]) · up[i], with the tanh approximation ggml uses.
+/// gate[i] = gelu(gate[i]) · up[i] the way ggml's `ggml_vec_geglu_f32` computes it: 0 below −10, the
+/// identity above 10, and otherwise a table of the tanh-approximated GELU indexed by the input rounded to
+/// f16 (also 10x faster than calling tanhf).
 @inline(__always)
-func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-    let c: Float = 0.797_884_560_802_865_4   // sqrt(2/π)
+func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int, table: GeluTable) {
+    let values = table.values
     for i in 0..<n {
         let g = gate[i]
-        gate[i] = 0.5 * g * (1 + tanhf(c * g * (1 + 0.044715 * g * g))) * up[i]
+        if g <= -10 {
+            gate[i] = 0
+        } else if g >= 10 {
+            gate[i] = g * up[i]
+        } else {
+            gate[i] = values[Int(Float16(g).bitPattern)] * up[i]
+        }
     }
+}
+
+/// GELU (tanh approximation) of every f16 value, rounded to f16 and stored as Float (ggml_table_gelu_f16).
+final class GeluTable: @unchecked Sendable {
+    let values: UnsafeMutablePointer<Float>
+    init() {
+        values = .allocate(capacity: 1 << 16)
+        let c: Float = 0.797_884_560_802_865_4   // sqrt(2/π)
+        for bits in 0..<(1 << 16) {
+            let x = Float(Float16(bitPattern: UInt16(bits)))
+            let gelu = 0.5 * x * (1 + tanhf(c * x * (1 + 0.044715 * x * x)))
+            values[bits] = Float(Float16(gelu))
+        }
+    }
+    deinit { values.deallocate() }
 }
 
 /// Σ q[i]·Float(k[i]) over n elements (n a multiple of 16) of f32 × f16.

@@ -63,7 +63,7 @@ extension LlamaModel {
             s.inputD.prepare(s.xb, count: T, stride: d)
             multiply(s.inputD, (layer.gate, s.gate), (layer.up, s.up))
             for t in 0..<T {
-                if gemma { geluGLU(s.gate + t * ff, s.up + t * ff, ff) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
+                if let table = geluTable { geluGLU(s.gate + t * ff, s.up + t * ff, ff, table: table) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
             }
             s.inputFF.prepare(s.gate, count: T, stride: ff)
             multiply(s.inputFF, (layer.down, s.xb))

@@ -14,6 +14,8 @@ public final class LlamaModel: @unchecked Sendable {
     let cache: KVCache
     let state: RunState
     let pool: WorkerPool
+    /// GELU lookup for families with a GELU feed-forward (gemma3); nil means SwiGLU.
+    let geluTable: GeluTable?
     private var logitsBuffer: [Float] = []
 
     /// Loads the model in `gguf`.
@@ -47,6 +49,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         pool = WorkerPool(threads: threads)
+        geluTable = config.family == .gemma3 ? GeluTable() : nil
         cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount)
     }
