@@ -91,3 +91,9 @@ func truncatedCacheEqualsFreshRun(_ m: ModelCase) throws {
     #expect(CPUFeatures.missing().isEmpty, "this machine runs the kernels, so it must have every flag")
     #endif
 }
+
+/// An absurd num_ctx is refused before anything is allocated.
+@Test func hugeContextIsRefused() throws {
+    let gguf = try GGUFFile(path: TestModels.smolLM2())
+    #expect(throws: ModelError.self) { try LlamaModel(gguf: gguf, contextLength: Int.max / 2, threads: 1) }
+}

@@ -29,13 +29,15 @@ private func argmax(_ logits: ArraySlice<Float>) -> Int32 {
 }
 
 private func loadSmolLM2(threads: Int = 2) throws -> LlamaModel {
-    try LlamaModel(gguf: GGUFFile(path: TestModels.smolLM2()), contextLength: 512, threads: threads, batchSize: 64)
+    try LlamaModel(gguf: GGUFFile(path: TestModels.smolLM2()), contextLength: 512, threads: threads, batchSize: 128)
 }
 
 /// Teacher forcing llama.cpp's own greedy sequences through the batched (matrix × matrix) path.
 /// The target is ≥ 99% argmax agreement; measured 700/711 = 98.45%, so this asserts ≥ 98%
-/// and the gap is a known open item (our Q4_1 logits are closer to the f32 model than llama.cpp's:
-/// on token 1, f32 23.372 for both engines, Q4_1 23.357 ours vs 23.157 llama.cpp).
+/// and the gap is a known open item. It is rounding noise amplified by 8-bit re-quantization: both
+/// engines agree to 6 digits with f32 weights (token 1: 23.372), and on Q4_1 the first 8 layers agree
+/// to 6 digits. Emulating ggml's exp approximation in SiLU and softmax raised this to 704/711 but
+/// dropped greedy agreement (3 of 8 prompts short), so it was not kept.
 @Test func teacherForcedArgmaxAgreesWithLlamaCpp() throws {
     let reference = try referenceData("teacher-forcing-smollm2.json", as: TeacherForcingReference.self)
     let model = try loadSmolLM2()
@@ -53,6 +55,7 @@ private func loadSmolLM2(threads: Int = 2) throws -> LlamaModel {
         }
     }
     let rate = Double(agree) / Double(max(total, 1))
+    print("teacher forcing on SmolLM2: argmax agreement \(agree)/\(total)")
     #expect(total > 0)
     #expect(rate >= 0.98, "argmax agreement \(agree)/\(total); \(disagreements.prefix(10))")
 }

@@ -29,7 +29,10 @@ func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: Pre
         let odd = asInt16x32(((v &>> 8) & bytes) ^ signBits) &- bias
         // Per-lane weight scale: 8 lanes per group of 32, or 4 lanes per group of 16.
         let wscale: SIMD16<Float>
-        if group == 32 {
+        if group == 32 && !hasMin {
+            let h = ws.loadUnaligned(fromByteOffset: 4 * c, as: UInt32.self)   // two f16 scales
+            wscale = spreadBy8(halfToFloat(UInt16(truncatingIfNeeded: h)), halfToFloat(UInt16(truncatingIfNeeded: h >> 16)))
+        } else if group == 32 {
             let s = ws.loadUnaligned(fromByteOffset: 8 * c, as: SIMD2<Float>.self)
             wscale = spreadBy8(s[0], s[1])
         } else {

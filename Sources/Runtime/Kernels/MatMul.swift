@@ -2,33 +2,53 @@
 
 extension WeightMatrix {
     /// out[t·outStride + r] = row r · input t, for rows in `rows` and every prepared token.
-    /// Tokens go 4 at a time so each weight chunk is unpacked once for 4 inputs.
+    /// Tokens go 4 at a time so each weight chunk is unpacked once for 4 inputs; rows stay outermost so a
+    /// row is read from memory once for the whole batch.
     func multiply(_ input: PreparedBatch, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
         precondition(input.columns == columns, "input has \(input.columns) columns, matrix \(columns)")
-        let count = input.count
         switch layout {
         case .nibbles:
-            for r in rows {
-                var t = 0
-                while t < count {
-                    let n = min(4, count - t)
-                    dotNibbles(self, row: r, input, first: t, tokens: n, out + t * outStride + r, outStride: outStride)
-                    t += n
-                }
-            }
-        case .int8(let group, let hasMin):
-            for r in rows {
-                var t = 0
-                while t < count {
-                    let n = min(4, count - t)
-                    dotInt8(self, row: r, group: group, hasMin: hasMin, input, first: t, tokens: n,
-                            out + t * outStride + r, outStride: outStride)
-                    t += n
-                }
-            }
+            multiplyNibbles(input, rows: rows, out, outStride: outStride)
+        // Literal group sizes and min flags, so each arm is a kernel specialized for its layout.
+        case .int8(32, false):
+            multiplyInt8(input, rows: rows, group: 32, hasMin: false, out, outStride: outStride)
+        case .int8(32, true):
+            multiplyInt8(input, rows: rows, group: 32, hasMin: true, out, outStride: outStride)
+        case .int8(_, false):
+            multiplyInt8(input, rows: rows, group: 16, hasMin: false, out, outStride: outStride)
+        case .int8(_, true):
+            multiplyInt8(input, rows: rows, group: 16, hasMin: true, out, outStride: outStride)
         case .float:
             for r in rows {
-                dotFloatRow(self, row: r, input, first: 0, tokens: count, out + r, outStride: outStride)
+                dotFloatRow(self, row: r, input, first: 0, tokens: input.count, out + r, outStride: outStride)
+            }
+        }
+    }
+
+    @inline(never)
+    private func multiplyNibbles(_ input: PreparedBatch, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let count = input.count
+        for r in rows {
+            var t = 0
+            while t < count {
+                let n = min(4, count - t)
+                dotNibbles(self, row: r, input, first: t, tokens: n, out + t * outStride + r, outStride: outStride)
+                t += n
+            }
+        }
+    }
+
+    @inline(__always)
+    private func multiplyInt8(_ input: PreparedBatch, rows: Range<Int>, group: Int, hasMin: Bool,
+                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let count = input.count
+        for r in rows {
+            var t = 0
+            while t < count {
+                let n = min(4, count - t)
+                dotInt8(self, row: r, group: group, hasMin: hasMin, input, first: t, tokens: n,
+                        out + t * outStride + r, outStride: outStride)
+                t += n
             }
         }
     }

@@ -6,6 +6,8 @@
 //            with finite values (scales decode finite for every bit pattern), adding exactly 0.
 //   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
 //            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
+//            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
+//            LM head of both test models is Q8_0, the largest matrix read per token).
 //   float:   F32, F16, BF16 widened to f32.
 // int8 rows are zero-padded to a multiple of 64 columns, float rows to 16; `PreparedBatch` pads to 128.
 // Padding costs bandwidth (576 → 640 would read 11% more), hence the minimum for each layout.
@@ -66,7 +68,8 @@ final class WeightMatrix: @unchecked Sendable {
             paddedColumns = (columns + 63) / 64 * 64
             scalesOffset = paddedColumns
             chunks = paddedColumns / 64
-            rowStride = paddedColumns + (hasMin ? 2 : 1) * 4 * (paddedColumns / group)
+            let scaleBytes = group == 32 && !hasMin ? 2 : 4
+            rowStride = paddedColumns + (hasMin ? 2 : 1) * scaleBytes * (paddedColumns / group)
         }
         storage = AlignedBuffer(bytes: rowStride * rows)
         for r in 0..<rows {
@@ -99,9 +102,15 @@ final class WeightMatrix: @unchecked Sendable {
             let groups = paddedColumns / group
             let scales = (row + scalesOffset).assumingMemoryBound(to: Float.self)
             let mins = hasMin ? scales + groups : nil
-            for b in 0..<blocks {
-                decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk,
-                                   scales + b * qk / group, mins.map { $0 + b * qk / group })
+            let halves = group == 32 && !hasMin
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1) { halfScale in
+                for b in 0..<blocks {
+                    decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk,
+                                       halves ? halfScale.baseAddress! : scales + b * qk / group, mins.map { $0 + b * qk / group })
+                    if halves {   // the scale came from an f16, so this is exact
+                        (row + scalesOffset).storeBytes(of: floatToHalf(halfScale[0]), toByteOffset: 2 * b, as: UInt16.self)
+                    }
+                }
             }
         }
     }

@@ -63,7 +63,7 @@ extension LlamaModel {
             s.inputD.prepare(s.xb, count: T, stride: d)
             multiply(s.inputD, (layer.gate, s.gate), (layer.up, s.up))
             for t in 0..<T {
-                if gemma { geluGLU(s.gate + t * ff, s.up + t * ff, ff) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
+                if let table = geluTable { geluGLU(s.gate + t * ff, s.up + t * ff, ff, table: table) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
             }
             s.inputFF.prepare(s.gate, count: T, stride: ff)
             multiply(s.inputFF, (layer.down, s.xb))
@@ -94,13 +94,16 @@ extension LlamaModel {
 
     /// Causal (optionally sliding-window) attention of every head of every token in the batch against
     /// the cache; writes state.attention (T, qDim). Work is split over (token, head) pairs.
+    /// Numerics follow llama.cpp's CPU flash attention, which the reference data comes from: batches of
+    /// 64 or more tokens use exact f32 softmax (its tiled path); smaller ones, and so every generated token,
+    /// use its one-token path: f16 query, online softmax, and a V accumulator rounded to f16 at every step.
     private func attend(layer l: Int, count T: Int, position: Int, window: Int) {
         let c = config, s = state, hd = c.headDimension
         let group = c.headCount / c.kvHeadCount
         let kqScale: Float = c.family == .gemma3 ? 1 : 1 / Float(hd).squareRoot()
         let pairs = T * c.headCount, n = pool.threadCount
+        let halfPrecision = T < 64
         pool.run { worker in
-            let scores = s.scores + worker * contextLength
             let per = (pairs + n - 1) / n
             for pair in (worker * per)..<min(pairs, (worker + 1) * per) {
                 let t = pair / c.headCount, h = pair % c.headCount, kvh = h / group
@@ -108,16 +111,48 @@ extension LlamaModel {
                 // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).
                 let lo = window > 0 ? max(0, p - window + 1) : 0
                 let q = s.q + t * c.qDimension + h * hd
-                for j in lo...p {
-                    scores[j - lo] = dotHalf(q, cache.key(layer: l, position: j) + kvh * hd, hd) * kqScale
-                }
-                softmax(scores, p - lo + 1)
                 let out = s.attention + t * c.qDimension + h * hd
-                out.update(repeating: 0, count: hd)
-                for j in lo...p {
-                    addScaledHalf(out, scores[j - lo], cache.value(layer: l, position: j) + kvh * hd, hd)
+                let keys = cache.key(layer: l, position: 0) + kvh * hd, values = cache.value(layer: l, position: 0) + kvh * hd
+                let stride = cache.kvDimension
+                if halfPrecision {
+                    attendOnline(q, keys, values, stride: stride, range: lo...p, scale: kqScale, hd: hd,
+                                 scratch: s.halfScratch + worker * 2 * hd, out: out)
+                } else {
+                    let scores = s.scores + worker * contextLength
+                    for j in lo...p { scores[j - lo] = dotHalf(q, keys + j * stride, hd) * kqScale }
+                    softmax(scores, p - lo + 1)
+                    out.update(repeating: 0, count: hd)
+                    for j in lo...p { addScaledHalf(out, scores[j - lo], values + j * stride, hd) }
                 }
             }
         }
     }
+}
+
+/// One query against keys/values `range` with llama.cpp's one-token flash-attention arithmetic
+/// (ggml `flash_attn_ext_f16_one_chunk`): q rounded to f16, s = q·k · scale, running max M and sum S,
+/// V accumulated in f16 (scaled by e^(M_old − M) on a new max), output = acc / S.
+@inline(__always)
+private func attendOnline(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
+                          stride: Int, range: ClosedRange<Int>, scale: Float, hd: Int,
+                          scratch: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>) {
+    let q16 = scratch, acc = scratch + hd
+    for i in 0..<hd { q16[i] = Float16(q[i]) }
+    acc.update(repeating: 0, count: hd)
+    var maxScore = -Float.infinity, sum: Float = 0
+    for j in range {
+        let score = dotHalfHalf(q16, keys + j * stride, hd) * scale
+        var ms: Float = 1, vs: Float = 1
+        if score > maxScore {
+            ms = expf(maxScore - score)
+            maxScore = score
+            scaleHalf(acc, ms, hd)
+        } else {
+            vs = expf(score - maxScore)
+        }
+        addScaledHalfToHalf(acc, vs, values + j * stride, hd)
+        sum = vs.addingProduct(sum, ms)
+    }
+    let inverse: Float = sum == 0 ? 0 : 1 / sum
+    for i in 0..<hd { out[i] = Float(acc[i]) * inverse }
 }

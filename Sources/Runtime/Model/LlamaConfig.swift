@@ -84,7 +84,7 @@ public struct LlamaConfig: Sendable, Equatable {
             slidingWindow = 0
             slidingWindowPattern = 0
         }
-        guard headCount % kvHeadCount == 0, ropeDimension <= headDimension, ropeDimension % 2 == 0, vocabularySize > 0 else {
+        guard kvHeadCount > 0, headDimension > 0, headCount % kvHeadCount == 0, ropeDimension <= headDimension, ropeDimension % 2 == 0, vocabularySize > 0 else {
             throw ModelError(description: "inconsistent attention shape: \(headCount) heads, \(kvHeadCount) KV heads, rope \(ropeDimension) of \(headDimension)")
         }
     }

