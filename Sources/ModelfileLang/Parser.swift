@@ -62,7 +62,7 @@ struct Parser {
         if keyword == nil {
             ok = false
             let suggestion = EditDistance.closest(to: word.text, in: Keyword.allCases.map(\.rawValue))
-            diagnostics.append(.unknownInstruction(word.text, suggestion: suggestion, at: word.range))
+            add(.unknownInstruction(word.text, suggestion: suggestion, at: word.range), ollama: invalidCommand(at: word.range.end))
         }
         var name: Token?
         if current.kind == .parameterName || current.kind == .role {
@@ -70,7 +70,8 @@ struct Parser {
             name = t
             if t.kind == .role, !["system", "user", "assistant"].contains(t.text) {
                 ok = false
-                diagnostics.append(.invalidRole(t.text, at: t.kind == .role && t.text.isEmpty ? .at(t.range.start) : t.range))
+                add(.invalidRole(t.text, at: t.text.isEmpty ? .at(t.range.start) : t.range),
+                    ollama: "(line \(source.ollamaLine(at: t.range.end))): message role must be one of \"system\", \"user\", or \"assistant\"")
             }
         }
         if current.kind == .error {
@@ -94,24 +95,51 @@ struct Parser {
 
     mutating func report(_ t: Token, keyword: String? = nil) {
         guard let error = t.error else { return }
+        let atEnd = t.range.start >= source.bytes.count
         switch error {
         case .invalidCharacterInInstruction(let w):
             let letters = String(w.prefix { $0.isASCII && $0.isLetter })
             let prefix = Keyword(word: letters) != nil ? letters.uppercased() : nil
-            diagnostics.append(.malformedInstruction(w, validPrefix: prefix, at: t.range))
+            add(.malformedInstruction(w, validPrefix: prefix, at: t.range), ollama: invalidCommand(at: firstNonLetter(after: t.range.start)))
         case .missingValue(let after):
             let upper = after.uppercased()
             let what = keyword == nil ? "a value" : upper == "PARAMETER" ? "a parameter name and value"
                 : upper == "MESSAGE" ? "a role and content" : "a value"
             let shown = keyword.map { k in k == after ? k : "\(k) \(after)" } ?? after
-            diagnostics.append(.missingValue(after: shown, what: what, at: t.range))
+            let afterWord = keyword == nil || keyword == after   // not after a PARAMETER name or role
+            let ollama = atEnd ? "unexpected EOF" : afterWord ? invalidCommand(at: t.range.start) : "unexpected EOF: \(after)"
+            add(.missingValue(after: shown, what: what, at: t.range), ollama: ollama)
         case .invalidCharacterInName(let name, let isRole, let character):
-            diagnostics.append(.invalidName(name, isRole: isRole, character: character, at: t.range))
+            let soFar = name.prefix { $0.isASCII && ($0.isLetter || (!isRole && ($0.isNumber || $0 == "_"))) }
+            add(.invalidName(name, isRole: isRole, character: character, at: t.range), ollama: "unexpected EOF: \(soFar)")
         case .unterminatedQuote(let opener):
-            diagnostics.append(.unterminatedQuote(opener, at: t.range))
+            add(.unterminatedQuote(opener, at: t.range), ollama: "unexpected EOF")
         case .textAfterClosingQuote(let opener):
-            diagnostics.append(.textAfterClosingQuote(opener, at: t.range))
+            add(.textAfterClosingQuote(opener, at: t.range), ollama: "unexpected EOF")
         }
+    }
+
+    /// Records a syntax error with a note quoting what `ollama create` prints for it, so the two
+    /// can be matched (Ollama counts CR and LF as separate lines).
+    mutating func add(_ d: Diagnostic, ollama: String) {
+        var d = d
+        d.notes.append(Note("ollama create says: \(ollama)"))
+        diagnostics.append(d)
+    }
+
+    /// Ollama's invalid-command error for the character at `offset`.
+    func invalidCommand(at offset: Int) -> String {
+        "(line \(source.ollamaLine(at: offset))): command must be one of \"from\", \"license\", \"template\", \"system\", "
+            + "\"adapter\", \"draft\", \"renderer\", \"parser\", \"parameter\", \"message\", or \"requires\""
+    }
+
+    /// The offset of the character that ends an instruction word early: after its first
+    /// character (which may be anything), the first one that is not an ASCII letter.
+    func firstNonLetter(after start: Int) -> Int {
+        var i = start + 1
+        while i < source.bytes.count, source.bytes[i] & 0xC0 == 0x80 { i += 1 }
+        while i < source.bytes.count, Lexer.isAlpha(source.bytes[i]) { i += 1 }
+        return i
     }
 }
 

@@ -1,8 +1,9 @@
 /// Turns file bytes into valid UTF-8 the way Ollama's reader does.
 ///
 /// Ollama wraps the file in `unicode.BOMOverride(unicode.UTF8.NewDecoder())`: a BOM picks the
-/// encoding and is removed; without one the bytes are UTF-8, and each byte that does not start a
-/// valid sequence becomes U+FFFD (Go's `utf8.DecodeRune` reports width 1 for every invalid byte).
+/// encoding and is removed; without one the bytes are UTF-8, and golang.org/x/text replaces each
+/// *maximal subpart* of an ill-formed sequence with one U+FFFD (a truncated `E2 82` is one
+/// replacement; a stray continuation byte is one each).
 enum SourceDecoder {
     struct Result {
         var bytes: [UInt8]
@@ -21,25 +22,30 @@ enum SourceDecoder {
         return decodeUTF8(data, from: 0, encoding: .utf8)
     }
 
-    /// Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there is invalid
-    /// (overlong forms, surrogates and values above U+10FFFF are invalid, as in Go).
+    /// The length of the sequence starting at `i` and whether it is valid UTF-8. An invalid one's
+    /// length is its maximal subpart: the lead byte and the continuation bytes that could still
+    /// have been part of a valid sequence (overlong forms, surrogates and values above U+10FFFF
+    /// are invalid, as in Go).
     @inline(__always)
-    static func validSequenceLength(_ d: [UInt8], at i: Int) -> Int {
+    static func sequence(_ d: [UInt8], at i: Int) -> (length: Int, valid: Bool) {
         let b0 = d[i]
-        if b0 < 0x80 { return 1 }
-        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
-            i + k < d.count && d[i + k] >= lo && d[i + k] <= hi
-        }
+        if b0 < 0x80 { return (1, true) }
+        let size: Int, lo: UInt8, hi: UInt8
         switch b0 {
-        case 0xC2...0xDF: return cont(1) ? 2 : 0
-        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : 0
-        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
-        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0
-        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0
-        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
-        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0
-        default: return 0
+        case 0xC2...0xDF: (size, lo, hi) = (2, 0x80, 0xBF)
+        case 0xE0: (size, lo, hi) = (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (size, lo, hi) = (3, 0x80, 0xBF)
+        case 0xED: (size, lo, hi) = (3, 0x80, 0x9F)
+        case 0xF0: (size, lo, hi) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (size, lo, hi) = (4, 0x80, 0xBF)
+        case 0xF4: (size, lo, hi) = (4, 0x80, 0x8F)
+        default: return (1, false)
         }
+        guard i + 1 < d.count, d[i + 1] >= lo, d[i + 1] <= hi else { return (1, false) }
+        for k in 2..<size {
+            guard i + k < d.count, d[i + k] & 0xC0 == 0x80 else { return (k, false) }
+        }
+        return (size, true)
     }
 
     static func decodeUTF8(_ data: [UInt8], from start: Int, encoding: SourceEncoding) -> Result {
@@ -52,8 +58,8 @@ enum SourceDecoder {
                     i += 8
                     continue
                 }
-                let n = validSequenceLength(data, at: i)
-                if n == 0 { allValid = false; return }
+                let (n, valid) = sequence(data, at: i)
+                if !valid { allValid = false; return }
                 i += n
             }
         }
@@ -61,13 +67,13 @@ enum SourceDecoder {
         var out = Array(data[start..<i])
         var invalid: [SourceRange] = []
         while i < data.count {
-            let n = validSequenceLength(data, at: i)
-            if n == 0 {
+            let (n, valid) = sequence(data, at: i)
+            if !valid {
                 // Adjacent invalid bytes form one range, so one diagnostic covers a run.
                 if let last = invalid.last, last.end == out.count { invalid[invalid.count - 1].end += 3 }
                 else { invalid.append(SourceRange(start: out.count, end: out.count + 3)) }
                 out.append(contentsOf: replacement)
-                i += 1
+                i += n
             } else {
                 out.append(contentsOf: data[i..<(i + n)])
                 i += n
@@ -95,11 +101,13 @@ enum SourceDecoder {
         while i + 1 < data.count {
             let u = unit(i)
             i += 2
-            if u >= 0xD800 && u < 0xDC00, i + 1 < data.count {
+            // x/text pairs any surrogate with a following low surrogate: a high one makes a scalar,
+            // a low one makes one U+FFFD for both units.
+            if u >= 0xD800 && u < 0xE000, i + 1 < data.count {
                 let low = unit(i)
                 if low >= 0xDC00 && low < 0xE000 {
                     i += 2
-                    emit(0x10000 + (UInt32(u - 0xD800) << 10) + UInt32(low - 0xDC00))
+                    emit(u < 0xDC00 ? 0x10000 + (UInt32(u - 0xD800) << 10) + UInt32(low - 0xDC00) : 0xD800)
                     continue
                 }
             }

@@ -19,6 +19,7 @@ public enum MFC {
         FmtCommand.self,
         TemplateCommand.self,
         QuantizeCommand.self,
+        BenchCommand.self,
         RunCommand.self,
     ]
 

@@ -47,6 +47,7 @@ struct CheckCase: Sendable, CustomTestStringConvertible {
         CheckCase(name: "adapter home", input: "FROM x\nADAPTER ~/lora.gguf\nDRAFT ~bob/d.gguf\n", codes: [],
                   files: ["/home/me/lora.gguf": .file, "/home/bob/d.gguf": .file]),
         CheckCase(name: "adapter unknown user", input: "FROM x\nADAPTER ~zed/lora.gguf\n", codes: ["MF1007"]),
+        CheckCase(name: "from unknown user", input: "FROM ~zed/m.gguf\n", codes: ["MF1007"]),
         CheckCase(name: "from path missing", input: "FROM ./model.gguf\n", codes: ["MF1008"]),
         CheckCase(name: "from name is not a path", input: "FROM llama3.2:1b\n", codes: []),
         CheckCase(name: "from path present", input: "FROM ../models/m.gguf\n", codes: [], files: ["/work/models/m.gguf": .file]),
@@ -118,4 +119,17 @@ func checksLikeOllama(_ c: CheckCase) {
         for _ in 0..<Int.random(in: 0...8, using: &rng) { v += pieces.randomElement(using: &rng)! }
         #expect(ShowFormat.roundTrips(v) == (ShowFormat.reparse(v) == v), "\(v.debugDescription)")
     }
+}
+
+/// Offsets in a value map to the right Modelfile line and column, past the opening quotes and
+/// past characters Ollama dropped.
+@Test func valueOffsetsMapToModelfilePositions() {
+    let text = "FROM x\nTEMPLATE \"\"\"\n\u{200B}{{ .Bad }}\n\"\"\"\n"
+    let (file, _) = Modelfile.parse(source: text, path: "M")
+    let template = file.instructions[1]
+    let offset = Array(template.value.utf8).firstIndex(of: UInt8(ascii: ".")) ?? -1
+    #expect(offset == 4)   // "\n{{ " in the value: the ZWSP was dropped
+    let start = file.sourceOffset(ofValueOffset: offset, in: template)
+    #expect(file.source.location(of: start) == SourceLocation(line: 3, column: 7, offset: start))
+    #expect(file.source.text(in: SourceRange(start: start, end: file.sourceOffset(ofValueOffset: offset + 4, in: template))) == ".Bad")
 }

@@ -164,3 +164,20 @@ func parsesLikeOllama(_ c: ParseCase) {
     #expect(from.valueRange == SourceRange(start: 14, end: 20))
     #expect(file.source.location(of: p.nameRange?.start ?? 0) == SourceLocation(line: 4, column: 11, offset: 31))
 }
+
+/// Each syntax error carries the message `ollama create` prints for it, with Ollama's line
+/// number (CR and LF counted separately, the line break that fails counted too).
+@Test(arguments: [
+    ("FROM x\nBADCOMMAND param1 value1\n", "(line 2): command must be one of \"from\", \"license\", \"template\", \"system\", \"adapter\", \"draft\", \"renderer\", \"parser\", \"parameter\", \"message\", or \"requires\""),
+    ("FROM x\r\nSYSTEM\r\n", "(line 4): command must be one of \"from\", \"license\", \"template\", \"system\", \"adapter\", \"draft\", \"renderer\", \"parser\", \"parameter\", \"message\", or \"requires\""),
+    ("FROM x\nMESSAGE badguy hi\n", "(line 2): message role must be one of \"system\", \"user\", or \"assistant\""),
+    ("FROM x\nPARAMETER top-k 1\n", "unexpected EOF: top"),
+    ("FROM x\nPARAMETER param1\n", "unexpected EOF: param1"),
+    ("FROM x\nMESSAGE system", "unexpected EOF"),
+    ("FROM x\nSYSTEM \"\"\"abc\"\"\n", "unexpected EOF"),
+])
+func syntaxErrorsQuoteOllama(_ input: String, _ ollama: String) {
+    let (_, diagnostics) = Modelfile.parse(source: input, path: "M")
+    #expect(diagnostics.count == 1)
+    #expect(diagnostics.first?.notes.last?.message == "ollama create says: " + ollama)
+}

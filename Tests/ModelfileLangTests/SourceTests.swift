@@ -29,7 +29,13 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     #expect(file.source.encoding == .utf8BOM)
 }
 
-@Test func invalidUTF8BecomesOneReplacementPerByteAndWarnsPerRun() {
+@Test func invalidUTF8BecomesOneReplacementPerMaximalSubpart() {
+    // E2 82: a truncated 3-byte sequence (one U+FFFD); F0 9F 98 at the end: one more.
+    let file = SourceFile(path: "M", data: [0x61, 0xE2, 0x82, 0x41, 0x80, 0xBF, 0xF0, 0x9F, 0x98])
+    #expect(file.text == "a\u{FFFD}A\u{FFFD}\u{FFFD}\u{FFFD}")
+}
+
+@Test func invalidUTF8WarnsOncePerRun() {
     // C3 28: a lead byte without its continuation; ED A0 80: an encoded surrogate (3 invalid bytes).
     let bytes = Array("FROM x\nSYSTEM a".utf8) + [0xC3, 0x28, 0xED, 0xA0, 0x80] + [0x0A]
     let (file, diagnostics) = Modelfile.parse(source: bytes, path: "M")
@@ -60,4 +66,29 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     #expect(Printable.isPrint(0x1F44B))  // 👋
     #expect(Printable.isPrint(0xFFFD))
     #expect(!Printable.isPrint(0x1FAE9)) // assigned in Unicode 16, after Go's tables
+}
+
+/// Broken UTF-16 decodes as golang.org/x/text does: a lone surrogate is one U+FFFD, two low
+/// surrogates in a row are one U+FFFD together, an odd final byte is one more.
+@Test func brokenUTF16() {
+    let units: [UInt16] = [0x46, 0xD800, 0x41, 0xDC00, 0xDC01, 0xD83D, 0xDC4B]   // F, lone high, A, low+low, 👋
+    var bytes: [UInt8] = [0xFF, 0xFE]
+    for u in units { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+    bytes.append(0x42)
+    let file = SourceFile(path: "M", data: bytes)
+    #expect(file.text == "F\u{FFFD}A\u{FFFD}👋\u{FFFD}")
+}
+
+/// The table-based Ollama line number equals counting every CR and LF up to and including the offset.
+@Test func ollamaLineMatchesCounting() {
+    var rng = SplitMix64(state: 11)
+    for _ in 0..<500 {
+        var text = ""
+        for _ in 0..<Int.random(in: 0...12, using: &rng) { text += ["a", "\r", "\n", "\r\n", "é"].randomElement(using: &rng)! }
+        let file = SourceFile(path: "M", text: text)
+        for offset in 0...file.bytes.count {
+            let naive = 1 + file.bytes[..<min(offset + 1, file.bytes.count)].count { $0 == 0x0A || $0 == 0x0D }
+            #expect(file.ollamaLine(at: offset) == naive, "\(text.debugDescription) at \(offset)")
+        }
+    }
 }

@@ -11,19 +11,6 @@ let errorsDirectory = examplesDirectory + "/errors"
 let exampleNames: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory)) ?? [])
     .filter { $0.hasSuffix(".Modelfile") }.sorted()
 
-/// Until the template engine supplies `TemplateFields.defaultReader`, the template lint examples
-/// are checked with this reader, which finds `.Name` field references in `{{ }}` actions.
-let fieldReader: @Sendable (String) -> Set<String>? = TemplateFields.defaultReader ?? { template in
-    var fields: Set<String> = []
-    for action in template.components(separatedBy: "{{").dropFirst() {
-        let body = action.components(separatedBy: "}}").first ?? ""
-        for word in body.split(whereSeparator: { !($0.isLetter || $0 == ".") }) where word.hasPrefix(".") {
-            if let name = word.dropFirst().split(separator: ".").first { fields.insert(String(name)) }
-        }
-    }
-    return fields
-}
-
 @Test func everyCodeHasAnErrorExample() throws {
     let files = try FileManager.default.contentsOfDirectory(atPath: errorsDirectory)
     for code in DiagnosticCode.all {
@@ -40,7 +27,7 @@ func errorExampleGivesExactlyItsCode(_ code: DiagnosticCode) throws {
     let data = try #require(FileManager.default.contents(atPath: "\(errorsDirectory)/\(name).Modelfile"))
     let (modelfile, syntax) = Modelfile.parse(source: [UInt8](data), path: "\(name).Modelfile")
     let diagnostics = (syntax + modelfile.check(options: CheckOptions(directory: errorsDirectory,
-                                                                      templateFieldReader: fieldReader))).sortedByPosition()
+                                                                      templateFieldReader: TemplateFields.defaultReader))).sortedByPosition()
     #expect(diagnostics.map(\.code) == [code])
     let rendered = DiagnosticRenderer.render(diagnostics, source: modelfile.source)
     if let diff = Golden.compare(rendered, toFileAt: "\(errorsDirectory)/\(name).stderr") { Issue.record("\(diff)") }
@@ -48,7 +35,6 @@ func errorExampleGivesExactlyItsCode(_ code: DiagnosticCode) throws {
 
 @Test(arguments: DiagnosticCode.all)
 func lintCommandPrintsTheGolden(_ code: DiagnosticCode) throws {
-    guard TemplateFields.defaultReader != nil || ![.systemNotRead, .templateIgnoresInput].contains(code) else { return }
     let name = "\(code)-\(code.slug)"
     let r = runMFC(["lint", "\(name).Modelfile"], cwd: errorsDirectory)
     let expected = try String(contentsOfFile: "\(errorsDirectory)/\(name).stderr", encoding: .utf8)

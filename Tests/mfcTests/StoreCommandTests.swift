@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import mfc
 
 /// A temp folder with the minimal GGUF (arch `test`, no tensors) and a store inside it.
@@ -12,6 +13,9 @@ private func workspace() -> String {
     func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
     u32(3); u64(0); u64(1); str("general.architecture"); u32(8); str("test")
     FileManager.default.createFile(atPath: dir + "/m.gguf", contents: Data(b))
+    // A day old, so the stat cache trusts it (files changed in the last 2 s are always re-hashed).
+    var times = [timeval(tv_sec: time(nil) - 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 86_400, tv_usec: 0)]
+    utimes(dir + "/m.gguf", &times)
     return dir
 }
 
@@ -75,4 +79,27 @@ private func workspace() -> String {
     #expect(plan.status == 0)
     #expect(plan.out.contains("CACHED  manifest"))
     #expect(runMFC(["build", ".", "-t", "x"], cwd: dir, env: env).status == 2)
+}
+
+/// What a person reads from `mfc build --explain` (first build, no-op, SYSTEM change) and
+/// `mfc show`, as golden files. Step times become `T`; the action key (it covers the temp
+/// folder's path) becomes `K`.
+@Test func buildAndShowOutputMatchGoldens() throws {
+    let dir = workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let env = ["MFC_MODELS": dir + "/store"]
+    func normalized(_ s: String) -> String {
+        s.replacingOccurrences(of: #"[0-9]+\.[0-9]+m?s"#, with: "T", options: .regularExpression)
+            .replacingOccurrences(of: #"action key [0-9a-f]{12}"#, with: "action key K", options: .regularExpression)
+    }
+    let text = "FROM m.gguf\nTEMPLATE \"{{ .System }} {{ .Prompt }}\"\nSYSTEM Say hi!\nPARAMETER stop <|end|>\nPARAMETER temperature 0.6\nLICENSE MIT\nMESSAGE user hello\n"
+    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.utf8))
+    var out = runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
+    out += runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
+    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.replacingOccurrences(of: "Say hi!", with: "Say bye!").utf8))
+    out += runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
+    out += runMFC(["show", "golden"], env: env).out
+    if let diff = Golden.compare(normalized(out), toFileAt: "\(Golden.repositoryRoot)/Tests/Golden/build/explain.txt") {
+        Issue.record("\(diff)")
+    }
 }

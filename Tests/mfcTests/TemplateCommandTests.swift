@@ -82,3 +82,21 @@ MESSAGE assistant It's-a me!
     #expect(far.out == "Hello")
     #expect(far.err.contains("matches none of Ollama's named templates"))
 }
+
+@Test func templateReadsABuiltModelAndModelfilesThatInheritFromIt() throws {
+    let gguf = try TestModels.smolLM2()
+    let dir = try scratch([
+        "Modelfile": "FROM \(gguf)\nSYSTEM Be terse.\nTEMPLATE \"{{ if .System }}[{{ .System }}]{{ end }}{{ .Prompt }}\"\nMESSAGE user earlier\n",
+        "Child.Modelfile": "FROM base\nSYSTEM Be loud.\n",
+    ])
+    let store = dir + "/store"
+    let built = runMFC(["build", "-f", "Modelfile", "-t", "base", "--store", store], cwd: dir)
+    #expect(built.status == 0, "\(built.err)")
+    // Legacy template: the MESSAGE history turn, then the prompt.
+    let r = runMFC(["template", "--model", "base", "--store", store, "--prompt", "hi"], cwd: dir)
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out == "[Be terse.]earlier\n\nhi")   // consecutive user turns are merged
+    let child = runMFC(["template", "--modelfile", "Child.Modelfile", "--store", store, "--prompt", "hi"], cwd: dir)
+    #expect(child.out == "[Be loud.]earlier\n\nhi")
+    #expect(runMFC(["template", "--model", "missing", "--store", store, "--prompt", "hi"], cwd: dir).status == 1)
+}

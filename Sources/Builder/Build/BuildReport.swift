@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// How one build step ended.
 public enum StepStatus: String, Sendable {
     /// The step did work (hashed, copied or wrote something).
@@ -40,8 +42,12 @@ public struct BuildOptions: Sendable {
     public var progress: ProgressHandler? = nil
     /// Test hook: fail with an error right after this many steps have finished (1-based).
     public var failAfterStep: Int? = nil
+    /// Ollama's named templates for chat-template auto-detection (nil: no detection).
+    public var namedTemplates: NamedTemplates? = nil
     /// Delete blobs of the replaced manifest that nothing references any more (Ollama's prune).
     public var prune = true
+    /// `--quantize`: convert the model layers (a cached action of its own).
+    public var quantize: QuantizeRequest? = nil
 
     public init() {}
 }

@@ -12,6 +12,7 @@ public struct ModelBuilder: Sendable {
     public let log: ActionLog
     let home: String
 
+    /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
     public init(store: ModelStore, home: String = NSHomeDirectory()) {
         self.store = store
         self.log = ActionLog(path: store.stateDirectory + "/actions.log")
@@ -105,7 +106,7 @@ struct BuildRun {
                 sourceKeys.append(f.relativeName + "=" + known.digest.description)
             }
         }
-        let buildKey = ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)], settings: ["name": name.path]).description
+        let buildKey = self.buildKey(sourceKeys, input)
         if complete, !options.noCache, let cached = log.lookup("action", buildKey), let digest = Digest(parsing: cached),
            let bytes = store.manifestBytes(name), Digest.of(bytes) == digest, let m = try? Manifest(bytes: bytes),
            m.allDescriptors.allSatisfy({ store.blobs.contains($0.digest, size: $0.size) }) {
@@ -124,6 +125,7 @@ struct BuildRun {
         case .files(let files):
             guard !files.isEmpty else { throw StoreError("FROM names no model file") }
             for f in files { if let l = try importSource(f.path, relativeName: f.relativeName, forced: nil, step: "model") { layers.append(l) } }
+            try addDetectedTemplate(to: &layers)
         case .model(let base):
             let t0 = clock.now
             guard let m = try store.manifest(base) else { throw StoreError("base model '\(base.displayShortest)' not found") }
@@ -139,6 +141,10 @@ struct BuildRun {
         if let draft = input.draft {
             let path = try SourceResolver.expand(draft, directory: input.directory, home: builder.home)
             if let l = try importSource(path, relativeName: (path as NSString).lastPathComponent, forced: MediaType.draft, step: "draft") { layers.append(l) }
+        }
+
+        if let request = options.quantize {
+            for i in layers.indices where layers[i].mediaType == MediaType.model { layers[i] = try quantizeLayer(layers[i], request) }
         }
 
         // User layers, in Ollama's order; each replaced kind moves to the end.
@@ -202,12 +208,31 @@ struct BuildRun {
                        changed ? "manifest content changed" : "identical manifest already stored (early cutoff)", since: t1)
             if complete || sourcesNowKnown(source, input) {
                 let keys = try currentSourceKeys(source, input)
-                let key = ActionKey(kind: "build", version: 1, inputs: keys + [inputEncoding(input)], settings: ["name": name.path]).description
-                log.record("action", key, digest.description)
+                log.record("action", self.buildKey(keys, input), digest.description)
             }
         }
         manifest = m
         manifestDigest = digest
+    }
+
+    /// Ollama's template auto-detection (only for models built from files, and only when the
+    /// named-template data is available): template and stop-only params layers after the model.
+    mutating func addDetectedTemplate(to layers: inout [Descriptor]) throws(StoreError) {
+        guard let named = options.namedTemplates, !pendingImport else { return }
+        for layer in layers where layer.mediaType == MediaType.model {
+            guard let found = try TemplateDetection.detect(layer.digest, store: store, log: log, named: named) else { continue }
+            layers.append(try textLayer("template", MediaType.template, Array(found.template.utf8)))
+            if !found.stop.isEmpty {
+                let params = JSONValue.object([("stop", .array(found.stop.map { .string($0) }))])
+                layers.append(try textLayer("params", MediaType.params, params.goEncoded))
+            }
+            return
+        }
+    }
+
+    /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
+    var buildKeySettings: [String: String] {
+        ["name": name.path].merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
     }
 
     /// Set in a dry run when a model file would have to be hashed first.
@@ -245,6 +270,13 @@ struct BuildRun {
         return keys
     }
 
+    /// The whole-build action key: source digests, the Modelfile's content, the target name and
+    /// the settings that change the output.
+    func buildKey(_ sourceKeys: [String], _ input: BuildInput) -> String {
+        ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)],
+                  settings: buildKeySettings.merging(["templates": options.namedTemplates?.directory ?? ""]) { a, _ in a }).description
+    }
+
     /// Everything in the input that affects the manifest, canonically encoded.
     func inputEncoding(_ input: BuildInput) -> String {
         func s(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
@@ -263,6 +295,9 @@ struct BuildRun {
     /// unchanged; it is read (hashed and copied in one pass) only when unknown or its blob is missing.
     mutating func importSource(_ path: String, relativeName: String, forced: String?, step: String) throws(StoreError) -> Descriptor? {
         let t0 = clock.now
+        if let st = FileIO.status(path), st.isDirectory, step == "model" {
+            return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
+        }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
         if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
         let statCache = StatCache(log: log)

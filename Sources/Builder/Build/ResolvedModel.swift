@@ -92,8 +92,9 @@ extension ModelStore {
         if let st = FileIO.status(path), st.isRegular {
             let bytes = FileIO.read(path) ?? []
             let name = ModelfileNaming.defaultName(forModelfileAt: path)
-            _ = try ModelBuilder(store: self).build(modelfile: String(decoding: bytes, as: UTF8.self),
-                                                    directory: (path as NSString).deletingLastPathComponent, as: name, options: options)
+            let input = try ModelfileFrontEnd.input(bytes, path: (path as NSString).lastPathComponent,
+                                                    directory: (path as NSString).deletingLastPathComponent)
+            _ = try ModelBuilder(store: self).build(input, as: name, options: options)
             return try resolve(name)
         }
         let name = ModelName(parsing: reference)

@@ -56,9 +56,11 @@ enum SourceResolver {
         return .files(files.sorted { $0.relativeName < $1.relativeName })
     }
 
-    /// The GGUF files of a FROM folder; safetensors checkpoints are refused clearly.
+    /// The GGUF files of a FROM folder; a Hugging Face safetensors folder is itself the source (the
+    /// build imports it); other checkpoints are refused clearly.
     static func filesInDirectory(_ dir: String) throws(StoreError) -> [(path: String, relativeName: String)] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+        if HFCheckpoint.isModelFolder(names) { return [(dir, (dir as NSString).lastPathComponent)] }
         if names.contains(where: { $0.hasSuffix(".safetensors") || $0.hasPrefix("pytorch_model") || $0.hasSuffix(".pth") }) {
             throw safetensorsUnsupported(dir)
         }

@@ -75,10 +75,10 @@ public struct SHA256: Sendable {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { scratch in
             let p = scratch.baseAddress!
             (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]) = state
-            if SHA256.useHardware && !forceSoftware {
-                mfc_sha256_hw_blocks(p, blocks.assumingMemoryBound(to: UInt8.self), blockCount)
-            } else {
-                SHA256Constants.k.withUnsafeBufferPointer { k in
+            SHA256Constants.k.withUnsafeBufferPointer { k in
+                if SHA256.useHardware && !forceSoftware {
+                    mfc_sha256_hw_blocks(p, blocks.assumingMemoryBound(to: UInt8.self), blockCount, k.baseAddress!)
+                } else {
                     SHA256.compressBlocks(state: p, schedule: p + 8, k: k.baseAddress!, blocks: blocks, count: blockCount)
                 }
             }

@@ -9,8 +9,9 @@
 /// 1 when this CPU has the SHA extensions (and SSSE3/SSE4.1, which the code also uses).
 int mfc_sha256_hw_available(void);
 
-/// Runs the compression function over `blocks` 64-byte blocks; `state` is h0..h7.
+/// Runs the compression function over `blocks` 64-byte blocks; `state` is h0..h7 and
+/// `round_constants` is K[0..63] (the caller's table, so there is one copy of it).
 /// Only call when `mfc_sha256_hw_available()` returned 1.
-void mfc_sha256_hw_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
+void mfc_sha256_hw_blocks(uint32_t state[8], const uint8_t *data, size_t blocks, const uint32_t round_constants[64]);
 
 #endif

@@ -138,7 +138,7 @@ enum Builtins {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
                     guard x < l.items.count else { return failure("reflect: slice index out of range") }
-                    item = .value(l.items[x], boxed: l.boxesElements)
+                    item = .value(l.items[l.items.startIndex + x], boxed: l.boxesElements)
                 }
             case .value(.string(let s), _):
                 let b = Array(s.utf8)
@@ -197,9 +197,14 @@ enum Builtins {
             }
             return failure("reflect: string slice index out of bounds")
         case .list(var l):
-            var items = Array(l.items[min(idx[0], l.items.count)..<min(idx[1], l.items.count)])
-            let zero = zeroValue(ofType: l.elementType)
-            while items.count < idx[1] - idx[0] { items.append(zero) }   // reaching into spare capacity
+            let base = l.items.startIndex
+            var items = l.items[(base + min(idx[0], l.items.count))..<(base + min(idx[1], l.items.count))]
+            if items.count < idx[1] - idx[0] {   // reaching into spare capacity: zero values
+                var grown = Array(items)
+                let zero = zeroValue(ofType: l.elementType)
+                while grown.count < idx[1] - idx[0] { grown.append(zero) }
+                items = grown[...]
+            }
             l.capacity = (indexes.count == 3 ? idx[2] : cap) - idx[0]
             l.items = items
             l.isNil = false

@@ -70,8 +70,9 @@ enum ErrorSite {
 }
 
 /// Runs a parsed template: Go's `exec.go` walk with the same evaluation order, the same
-/// points where the error position moves (`at`), and the same errors.
-struct Executor {
+/// points where the error position moves (`at`), and the same errors. A class: one run's
+/// mutable state, never copied (copying it per call was the main cost in the benchmark).
+final class Executor {
     enum Control { case normal, breakLoop, continueLoop }
 
     let template: Template
@@ -80,8 +81,8 @@ struct Executor {
     var site = ErrorSite.none
     var vars: [(name: String, value: Reflected)] = []
     var depth = 0
-    /// Go allows 100000 nested template calls; Swift's stack does not, so we stop earlier.
-    static let maxDepth = 1000
+    /// Go allows 100000 nested template calls; a thread's stack does not, so we stop earlier.
+    static let maxDepth = 200
 
     init(template: Template, name: String) {
         self.template = template
@@ -99,7 +100,7 @@ struct Executor {
         return TemplateExecError(message: message, line: line, column: col, reason: reason)
     }
 
-    mutating func at(_ s: ErrorSite) { site = s }
+    func at(_ s: ErrorSite) { site = s }
 
     // MARK: Variables
 
@@ -108,7 +109,7 @@ struct Executor {
         throw fail("undefined variable: \(name)")
     }
 
-    mutating func setVariable(_ name: String, _ value: Reflected) throws(TemplateExecError) {
+    func setVariable(_ name: String, _ value: Reflected) throws(TemplateExecError) {
         for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
             vars[i].value = value
             return
@@ -118,7 +119,7 @@ struct Executor {
 
     // MARK: Walking
 
-    mutating func walk(_ dot: Reflected, _ nodes: [TemplateNode]) throws(TemplateExecError) -> Control {
+    func walk(_ dot: Reflected, _ nodes: [TemplateNode]) throws(TemplateExecError) -> Control {
         for node in nodes {
             let c = try walk(dot, node)
             if c != .normal { return c }
@@ -126,7 +127,7 @@ struct Executor {
         return .normal
     }
 
-    mutating func walk(_ dot: Reflected, _ node: TemplateNode) throws(TemplateExecError) -> Control {
+    func walk(_ dot: Reflected, _ node: TemplateNode) throws(TemplateExecError) -> Control {
         at(.node(node))
         switch node {
         case .text(_, let text):
@@ -152,7 +153,7 @@ struct Executor {
         return .normal
     }
 
-    mutating func walkIfOrWith(isWith: Bool, _ dot: Reflected, _ b: TemplateBranch) throws(TemplateExecError) -> Control {
+    func walkIfOrWith(isWith: Bool, _ dot: Reflected, _ b: TemplateBranch) throws(TemplateExecError) -> Control {
         let mark = vars.count
         defer { vars.removeLast(vars.count - mark) }
         let val = try evalPipeline(dot, b.pipe)
@@ -165,14 +166,14 @@ struct Executor {
         return .normal
     }
 
-    mutating func walkRange(_ dot: Reflected, _ b: TemplateBranch, _ node: TemplateNode) throws(TemplateExecError) {
+    func walkRange(_ dot: Reflected, _ b: TemplateBranch, _ node: TemplateNode) throws(TemplateExecError) {
         at(.node(node))
         let outer = vars.count
         defer { vars.removeLast(vars.count - outer) }
         let val = try evalPipeline(dot, b.pipe)
         let mark = vars.count
         // Returns false on {{break}}.
-        func iteration(_ s: inout Executor, index: Reflected, elem: Reflected) throws(TemplateExecError) -> Bool {
+        func iteration(_ s: Executor, index: Reflected, elem: Reflected) throws(TemplateExecError) -> Bool {
             if !b.pipe.decl.isEmpty { s.vars[s.vars.count - 1].value = elem }
             if b.pipe.decl.count > 1 { s.vars[s.vars.count - 2].value = index }
             defer { s.vars.removeLast(s.vars.count - mark) }
@@ -183,7 +184,7 @@ struct Executor {
         case .value(.list(let l), _):
             if !l.items.isEmpty {
                 for (i, e) in l.items.enumerated() {
-                    if try !iteration(&self, index: .plain(.int(i)), elem: .value(e, boxed: l.boxesElements)) { break }
+                    if try !iteration(self, index: .plain(.int(i)), elem: .value(e, boxed: l.boxesElements)) { break }
                 }
                 return
             }
@@ -191,7 +192,7 @@ struct Executor {
             if !m.entries.isEmpty {
                 for k in m.sortedKeys {
                     let e = Reflected.value(m.entries[k] ?? .null, boxed: m.boxesElements)
-                    if try !iteration(&self, index: .plain(.string(k)), elem: e) { break }
+                    if try !iteration(self, index: .plain(.string(k)), elem: e) { break }
                 }
                 return
             }
@@ -200,7 +201,7 @@ struct Executor {
             if b.pipe.decl.count > 1 { throw fail("can't use \(n) to iterate over more than one variable") }
             if n > 0 {
                 for i in 0..<n {
-                    if try !iteration(&self, index: .plain(.int(i)), elem: .plain(.int(i))) { break }
+                    if try !iteration(self, index: .plain(.int(i)), elem: .plain(.int(i))) { break }
                 }
                 return
             }
@@ -212,7 +213,7 @@ struct Executor {
         if let e = b.elseList { _ = try walk(dot, e) }
     }
 
-    mutating func walkTemplate(_ dot: Reflected, name: String, pipe: TemplatePipe?) throws(TemplateExecError) {
+    func walkTemplate(_ dot: Reflected, name: String, pipe: TemplatePipe?) throws(TemplateExecError) {
         guard let tree = template.trees[name] else { throw fail("template \(GoQuote.quote(name)) not defined") }
         if depth >= Self.maxDepth { throw fail("exceeded maximum template depth (\(Self.maxDepth))") }
         let newDot = try evalPipeline(dot, pipe)
@@ -230,7 +231,7 @@ struct Executor {
 
     // MARK: Pipelines and commands
 
-    mutating func evalPipeline(_ dot: Reflected, _ pipe: TemplatePipe?) throws(TemplateExecError) -> Reflected {
+    func evalPipeline(_ dot: Reflected, _ pipe: TemplatePipe?) throws(TemplateExecError) -> Reflected {
         guard let pipe else { return .invalid }
         at(.pipe(pipe))
         var value: Reflected? = nil   // nil is Go's missingVal: no previous command
@@ -254,7 +255,7 @@ struct Executor {
         }
     }
 
-    mutating func evalCommand(_ dot: Reflected, _ cmd: TemplateCommand, final: Reflected?) throws(TemplateExecError) -> Reflected {
+    func evalCommand(_ dot: Reflected, _ cmd: TemplateCommand, final: Reflected?) throws(TemplateExecError) -> Reflected {
         let first = cmd.args[0]
         switch first {
         case .field(_, let ident):
@@ -284,7 +285,7 @@ struct Executor {
         }
     }
 
-    mutating func idealConstant(_ n: TemplateNumber, _ node: TemplateArg) throws(TemplateExecError) -> Reflected {
+    func idealConstant(_ n: TemplateNumber, _ node: TemplateArg) throws(TemplateExecError) -> Reflected {
         at(.arg(node))
         let text = n.text
         let isHexInt = text.count > 2 && text.hasPrefix("0") && (text.dropFirst().first == "x" || text.dropFirst().first == "X")
@@ -298,7 +299,7 @@ struct Executor {
         return .invalid
     }
 
-    mutating func evalChain(_ dot: Reflected, _ chain: TemplateArg, args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
+    func evalChain(_ dot: Reflected, _ chain: TemplateArg, args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
         guard case .chain(_, let inner, let fields) = chain else { return .invalid }
         at(.arg(chain))
         if case .nilValue = inner { throw fail("indirection through explicit nil in \(chain.description)") }
@@ -306,7 +307,7 @@ struct Executor {
         return try evalFieldChain(dot, receiver, chain, fields, args: args, final: final)
     }
 
-    mutating func evalVariable(_ dot: Reflected, _ v: TemplateVariable, args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
+    func evalVariable(_ dot: Reflected, _ v: TemplateVariable, args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
         at(.arg(.variable(v)))
         let value = try variable(v.ident[0])
         if v.ident.count == 1 {
@@ -316,7 +317,7 @@ struct Executor {
         return try evalFieldChain(dot, value, .variable(v), Array(v.ident.dropFirst()), args: args, final: final)
     }
 
-    mutating func evalFieldChain(_ dot: Reflected, _ receiver: Reflected, _ node: TemplateArg, _ ident: [String],
+    func evalFieldChain(_ dot: Reflected, _ receiver: Reflected, _ node: TemplateArg, _ ident: [String],
                                  args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
         var r = receiver
         for name in ident.dropLast() {
@@ -358,25 +359,24 @@ struct Executor {
 
     // MARK: Functions
 
-    mutating func evalFunction(_ dot: Reflected, _ node: TemplateArg, name: String, cmd: ErrorSite,
+    func evalFunction(_ dot: Reflected, _ node: TemplateArg, name: String, cmd: ErrorSite,
                                args: [TemplateArg], final: Reflected?) throws(TemplateExecError) -> Reflected {
         at(.arg(node))
         guard let fn = template.function(named: name) else { throw fail("\(GoQuote.quote(name)) is not a defined function") }
-        let callArgs = Array(args.dropFirst())
-        let numIn = callArgs.count + (final == nil ? 0 : 1)
+        let argCount = max(args.count - 1, 0)   // args[0] is the function's own name
+        let numIn = argCount + (final == nil ? 0 : 1)
         let sig = fn.signature
-        if let variadic = sig.variadic {
-            _ = variadic
+        if sig.variadic != nil {
             if numIn < sig.fixed.count {
-                throw fail("wrong number of args for \(name): want at least \(sig.fixed.count) got \(callArgs.count)")
+                throw fail("wrong number of args for \(name): want at least \(sig.fixed.count) got \(argCount)")
             }
         } else if numIn != sig.fixed.count {
             throw fail("wrong number of args for \(name): want \(sig.fixed.count) got \(numIn)")
         }
         if fn.isBuiltin && (name == "and" || name == "or") {
             var v = Reflected.invalid
-            for arg in callArgs {
-                v = try evalArg(dot, .reflectValue, arg)
+            for k in stride(from: 1, to: args.count, by: 1) {
+                v = try evalArg(dot, .reflectValue, args[k])
                 if Builtins.isTrue(v.unboxed) == (name == "or") { return v }
             }
             if let final { v = try validate(final, .reflectValue) }
@@ -384,16 +384,10 @@ struct Executor {
         }
         var argv: [Reflected] = []
         argv.reserveCapacity(numIn)
-        var i = 0
-        while i < sig.fixed.count && i < callArgs.count {
-            argv.append(try evalArg(dot, sig.fixed[i], callArgs[i]))
-            i += 1
-        }
-        if let variadic = sig.variadic {
-            while i < callArgs.count {
-                argv.append(try evalArg(dot, variadic, callArgs[i]))
-                i += 1
-            }
+        for k in stride(from: 1, to: args.count, by: 1) {
+            let i = k - 1
+            let t = i < sig.fixed.count ? sig.fixed[i] : (sig.variadic ?? .any)
+            argv.append(try evalArg(dot, t, args[k]))
         }
         if let final {
             let t: ArgType
@@ -433,7 +427,7 @@ struct Executor {
     }
 
     /// Go's `evalArg`: evaluates one argument for a parameter of the given type.
-    mutating func evalArg(_ dot: Reflected, _ type: ArgType, _ node: TemplateArg) throws(TemplateExecError) -> Reflected {
+    func evalArg(_ dot: Reflected, _ type: ArgType, _ node: TemplateArg) throws(TemplateExecError) -> Reflected {
         at(.arg(node))
         switch node {
         case .dot:
@@ -468,7 +462,7 @@ struct Executor {
 
     // MARK: Printing
 
-    mutating func printValue(_ node: TemplateNode, _ v: Reflected) throws(TemplateExecError) {
+    func printValue(_ node: TemplateNode, _ v: Reflected) throws(TemplateExecError) {
         at(.node(node))
         switch v {
         case .invalid:
@@ -476,6 +470,8 @@ struct Executor {
         case .value(.record(var r), _) where r.isPointer:
             r.isPointer = false
             output.append(contentsOf: GoPrinter.print(.record(r)).utf8)
+        case .value(.string(let text), _):
+            output.append(contentsOf: text.utf8)   // the common case, without fmt
         case .value(let value, _):
             output.append(contentsOf: GoPrinter.print(value).utf8)
         }

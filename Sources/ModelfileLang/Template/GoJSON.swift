@@ -1,3 +1,5 @@
+import Foundation
+
 /// Go's `encoding/json.Marshal` output for template values: compact, map keys sorted, HTML
 /// characters escaped (`\u003c \u003e \u0026`), U+2028/U+2029 escaped, floats in Go's layout.
 /// (Go 1.19 writes \b and \f as \u0008 and \u000c; the conformance corpus was made with it.)
@@ -32,8 +34,13 @@ public enum GoJSON {
         case .string(let s): encodeString(s, into: &out)
         case .list(let l):
             if l.isNil { out += Array("null".utf8); return }
+            if l.typeName == "api.ImageData" {   // a []byte marshals as base64
+                let bytes = l.items.map { v -> UInt8 in if case .int(let n) = v { return UInt8(truncatingIfNeeded: n) }; return 0 }
+                encodeString(Data(bytes).base64EncodedString(), into: &out)
+                return
+            }
             if l.typeName == "api.PropertyType", l.items.count == 1 {   // its MarshalJSON: one type is a plain string
-                encode(l.items[0], into: &out)
+                encode(l.items[l.items.startIndex], into: &out)
                 return
             }
             out.append(UInt8(ascii: "["))

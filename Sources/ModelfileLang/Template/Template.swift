@@ -52,6 +52,8 @@ public struct Template: Sendable {
     /// Every template the text defines, by name; the top level is under `name`.
     let trees: [String: [TemplateNode]]
     private let newlineOffsets: [Int]
+    /// Builtins plus (with Ollama's options) Ollama's functions, looked up once per call.
+    private let functions: [String: TemplateFunction]
 
     init(name: String, text: String, options: TemplateOptions, trees: [String: [TemplateNode]]) {
         self.name = name
@@ -61,6 +63,7 @@ public struct Template: Sendable {
         var nl: [Int] = []
         for (i, b) in text.utf8.enumerated() where b == 0x0A { nl.append(i) }
         newlineOffsets = nl
+        functions = options.ollamaFunctions ? Builtins.table.merging(OllamaFunctions.table) { _, ollama in ollama } : Builtins.table
     }
 
     /// Parses template text the way Go's `template.New(name).Parse(text)` does.
@@ -94,7 +97,7 @@ public struct Template: Sendable {
     }
 
     func execute(root: String, dot: Reflected, partialOutput: inout String) throws(TemplateExecError) -> String {
-        var ex = Executor(template: self, name: root)
+        let ex = Executor(template: self, name: root)
         guard let tree = trees[root] else {
             throw ex.fail("\(GoQuote.quote(root)) is an incomplete or empty template")
         }
@@ -111,10 +114,7 @@ public struct Template: Sendable {
     /// Names of all templates the text defines (`define`/`block`), plus the top level.
     public var definedTemplates: [String] { trees.keys.sorted() }
 
-    func function(named name: String) -> TemplateFunction? {
-        if options.ollamaFunctions, let f = OllamaFunctions.table[name] { return f }
-        return Builtins.table[name]
-    }
+    func function(named name: String) -> TemplateFunction? { functions[name] }
 
     /// 1-based line and Go's column (bytes after the last newline) of a byte offset.
     func lineColumn(ofByte pos: Int) -> (Int, Int) {

@@ -25,6 +25,9 @@ struct TemplateParser {
     private var vars: [String] = ["$"]
     private var rangeDepth = 0
     private var actionLine = 0
+    /// Nesting of pipelines and control structures; newer Go caps it too ("max expression depth exceeded").
+    private var depth = 0
+    static let maxDepth = 200
 
     init(text: String, name: String, functions: Set<String>) {
         self.name = name
@@ -239,7 +242,12 @@ struct TemplateParser {
     private mutating func parseControl(allowElseIf: Bool, allowElseWith: Bool = false,
                                        context: String) throws(TemplateParseError) -> TemplateBranch {
         let mark = vars.count
-        defer { vars.removeLast(vars.count - mark) }
+        depth += 1
+        defer {
+            vars.removeLast(vars.count - mark)
+            depth -= 1
+        }
+        if depth > Self.maxDepth { throw error("max expression depth exceeded") }
         let pipe = try pipeline(context: context, end: .rightDelim)
         if context == "range" { rangeDepth += 1 }
         let (list, next) = try itemList()
@@ -296,6 +304,9 @@ struct TemplateParser {
 
     /// pipeline := declarations? command ('|' command)*
     private mutating func pipeline(context: String, end: TemplateToken.Kind) throws(TemplateParseError) -> TemplatePipe {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw error("max expression depth exceeded") }
         let first = peekNonSpace()
         var pipe = TemplatePipe(pos: first.pos, line: first.line)
         decls: while true {

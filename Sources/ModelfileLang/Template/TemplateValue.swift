@@ -23,15 +23,46 @@ public indirect enum TemplateValue: Sendable, Hashable {
     public static func object(_ entries: [String: TemplateValue]) -> TemplateValue { .map(TemplateMap(entries)) }
 }
 
-/// A Go slice. `elementType` is Go's spelling of the element type; `"interface {}"` means the
-/// elements are boxed in interfaces (which changes nil handling and error wording, as in Go).
-public struct TemplateList: Sendable, Hashable {
-    public var items: [TemplateValue]
-    public var elementType: String
-    /// A named slice type such as `template.templateTools`; nil for an unnamed `[]T`.
-    public var typeName: String?
+/// Go's static type of a slice or map: shared by every value of that type, so copying a
+/// value copies one reference instead of several strings.
+public final class ContainerType: Sendable, Hashable {
+    /// Go's spelling of the element type; `"interface {}"` means elements are boxed in interfaces.
+    public let elementType: String
+    /// A named type such as `template.templateTools`; nil for an unnamed `[]T` / `map[string]T`.
+    public let typeName: String?
     /// The type has a `String()` method returning its JSON (Ollama's template types do).
-    public var printsAsJSON: Bool
+    public let printsAsJSON: Bool
+    let boxesElements: Bool
+
+    public init(elementType: String = "interface {}", typeName: String? = nil, printsAsJSON: Bool = false) {
+        self.elementType = elementType
+        self.typeName = typeName
+        self.printsAsJSON = printsAsJSON
+        boxesElements = elementType == "interface {}"
+    }
+
+    /// `[]interface {}` / `map[string]interface {}`, what JSON decodes into.
+    static let interface = ContainerType()
+
+    public static func == (a: ContainerType, b: ContainerType) -> Bool {
+        a === b || (a.elementType == b.elementType && a.typeName == b.typeName && a.printsAsJSON == b.printsAsJSON)
+    }
+    public func hash(into h: inout Hasher) {
+        h.combine(elementType)
+        h.combine(typeName)
+    }
+
+    static func make(_ elementType: String, _ typeName: String?, _ printsAsJSON: Bool) -> ContainerType {
+        elementType == "interface {}" && typeName == nil && !printsAsJSON
+            ? .interface : ContainerType(elementType: elementType, typeName: typeName, printsAsJSON: printsAsJSON)
+    }
+}
+
+/// A Go slice.
+public struct TemplateList: Sendable, Hashable {
+    /// The elements (a slice, so `slice` shares storage as Go's slices do).
+    public var items: ArraySlice<TemplateValue>
+    public var type: ContainerType
     /// A nil slice: empty, but `json` prints `null`.
     public var isNil: Bool
     /// Go's `cap`: `slice` may reach past the length up to it (the extra elements are zero values).
@@ -39,10 +70,8 @@ public struct TemplateList: Sendable, Hashable {
 
     public init(_ items: [TemplateValue], elementType: String = "interface {}", typeName: String? = nil,
                 printsAsJSON: Bool = false, isNil: Bool = false, capacity: Int? = nil) {
-        self.items = items
-        self.elementType = elementType
-        self.typeName = typeName
-        self.printsAsJSON = printsAsJSON
+        self.items = items[...]
+        self.type = .make(elementType, typeName, printsAsJSON)
         self.isNil = isNil
         self.capacity = max(capacity ?? items.count, items.count)
     }
@@ -56,31 +85,33 @@ public struct TemplateList: Sendable, Hashable {
         return c
     }
 
-    var goType: String { typeName ?? "[]" + elementType }
-    var boxesElements: Bool { elementType == "interface {}" }
+    public var elementType: String { type.elementType }
+    public var typeName: String? { type.typeName }
+    public var printsAsJSON: Bool { type.printsAsJSON }
+    var goType: String { type.typeName ?? "[]" + type.elementType }
+    var boxesElements: Bool { type.boxesElements }
 }
 
 /// A Go map with string keys. Ranging and printing visit keys sorted, as Go does.
 public struct TemplateMap: Sendable, Hashable {
     public var entries: [String: TemplateValue]
-    public var elementType: String
-    public var typeName: String?
-    public var printsAsJSON: Bool
+    public var type: ContainerType
     public var isNil: Bool
 
     public init(_ entries: [String: TemplateValue], elementType: String = "interface {}", typeName: String? = nil,
                 printsAsJSON: Bool = false, isNil: Bool = false) {
         self.entries = entries
-        self.elementType = elementType
-        self.typeName = typeName
-        self.printsAsJSON = printsAsJSON
+        self.type = .make(elementType, typeName, printsAsJSON)
         self.isNil = isNil
     }
 
-    var goType: String { typeName ?? "map[string]" + elementType }
-    var boxesElements: Bool { elementType == "interface {}" }
+    public var elementType: String { type.elementType }
+    public var typeName: String? { type.typeName }
+    public var printsAsJSON: Bool { type.printsAsJSON }
+    var goType: String { type.typeName ?? "map[string]" + type.elementType }
+    var boxesElements: Bool { type.boxesElements }
     /// Keys in Go's sort order for strings (bytewise).
-    var sortedKeys: [String] { entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    var sortedKeys: [String] { entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
 }
 
 /// A Go struct (or pointer to struct) such as Ollama's `templateMessage`.

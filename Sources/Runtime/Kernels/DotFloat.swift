@@ -10,7 +10,7 @@ func dotFloats(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -
                                 rb.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self))
         i += 16
     }
-    var s = acc.sum()
+    var s = horizontalSum(acc)
     while i < n { s += a[i] * b[i]; i += 1 }
     return s
 }

@@ -57,3 +57,15 @@ final class AlignedBuffer: @unchecked Sendable {
     }
     deinit { base.deallocate() }
 }
+
+/// Horizontal sum by halving (inlined; `SIMD.sum()` is an out-of-line generic with a serial chain).
+@inline(__always)
+func horizontalSum(_ v: SIMD16<Float>) -> Float {
+    let a = v.lowHalf + v.highHalf
+    let b = a.lowHalf + a.highHalf
+    return (b[0] + b[2]) + (b[1] + b[3])
+}
+
+/// Horizontal sum of 4 lanes.
+@inline(__always)
+func horizontalSum(_ v: SIMD4<Float>) -> Float { (v[0] + v[2]) + (v[1] + v[3]) }

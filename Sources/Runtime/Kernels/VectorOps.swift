@@ -84,7 +84,7 @@ func dotHalf(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float16>, _ n: Int) -
     for i in stride(from: 0, to: n, by: 16) {
         acc = acc.addingProduct(rq.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self), halfToFloat16(rk.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
     }
-    return acc.sum()
+    return horizontalSum(acc)
 }
 
 /// out[i] += w·Float(v[i]) over n elements (n a multiple of 16).

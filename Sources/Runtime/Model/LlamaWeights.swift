@@ -25,9 +25,10 @@ final class LlamaWeights: @unchecked Sendable {
     /// Keeps the mapping that `embeddingData` points into alive.
     let file: GGUFFile
 
-    init(gguf: GGUFFile, config c: LlamaConfig) throws(ModelError) {
+    /// - Parameter dequantized: widen every matrix to f32 (the slow reference: float dots, unquantized activations).
+    init(gguf: GGUFFile, config c: LlamaConfig, dequantized: Bool = false) throws(ModelError) {
         file = gguf
-        let loader = TensorLoader(gguf: gguf)
+        let loader = TensorLoader(gguf: gguf, dequantized: dequantized)
         let d = c.embeddingLength
         guard let embedding = gguf.tensor(named: "token_embd.weight"), embedding.dimensions == [d, c.vocabularySize],
               supportedWeightTypes.contains(embedding.type), let rowBytes = embedding.type.rowBytes(elements: d) else {
@@ -74,17 +75,39 @@ final class LlamaWeights: @unchecked Sendable {
 /// Reads named tensors with their expected shapes.
 private struct TensorLoader {
     let gguf: GGUFFile
+    let dequantized: Bool
 
     func matrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {
         guard let t = gguf.tensor(named: name) else { throw ModelError(description: "tensor \(name) is missing") }
         guard t.dimensions == [columns, rows] else {
             throw ModelError(description: "tensor \(name) has shape \(t.dimensions), expected [\(columns), \(rows)]")
         }
-        do {
-            return try WeightMatrix(type: t.type, data: gguf.data(of: t), rows: rows, columns: columns)
+        do throws(ModelError) {
+            guard dequantized, t.type != .f32 else {
+                return try WeightMatrix(type: t.type, data: gguf.data(of: t), rows: rows, columns: columns)
+            }
+            let floats = try widened(t, rows: rows, columns: columns)
+            let result = floats.withUnsafeBytes { bytes in
+                Result { () throws(ModelError) in try WeightMatrix(type: .f32, data: bytes, rows: rows, columns: columns) }
+            }
+            return try result.get()
         } catch {
             throw ModelError(description: "tensor \(name): \(error.description)")
         }
+    }
+
+    /// The tensor dequantized to f32 with the scalar reference.
+    private func widened(_ t: GGUFTensorInfo, rows: Int, columns: Int) throws(ModelError) -> [Float] {
+        let data = gguf.data(of: t)
+        guard supportedWeightTypes.contains(t.type), let rowBytes = t.type.rowBytes(elements: columns),
+              rowBytes * rows <= data.count, let base = data.baseAddress else {
+            throw ModelError(description: "cannot dequantize \(t.type.name)")
+        }
+        var floats = [Float](repeating: 0, count: rows * columns)
+        floats.withUnsafeMutableBufferPointer { out in
+            for r in 0..<rows { dequantizeRow(t.type, base + r * rowBytes, out.baseAddress! + r * columns, count: columns) }
+        }
+        return floats
     }
 
     func vector(_ name: String, _ count: Int) throws(ModelError) -> [Float] {

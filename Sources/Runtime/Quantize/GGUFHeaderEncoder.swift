@@ -3,20 +3,36 @@
 // (A small writer of our own: the builder's general GGUF writer is not on main yet.)
 
 /// One tensor's entry in an output header; offsets are assigned in order.
-struct GGUFOutputTensor: Sendable, Equatable {
-    var name: String
-    var dimensions: [Int]
-    var type: GGMLType
-    var byteCount: Int
+package struct GGUFOutputTensor: Sendable, Equatable {
+    package var name: String
+    package var dimensions: [Int]
+    package var type: GGMLType
+    package var byteCount: Int
+
+    package init(name: String, dimensions: [Int], type: GGMLType, byteCount: Int) {
+        self.name = name; self.dimensions = dimensions; self.type = type; self.byteCount = byteCount
+    }
+}
+
+/// A metadata value to write: one read from a file, or an array built in memory (import).
+package enum GGUFMetadataValue: Sendable {
+    case value(GGUFValue)
+    case strings([String])
+    case int32s([Int32])
+    case float32s([Float])
 }
 
 /// Serialized GGUF v3 header bytes.
-struct GGUFHeaderEncoder {
+package struct GGUFHeaderEncoder {
     private(set) var bytes: [UInt8] = []
 
     /// Encodes metadata (in order) and tensor infos with consecutive offsets, each tensor's data
     /// padded to `alignment`, and pads the header itself to `alignment`.
-    static func encode(metadata: [(key: String, value: GGUFValue)], tensors: [GGUFOutputTensor], alignment: Int) -> [UInt8] {
+    package static func encode(metadata: [(key: String, value: GGUFValue)], tensors: [GGUFOutputTensor], alignment: Int) -> [UInt8] {
+        encode(metadata: metadata.map { ($0.key, GGUFMetadataValue.value($0.value)) }, tensors: tensors, alignment: alignment)
+    }
+
+    package static func encode(metadata: [(key: String, value: GGUFMetadataValue)], tensors: [GGUFOutputTensor], alignment: Int) -> [UInt8] {
         var e = GGUFHeaderEncoder()
         e.append(UInt32(0x4655_4747))   // "GGUF"
         e.append(UInt32(3))
@@ -24,8 +40,20 @@ struct GGUFHeaderEncoder {
         e.append(UInt64(metadata.count))
         for (key, value) in metadata {
             e.appendString(key)
-            e.append(value.type.rawValue)
-            e.appendValue(value)
+            switch value {
+            case .value(let v):
+                e.append(v.type.rawValue)
+                e.appendValue(v)
+            case .strings(let list):
+                e.appendArrayHeader(.string, list.count)
+                for s in list { e.appendString(s) }
+            case .int32s(let list):
+                e.appendArrayHeader(.int32, list.count)
+                for v in list { e.append(v) }
+            case .float32s(let list):
+                e.appendArrayHeader(.float32, list.count)
+                for v in list { e.append(v.bitPattern) }
+            }
         }
         var offset = 0
         for tensor in tensors {
@@ -42,6 +70,12 @@ struct GGUFHeaderEncoder {
 
     private mutating func append<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendArrayHeader(_ type: GGUFValueType, _ count: Int) {
+        append(GGUFValueType.array.rawValue)
+        append(type.rawValue)
+        append(UInt64(count))
     }
 
     private mutating func appendString(_ s: String) {
@@ -74,6 +108,6 @@ struct GGUFHeaderEncoder {
 
 /// `n` rounded up to a multiple of `alignment`.
 @inline(__always)
-func padded(_ n: Int, to alignment: Int) -> Int {
+package func padded(_ n: Int, to alignment: Int) -> Int {
     (n + alignment - 1) / alignment * alignment
 }

@@ -133,7 +133,7 @@ func canReadAsFloat(_ type: GGMLType) -> Bool {
 }
 
 /// Converts `count` values of a `canReadAsFloat` type to Float.
-func readAsFloat(_ type: GGMLType, _ src: UnsafeRawPointer, count: Int, into dst: UnsafeMutablePointer<Float>) {
+package func readAsFloat(_ type: GGMLType, _ src: UnsafeRawPointer, count: Int, into dst: UnsafeMutablePointer<Float>) {
     switch type {
     case .f32:
         for i in 0..<count { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }

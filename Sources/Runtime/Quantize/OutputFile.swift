@@ -6,28 +6,28 @@ import Darwin
 
 /// A file written sequentially to `<path>.partial` and renamed into place by `commit()`, so a failed
 /// or interrupted run never leaves a truncated model at `path`.
-struct OutputFile: ~Copyable {
+package struct OutputFile: ~Copyable {
     let path: String
     let partialPath: String
     private var fd: Int32
 
-    init(path: String) throws(QuantizeError) {
+    package init(path: String) throws(QuantizeError) {
         self.path = path
         partialPath = path + ".partial"
         fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw QuantizeError("cannot create \(partialPath): \(String(cString: strerror(errno)))") }
     }
 
-    mutating func write(_ bytes: [UInt8]) throws(QuantizeError) {
+    package mutating func write(_ bytes: [UInt8]) throws(QuantizeError) {
         let result = bytes.withUnsafeBytes { writeAll($0) }
         if let failure = result { throw failure }
     }
 
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(QuantizeError) {
+    package mutating func write(_ bytes: UnsafeRawBufferPointer) throws(QuantizeError) {
         if let failure = writeAll(bytes) { throw failure }
     }
 
-    mutating func writeZeros(_ count: Int) throws(QuantizeError) {
+    package mutating func writeZeros(_ count: Int) throws(QuantizeError) {
         guard count > 0 else { return }
         try write([UInt8](repeating: 0, count: count))
     }
@@ -35,7 +35,8 @@ struct OutputFile: ~Copyable {
     private func writeAll(_ bytes: UnsafeRawBufferPointer) -> QuantizeError? {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            guard let base = bytes.baseAddress else { return nil }
+            let n = Glibc.write(fd, base + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return QuantizeError("cannot write \(partialPath): \(String(cString: strerror(errno)))") }
             done += n
@@ -44,7 +45,7 @@ struct OutputFile: ~Copyable {
     }
 
     /// Closes the file and renames it to `path`.
-    consuming func commit() throws(QuantizeError) {
+    package consuming func commit() throws(QuantizeError) {
         let descriptor = fd
         fd = -1
         guard close(descriptor) == 0 else { throw QuantizeError("cannot close \(partialPath): \(String(cString: strerror(errno)))") }

@@ -1,11 +1,13 @@
 import Builder
 import Foundation
+import ModelfileLang
+import Runtime
 import Synchronization
 
 enum BuildCommand: MFCCommand {
     static let info = CommandInfo(
         name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
-        usage: "[-f PATH] [-t NAME[:TAG]] [DIR] [--explain] [--dry-run] [--no-cache]",
+        usage: "[-f PATH] [-t NAME[:TAG]] [DIR] [--quantize TYPE] [--explain] [--dry-run] [--no-cache]",
         discussion: """
         With -f (default ./Modelfile) builds one Modelfile as -t NAME (default: named after the file:
         X.Modelfile gives x, Modelfile gives its folder's name). With DIR builds every Modelfile and
@@ -18,6 +20,8 @@ enum BuildCommand: MFCCommand {
             OptionSpec(["--explain"], help: "Say why each step ran or was skipped."),
             OptionSpec(["--dry-run"], help: "Print the plan without writing anything."),
             OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
+            OptionSpec(["-q", "--quantize"], value: "TYPE", help: "Quantize the model layers (Q4_K_M, Q8_0, F16, ...; see mfc quantize --help)."),
+            OptionSpec(["--allow-requantize"], help: "With --quantize, also convert tensors that are already quantized."),
             StoreAccess.option,
         ],
         positionals: 0...1)
@@ -27,14 +31,26 @@ enum BuildCommand: MFCCommand {
         var options = BuildOptions()
         options.noCache = args.flag("--no-cache")
         options.dryRun = args.flag("--dry-run")
+        if let type = args.value("--quantize") {
+            guard let fileType = QuantizationFileType(name: type) else {
+                throw UsageError("unknown quantization type '\(type)'; expected one of \(QuantizationFileType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.quantize = QuantizeRequest(fileType: fileType, allowRequantize: args.flag("--allow-requantize"))
+        } else if args.flag("--allow-requantize") {
+            throw UsageError("--allow-requantize needs --quantize TYPE")
+        }
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
+        // Ollama's chat-template auto-detection, when its named-template data is available.
+        options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
         let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
         let explain = args.flag("--explain")
 
         if let dir = args.positionals.first {
             guard args.value("--file") == nil, args.value("--tag") == nil else { throw UsageError("DIR cannot be combined with -f or -t") }
             let path = dir.hasPrefix("/") ? dir : console.currentDirectory + "/" + dir
-            let waves = try DirectoryBuild.waves(try DirectoryBuild.targets(in: path))
+            let targets = try DirectoryBuild.targets(in: path)
+            for t in targets { console.stderr.write(t.warnings) }
+            let waves = try DirectoryBuild.waves(targets)
             let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
                 switch result {
                 case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))

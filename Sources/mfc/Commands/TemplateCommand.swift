@@ -27,6 +27,7 @@ enum TemplateCommand: MFCCommand {
             OptionSpec(["--prompt"], value: "TEXT", help: "A single user prompt (as /api/generate)."),
             OptionSpec(["--data"], value: "PATH", help: "Render against arbitrary JSON data."),
             OptionSpec(["--show-special"], help: "Show whitespace and highlight special tokens."),
+            OptionSpec(["--repeat"], value: "N", help: "Render N times and report the time per render on stderr (benchmarks)."),
             StoreAccess.option,
         ],
         positionals: 0...0)
@@ -54,8 +55,17 @@ enum TemplateCommand: MFCCommand {
             console.stderr.write(error.text)
             return ExitStatus.failure
         }
+        let repeats = Int(args.value("--repeat") ?? "1") ?? 0
+        guard repeats >= 1 else { throw UsageError("--repeat needs a positive count") }
         do {
-            let output = try render(source, args, console: console)
+            var output = ""
+            // CPU time, not wall time: the benchmark machine is shared, and Go's side measures the same way.
+            let start = processCPUSeconds()
+            for _ in 0..<repeats { output = try render(source, args, console: console) }
+            if repeats > 1 {
+                let perRender = (processCPUSeconds() - start) * 1e6 / Double(repeats)
+                console.stderr.write("rendered \(repeats) times: \(String(format: "%.1f", perRender)) µs CPU per render\n")
+            }
             console.stdout.write(args.flag("--show-special") ? VisibleText.render(output, color: console.stdoutColor) : output)
             return ExitStatus.success
         } catch let e as TemplateError {
@@ -67,6 +77,13 @@ enum TemplateCommand: MFCCommand {
     }
 
     struct SourceFailure: Error { var text: String }
+
+    /// User plus system CPU time of this process, in seconds.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
 
     static func readInput(_ path: String, console: Console) throws(SourceFailure) -> String {
         if path == "-" { return String(decoding: console.readStdin(), as: UTF8.self) }

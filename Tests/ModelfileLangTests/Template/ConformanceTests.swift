@@ -77,3 +77,73 @@ struct ConformanceCase: Sendable {
         }
     }
 }
+
+/// A request rendered the Ollama way (tools/gotmpl modes ollama-chat / ollama-generate).
+struct OllamaConformanceCase: Sendable {
+    var name: String
+    var chat: Bool
+    var template: String
+    var system: String
+    var messages: [ChatMessage]
+    var request: TemplateValue
+    var expectedOutput: String?
+    var expectedError: String?
+
+    static func load() throws -> [OllamaConformanceCase] {
+        let dir = ConformanceCase.directory
+        let casesText = try String(contentsOfFile: dir + "/ollama-cases.json", encoding: .utf8)
+        let expectedText = try String(contentsOfFile: dir + "/ollama-expected.json", encoding: .utf8)
+        guard case .list(let cases) = try TemplateValue.decodeJSON(casesText),
+              case .list(let expected) = try TemplateValue.decodeJSON(expectedText) else { return [] }
+        var out: [OllamaConformanceCase] = []
+        for (c, e) in zip(cases.items, expected.items) {
+            guard case .map(let cm) = c, case .map(let em) = e, case .string(let name)? = cm.entries["name"],
+                  case .map(let model)? = cm.entries["model"], let request = cm.entries["request"] else { continue }
+            func str(_ v: TemplateValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
+            var history: [ChatMessage] = []
+            if case .list(let l)? = model.entries["messages"] { history = try l.items.map { try ChatMessage(json: $0) } }
+            out.append(OllamaConformanceCase(
+                name: name, chat: str(cm.entries["mode"]) == "ollama-chat", template: str(model.entries["template"]) ?? "",
+                system: str(model.entries["system"]) ?? "", messages: history, request: request,
+                expectedOutput: str(em.entries["output"]), expectedError: str(em.entries["error"])))
+        }
+        return out
+    }
+
+    func run() -> (output: String?, error: String?) {
+        let options = TemplateOptions(missingKeyZero: true, ollamaFunctions: true, fixedToday: "2024-06-15", fixedYesterday: "2024-06-14")
+        do {
+            let t = try PromptTemplate.parse(template, options: options)
+            let b = PromptBuilder(template: t, system: system, messages: messages)
+            return chat ? (try b.chat(try ChatRequest(json: request)), nil) : (try b.generate(try GenerateRequest(json: request)), nil)
+        } catch let e as TemplateParseError {
+            return (nil, e.message)
+        } catch let e as TemplateError {
+            return (nil, e.message)
+        } catch {
+            return (nil, "\(error)")
+        }
+    }
+}
+
+@Suite struct OllamaConformance {
+    /// Chat-family templates over chat and generate requests: Ollama's typed data, collation,
+    /// modes and message assembly must give Go's bytes (or Go's error).
+    @Test func everyRequestMatchesGo() throws {
+        let cases = try OllamaConformanceCase.load()
+        #expect(cases.count >= 1000)
+        var mismatches: [String] = []
+        for c in cases {
+            let (output, error) = c.run()
+            if error != c.expectedError || (error == nil && output != c.expectedOutput) {
+                let go = (c.expectedError ?? c.expectedOutput ?? "").debugDescription
+                let swift = (error ?? output ?? "").debugDescription
+                mismatches.append("\(c.name)\n  go:    \(go)\n  swift: \(swift)")
+            }
+        }
+        if !mismatches.isEmpty {
+            let shown = mismatches.prefix(20).joined(separator: "\n")
+            Issue.record("\(mismatches.count) of \(cases.count) Ollama-layer cases differ from Go:\n\(shown)")
+        }
+    }
+}

@@ -168,7 +168,7 @@ extension ToolProperty {
         }
         items = v["items"].flatMap { $0 == .null ? nil : $0 }
         description = v["description"]?.stringValue ?? ""
-        if case .list(let l)? = v["enum"] { enumValues = l.items }
+        if case .list(let l)? = v["enum"] { enumValues = Array(l.items) }
         if case .map(let m)? = v["properties"] { properties = m.entries.mapValues(ToolProperty.init(json:)) }
         if case .list(let l)? = v["required"] { required = l.items.compactMap(\.stringValue) }
     }

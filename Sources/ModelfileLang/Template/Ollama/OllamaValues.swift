@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ollama's template data as Go values: the records Ollama's `template.Execute` builds
 /// (`templateMessage`, `templateToolCall`, `templateTool`, ...), with their Go type names,
 /// JSON tags and `String()` methods, so printing and `json` give Ollama's bytes.
@@ -10,7 +12,7 @@ enum OllamaValues {
     }
 
     static func message(_ m: ChatMessage) -> TemplateValue {
-        let images = TemplateList(m.images.map { .string($0) }, elementType: "api.ImageData", isNil: m.images.isEmpty)
+        let images = TemplateList(m.images.map(imageData), elementType: "api.ImageData", isNil: m.images.isEmpty)
         let calls = TemplateList(m.toolCalls.map(toolCall), elementType: "template.templateToolCall", isNil: m.toolCalls.isEmpty)
         return .record(TemplateRecord(typeName: "template.templateMessage", isPointer: true, fields: [
             Field("Role", .string(m.role), goType: "string"),
@@ -21,6 +23,12 @@ enum OllamaValues {
             Field("ToolName", .string(m.toolName), goType: "string"),
             Field("ToolCallID", .string(m.toolCallID), goType: "string"),
         ]))
+    }
+
+    /// An `api.ImageData` (a `[]byte`): prints as its bytes, marshals as base64.
+    static func imageData(_ base64: String) -> TemplateValue {
+        let bytes = Data(base64Encoded: base64).map { [UInt8]($0) } ?? Array(base64.utf8)
+        return .list(TemplateList(bytes.map { .int(Int($0)) }, elementType: "uint8", typeName: "api.ImageData"))
     }
 
     static func toolCall(_ c: ToolCall) -> TemplateValue {

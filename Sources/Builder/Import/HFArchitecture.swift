@@ -1,0 +1,69 @@
+import Runtime
+
+/// How one Hugging Face architecture maps onto a GGUF architecture: tensor names, the rotary
+/// Q/K row permutation (llama only) and gemma's +1 on norm weights.
+public struct HFArchitecture: Sendable, Equatable {
+    /// GGUF `general.architecture`.
+    public let ggufName: String
+    /// Rows of Q and K are permuted back to llama.cpp's interleaved RoPE layout.
+    public let permutesQK: Bool
+    /// `*_norm.weight` is stored as weight + 1 (gemma's RMSNorm multiplies by 1 + w).
+    public let normOffset: Bool
+    /// gemma2/gemma3 name their four per-layer norms differently.
+    let sandwichNorms: Bool
+
+    /// The supported `architectures[0]` values of config.json.
+    public static let supported: [String: HFArchitecture] = [
+        "LlamaForCausalLM": .init(ggufName: "llama", permutesQK: true, normOffset: false, sandwichNorms: false),
+        "MistralForCausalLM": .init(ggufName: "llama", permutesQK: true, normOffset: false, sandwichNorms: false),
+        "Qwen2ForCausalLM": .init(ggufName: "qwen2", permutesQK: false, normOffset: false, sandwichNorms: false),
+        "GemmaForCausalLM": .init(ggufName: "gemma", permutesQK: false, normOffset: true, sandwichNorms: false),
+        "Gemma2ForCausalLM": .init(ggufName: "gemma2", permutesQK: false, normOffset: true, sandwichNorms: true),
+        "Gemma3ForCausalLM": .init(ggufName: "gemma3", permutesQK: false, normOffset: true, sandwichNorms: true),
+    ]
+
+    /// The GGUF name of an HF tensor; nil for tensors that are dropped (rotary caches).
+    /// - Throws: `StoreError` for a tensor this architecture does not know.
+    public func ggufName(of hfName: String) throws(StoreError) -> String? {
+        if hfName.hasSuffix("rotary_emb.inv_freq") { return nil }
+        let global = ["model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
+                      "lm_head.weight": "output.weight"]
+        if let name = global[hfName] { return name }
+        let parts = hfName.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 5, parts[0] == "model", parts[1] == "layers", let layer = Int(parts[2]), layer >= 0 else {
+            throw StoreError("unexpected tensor '\(hfName)' for architecture \(ggufName)")
+        }
+        let rest = parts[3...].joined(separator: ".")
+        var map = [
+            "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
+            "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
+            "mlp.down_proj": "ffn_down", "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
+        ]
+        if sandwichNorms {
+            map["post_attention_layernorm"] = "post_attention_norm"
+            map["pre_feedforward_layernorm"] = "ffn_norm"
+            map["post_feedforward_layernorm"] = "post_ffw_norm"
+            map["self_attn.q_norm"] = "attn_q_norm"
+            map["self_attn.k_norm"] = "attn_k_norm"
+        }
+        for suffix in [".weight", ".bias"] where rest.hasSuffix(suffix) {
+            if let base = map[String(rest.dropLast(suffix.count))] { return "blk.\(layer).\(base)\(suffix)" }
+        }
+        throw StoreError("unexpected tensor '\(hfName)' for architecture \(ggufName)")
+    }
+}
+
+/// Reorders the rows of a Q or K projection from HF's half-split RoPE layout to llama.cpp's
+/// interleaved one: rows viewed as [heads, 2, headDim/2] become [heads, headDim/2, 2].
+/// - Returns: for each output row, the input row it comes from.
+public func ropeRowPermutation(rows: Int, heads: Int) -> [Int]? {
+    guard heads > 0, rows % heads == 0, (rows / heads) % 2 == 0 else { return nil }
+    let headDim = rows / heads, half = headDim / 2
+    var source = [Int](repeating: 0, count: rows)
+    for h in 0..<heads {
+        for i in 0..<half {
+            for j in 0..<2 { source[h * headDim + 2 * i + j] = h * headDim + j * half + i }
+        }
+    }
+    return source
+}

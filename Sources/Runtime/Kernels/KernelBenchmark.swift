@@ -1,0 +1,47 @@
+import Foundation
+
+/// Throughput of one weight matrix's matrix-vector product, measured on a loaded model.
+public struct KernelFigure: Sendable {
+    public let name: String
+    public let type: String
+    public let rows: Int
+    public let columns: Int
+    /// Repacked weight bytes read per product.
+    public let bytes: Int
+    /// Best time of one product (prepared input, all threads), in seconds.
+    public let seconds: Double
+    public var gigabytesPerSecond: Double { Double(bytes) / seconds / 1e9 }
+}
+
+extension LlamaModel {
+    /// Times the matrix-vector product of one matrix of each shape and type in layer 0 and the LM head:
+    /// the best of `repetitions` runs after one warm-up (so small matrices are cache-hot, as in a real token
+    /// only when they fit in L2; the figures are an upper bound on kernel speed, not a model estimate).
+    public func kernelFigures(repetitions: Int = 20) -> [KernelFigure] {
+        guard let layer = weights.layers.first else { return [] }
+        let named: [(String, WeightMatrix)] = [
+            ("attn_q", layer.q), ("attn_k", layer.k), ("attn_output", layer.o),
+            ("ffn_gate", layer.gate), ("ffn_down", layer.down), ("output", weights.output),
+        ]
+        var figures: [KernelFigure] = []
+        for (name, matrix) in named {
+            let input = PreparedBatch(columns: matrix.columns, capacity: 1)
+            let x = (0..<matrix.columns).map { Float(sin(Double($0))) }
+            x.withUnsafeBufferPointer { input.prepare($0.baseAddress!, count: 1, stride: matrix.columns) }
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: matrix.rows)
+            defer { out.deallocate() }
+            var best = Double.infinity
+            for _ in 0...max(1, repetitions) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                multiply(input, (matrix, out))
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            figures.append(KernelFigure(name: name, type: matrix.sourceType.name, rows: matrix.rows, columns: matrix.columns,
+                                        bytes: matrix.byteCount, seconds: best))
+        }
+        return figures
+    }
+
+    /// Worker threads this model computes with.
+    public var threadCount: Int { pool.threadCount }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Runtime
+
+/// `mfc bench MODEL.gguf`: prompt processing and generation speed, per-kernel bandwidth, peak memory,
+/// and llama.cpp's llama-bench on the same model in the same run when it is available.
+enum BenchCommand: MFCCommand {
+    static let info = CommandInfo(
+        name: "bench", abstract: "Measure inference speed on a GGUF model.",
+        usage: "[options] MODEL.gguf",
+        discussion: """
+        Prompt processing (ppN: N tokens in one batch from an empty cache) and generation (tgN: N tokens one
+        at a time from an empty cache), in tokens per second, mean ± standard deviation over the repetitions,
+        as llama-bench measures them. Build with `swift build -c release` first: debug builds are ~50x slower.
+        """,
+        options: [
+            OptionSpec(["-p", "--prompt"], value: "N", help: "prompt tokens (default 256; 0 skips)"),
+            OptionSpec(["-n", "--generate"], value: "N", help: "generated tokens (default 128; 0 skips)"),
+            OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
+            OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
+            OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
+            OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: /work/llama.cpp-ref/{,src/}build/bin/llama-bench if present)"),
+            OptionSpec(["--no-llama"], help: "do not run llama-bench"),
+        ],
+        positionals: 1...1
+    )
+
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        let path = args.positionals[0]
+        let prompt = try count(args, "--prompt", 256), generate = try count(args, "--generate", 128)
+        let repetitions = max(1, try count(args, "--repetitions", 3))
+        let threadList = try (args.value("--threads") ?? "1,2").split(separator: ",").map { part -> Int in
+            guard let n = Int(part), n > 0 else { throw UsageError("bad thread count '\(part)'") }
+            return n
+        }
+        let gguf: GGUFFile
+        do { gguf = try GGUFFile(path: path) } catch {
+            console.stderr.write("error: \(error.description)\n")
+            return ExitStatus.failure
+        }
+        console.stdout.write("model: \(path)\n")
+        console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
+        let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))
+        for threads in threadList {
+            let model: LlamaModel
+            do {
+                model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
+                                       batchSize: max(1, min(prompt, 256)))
+            } catch {
+                console.stderr.write("error: \(error.description)\n")
+                return ExitStatus.failure
+            }
+            let vocab = model.config.vocabularySize
+            let tokens = (0..<max(prompt, generate)).map { Int32(($0 * 7919 + 13) % vocab) }
+            var tests: [(String, [Double])] = []
+            if prompt > 0 {
+                _ = try model.forward(tokens: Array(tokens.prefix(min(prompt, 16))), startPosition: 0)   // warm-up
+                tests.append(("pp\(prompt)", try (0..<repetitions).map { _ in
+                    try rate(prompt) { _ = try model.forward(tokens: Array(tokens.prefix(prompt)), startPosition: 0) }
+                }))
+            }
+            if generate > 0 {
+                tests.append(("tg\(generate)", try (0..<repetitions).map { _ in
+                    try rate(generate) {
+                        for i in 0..<generate { _ = try model.forward(tokens: [tokens[i]], startPosition: i) }
+                    }
+                }))
+            }
+            let reference = llamaBench.map { $0.run(model: path, prompt: prompt, generate: generate, threads: threads, repetitions: repetitions) }
+            for (name, rates) in tests {
+                let ours = Statistics(rates)
+                let theirs = reference?[name]
+                let ratio = theirs.map { String(format: "%.2f", ours.mean / $0.mean) } ?? "-"
+                console.stdout.write("| \(threads) | \(name) | \(ours) | \(theirs.map(\.description) ?? "-") | \(ratio) |\n")
+            }
+            if args.flag("--kernels") {
+                for k in model.kernelFigures() {
+                    console.stdout.write(String(format: "  kernel %-12@ %-5@ %6d x %-6d %8.1f us %6.1f GB/s (%d threads)\n",
+                                                k.name, k.type, k.rows, k.columns, k.seconds * 1e6, k.gigabytesPerSecond, threads))
+                }
+            }
+        }
+        console.stdout.write("peak memory (VmHWM): \(peakMemory())\n")
+        return ExitStatus.success
+    }
+
+    private static func count(_ args: ParsedArguments, _ key: String, _ fallback: Int) throws -> Int {
+        guard let text = args.value(key) else { return fallback }
+        guard let n = Int(text), n >= 0 else { throw UsageError("\(key) needs a non-negative number, got '\(text)'") }
+        return n
+    }
+
+    /// Tokens per second of `body`, which processes `tokens` tokens.
+    private static func rate(_ tokens: Int, _ body: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(tokens) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    private static func peakMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
+        return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// Mean and sample standard deviation, printed like llama-bench ("151.20 ± 1.30").
+struct Statistics: CustomStringConvertible {
+    let mean: Double
+    let deviation: Double
+    init(_ values: [Double]) {
+        let mean = values.reduce(0, +) / Double(max(1, values.count))
+        let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
+        self.mean = mean
+        deviation = variance.squareRoot()
+    }
+    init(mean: Double, deviation: Double) {
+        self.mean = mean
+        self.deviation = deviation
+    }
+    var description: String { String(format: "%.2f ± %.2f", mean, deviation) }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Runs llama.cpp's llama-bench (built from the same machine's sources) for the anchor figures.
+struct LlamaBench {
+    let executable: String
+
+    static let defaultPaths = ["/work/llama.cpp-ref/build/bin/llama-bench", "/work/llama.cpp-ref/src/build/bin/llama-bench"]
+
+    /// The given path, or the first default one that exists and is executable.
+    static func locate(_ path: String?) -> LlamaBench? {
+        let candidates = path.map { [$0] } ?? defaultPaths
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { LlamaBench(executable: $0) }
+    }
+
+    /// Figures by test name ("pp256", "tg128"); empty when llama-bench fails.
+    func run(model: String, prompt: Int, generate: Int, threads: Int, repetitions: Int) -> [String: Statistics] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-m", model, "-p", "\(prompt)", "-n", "\(generate)", "-t", "\(threads)",
+                             "-r", "\(repetitions)", "-o", "json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return [:] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [:] }
+        var result: [String: Statistics] = [:]
+        for row in rows {
+            guard let mean = row["avg_ts"] as? Double, let deviation = row["stddev_ts"] as? Double else { continue }
+            let nPrompt = row["n_prompt"] as? Int ?? 0, nGen = row["n_gen"] as? Int ?? 0
+            result[nPrompt > 0 ? "pp\(nPrompt)" : "tg\(nGen)"] = Statistics(mean: mean, deviation: deviation)
+        }
+        return result
+    }
+}
