@@ -20,6 +20,6 @@ mfc="$root/.build/release/mfc"
 persona="${1:-mario}"
 shift || true
 if [ $# -gt 0 ]; then
-    exec "$mfc" run "$persona" "$*"
+    exec "$mfc" run --param num_predict=256 "$persona" "$*"
 fi
-exec "$mfc" run "$persona"
+exec "$mfc" run --param num_predict=256 "$persona"

@@ -22,7 +22,8 @@ struct GreedyGenerationTests {
         for p in greedy.prompts {
             let clear = p.steps.firstIndex { $0.top1 - $0.top2 < 0.1 } ?? p.steps.count
             // The generator stops at an end-of-generation token without keeping it.
-            let expected = Array(p.steps.prefix(clear).map(\.id).prefix { !tokenizer.isEndOfGeneration($0) })
+            // 40 tokens are enough for the ">= 32 tokens" criterion and keep the test short.
+            let expected = Array(p.steps.prefix(min(clear, 40)).map(\.id).prefix { !tokenizer.isEndOfGeneration($0) })
             let generator = Generator(model: model, tokenizer: tokenizer)
             options.numPredict = expected.count
             _ = try generator.generate(prompt: tokenizer.encode(p.prompt), options: options) { _ in }

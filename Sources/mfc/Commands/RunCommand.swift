@@ -18,7 +18,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
-            OptionSpec(["--store"], value: "DIR", help: "Models folder (default: $MFC_MODELS or ~/.mfc/models)."),
+            StoreAccess.option,
         ],
         positionals: 1...Int.max)
 
