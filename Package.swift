@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
         .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
         .target(name: "TestSupport", path: "Tests/Support"),
-        .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"]),
+        .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"],
+                    exclude: ["Template/Conformance"]),   // corpus data, read from the source tree
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
         .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport"]),

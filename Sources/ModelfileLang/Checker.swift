@@ -131,8 +131,13 @@ struct Checker {
 
     /// Returns the FROM's resolved path when it names an existing file or directory.
     mutating func checkFrom(_ i: Instruction, index: Int) -> (String, SourceRange)? {
-        guard case .success(let path) = PathExpansion.expand(i.value, relativeTo: options.directory, probe: options.fileSystem) else {
-            return nil   // Ollama fails here too, but only for `~user` paths; treat as a name like the stat error
+        let path: String
+        switch PathExpansion.expand(i.value, relativeTo: options.directory, probe: options.fileSystem) {
+        case .success(let p): path = p
+        case .failure(.unknownUser(let user)):
+            // Ollama stops with "failed to find user" before it could fall back to a model name.
+            diagnostics.append(.unknownUser(.from, user: user, at: i.valueRange))
+            return nil
         }
         let kind = options.fileSystem.kind(path)
         if kind != .missing {

@@ -95,7 +95,6 @@ public struct Lexer: Sendable {
                 if b == UInt8(ascii: "#") { return lexComment() }
                 return lexKeyword()
             case .afterKeyword(let word):
-                mode = .lineStart
                 let lower = word.lowercased()
                 mode = lower == "parameter" ? .name(isRole: false) : lower == "message" ? .name(isRole: true) : .value
                 continue

@@ -35,14 +35,21 @@ public struct SourceRange: Sendable, Hashable {
 
 /// A cache of line start offsets, shared by copies of one `SourceFile`.
 final class LineTable: Sendable {
-    let cache = Mutex<[Int]?>(nil)
+    struct Lines: Sendable {
+        /// Offset of the first byte of each editor line.
+        var starts: [Int]
+        /// CR and LF bytes before each line start (Ollama's line counter, less one).
+        var breaksBefore: [Int]
+    }
 
-    func starts(of bytes: [UInt8]) -> [Int] {
+    let cache = Mutex<Lines?>(nil)
+
+    func lines(of bytes: [UInt8]) -> Lines {
         cache.withLock { cached in
             if let cached { return cached }
-            let starts = SourceFile.lineStarts(of: bytes)
-            cached = starts
-            return starts
+            let lines = SourceFile.lines(of: bytes)
+            cached = lines
+            return lines
         }
     }
 }
@@ -68,7 +75,7 @@ public struct SourceFile: Sendable {
     /// Offset of the first byte of each editor line, computed when first needed (only
     /// diagnostics need it, and large clean files should not pay for it).
     let lineTable: LineTable
-    var lineStarts: [Int] { lineTable.starts(of: bytes) }
+    var lineStarts: [Int] { lineTable.lines(of: bytes).starts }
 
     /// Decodes raw file bytes.
     /// - Parameters:
@@ -97,20 +104,20 @@ public struct SourceFile: Sendable {
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 
-    static func lineStarts(of bytes: [UInt8]) -> [Int] {
-        var starts = [0]
-        var i = 0
+    static func lines(of bytes: [UInt8]) -> LineTable.Lines {
+        var lines = LineTable.Lines(starts: [0], breaksBefore: [0])
+        var i = 0, breaks = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b == 0x0A {
-                starts.append(i + 1)
-            } else if b == 0x0D {
-                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
+            if b == 0x0A || b == 0x0D {
+                breaks += 1
+                if b == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1; breaks += 1 }
+                lines.starts.append(i + 1)
+                lines.breaksBefore.append(breaks)
             }
             i += 1
         }
-        return starts
+        return lines
     }
 
     /// The editor line and byte column of an offset (clamped to the text).
@@ -142,13 +149,14 @@ public struct SourceFile: Sendable {
     /// The line number Ollama's parser would report for an error at `offset`: it counts every
     /// CR and every LF, and counts the character being read before reporting.
     public func ollamaLine(at offset: Int) -> Int {
-        var line = 1
-        var i = 0
-        let end = min(offset, bytes.count - 1)
-        while i <= end {
-            if bytes[i] == 0x0A || bytes[i] == 0x0D { line += 1 }
-            i += 1
-        }
-        return line
+        let lines = lineTable.lines(of: bytes)
+        let offset = min(max(0, offset), bytes.count)
+        let line = location(of: offset).line
+        var count = 1 + lines.breaksBefore[line - 1]
+        // Breaks on this line itself come only at its end: the one at `offset`, and a CR just
+        // before it when `offset` is the LF of a CRLF.
+        if offset < bytes.count, bytes[offset] == 0x0A || bytes[offset] == 0x0D { count += 1 }
+        if offset > lines.starts[line - 1], offset < bytes.count, bytes[offset] == 0x0A, bytes[offset - 1] == 0x0D { count += 1 }
+        return count
     }
 }

@@ -144,3 +144,41 @@ import Testing
     store.blobs.remove(system.digest)
     #expect(store.verify().danglingReferences.map(\.1) == [system.digest])
 }
+
+/// A file modified within the last two seconds is never trusted by its stat alone.
+@Test func racilyCleanFilesAreNotRemembered() throws {
+    let dir = temporaryDirectory()
+    defer { cleanup(dir) }
+    let cache = StatCache(log: ActionLog(path: dir + "/log"))
+    let digest = Digest.of([1])
+    let st = FileStat(device: 1, inode: 2, size: 1, mtimeNanoseconds: 10_000_000_000, isDirectory: false, isRegular: true)
+    cache.remember(digest, for: "/f", stat: st, now: 11_000_000_000)
+    #expect(cache.digest(for: "/f", stat: st) == nil)
+    cache.remember(digest, for: "/f", stat: st, now: 12_000_000_000)
+    #expect(cache.digest(for: "/f", stat: st)?.digest == digest)
+    var changed = st
+    changed.mtimeNanoseconds += 1
+    #expect(cache.digest(for: "/f", stat: changed) == nil)
+    // The log survives a reload (a new process).
+    #expect(StatCache(log: ActionLog(path: dir + "/log")).digest(for: "/f", stat: st)?.digest == digest)
+}
+
+/// `show --modelfile` of models built from a file and from a stored base both rebuild to the
+/// same manifest digest.
+@Test func printedModelfilesRebuildToTheSameDigest() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let b = ModelBuilder(store: store)
+    let sources = [
+        ("base", "FROM m.gguf\nTEMPLATE \"\"\"{{ .System }}\n{{ .Prompt }}\"\"\"\nSYSTEM \"  padded \"\nPARAMETER stop \"a b\"\nPARAMETER stop <|x|>\nPARAMETER num_ctx 4096\nLICENSE \"\"\"line \"one\"\nline two\"\"\"\nMESSAGE user hi\nREQUIRES 0.5.1\nRENDERER r\n"),
+        ("child", "FROM base\nSYSTEM child\nPARAMETER temperature 0.25\nLICENSE MIT\n"),
+        ("grandchild", "FROM child\nMESSAGE assistant yo\nPARSER p\n"),
+    ]
+    for (name, text) in sources {
+        let built = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: name))
+        let printed = ModelfilePrinter.modelfile(for: try store.resolve(ModelName(parsing: name)), store: store)
+        let again = try b.build(modelfile: printed, directory: dir, as: ModelName(parsing: name + "-again"))
+        #expect(again.manifestDigest == built.manifestDigest, "\(name):\n\(printed)")
+    }
+}

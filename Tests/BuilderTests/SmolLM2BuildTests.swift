@@ -41,7 +41,7 @@ import TestSupport
     let resolved = try store.resolve(persona)
     #expect(resolved.parameters["temperature"] == .float(0.2))
     #expect(resolved.parameters["stop"] == .strings(["<|im_end|>"]))
-    let printed = ModelfilePrinter.modelfile(for: resolved, blobs: store.blobs)
+    let printed = ModelfilePrinter.modelfile(for: resolved, store: store)
     let twin = ModelName(parsing: "twin")
     let rebuilt = try builder.build(modelfile: printed, directory: dir, as: twin)
     #expect(rebuilt.manifestDigest == changed.manifestDigest)

@@ -132,3 +132,15 @@ final class ErrorBox: @unchecked Sendable {
     #expect(byName.manifestDigest == byPath.manifestDigest)
     #expect(throws: StoreError.self) { try store.resolve(reference: "missing", currentDirectory: dir) }
 }
+
+/// `rm` also clears leftovers of killed writes older than an hour, never younger ones.
+@Test func removeClearsOnlyStaleTemporaryFiles() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM m.gguf\n", directory: dir, as: ModelName(parsing: "a"))
+    writeBytes([1], to: store.blobs.directory + "/sha256-tmp-old")          // aged a day by writeBytes
+    FileManager.default.createFile(atPath: store.blobs.directory + "/sha256-tmp-new", contents: Data([2]))
+    _ = try store.remove(ModelName(parsing: "a"))
+    #expect(store.blobs.allFileNames() == ["sha256-tmp-new"])
+}

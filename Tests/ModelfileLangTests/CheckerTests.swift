@@ -47,6 +47,7 @@ struct CheckCase: Sendable, CustomTestStringConvertible {
         CheckCase(name: "adapter home", input: "FROM x\nADAPTER ~/lora.gguf\nDRAFT ~bob/d.gguf\n", codes: [],
                   files: ["/home/me/lora.gguf": .file, "/home/bob/d.gguf": .file]),
         CheckCase(name: "adapter unknown user", input: "FROM x\nADAPTER ~zed/lora.gguf\n", codes: ["MF1007"]),
+        CheckCase(name: "from unknown user", input: "FROM ~zed/m.gguf\n", codes: ["MF1007"]),
         CheckCase(name: "from path missing", input: "FROM ./model.gguf\n", codes: ["MF1008"]),
         CheckCase(name: "from name is not a path", input: "FROM llama3.2:1b\n", codes: []),
         CheckCase(name: "from path present", input: "FROM ../models/m.gguf\n", codes: [], files: ["/work/models/m.gguf": .file]),

@@ -29,7 +29,7 @@ func randomModelfile(_ rng: inout SplitMix64) -> String {
 /// A realistic file: valid instructions with random values, comments and blank lines.
 func generatedModelfile(_ rng: inout SplitMix64) -> String {
     let values = ["llama3", "\"  padded \"", "\"\"\"\nmulti\nline\n\"\"\"", "a \"quoted\" word", "\"\"", "<|im_end|>",
-                  "\"\"\"x\"\"\"", "\"a\nb\"", "你好👋", "tab\tinside"]
+                  "\"\"\"x\"\"\"", "\"a\nb\"", "你好👋", "tab\tinside", "\"tail \""]
     var s = "FROM llama3\n"
     for _ in 0..<Int.random(in: 0...8, using: &rng) {
         switch Int.random(in: 0...5, using: &rng) {
@@ -68,6 +68,7 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         #expect(file.ollamaCommands == expected, "commands differ for \(file.source.text.debugDescription)")
     }
     guard !diagnostics.hasErrors else { return accepted }
+    if accepted { expectShowRoundTrip(file) }
     let once = Formatter.format(file)
     let (again, againDiagnostics) = Modelfile.parse(source: once, path: "M")
     #expect(!againDiagnostics.hasErrors, "fmt output does not parse: \(once.debugDescription)")
@@ -98,15 +99,25 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
     #expect(accepted > 5_000)
 }
 
-@Test func checkerNeverTrapsOnRandomInput() {
+@Test func checkerNeverTrapsAndFixesConverge() {
     var rng = SplitMix64(state: 9)
     let options = CheckOptions(directory: "/nonexistent", fileSystem: fakeFileSystem([:]),
                                templateFieldReader: { _ in ["Prompt"] })
     for _ in 0..<5_000 {
-        let (file, _) = Modelfile.parse(source: mutated(Array(generatedModelfile(&rng).utf8), &rng), path: "M")
-        let diagnostics = file.check(options: options)
+        let (file, syntax) = Modelfile.parse(source: mutated(Array(generatedModelfile(&rng).utf8), &rng), path: "M")
+        let diagnostics = syntax + file.check(options: options)
         let rendered = DiagnosticRenderer.render(diagnostics, source: file.source)
         #expect(diagnostics.isEmpty || !rendered.isEmpty)
+        // `mfc lint --fix` converges: a few passes leave nothing more to fix (fixing a keyword
+        // can expose errors in the rest of its line, fixed by the next pass).
+        var text = file.source.text
+        var passes = 0, applied = 1
+        while applied > 0 && passes < 5 {
+            let (current, currentSyntax) = Modelfile.parse(source: text, path: "M")
+            (text, applied) = FixItApplier.apply(currentSyntax + current.check(options: options), to: current.source)
+            passes += 1
+        }
+        #expect(applied == 0, "fix-its do not converge on \(file.source.text.debugDescription)")
     }
 }
 
@@ -121,11 +132,33 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
         "FROM x\nPARAMETER " + String(repeating: "a", count: 200_000) + " 1\n",
         "FROM x\nSYSTEM \"\"\"" + String(repeating: "\"\" \n", count: 50_000),
         String(repeating: "MESSAGE USER \"\n", count: 20_000),
+        "FROM x\nSYSTEM " + String(repeating: "\u{A0}é", count: 100_000) + "\n",
     ]
     for text in cases {
         let (file, syntax) = Modelfile.parse(source: text, path: "M")
         let diagnostics = syntax + file.check(options: CheckOptions(directory: "/", fileSystem: fakeFileSystem([:])))
         let rendered = DiagnosticRenderer.render(diagnostics, source: file.source)
-        #expect(rendered.utf8.count < 200 * text.utf8.count / 10 + 100_000)
+        // At most one short diagnostic (source window, caret, notes: under 500 bytes) per input byte.
+        #expect(rendered.utf8.count < 500 * text.utf8.count)
     }
+}
+
+/// Ollama's `Modelfile.String()` (our `OllamaCommand.description`) parses back to the same
+/// commands whenever the checker's MF1010 test says every value survives it (FROM is printed
+/// bare, so it must be a plain one-line value too).
+func expectShowRoundTrip(_ file: Modelfile) {
+    let commands = file.ollamaCommands
+    let printable = commands.allSatisfy { c in
+        if c.name == "model" {
+            let u = Array(c.args.utf8)
+            return !u.isEmpty && !u.contains(0x0A) && !u.contains(0x0D) && u.first != 0x22
+                && ![0x20, 0x09].contains(u.first ?? 0) && ![0x20, 0x09].contains(u.last ?? 0)
+        }
+        let value = c.name == "message" ? OllamaCommand.cutRole(c.args).1 : c.args
+        return ShowFormat.roundTrips(value) && !(c.name == "message" && !c.args.contains(": "))
+    }
+    guard printable else { return }
+    let text = commands.map { $0.description + "\n" }.joined()
+    let (again, diagnostics) = Modelfile.parse(source: text, path: "M")
+    #expect(!diagnostics.hasErrors && again.ollamaCommands == commands, "String() does not round-trip: \(text.debugDescription)")
 }

@@ -78,3 +78,17 @@ func utf16WithBOMParsesLikeUTF8(bigEndian: Bool) {
     let file = SourceFile(path: "M", data: bytes)
     #expect(file.text == "F\u{FFFD}A\u{FFFD}👋\u{FFFD}")
 }
+
+/// The table-based Ollama line number equals counting every CR and LF up to and including the offset.
+@Test func ollamaLineMatchesCounting() {
+    var rng = SplitMix64(state: 11)
+    for _ in 0..<500 {
+        var text = ""
+        for _ in 0..<Int.random(in: 0...12, using: &rng) { text += ["a", "\r", "\n", "\r\n", "é"].randomElement(using: &rng)! }
+        let file = SourceFile(path: "M", text: text)
+        for offset in 0...file.bytes.count {
+            let naive = 1 + file.bytes[..<min(offset + 1, file.bytes.count)].count { $0 == 0x0A || $0 == 0x0D }
+            #expect(file.ollamaLine(at: offset) == naive, "\(text.debugDescription) at \(offset)")
+        }
+    }
+}

@@ -98,3 +98,15 @@ func helpMatchesGolden(_ command: String) {
         Issue.record("\(diff)")
     }
 }
+
+@Test func lintFixAppliesSuggestionsInPlace() throws {
+    let broken = "FROM x\nTEMPLAT {{ .System }}{{ .Prompt }}\nPARAMETER temprature 0.7\nMESSAGE User hi\nSYSTEM be\u{A0}nice\n"
+    let dir = try temporaryDirectory(["Modelfile": broken])
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = runMFC(["lint", "--fix", "Modelfile"], cwd: dir)
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.err == "")
+    #expect(try String(contentsOfFile: "\(dir)/Modelfile", encoding: .utf8)
+        == "FROM x\nTEMPLATE {{ .System }}{{ .Prompt }}\nPARAMETER temperature 0.7\nMESSAGE user hi\nSYSTEM benice\n")
+    #expect(runMFC(["lint", "--fix", "-"], stdin: broken).status == 2)
+}

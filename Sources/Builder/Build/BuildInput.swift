@@ -16,14 +16,17 @@ public struct BuildInput: Sendable, Equatable {
     /// The folder relative paths are expanded against (the Modelfile's folder).
     public var directory: String
 
+    /// An empty input whose relative paths start at `directory`.
     public init(directory: String) { self.directory = directory }
 
+    /// A PARAMETER line: its name and its value text, untyped.
     public struct Parameter: Sendable, Equatable {
         public var name: String
         public var value: String
         public init(name: String, value: String) { self.name = name; self.value = value }
     }
 
+    /// A MESSAGE line: `system`, `user` or `assistant` and the text.
     public struct Message: Sendable, Equatable {
         public var role: String
         public var content: String

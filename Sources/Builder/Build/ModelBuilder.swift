@@ -12,6 +12,7 @@ public struct ModelBuilder: Sendable {
     public let log: ActionLog
     let home: String
 
+    /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
     public init(store: ModelStore, home: String = NSHomeDirectory()) {
         self.store = store
         self.log = ActionLog(path: store.stateDirectory + "/actions.log")

@@ -6,6 +6,8 @@ public struct ModelfileTarget: Sendable {
     public var path: String
     public var name: ModelName
     public var input: BuildInput
+    /// Rendered lint warnings (errors stop `targets(in:)`).
+    public var warnings: String = ""
 }
 
 /// `mfc build DIR`: every `Modelfile` and `*.Modelfile` in a folder, built in dependency order
@@ -20,8 +22,10 @@ public enum DirectoryBuild {
         for f in files {
             let path = directory + "/" + f
             guard let bytes = FileIO.read(path) else { throw StoreError("cannot read \(path)") }
-            let input = try ModelfileFrontEnd.input(bytes, path: f, directory: directory)
-            targets.append(ModelfileTarget(path: path, name: ModelfileNaming.defaultName(forModelfileAt: path), input: input))
+            let checked = ModelfileFrontEnd.read(bytes, path: f, directory: directory)
+            guard let input = checked.input else { throw StoreError(checked.rendered().trimmingSuffixNewline) }
+            targets.append(ModelfileTarget(path: path, name: ModelfileNaming.defaultName(forModelfileAt: path), input: input,
+                                           warnings: checked.rendered()))
         }
         return targets
     }

@@ -17,6 +17,7 @@ public final class BlobStore: Sendable {
     /// writes skip the folder fsync and `syncDirectory()` does it once before a manifest is written.
     let directoryDirty = Atomic<Bool>(false)
 
+    /// The blobs folder `directory` (created on the first write).
     public init(directory: String) {
         self.directory = directory
     }
@@ -145,6 +146,7 @@ public final class BlobStore: Sendable {
         (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     }
 
+    /// Deletes a blob (callers check first that nothing references it).
     public func remove(_ digest: Digest) { unlink(path(of: digest)) }
 }
 

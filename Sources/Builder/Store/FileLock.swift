@@ -17,6 +17,7 @@ public final class FileLock: @unchecked Sendable {
         }
     }
 
+    /// Releases the lock; later calls do nothing.
     public func unlock() {
         guard fd >= 0 else { return }
         flock(fd, LOCK_UN)

@@ -36,6 +36,7 @@ public final class ModelStore: Sendable {
         return try FileLock(path: stateDirectory + "/lock", exclusive: exclusive)
     }
 
+    /// Where the manifest of `name` lives (as spelled; see `canonical`).
     public func manifestPath(_ name: ModelName) -> String { manifestsDirectory + "/" + name.path }
 
     /// The stored manifest bytes for `name` (after case canonicalisation), or nil.
@@ -120,7 +121,19 @@ public final class ModelStore: Sendable {
             blobs.remove(d)
             deleted.append(d)
         }
+        removeStaleTemporaryFiles()
         return deleted
+    }
+
+    /// Deletes files in `blobs/` that are not blobs (leftovers of killed writes) and are more than
+    /// an hour old, like Ollama's startup GC; younger ones may belong to a running build.
+    func removeStaleTemporaryFiles(now: Date = Date()) {
+        for name in blobs.allFileNames() where Digest(parsing: name) == nil {
+            let path = blobs.directory + "/" + name
+            guard let st = FileIO.status(path), st.isRegular,
+                  Double(st.mtimeNanoseconds) / 1e9 < now.timeIntervalSince1970 - 3600 else { continue }
+            unlink(path)
+        }
     }
 
     /// Digests referenced by every parseable manifest (corrupt ones are ignored, as Ollama does).

@@ -40,6 +40,13 @@ public enum DiagnosticRenderer {
     /// Characters shown before the caret, under it, and after it on a long line.
     static let maxLine = 200, maxBefore = 60, maxUnder = 80, maxAfter = 40
 
+    /// Moves an offset to the nearest UTF-8 character boundary (forward or backward).
+    static func boundary(_ offset: Int, in source: SourceFile, forward: Bool) -> Int {
+        var i = offset
+        while i > 0, i < source.bytes.count, source.bytes[i] & 0xC0 == 0x80 { i += forward ? 1 : -1 }
+        return i
+    }
+
     static func paint(_ s: String, _ code: String, _ on: Bool) -> String { on ? "\u{1B}[\(code)m" + s + "\u{1B}[0m" : s }
 
     static func severityCode(_ s: Severity) -> String {
@@ -74,11 +81,18 @@ public enum DiagnosticRenderer {
         let lineRange = source.lineRange(loc.line)
         let startInLine = min(max(range.start, lineRange.start), lineRange.end)
         let endInLine = min(max(range.end, startInLine), lineRange.end)
-        var before = source.text(in: SourceRange(start: lineRange.start, end: startInLine))
-        var under = source.text(in: SourceRange(start: startInLine, end: endInLine))
-        var after = source.text(in: SourceRange(start: endInLine, end: lineRange.end))
-        // Long lines are shown as a window around the caret, so output stays linear in the input.
-        if lineRange.count > maxLine {
+        // Long lines are shown as a window around the caret, so output stays linear in the input:
+        // only a bounded number of bytes on each side is even read (4 bytes per character at most).
+        let long = lineRange.count > maxLine
+        let beforeStart = long ? boundary(max(lineRange.start, startInLine - 4 * maxBefore), in: source, forward: true) : lineRange.start
+        let underEnd = long ? boundary(min(endInLine, startInLine + 4 * maxUnder), in: source, forward: false) : endInLine
+        let afterEnd = long ? boundary(min(lineRange.end, underEnd + 4 * maxAfter), in: source, forward: false) : lineRange.end
+        var before = source.text(in: SourceRange(start: beforeStart, end: startInLine))
+        var under = source.text(in: SourceRange(start: startInLine, end: underEnd))
+        var after = source.text(in: SourceRange(start: underEnd, end: afterEnd))
+        if long {
+            if beforeStart > lineRange.start, before.count <= maxBefore { before = "..." + before }
+            if afterEnd < lineRange.end, after.count <= maxAfter { after += "..." }
             if before.count > maxBefore { before = "..." + String(before.suffix(maxBefore - 3)) }
             if under.count > maxUnder { under = String(under.prefix(maxUnder)); after = "..." }
             if after.count > maxAfter { after = String(after.prefix(maxAfter - 3)) + "..." }

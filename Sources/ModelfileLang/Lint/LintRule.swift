@@ -8,6 +8,13 @@ struct LintContext {
     /// Indices (in `instructions`) of the FROM instructions.
     let fromIndices: [Int]
 
+    /// The index of the last instruction of each keyword.
+    let lastIndex: [Keyword: Int]
+
+    /// The last instruction with this keyword (the one Ollama keeps for single-valued ones),
+    /// found without copying every instruction on the way.
+    func last(_ keyword: Keyword) -> Instruction? { lastIndex[keyword].map { instructions[$0] } }
+
     /// True when some FROM names a model rather than an existing path.
     var hasModelNameFrom: Bool { fromIndices.contains { fromKinds[$0] == nil } }
 
@@ -17,6 +24,9 @@ struct LintContext {
         self.fromKinds = fromKinds
         self.instructions = instructions
         self.fromIndices = instructions.indices.filter { instructions[$0].keyword == .from }
+        var last: [Keyword: Int] = [:]
+        for k in instructions.indices { last[instructions[k].keyword] = k }
+        self.lastIndex = last
     }
 }
 

@@ -212,7 +212,7 @@ struct GoPrinter {
         guard argNum < a.count else { return (0, false) }
         let arg = a[argNum]
         argNum += 1
-        if case .int(let n) = arg, abs(n) <= 1_000_000 { return (n, true) }
+        if case .int(let n) = arg, n.magnitude <= 1_000_000 { return (n, true) }
         return (0, false)
     }
 

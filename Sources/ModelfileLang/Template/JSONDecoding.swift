@@ -23,7 +23,8 @@ extension TemplateValue {
 struct JSONParser {
     let bytes: [UInt8]
     var index = 0
-    static let maxDepth = 10_000   // Go's decoder limit
+    /// Go allows 10000 levels; recursion that deep could overflow a thread's stack here.
+    static let maxDepth = 500
 
     func error(_ message: String) -> JSONDecodingError { JSONDecodingError(message: message, offset: index) }
 

@@ -16,15 +16,15 @@ func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: Pre
              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     let wq = UnsafeRawPointer(w.storage.base + row * w.rowStride)
     let groups = w.paddedColumns / group
-    let ws = wq + w.paddedColumns
+    let ws = wq + w.scalesOffset
     let bytes = SIMD16<UInt32>(repeating: 0x00FF_00FF), signBits = SIMD16<UInt32>(repeating: 0x0080_0080)
     let bias = SIMD32<Int16>(repeating: 128)
     let x0 = UnsafeRawPointer(input.token(first))
     let stride = input.tokenStride
     var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>(), acc2 = SIMD16<Float>(), acc3 = SIMD16<Float>()
     let planes = input.int8PlanesOffset, scales = input.scalesOffset
-    for c in 0..<w.paddedColumns / 64 {
-        let v = wq.load(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self)
+    for c in 0..<w.chunks {
+        let v = wq.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self)
         let even = asInt16x32((v & bytes) ^ signBits) &- bias
         let odd = asInt16x32(((v &>> 8) & bytes) ^ signBits) &- bias
         // Per-lane weight scale: 8 lanes per group of 32, or 4 lanes per group of 16.

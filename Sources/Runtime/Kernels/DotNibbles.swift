@@ -19,8 +19,8 @@ private func nibbleChunk(_ n0: SIMD32<Int16>, _ n1: SIMD32<Int16>, _ n2: SIMD32<
 func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     let wq = UnsafeRawPointer(w.storage.base + row * w.rowStride)
-    let ws = wq + w.paddedColumns / 2
-    let chunks = w.paddedColumns / 128
+    let ws = wq + w.scalesOffset
+    let chunks = w.chunks
     let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
     let x0 = UnsafeRawPointer(input.token(first))
     let stride = input.tokenStride
@@ -30,10 +30,10 @@ func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int,
     // Q4_1 pairs with ggml's q8_1 `s` (f16-rounded); Q4_0 (m = −8d) with q8_0, whose sum is exact.
     let sums = w.sourceType == .q4_1 ? input.sumsOffset : input.sums32Offset
     for c in 0..<chunks {
-        let v = wq.load(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self)
+        let v = wq.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self)
         let n0 = asInt16x32(v & mask), n1 = asInt16x32((v &>> 8) & mask)
         let n2 = asInt16x32((v &>> 4) & mask), n3 = asInt16x32((v &>> 12) & mask)
-        let dm = ws.load(fromByteOffset: 16 * c, as: SIMD4<UInt32>.self)
+        let dm = ws.loadUnaligned(fromByteOffset: 16 * c, as: SIMD4<UInt32>.self)
         let dw = halfBitsToFloat(dm & 0xFFFF), mw = halfBitsToFloat(dm &>> 16)
         // Token t: integer chunk sums, scaled per block, plus the min term m_w·s_x.
         @inline(__always) func step(_ x: UnsafeRawPointer, _ acc: inout SIMD16<Float>, _ mins: inout SIMD4<Float>) {

@@ -1,10 +1,14 @@
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
 //   nibbles: Q4_0, Q4_1.  Row = [nb·16 B quant nibbles][nb × u32 (d16 | m16<<16)]; Q4_0 stores m = −8d.
+//            Rows are not padded: the kernel's last 4-block chunk may read past the row's quants (into its
+//            scales) or scales (into the next row, or the buffer's slack), which multiplies zero activations
+//            with finite values (scales decode finite for every bit pattern), adding exactly 0.
 //   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
 //            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
 //   float:   F32, F16, BF16 widened to f32.
-// Rows are zero-padded to a multiple of 128 columns, matching `PreparedBatch`.
+// int8 rows are zero-padded to a multiple of 64 columns, float rows to 16; `PreparedBatch` pads to 128.
+// Padding costs bandwidth (576 → 640 would read 11% more), hence the minimum for each layout.
 
 /// Why a model could not be loaded or run (unsupported tensor, bad shape, token out of range, full context).
 public struct ModelError: Error, CustomStringConvertible, Sendable {
@@ -17,7 +21,12 @@ final class WeightMatrix: @unchecked Sendable {
     enum Layout: Equatable { case nibbles, int8(group: Int, hasMin: Bool), float }
     let rows: Int
     let columns: Int
+    /// Columns the kernel covers: `columns` for nibbles, rounded up to 64 (int8) or 16 (float).
     let paddedColumns: Int
+    /// Byte offset of the scales inside a row (nibbles and int8).
+    let scalesOffset: Int
+    /// 64-byte steps of the kernel over a row: 4 blocks (nibbles) or 64 weights (int8).
+    let chunks: Int
     let sourceType: GGMLType
     let layout: Layout
     let rowStride: Int
@@ -37,22 +46,27 @@ final class WeightMatrix: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         self.sourceType = type
-        paddedColumns = (columns + 127) / 128 * 128
-        let p = paddedColumns
         switch type {
         case .q4_0, .q4_1:
             layout = .nibbles
-            rowStride = p / 32 * 20
+            paddedColumns = columns
+            scalesOffset = columns / 2
+            chunks = (columns + 127) / 128
+            rowStride = columns / 32 * 20
         case .f32, .f16, .bf16:
             layout = .float
-            rowStride = 4 * p
-        case .q2_K, .q3_K, .q6_K:
-            layout = .int8(group: 16, hasMin: type == .q2_K)
-            rowStride = p + (type == .q2_K ? 2 : 1) * 4 * (p / 16)
+            paddedColumns = (columns + 15) / 16 * 16
+            scalesOffset = 0
+            chunks = 0
+            rowStride = 4 * paddedColumns
         default:
-            let hasMin = [.q5_1, .q4_K, .q5_K].contains(type)
-            layout = .int8(group: 32, hasMin: hasMin)
-            rowStride = p + (hasMin ? 2 : 1) * 4 * (p / 32)
+            let group = [.q2_K, .q3_K, .q6_K].contains(type) ? 16 : 32
+            let hasMin = [.q5_1, .q4_K, .q5_K, .q2_K].contains(type)
+            layout = .int8(group: group, hasMin: hasMin)
+            paddedColumns = (columns + 63) / 64 * 64
+            scalesOffset = paddedColumns
+            chunks = paddedColumns / 64
+            rowStride = paddedColumns + (hasMin ? 2 : 1) * 4 * (paddedColumns / group)
         }
         storage = AlignedBuffer(bytes: rowStride * rows)
         for r in 0..<rows {
@@ -67,7 +81,7 @@ final class WeightMatrix: @unchecked Sendable {
         let qk = sourceType.blockSize, blocks = columns / qk
         switch layout {
         case .nibbles:
-            let scales = row + paddedColumns / 2
+            let scales = row + scalesOffset
             for b in 0..<blocks {
                 let block = src + b * sourceType.blockBytes
                 let isQ4_0 = sourceType == .q4_0
@@ -83,7 +97,7 @@ final class WeightMatrix: @unchecked Sendable {
         case .int8(let group, let hasMin):
             let q = row.assumingMemoryBound(to: Int8.self)
             let groups = paddedColumns / group
-            let scales = (row + paddedColumns).assumingMemoryBound(to: Float.self)
+            let scales = (row + scalesOffset).assumingMemoryBound(to: Float.self)
             let mins = hasMin ? scales + groups : nil
             for b in 0..<blocks {
                 decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk,

@@ -21,13 +21,18 @@ public final class LlamaModel: @unchecked Sendable {
     ///   - contextLength: KV cache size in positions (num_ctx); clamped to at least 1.
     ///   - threads: worker threads, the caller included.
     ///   - batchSize: tokens processed together during prompt processing.
-    /// - Throws: `ModelError` for an unsupported architecture or tensor type, or a missing or misshapen tensor.
+    /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
+    ///   or a CPU without the instruction sets the kernels are compiled for.
     public convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
         try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false)
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
     init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool) throws(ModelError) {
+        let missing = CPUFeatures.missing()
+        guard missing.isEmpty else {
+            throw ModelError(description: "this CPU lacks \(missing.joined(separator: ", ")); mfc's kernels are built for x86-64-v4 (AVX-512)")
+        }
         let config = try LlamaConfig(gguf: gguf)
         guard config.headDimension % 16 == 0 else {
             throw ModelError(description: "head dimension \(config.headDimension) is not a multiple of 16")

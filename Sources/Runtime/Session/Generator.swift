@@ -27,6 +27,8 @@ public final class Generator {
     public let tokenizer: Tokenizer
     /// Tokens whose keys and values are in the model's cache, in position order.
     public private(set) var cached: [Int] = []
+    /// Every token's bytes, built on first use by `--format json`.
+    private lazy var pieces: [[UInt8]] = (0..<tokenizer.vocabulary.count).map { tokenizer.piece($0, special: false) }
 
     public init(model: any TokenPredictor, tokenizer: Tokenizer) {
         self.model = model
@@ -40,11 +42,12 @@ public final class Generator {
     /// - Parameters:
     ///   - prompt: token ids (already templated and tokenized).
     ///   - options: sampling, num_predict, num_ctx (at most the model's), num_keep and stop strings.
+    ///   - json: constrain the answer to one JSON object (generation ends when it closes).
     ///   - shouldStop: polled before each token; true ends with `.cancelled`.
     ///   - emit: receives text as soon as it is safe to show (stop strings and partial UTF-8 held back).
     /// - Returns: the generated text (without any stop string) and statistics.
     /// - Throws: whatever the model throws.
-    public func generate(prompt: [Int], options: SamplingOptions, shouldStop: () -> Bool = { false },
+    public func generate(prompt: [Int], options: SamplingOptions, json: Bool = false, shouldStop: () -> Bool = { false },
                          emit: (String) -> Void) throws -> (text: String, stats: GenerationStats) {
         var stats = GenerationStats()
         let contextLength = max(2, min(options.numCtx, model.contextLength))
@@ -70,17 +73,28 @@ public final class Generator {
         var sampler = Sampler(options: options)
         var filter = StopSequenceFilter(stops: options.stop)
         var text = ""
+        var validator = json ? JSONPrefixValidator() : nil
         let generationStart = clock.now
         defer { stats.generationDuration = clock.now - generationStart }
         while true {
             if shouldStop() { stats.doneReason = .cancelled; break }
             if options.numPredict >= 0 && stats.generatedTokens >= options.numPredict { stats.doneReason = .length; break }
+            if let v = validator {
+                // Only tokens that keep the text a JSON prefix may win; an empty piece never helps.
+                for id in logits.indices where id >= pieces.count || pieces[id].isEmpty || !v.accepts(pieces[id]) {
+                    logits[id] = -.infinity
+                }
+            }
             let next = sampler.sample(logits, history: cached)
+            if validator != nil {
+                guard logits.indices.contains(next), logits[next] > -.infinity else { stats.doneReason = .stop; break }
+                _ = validator?.feed(pieces[next])
+            }
             if tokenizer.isEndOfGeneration(next) { stats.doneReason = .stop; break }
             stats.generatedTokens += 1
             let shown = filter.push(tokenizer.piece(next, special: false))
             if !shown.isEmpty { text += shown; emit(shown) }
-            if filter.stopped { stats.doneReason = .stop; break }
+            if filter.stopped || validator?.isComplete == true { stats.doneReason = .stop; break }
             if cached.count >= contextLength {
                 let discard = (cached.count - keep) / 2
                 cached.removeSubrange(keep..<(keep + discard))

@@ -48,7 +48,9 @@ enum BuildCommand: MFCCommand {
         if let dir = args.positionals.first {
             guard args.value("--file") == nil, args.value("--tag") == nil else { throw UsageError("DIR cannot be combined with -f or -t") }
             let path = dir.hasPrefix("/") ? dir : console.currentDirectory + "/" + dir
-            let waves = try DirectoryBuild.waves(try DirectoryBuild.targets(in: path))
+            let targets = try DirectoryBuild.targets(in: path)
+            for t in targets { console.stderr.write(t.warnings) }
+            let waves = try DirectoryBuild.waves(targets)
             let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
                 switch result {
                 case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))

@@ -4,20 +4,25 @@ import ModelfileLang
 enum LintCommand: MFCCommand {
     static let info = CommandInfo(
         name: "lint", abstract: "Check Modelfiles for errors and likely mistakes.",
-        usage: "[--format text|json] [--strict] <path>...",
+        usage: "[--format text|json] [--strict] [--fix] <path>...",
         discussion: """
         Reports syntax errors (MF0xxx), what Ollama rejects or silently loses (MF1xxx) and likely
         mistakes (MF2xxx). '-' reads standard input. Text diagnostics go to stderr; --format json
         prints one JSON object on stdout. Exit status: 0 clean, 1 errors (or warnings with --strict).
+        --fix applies the suggested fixes (spelling of instructions, parameters and roles, invisible
+        characters) to the files in place, atomically, then reports what remains.
         """,
         options: [
             OptionSpec(["--format"], value: "format", help: "text (default) or json."),
             OptionSpec(["--strict"], help: "Fail on warnings too."),
+            OptionSpec(["--fix"], help: "Apply suggested fixes in place, then report what remains."),
         ],
         positionals: 1...Int.max)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let format = try args.choice("--format", in: ["text", "json"], default: "text")
+        let fix = args.flag("--fix")
+        if fix, args.positionals.contains("-") { throw UsageError("--fix cannot rewrite standard input") }
         var errors = 0, warnings = 0
         var json: [JSONValue] = []
         var failedToRead = false
@@ -28,9 +33,18 @@ enum LintCommand: MFCCommand {
                 failedToRead = true
                 continue
             }
-            let (modelfile, syntax) = input.parse()
             let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader)
-            let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
+            var (modelfile, diagnostics) = lint(input.bytes, path: input.displayPath, options: options)
+            if fix, let target = input.absolutePath {
+                let (fixed, applied) = FixItApplier.apply(diagnostics, to: modelfile.source)
+                if applied > 0 {
+                    do { try AtomicFile.write(fixed, to: target) } catch {
+                        console.stderr.write("mfc lint: error: cannot write '\(path)': \(error)\n")
+                        failedToRead = true
+                    }
+                    (modelfile, diagnostics) = lint(Array(fixed.utf8), path: input.displayPath, options: options)
+                }
+            }
             errors += diagnostics.count { $0.severity == .error }
             warnings += diagnostics.count { $0.severity == .warning }
             if format == "json" {
@@ -48,5 +62,11 @@ enum LintCommand: MFCCommand {
         }
         let failed = failedToRead || errors > 0 || (args.flag("--strict") && warnings > 0)
         return failed ? ExitStatus.failure : ExitStatus.success
+    }
+
+    /// Parse, check and lint diagnostics of one file, in source order.
+    static func lint(_ bytes: [UInt8], path: String, options: CheckOptions) -> (Modelfile, [Diagnostic]) {
+        let (modelfile, syntax) = Modelfile.parse(source: bytes, path: path)
+        return (modelfile, (syntax + modelfile.check(options: options)).sortedByPosition())
     }
 }

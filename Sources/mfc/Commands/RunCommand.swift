@@ -15,6 +15,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--param"], value: "NAME=VALUE", help: "Set a runtime parameter (temperature, top_k, stop, num_ctx, seed, ...).", repeatable: true),
             OptionSpec(["--system"], value: "TEXT", help: "Use TEXT as the system message."),
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
+            OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
             OptionSpec(["--store"], value: "DIR", help: "Models folder (default: $MFC_MODELS or ~/.mfc/models)."),
@@ -40,6 +41,7 @@ enum RunCommand: MFCCommand {
         let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
         let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
+        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
         let loadDuration = clock.now - loadStart
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")

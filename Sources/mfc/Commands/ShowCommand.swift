@@ -22,7 +22,7 @@ enum ShowCommand: MFCCommand {
         guard selected.count <= 1 else { throw UsageError("choose one of \(selected.joined(separator: ", "))") }
         let model = try store.resolve(try StoreAccess.name(args.positionals[0]))
         switch selected.first {
-        case "--modelfile": console.stdout.write(ModelfilePrinter.modelfile(for: model, blobs: store.blobs))
+        case "--modelfile": console.stdout.write(ModelfilePrinter.modelfile(for: model, store: store))
         case "--template": console.stdout.write((model.template ?? "") + "\n")
         case "--system": console.stdout.write((model.system ?? "") + "\n")
         case "--parameters": console.stdout.write(parameterLines(model, indent: ""))

@@ -25,6 +25,7 @@ struct ChatLoop {
     Available Commands:
       /set parameter NAME VALUE   Set a runtime parameter (temperature, top_k, stop, num_ctx, ...)
       /set system TEXT            Set the system message
+      /set format json            Answer with one JSON object (/set noformat to stop)
       /show info                  Show details for this model
       /show template              Show the prompt template
       /show system                Show the system message
@@ -121,6 +122,13 @@ struct ChatLoop {
             } catch {
                 write("error: \(error)\n")
             }
+        case "format":
+            guard words.count > 1, words[1] == "json" else { write("Usage: /set format json\n"); return }
+            session.json = true
+            write("Set format to 'json' mode.\n")
+        case "noformat":
+            session.json = false
+            write("Disabled format.\n")
         case "system":
             guard let range = text.range(of: "system") else { return }
             var system = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
@@ -129,7 +137,7 @@ struct ChatLoop {
             session.clear()
             write("Set system message.\n")
         default:
-            write("Usage: /set parameter NAME VALUE | /set system TEXT\n")
+            write("Usage: /set parameter NAME VALUE | /set system TEXT | /set format json | /set noformat\n")
         }
     }
 

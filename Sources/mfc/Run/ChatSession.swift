@@ -15,6 +15,8 @@ final class ChatSession {
     private(set) var turns: [Turn] = []
     /// Whether to apply the chat format at all (`--raw` sends text as is).
     let raw: Bool
+    /// `--format json` / `/set format json`: answers are constrained to one JSON object.
+    var json = false
 
     init(generator: Generator, format: any ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
@@ -49,7 +51,7 @@ final class ChatSession {
     /// Answers `user`, streaming text to `emit`; the answer joins the conversation unless cancelled.
     func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void) throws -> GenerationStats {
         let prompt = try promptTokens(for: user)
-        let (text, stats) = try generator.generate(prompt: prompt, options: options, shouldStop: shouldStop, emit: emit)
+        let (text, stats) = try generator.generate(prompt: prompt, options: options, json: json, shouldStop: shouldStop, emit: emit)
         if !raw {
             turns.append(Turn(role: "user", content: user))
             turns.append(Turn(role: "assistant", content: text))

@@ -55,3 +55,10 @@ func newerGoFeatures(_ c: NewerGoCase) throws {
     let ifs = String(repeating: "{{if 1}}", count: 5000) + String(repeating: "{{end}}", count: 5000)
     #expect(throws: TemplateParseError.self) { try Template.parse(ifs) }
 }
+
+@Test func extremeInputsAreErrorsNotTraps() throws {
+    let t = try Template.parse("{{printf \"%*d|%.*f\" -9223372036854775808 1 -9223372036854775808 1.5}}", options: .ollama)
+    #expect(try t.render(nil) == "%!(BADWIDTH)1|%!(BADPREC)1.500000")
+    let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    #expect(throws: JSONDecodingError.self) { try TemplateValue.decodeJSON(nested) }
+}

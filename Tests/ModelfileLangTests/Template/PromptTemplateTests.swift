@@ -112,3 +112,14 @@ func legacyModeMatchesOllama(_ c: LegacyCase) throws {
     #expect(req.think == .level("high"))
     #expect(throws: RequestError.self) { try ChatRequest(json: try TemplateValue.decodeJSON(#"{"think":"huge"}"#)) }
 }
+
+@Test func chatTruncationDropsOldestMessagesButKeepsSystemAndTheLast() throws {
+    let t = try PromptTemplate.parse("{{ range .Messages }}[{{ .Role }}:{{ .Content }}]{{ end }}")
+    let b = PromptBuilder(template: t, system: "S")
+    let req = ChatRequest(messages: msgs("U:aaaa A:bbbb U:cccc A:dddd U:last"))
+    let chars = ContextFit(contextLength: 40) { $0.count }   // one "token" per character
+    #expect(try b.chat(req, fit: chars) == "[system:S][assistant:dddd][user:last]")
+    #expect(try b.chat(req, fit: ContextFit(contextLength: 1000) { $0.count }) == b.chat(req))
+    // Nothing fits: the last message alone (with the system prompt) is rendered.
+    #expect(try b.chat(req, fit: ContextFit(contextLength: 1) { $0.count }) == "[system:S][user:last]")
+}

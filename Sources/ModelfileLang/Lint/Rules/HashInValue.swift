@@ -5,9 +5,9 @@ enum HashInValue: LintRule {
     static let prose: Set<Keyword> = [.template, .system, .license, .message]
 
     fileprivate static func message(_ i: Instruction, at range: SourceRange) -> Diagnostic {
+        // No fix-it: deleting the text could remove what the author meant to keep.
         Diagnostic(code: .hashInValue, message: "'#' here is part of the value, not a comment", range: range,
-                   help: "comments must start their own line",
-                   fixIts: [FixIt(range: range, replacement: "")])
+                   help: "comments must start their own line")
     }
 
     static func check(_ context: LintContext) -> [Diagnostic] {

@@ -10,8 +10,8 @@ enum SystemNotRead: LintRule {
 
     static func check(_ context: LintContext) -> [Diagnostic] {
         guard let reader = context.options.templateFieldReader,
-              let template = context.instructions.last(where: { $0.keyword == .template }),
-              let system = context.instructions.last(where: { $0.keyword == .system }), !system.value.isEmpty,
+              let template = context.last(.template),
+              let system = context.last(.system), !system.value.isEmpty,
               let fields = reader(template.value)
         else { return [] }
         return fields.contains("System") || fields.contains("Messages") ? [] : [message(system.keywordRange, template: template.keywordRange)]

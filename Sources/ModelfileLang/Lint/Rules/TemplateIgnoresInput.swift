@@ -9,7 +9,7 @@ enum TemplateIgnoresInput: LintRule {
 
     static func check(_ context: LintContext) -> [Diagnostic] {
         guard let reader = context.options.templateFieldReader,
-              let template = context.instructions.last(where: { $0.keyword == .template }), !template.value.isEmpty,
+              let template = context.last(.template), !template.value.isEmpty,
               let fields = reader(template.value)
         else { return [] }
         return fields.contains("Prompt") || fields.contains("Messages") ? [] : [message(template.keywordRange)]

@@ -81,9 +81,25 @@ extension ThinkValue {
     }
 }
 
+/// Ollama's context-window truncation for chat: how long a prompt may be and how to count it.
+public struct ContextFit: Sendable {
+    /// `num_ctx`.
+    public var contextLength: Int
+    /// Tokens each image costs when the model has a projector (Ollama uses 768), else 0.
+    public var tokensPerImage: Int
+    /// Token count of a rendered prompt.
+    public var countTokens: @Sendable (String) -> Int
+
+    public init(contextLength: Int, tokensPerImage: Int = 0, countTokens: @escaping @Sendable (String) -> Int) {
+        self.contextLength = contextLength
+        self.tokensPerImage = tokensPerImage
+        self.countTokens = countTokens
+    }
+}
+
 /// Turns a model's TEMPLATE, SYSTEM and MESSAGEs plus a request into the exact prompt text
 /// Ollama would give the model (the server side of `/api/chat` and `/api/generate`).
-/// Context-window truncation is not applied: the whole conversation is rendered.
+/// Context-window truncation applies only when `chat` is given a `ContextFit`.
 public struct PromptBuilder: Sendable {
     public var template: PromptTemplate
     /// The model's SYSTEM text.
@@ -99,13 +115,15 @@ public struct PromptBuilder: Sendable {
 
     /// The messages `/api/chat` renders: model MESSAGEs then the request's, with the model
     /// SYSTEM first unless the request starts with a system message; images tagged `[img-N]`.
-    public func chatMessages(_ req: ChatRequest) -> [ChatMessage] {
+    public func chatMessages(_ req: ChatRequest) -> [ChatMessage] { Self.tagImages(assemble(req)) }
+
+    private func assemble(_ req: ChatRequest) -> [ChatMessage] {
         guard !req.messages.isEmpty else { return [] }
         var msgs = messages + req.messages
         if req.messages[0].role != "system" && !system.isEmpty {
             msgs.insert(ChatMessage(role: "system", content: system), at: 0)
         }
-        return Self.tagImages(msgs)
+        return msgs
     }
 
     /// Ollama's `imageTaggedMessages`: each image adds `[img-N]` before the content, or fills
@@ -131,10 +149,29 @@ public struct PromptBuilder: Sendable {
     }
 
     /// The prompt for an `/api/chat` request (empty when it has no messages: Ollama only loads the model).
-    public func chat(_ req: ChatRequest) throws(TemplateError) -> String {
-        let msgs = chatMessages(req)
+    /// - Parameter fit: when given, drop the oldest messages until the prompt fits, as Ollama does.
+    public func chat(_ req: ChatRequest, fit: ContextFit? = nil) throws(TemplateError) -> String {
+        let msgs = assemble(req)
         guard !msgs.isEmpty else { return "" }
-        return try template.execute(PromptValues(messages: msgs, tools: req.tools, think: req.think))
+        func render(_ m: [ChatMessage]) throws(TemplateError) -> String {
+            try template.execute(PromptValues(messages: m, tools: req.tools, think: req.think))
+        }
+        // Ollama's chatPrompt: the first start index whose render fits; system messages before it stay.
+        var start = 0
+        var kept: [ChatMessage] = []
+        if let fit {
+            for i in msgs.indices {
+                kept = msgs[..<i].filter { $0.role == "system" }
+                let images = msgs[i...].reduce(0) { $0 + $1.images.count }
+                let tokens = fit.countTokens(try render(kept + msgs[i...])) + fit.tokensPerImage * images
+                if tokens <= fit.contextLength || i == msgs.count - 1 {
+                    start = i
+                    break
+                }
+            }
+        }
+        let tagged = Self.tagImages(Array(msgs[start...]))
+        return try render(kept + tagged)
     }
 
     /// The prompt for an `/api/generate` request (`raw` returns the prompt untouched).
