@@ -1,4 +1,5 @@
 import Builder
+import Runtime
 
 enum ShowCommand: MFCCommand {
     static let info = CommandInfo(
@@ -51,6 +52,12 @@ enum ShowCommand: MFCCommand {
             ("embedding length", String(facts.embeddingLength)),
         ]
         for (k, v) in rows { s += "    " + k.padding(toLength: 20, withPad: " ", startingAt: 0) + v + "\n" }
+        // Quantization of each tensor group, and the adapters (issue 6).
+        if let gguf = try? GGUFFile(path: model.modelPath), !gguf.tensors.isEmpty {
+            s += "\n  Tensors\n" + TensorTypeSummary.lines(gguf).map { "    " + $0 + "\n" }.joined()
+        }
+        let adapters = model.adapterPaths.compactMap { try? GGUFFile(path: $0) }
+        if !adapters.isEmpty { s += "\n  Adapters\n" + adapters.map { "    " + TensorTypeSummary.adapterLine($0) + "\n" }.joined() }
         if !model.parameters.isEmpty { s += "\n  Parameters\n" + parameterLines(model, indent: "    ") }
         func block(_ title: String, _ text: String) { s += "\n  \(title)\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n" }
         if let t = model.template { block("Template", t) }

@@ -29,7 +29,8 @@ struct RunnableModel {
         let root = ModelStore.defaultRoot(option: store, environment: console.environment)
         let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
         let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
-        var model = RunnableModel(gguf: try GGUFFile(path: resolved.modelPath), displayName: resolved.name.displayShortest,
+        var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, console: console),
+                                  displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
                                   options: SamplingOptions())
@@ -44,6 +45,18 @@ struct RunnableModel {
             }
         }
         return model
+    }
+
+    /// The model with its ADAPTER layers applied (stacked, each at alpha/r times MFC_LORA_SCALE, default 1):
+    /// merged into the targeted weights in a temporary file that is unlinked once mapped.
+    static func withAdapters(_ base: GGUFFile, _ paths: [String], console: Console) throws -> GGUFFile {
+        guard !paths.isEmpty else { return base }
+        let scale = console.environment["MFC_LORA_SCALE"].flatMap(Float.init) ?? 1
+        let adapters = try paths.map { LoRAAdapter(file: try GGUFFile(path: $0), scale: scale) }
+        let temp = NSTemporaryDirectory() + "mfc-lora-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
+        defer { unlink(temp) }
+        try LoRAMerge.merge(base: base, adapters: adapters, outputPath: temp)
+        return try GGUFFile(path: temp)   // the mapping outlives the unlinked file
     }
 
     /// Ollama's named template for the GGUF's chat template when its data folder is configured

@@ -1,0 +1,53 @@
+import Foundation
+
+// What `mfc show` prints about a model's quantization: the types of each tensor group
+// (attn_q, ffn_down, ...) pooled over the layers, and the facts of a LoRA adapter.
+
+public enum TensorTypeSummary {
+    /// "blk.3.attn_q.weight" → "attn_q"; "token_embd.weight" → "token_embd".
+    public static func group(of name: String) -> String {
+        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.first == "blk", parts.count > 2 { parts.removeFirst(2) }
+        if parts.last == "weight" { parts.removeLast() }
+        return parts.joined(separator: ".")
+    }
+
+    /// Each tensor group with the count of tensors of each type, groups in file order.
+    public static func groups(_ file: GGUFFile) -> [(group: String, types: [(type: GGMLType, count: Int)])] {
+        var order: [String] = []
+        var counts: [String: [GGMLType: Int]] = [:]
+        for t in file.tensors {
+            let g = group(of: t.name)
+            if counts[g] == nil { order.append(g) }
+            counts[g, default: [:]][t.type, default: 0] += 1
+        }
+        return order.map { g in
+            (g, (counts[g] ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) })
+        }
+    }
+
+    /// One line per group: `attn_v   Q5_1 ×3, Q5_0 ×27`.
+    public static func lines(_ file: GGUFFile) -> [String] {
+        let groups = groups(file)
+        let width = (groups.map(\.group.count).max() ?? 0) + 2
+        return groups.map { g in
+            g.group.padding(toLength: width, withPad: " ", startingAt: 0)
+                + g.types.map { "\($0.type.name) ×\($0.count)" }.joined(separator: ", ")
+        }
+    }
+
+    /// A LoRA adapter in one line: `LoRA rank 4, alpha 8, on attn_q ×2, attn_v ×2`.
+    public static func adapterLine(_ file: GGUFFile) -> String {
+        let a = file.tensors.filter { $0.name.hasSuffix(".lora_a") }
+        let rank = a.first?.dimensions.last.map(String.init) ?? "?"
+        let alpha = file["adapter.lora.alpha"]?.double.map { String(format: "%g", $0) } ?? "?"
+        var targets: [String: Int] = [:], order: [String] = []
+        for t in a {
+            let g = group(of: String(t.name.dropLast(7)))
+            if targets[g] == nil { order.append(g) }
+            targets[g, default: 0] += 1
+        }
+        let kind = file["adapter.type"]?.string.map { $0 == "lora" ? "LoRA" : $0 } ?? "adapter"
+        return "\(kind) rank \(rank), alpha \(alpha), on " + (order.isEmpty ? "no tensors" : order.map { "\($0) ×\(targets[$0] ?? 0)" }.joined(separator: ", "))
+    }
+}
