@@ -45,7 +45,7 @@ private func f32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { A
         ("adapter.type", .string("lora")), ("adapter.lora.alpha", .float32(alpha)),
     ], tensors: adapterTensors)
     let adapter = LoRAAdapter(file: try GGUFFile(path: dir + "/adapter.gguf"))
-    #expect(adapter.alphaOverRank == 2)
+    #expect(adapter.factor(rank: rank) == 2 && adapter.pairs.pairs.count == 2)
     try LoRAMerge.merge(base: base, adapters: [adapter], outputPath: dir + "/merged.gguf")
 
     // By hand: W + (alpha/r)·B·A in Double for the two targets; every other tensor exactly as the base has it.
