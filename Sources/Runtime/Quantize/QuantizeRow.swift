@@ -23,6 +23,7 @@ struct KQuantScratch: ~Copyable {
     let weights: UnsafeMutablePointer<Float>       // 32
     let scales: UnsafeMutablePointer<Float>        // 16 group scales
     let mins: UnsafeMutablePointer<Float>          // 16 group mins
+    let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
 
     init() {
         levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
