@@ -41,7 +41,7 @@ enum HFModelMetadata {
 
 /// GGUF tokenizer metadata from tokenizer.json (byte-level BPE) and tokenizer_config.json.
 enum HFTokenizerMetadata {
-    static func keys(directory: String, config: JSONValue) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    static func keys(directory: String, config: JSONValue) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
         guard let tokenizer = try HFCheckpoint.json(directory + "/tokenizer.json", required: false) else {
             if FileManager.default.fileExists(atPath: directory + "/tokenizer.model") {
                 throw StoreError("\(directory): only tokenizer.model (SentencePiece) found; importing it is not supported yet, add tokenizer.json")
@@ -77,7 +77,7 @@ enum HFTokenizerMetadata {
             if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue { return a + " " + b }
             return nil
         }
-        var keys: [(key: String, value: GGUFMetadataValue)] = [
+        var keys: [(key: String, value: GGUFWriter.Value)] = [
             ("tokenizer.ggml.model", .value(.string("gpt2"))),
             ("tokenizer.ggml.pre", .value(.string(preTokenizer(tokenizer["pre_tokenizer"])))),
             ("tokenizer.ggml.tokens", .strings(tokens)),

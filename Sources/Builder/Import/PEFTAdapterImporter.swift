@@ -80,7 +80,7 @@ public enum PEFTAdapterImporter {
         }
         guard !plans.isEmpty, names.count == plans.count else { throw StoreError("\(path): no LoRA tensor pairs found") }
         plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }
-        let metadata: [(key: String, value: GGUFMetadataValue)] = [
+        let metadata: [(key: String, value: GGUFWriter.Value)] = [
             ("general.architecture", .value(.string(baseArchitecture))), ("general.type", .value(.string("adapter"))),
             ("adapter.type", .value(.string("lora"))), ("adapter.lora.alpha", .value(.float32(alpha))),
             ("general.file_type", .value(.uint32(0))),

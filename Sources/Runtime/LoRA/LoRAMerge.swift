@@ -30,7 +30,7 @@ public enum LoRAMerge {
         }
         let metadata = base.metadata.filter { $0.key != "general.alignment" }
         var out = try OutputFile(path: outputPath)
-        try out.write(GGUFHeaderEncoder.encode(metadata: metadata, tensors: outputs, alignment: 32))
+        try out.write(GGUFWriter.header(metadata: metadata, tensors: outputs, alignment: 32))
         for (t, output) in zip(base.tensors, outputs) {
             if let list = updates[t.name] {
                 try out.write(mergedWeight(base, t, list))
