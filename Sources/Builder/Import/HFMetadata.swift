@@ -39,20 +39,24 @@ enum HFModelMetadata {
     }
 }
 
-/// GGUF tokenizer metadata from tokenizer.json (byte-level BPE) and tokenizer_config.json.
+/// GGUF tokenizer metadata from tokenizer.json (byte-level BPE) or tokenizer.model (SentencePiece)
+/// and tokenizer_config.json.
 enum HFTokenizerMetadata {
-    static func keys(directory: String, config: JSONValue) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    /// Like llama.cpp's converter, llama/mistral and gemma* take tokenizer.model when the folder has one;
+    /// qwen2 (and any folder without it) takes tokenizer.json.
+    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+        let hasSentencePiece = FileManager.default.fileExists(atPath: directory + "/tokenizer.model")
+        if hasSentencePiece && architecture.ggufName != "qwen2" {
+            return try SentencePieceVocabulary.keys(directory: directory, config: config, architecture: architecture)
+        }
         guard let tokenizer = try HFCheckpoint.json(directory + "/tokenizer.json", required: false) else {
-            if FileManager.default.fileExists(atPath: directory + "/tokenizer.model") {
-                throw StoreError("\(directory): only tokenizer.model (SentencePiece) found; importing it is not supported yet, add tokenizer.json")
-            }
-            throw StoreError("missing tokenizer.json in \(directory)")
+            throw StoreError("missing tokenizer.json or tokenizer.model in \(directory)")
         }
         guard let model = tokenizer["model"], model["type"]?.stringValue == "BPE", let vocab = model["vocab"]?.objectValue else {
             throw StoreError("\(directory)/tokenizer.json: only byte-level BPE tokenizers are supported")
         }
         guard model["byte_fallback"] != .bool(true) else {
-            throw StoreError("\(directory)/tokenizer.json: a SentencePiece-style BPE (byte_fallback) needs tokenizer.model, which is not supported yet")
+            throw StoreError("\(directory)/tokenizer.json: a SentencePiece-style BPE (byte_fallback) needs the folder's tokenizer.model, which is missing")
         }
         var byID: [Int: String] = [:]
         for (token, id) in vocab { if let i = id.intValue, i >= 0 { byID[i] = token } }
@@ -85,17 +89,24 @@ enum HFTokenizerMetadata {
             ("tokenizer.ggml.merges", .strings(merges)),
         ]
         let tokenizerConfig = try HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) ?? .null
+        return keys + specialTokenKeys(tokens: tokens, tokenizerConfig: tokenizerConfig, config: config)
+    }
+
+    /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else
+    /// config.json's `*_token_id`, else `fallback`), add_bos/add_eos and the chat template.
+    static func specialTokenKeys(tokens: [String], tokenizerConfig: JSONValue, config: JSONValue,
+                                 fallback: [String: Int] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
+        var keys: [(key: String, value: GGUFMetadataValue)] = []
         let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        func tokenID(_ key: String, configKey: String) -> Int? {
-            let value = tokenizerConfig[key]
-            if let s = value?.stringValue ?? value?["content"]?.stringValue, let id = index[s] { return id }
-            return config[configKey]?.intValue
+        for (kind, ggufKey) in [("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")] {
+            let value = tokenizerConfig["\(kind)_token"]
+            var id = (value?.stringValue ?? value?["content"]?.stringValue).flatMap { index[$0] }
+            id = id ?? config["\(kind)_token_id"]?.intValue ?? fallback[kind]
+            if let id, id >= 0, id < tokens.count { keys.append(("tokenizer.ggml.\(ggufKey)_token_id", .value(.uint32(UInt32(id))))) }
         }
-        if let bos = tokenID("bos_token", configKey: "bos_token_id") { keys.append(("tokenizer.ggml.bos_token_id", .value(.uint32(UInt32(clamping: bos))))) }
-        if let eos = tokenID("eos_token", configKey: "eos_token_id") { keys.append(("tokenizer.ggml.eos_token_id", .value(.uint32(UInt32(clamping: eos))))) }
-        if let unk = tokenID("unk_token", configKey: "unk_token_id") { keys.append(("tokenizer.ggml.unknown_token_id", .value(.uint32(UInt32(clamping: unk))))) }
-        if let pad = tokenID("pad_token", configKey: "pad_token_id") { keys.append(("tokenizer.ggml.padding_token_id", .value(.uint32(UInt32(clamping: pad))))) }
-        if case .bool(let add)? = tokenizerConfig["add_bos_token"] { keys.append(("tokenizer.ggml.add_bos_token", .value(.bool(add)))) }
+        for kind in ["bos", "eos"] {
+            if case .bool(let add)? = tokenizerConfig["add_\(kind)_token"] { keys.append(("tokenizer.ggml.add_\(kind)_token", .value(.bool(add)))) }
+        }
         if let template = chatTemplate(tokenizerConfig["chat_template"]) { keys.append(("tokenizer.chat_template", .value(.string(template)))) }
         return keys
     }

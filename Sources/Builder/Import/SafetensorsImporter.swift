@@ -68,7 +68,7 @@ public enum SafetensorsImporter {
 
         let name = (directory as NSString).lastPathComponent
         let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFMetadataValue.value($0.value)) }
-            + HFTokenizerMetadata.keys(directory: directory, config: config)
+            + HFTokenizerMetadata.keys(directory: directory, config: config, architecture: arch)
         let written = try writeGGUF(metadata: metadata, plans: plans, to: outputPath)
         return Summary(architecture: arch.ggufName, tensorCount: plans.count, outputBytes: written)
     }
