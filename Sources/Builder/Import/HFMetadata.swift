@@ -1,7 +1,8 @@
 import Foundation
 import Runtime
 
-/// GGUF metadata from config.json (hyperparameters) for the supported architectures.
+/// GGUF metadata from config.json (hyperparameters) for the supported architectures, with the keys
+/// llama.cpp's converter writes for each (Tests/Fixtures/import/reference holds its output).
 enum HFModelMetadata {
     static func keys(config: JSONValue, architecture arch: HFArchitecture, name: String) throws(StoreError) -> [(key: String, value: GGUFValue)] {
         func int(_ key: String) -> Int? { config[key]?.intValue }
@@ -9,31 +10,35 @@ enum HFModelMetadata {
             guard let v = int(key), v > 0 else { throw StoreError("config.json: missing or invalid \(key)") }
             return v
         }
+        func uint(_ v: Int) -> GGUFValue { .uint32(UInt32(clamping: v)) }
         let a = arch.ggufName
         let embedding = try require("hidden_size"), heads = try require("num_attention_heads")
         let headDim = int("head_dim") ?? embedding / heads
         var keys: [(key: String, value: GGUFValue)] = [
             ("general.architecture", .string(a)),
             ("general.name", .string(name)),
-            ("\(a).context_length", .uint32(UInt32(clamping: int("max_position_embeddings") ?? 2048))),
-            ("\(a).embedding_length", .uint32(UInt32(clamping: embedding))),
-            ("\(a).block_count", .uint32(UInt32(clamping: try require("num_hidden_layers")))),
-            ("\(a).feed_forward_length", .uint32(UInt32(clamping: try require("intermediate_size")))),
-            ("\(a).attention.head_count", .uint32(UInt32(clamping: heads))),
-            ("\(a).attention.head_count_kv", .uint32(UInt32(clamping: int("num_key_value_heads") ?? heads))),
+            ("\(a).context_length", uint(int("max_position_embeddings") ?? 2048)),
+            ("\(a).embedding_length", uint(embedding)),
+            ("\(a).block_count", uint(try require("num_hidden_layers"))),
+            ("\(a).feed_forward_length", uint(try require("intermediate_size"))),
+            ("\(a).attention.head_count", uint(heads)),
+            ("\(a).attention.head_count_kv", uint(int("num_key_value_heads") ?? heads)),
             ("\(a).attention.layer_norm_rms_epsilon", .float32(Float(config["rms_norm_eps"]?.doubleValue ?? 1e-6))),
             ("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000))),
-            ("\(a).rope.dimension_count", .uint32(UInt32(clamping: headDim))),
         ]
-        if arch.normOffset || int("head_dim") != nil {
-            keys.append(("\(a).attention.key_length", .uint32(UInt32(clamping: headDim))))
-            keys.append(("\(a).attention.value_length", .uint32(UInt32(clamping: headDim))))
+        // Which optional keys each converter writes (qwen2 and gemma3 leave RoPE's width to the runtime's default).
+        if a != "qwen2" && a != "gemma3" { keys.append(("\(a).rope.dimension_count", uint(headDim))) }
+        if a == "llama" || arch.normOffset {
+            keys.append(("\(a).attention.key_length", uint(headDim)))
+            keys.append(("\(a).attention.value_length", uint(headDim)))
         }
-        if let window = int("sliding_window"), arch.sandwichNorms { keys.append(("\(a).attention.sliding_window", .uint32(UInt32(clamping: window)))) }
+        if let window = int("sliding_window"), arch.sandwichNorms || a == "phi3" { keys.append(("\(a).attention.sliding_window", uint(window))) }
+        if a == "phi3" { keys += try RopeScaling.phi3Keys(config: config) }
+        if a == "gemma3", let local = config["rope_local_base_freq"]?.doubleValue { keys.append(("gemma3.rope.freq_base_swa", .float32(Float(local)))) }
         for (hf, gguf) in [("attn_logit_softcapping", "attn_logit_softcapping"), ("final_logit_softcapping", "final_logit_softcapping")] {
             if let v = config[hf]?.doubleValue { keys.append(("\(a).\(gguf)", .float32(Float(v)))) }
         }
-        if let vocab = int("vocab_size") { keys.append(("\(a).vocab_size", .uint32(UInt32(clamping: vocab)))) }
+        if !["qwen2", "gemma3", "phi3"].contains(a), let vocab = int("vocab_size") { keys.append(("\(a).vocab_size", uint(vocab))) }
         keys.append(("general.file_type", .uint32(1)))
         return keys
     }
@@ -89,13 +94,45 @@ enum HFTokenizerMetadata {
             ("tokenizer.ggml.merges", .strings(merges)),
         ]
         let tokenizerConfig = try HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) ?? .null
-        return keys + specialTokenKeys(tokens: tokens, tokenizerConfig: tokenizerConfig, config: config)
+        return keys + specialTokenKeys(tokens: tokens, tokenizerConfig: tokenizerConfig, config: config,
+                                       addSpecial: postProcessorAddsSpecial(tokenizer["post_processor"], tokenizerConfig: tokenizerConfig))
+    }
+
+    /// Whether tokenizer.json's post-processor adds BOS/EOS, read as llama.cpp does (it wins over
+    /// tokenizer_config.json's add_bos_token/add_eos_token): ByteLevel adds neither, RobertaProcessing
+    /// both, TemplateProcessing the special tokens that open and close its single-sequence template.
+    static func postProcessorAddsSpecial(_ value: JSONValue?, tokenizerConfig: JSONValue) -> [String: Bool] {
+        var result: [String: Bool] = [:]
+        func configToken(_ kind: String) -> String? {
+            let v = tokenizerConfig["\(kind)_token"]
+            return v?.stringValue ?? v?["content"]?.stringValue
+        }
+        for processor in value?["processors"]?.arrayValue ?? (value.map { [$0] } ?? []) {
+            switch processor["type"]?.stringValue {
+            case "ByteLevel":
+                result["bos"] = result["bos"] ?? false
+                result["eos"] = result["eos"] ?? false
+            case "RobertaProcessing":
+                result["bos"] = true; result["eos"] = true
+            case "TemplateProcessing":
+                let single = processor["single"]?.arrayValue ?? []
+                guard single.count > 1 else { continue }
+                if let first = single.first?["SpecialToken"]?["id"]?.stringValue {
+                    result["bos"] = configToken("bos").map { $0 == first } ?? true || configToken("cls") == first
+                }
+                if let last = single.last?["SpecialToken"]?["id"]?.stringValue {
+                    result["eos"] = configToken("eos").map { $0 == last } ?? true
+                }
+            default: continue
+            }
+        }
+        return result
     }
 
     /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else
     /// config.json's `*_token_id`, else `fallback`), add_bos/add_eos and the chat template.
-    static func specialTokenKeys(tokens: [String], tokenizerConfig: JSONValue, config: JSONValue,
-                                 fallback: [String: Int] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
+    static func specialTokenKeys(tokens: [String], tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
+                                 addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
         var keys: [(key: String, value: GGUFMetadataValue)] = []
         let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for (kind, ggufKey) in [("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")] {
@@ -105,7 +142,9 @@ enum HFTokenizerMetadata {
             if let id, id >= 0, id < tokens.count { keys.append(("tokenizer.ggml.\(ggufKey)_token_id", .value(.uint32(UInt32(id))))) }
         }
         for kind in ["bos", "eos"] {
-            if case .bool(let add)? = tokenizerConfig["add_\(kind)_token"] { keys.append(("tokenizer.ggml.add_\(kind)_token", .value(.bool(add)))) }
+            if let add = addSpecial[kind] ?? tokenizerConfig["add_\(kind)_token"].flatMap({ if case .bool(let b) = $0 { b } else { nil } }) {
+                keys.append(("tokenizer.ggml.add_\(kind)_token", .value(.bool(add))))
+            }
         }
         if let template = chatTemplate(tokenizerConfig["chat_template"]) { keys.append(("tokenizer.chat_template", .value(.string(template)))) }
         return keys

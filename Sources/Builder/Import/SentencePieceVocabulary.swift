@@ -20,9 +20,12 @@ enum SentencePieceVocabulary {
         for (id, piece) in model.pieces.prefix(count).enumerated() {
             tokens[id] = piece.text; scores[id] = piece.score; types[id] = piece.type.rawValue
         }
+        // Phi-3's converter trusts the "special" flag alone, keeps "▁" in user-defined tokens and also
+        // applies tokenizer.json's added_tokens; the others guess special-looking tokens and turn "▁" into " ".
+        let phi3 = architecture.ggufName == "phi3"
         func add(_ id: Int, _ text: String, special: Bool) {
             guard id >= 0, id < count else { return }
-            tokens[id] = special ? text : text.replacingOccurrences(of: "\u{2581}", with: " ")
+            tokens[id] = special || phi3 ? text : text.replacingOccurrences(of: "\u{2581}", with: " ")
             scores[id] = -1000
             types[id] = (special ? SentencePieceModel.PieceType.control : .userDefined).rawValue
         }
@@ -32,7 +35,13 @@ enum SentencePieceVocabulary {
         let tokenizerConfig = try HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) ?? .null
         for (key, entry) in tokenizerConfig["added_tokens_decoder"]?.objectValue ?? [] {
             guard let id = Int(key), let text = entry["content"]?.stringValue else { continue }
-            add(id, text, special: entry["special"] == .bool(true) || looksSpecial(text))
+            add(id, text, special: entry["special"] == .bool(true) || !phi3 && looksSpecial(text))
+        }
+        if phi3, let added = try HFCheckpoint.json(directory + "/tokenizer.json", required: false)?["added_tokens"]?.arrayValue {
+            for entry in added {
+                guard let id = entry["id"]?.intValue, let text = entry["content"]?.stringValue else { continue }
+                add(id, text, special: entry["special"] == .bool(true))
+            }
         }
 
         var keys: [(key: String, value: GGUFMetadataValue)] = [
