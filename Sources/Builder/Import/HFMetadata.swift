@@ -86,7 +86,7 @@ enum HFTokenizerMetadata {
             if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue { return a + " " + b }
             return nil
         }
-        var keys: [(key: String, value: GGUFMetadataValue)] = [
+        let keys: [(key: String, value: GGUFMetadataValue)] = [
             ("tokenizer.ggml.model", .value(.string("gpt2"))),
             ("tokenizer.ggml.pre", .value(.string(preTokenizer(tokenizer["pre_tokenizer"])))),
             ("tokenizer.ggml.tokens", .strings(tokens)),
