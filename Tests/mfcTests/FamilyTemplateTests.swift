@@ -42,3 +42,19 @@ func familyTemplateRendersLikeTransformers(_ c: FamilyCase) throws {
     #expect(ChatTemplateFamily.detect(jinja: "{% for m in messages %}### {{ m['role'] }}: {{ m['content'] }}\n{% endfor %}") == nil)
     #expect(ChatTemplateFamily.chatMLDefaultSystem("{{ '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>' }}") == nil)
 }
+
+/// `mfc template` on a Modelfile FROM a Hugging Face folder renders with the family template the
+/// import will get.
+@Test func templateFromCheckpointFolderUsesFamilyTemplate() throws {
+    let dir = NSTemporaryDirectory() + "mfc-family-folder-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir + "/hf", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let jinja = try String(contentsOfFile: families + "/phi3.jinja", encoding: .utf8)
+    try "{\"architectures\":[\"Phi3ForCausalLM\"]}".write(toFile: dir + "/hf/config.json", atomically: true, encoding: .utf8)
+    try "{\"chat_template\":\(JSONValue.string(jinja).goEncodedString)}".write(toFile: dir + "/hf/tokenizer_config.json", atomically: true, encoding: .utf8)
+    try "FROM ./hf\n".write(toFile: dir + "/Modelfile", atomically: true, encoding: .utf8)
+    let r = runMFC(["template", "--modelfile", dir + "/Modelfile", "--request", families + "/conversations/user-assistant-user.json"])
+    #expect(r.status == 0)
+    #expect(r.out == (try String(contentsOfFile: families + "/expected/phi3/user-assistant-user.txt", encoding: .utf8)))
+    #expect(r.err.contains("phi3 family"))
+}

@@ -27,6 +27,12 @@ public struct ChatTemplateFamily: Sendable, Equatable {
         return nil
     }
 
+    /// The Jinja chat template of a Hugging Face folder: tokenizer_config.json's `chat_template`.
+    public static func jinja(inCheckpoint directory: String) -> String? {
+        guard let config = try? HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) else { return nil }
+        return HFTokenizerMetadata.chatTemplate(config["chat_template"])
+    }
+
     /// The system message a ChatML template writes when the conversation has none (Qwen's "You are
     /// Qwen…", SmolLM's "You are a helpful AI assistant named SmolLM…"): the literal text between
     /// "<|im_start|>system" and "<|im_end|>" in a Jinja string, when it holds no Jinja at all.

@@ -83,7 +83,10 @@ enum HFTokenizerMetadata {
         }
         let merges: [String] = (model["merges"]?.arrayValue ?? []).compactMap { m in
             if let s = m.stringValue { return s }
-            if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue { return a + " " + b }
+            // The pair format allows spaces inside a part; GGUF's "a b" format cannot, so llama.cpp writes them as U+0120.
+            if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
+                return a.replacingOccurrences(of: " ", with: "\u{120}") + " " + b.replacingOccurrences(of: " ", with: "\u{120}")
+            }
             return nil
         }
         let keys: [(key: String, value: GGUFMetadataValue)] = [
