@@ -27,10 +27,10 @@ public struct ChatTemplateFamily: Sendable, Equatable {
         return nil
     }
 
-    /// The Jinja chat template of a Hugging Face folder: tokenizer_config.json's `chat_template`.
+    /// The Jinja chat template of a Hugging Face folder, as an import reads it.
     public static func jinja(inCheckpoint directory: String) -> String? {
-        guard let config = try? HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) else { return nil }
-        return HFTokenizerMetadata.chatTemplate(config["chat_template"])
+        let config = (try? HFCheckpoint.json(directory + "/tokenizer_config.json", required: false)) ?? .null
+        return HFTokenizerMetadata.chatTemplate(directory: directory, tokenizerConfig: config)
     }
 
     /// The system message a ChatML template writes when the conversation has none (Qwen's "You are

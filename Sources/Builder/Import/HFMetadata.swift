@@ -97,7 +97,7 @@ enum HFTokenizerMetadata {
             ("tokenizer.ggml.merges", .strings(merges)),
         ]
         let tokenizerConfig = try HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) ?? .null
-        return keys + specialTokenKeys(tokens: tokens, tokenizerConfig: tokenizerConfig, config: config,
+        return keys + specialTokenKeys(tokens: tokens, directory: directory, tokenizerConfig: tokenizerConfig, config: config,
                                        addSpecial: postProcessorAddsSpecial(tokenizer["post_processor"], tokenizerConfig: tokenizerConfig))
     }
 
@@ -134,7 +134,7 @@ enum HFTokenizerMetadata {
 
     /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else
     /// config.json's `*_token_id`, else `fallback`), add_bos/add_eos and the chat template.
-    static func specialTokenKeys(tokens: [String], tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
+    static func specialTokenKeys(tokens: [String], directory: String, tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
                                  addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
         var keys: [(key: String, value: GGUFMetadataValue)] = []
         let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -149,8 +149,18 @@ enum HFTokenizerMetadata {
                 keys.append(("tokenizer.ggml.add_\(kind)_token", .value(.bool(add))))
             }
         }
-        if let template = chatTemplate(tokenizerConfig["chat_template"]) { keys.append(("tokenizer.chat_template", .value(.string(template)))) }
+        if let template = chatTemplate(directory: directory, tokenizerConfig: tokenizerConfig) {
+            keys.append(("tokenizer.chat_template", .value(.string(template))))
+        }
         return keys
+    }
+
+    /// tokenizer_config.json's chat_template, else the chat_template.jinja or chat_template.json that
+    /// newer transformers versions save beside it.
+    static func chatTemplate(directory: String, tokenizerConfig: JSONValue) -> String? {
+        if let t = chatTemplate(tokenizerConfig["chat_template"]) { return t }
+        if let data = FileManager.default.contents(atPath: directory + "/chat_template.jinja") { return String(decoding: data, as: UTF8.self) }
+        return chatTemplate((try? HFCheckpoint.json(directory + "/chat_template.json", required: false))?["chat_template"])
     }
 
     /// tokenizer_config.json's chat_template: a string, or a list of named templates ("default" wins).

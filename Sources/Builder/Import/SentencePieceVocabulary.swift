@@ -52,11 +52,13 @@ enum SentencePieceVocabulary {
             ("tokenizer.ggml.token_type", .int32s(types)),
         ]
         let fallback = ["bos": model.bosID, "eos": model.eosID, "unk": model.unknownID, "pad": model.padID]
-        keys += HFTokenizerMetadata.specialTokenKeys(tokens: tokens, tokenizerConfig: tokenizerConfig, config: config, fallback: fallback)
-        // Gemma's tokenizers never prefix a space (llama.cpp writes false for every gemma); others follow the model.
-        if architecture.normOffset || !model.addDummyPrefix {
-            keys.append(("tokenizer.ggml.add_space_prefix", .value(.bool(false))))
-        }
+        keys += HFTokenizerMetadata.specialTokenKeys(tokens: tokens, directory: directory, tokenizerConfig: tokenizerConfig, config: config, fallback: fallback)
+        // Gemma's tokenizers never prefix a space (llama.cpp writes false for every gemma); llama.cpp takes a
+        // llama's tokenizer_config.json add_prefix_space; otherwise the model's normalizer decides.
+        var spacePrefix: Bool? = model.addDummyPrefix ? nil : false
+        if architecture.ggufName == "llama", case .bool(let b)? = tokenizerConfig["add_prefix_space"] { spacePrefix = b }
+        if architecture.normOffset { spacePrefix = false }
+        if let spacePrefix { keys.append(("tokenizer.ggml.add_space_prefix", .value(.bool(spacePrefix)))) }
         return keys
     }
 
