@@ -21,8 +21,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 FAMILIES = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families")
 # The special tokens each model's tokenizer_config.json gives the template.
 TOKENS = {"chatml": ("<s>", "<|im_end|>"), "chatml-smollm2": ("<|im_start|>", "<|im_end|>"),
-          "qwen2": ("", "<|im_end|>"), "llama3": ("<|begin_of_text|>", "<|eot_id|>"), "llama2": ("<s>", "</s>"),
-          "mistral": ("<s>", "</s>"), "gemma": ("<bos>", "<eos>"), "phi3": ("<s>", "<|endoftext|>")}
+          "qwen2": ("", "<|im_end|>"), "llama3": ("<|begin_of_text|>", "<|eot_id|>"),
+          "llama3.1": ("<|begin_of_text|>", "<|eot_id|>"), "llama2": ("<s>", "</s>"),
+          "mistral": ("<s>", "</s>"),
+          "mistral-v1": ("<s>", "</s>"), "mistral-v3": ("<s>", "</s>"), "gemma": ("<bos>", "<eos>"), "phi3": ("<s>", "<|endoftext|>")}
 
 
 class TemplateRefused(Exception):

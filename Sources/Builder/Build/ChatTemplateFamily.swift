@@ -1,3 +1,5 @@
+import Foundation
+
 /// mfc's own Go templates for the chat formats most checkpoints use, chosen from distinctive
 /// markers of a model's Jinja `chat_template`. Ollama maps Jinja templates to its named templates,
 /// whose data mfc does not ship; these give an import a working TEMPLATE and stop words anyway.
@@ -16,14 +18,14 @@ public struct ChatTemplateFamily: Sendable, Equatable {
 
     /// The family of a Jinja chat template, or nil when no marker is known.
     public static func detect(jinja: String) -> ChatTemplateFamily? {
-        if jinja.contains("<|start_header_id|>") { return llama3 }
+        if jinja.contains("<|start_header_id|>") { return jinja.contains("Cutting Knowledge Date") ? llama31(jinja: jinja) : llama3 }
         if jinja.contains("<start_of_turn>") { return gemma }
         if jinja.contains("<|im_start|>") {
             let system = chatMLDefaultSystem(jinja)
             return chatML(defaultSystem: system, name: system?.contains("Qwen") == true ? "qwen2" : "chatml")
         }
         if jinja.contains("<|user|>") && jinja.contains("<|end|>") { return phi3 }
-        if jinja.contains("[INST]") { return jinja.contains("<<SYS>>") ? llama2 : mistral }
+        if jinja.contains("[INST]") { return jinja.contains("<<SYS>>") ? llama2 : mistral(jinja: jinja) }
         return nil
     }
 
@@ -77,6 +79,34 @@ public struct ChatTemplateFamily: Sendable, Equatable {
         {{- end }}
         """, stop: ["<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"])
 
+    /// Llama 3.1: a system turn always opens the prompt with the knowledge cutoff and the Jinja's
+    /// default date (what transformers renders when it passes no date_string).
+    static func llama31(jinja: String) -> ChatTemplateFamily {
+        var date = "26 Jul 2024"
+        if let m = jinja.range(of: #"date_string = "[^"]*""#, options: .regularExpression) {
+            date = String(jinja[m].dropFirst("date_string = \"".count).dropLast())
+        }
+        return ChatTemplateFamily(name: "llama3", template: """
+            {{- range $i, $_ := .Messages }}
+            {{- $last := eq (len (slice $.Messages $i)) 1 }}
+            {{- if eq $i 0 }}<|start_header_id|>system<|end_header_id|>
+
+            Cutting Knowledge Date: December 2023
+            Today Date: \(date)
+
+            {{ if eq .Role "system" }}{{ .Content }}{{ end }}<|eot_id|>
+            {{- end }}
+            {{- if ne .Role "system" }}<|start_header_id|>{{ .Role }}<|end_header_id|>
+
+            {{ .Content }}{{ if or (ne .Role "assistant") (not $last) }}<|eot_id|>{{ end }}
+            {{- end }}
+            {{- if and $last (ne .Role "assistant") }}<|start_header_id|>assistant<|end_header_id|>
+
+            {{ end }}
+            {{- end }}
+            """, stop: llama3.stop)
+    }
+
     /// Llama 2 chat: the system message goes inside the first [INST] between <<SYS>> markers; every
     /// later user turn starts a new sequence with the BOS text.
     static let llama2 = ChatTemplateFamily(name: "llama2", template: """
@@ -92,17 +122,40 @@ public struct ChatTemplateFamily: Sendable, Equatable {
         {{- end }}
         """, stop: ["[INST]", "[/INST]", "<<SYS>>", "<</SYS>>"])
 
-    /// Mistral's [INST] format; its early templates refuse a system message, so it leads the first
-    /// user turn (as Mistral's later templates do).
-    static let mistral = ChatTemplateFamily(name: "mistral", template: """
-        {{- range $i, $_ := .Messages }}
-        {{- if eq .Role "user" }}[INST] {{ if and (eq $i 1) (eq (index $.Messages 0).Role "system") }}{{ (index $.Messages 0).Content }}
+    /// Mistral's [INST] format, whose spacing changed between releases: the "[INST]" and "[/INST]"
+    /// literals and the space before an answer are read from the Jinja template. The system message leads
+    /// the first user turn, or the last one in the v3 templates (`loop.last and system_message`).
+    static func mistral(jinja: String) -> ChatTemplateFamily {
+        func literal(containing marker: String) -> String? {
+            for quote in ["'", "\""] {
+                var rest = jinja[...]
+                while let m = rest.range(of: marker) {
+                    let before = rest[..<m.lowerBound], after = rest[m.upperBound...]
+                    if let open = before.lastIndex(where: { "'\"".contains($0) }), String(before[open]) == quote,
+                       let close = after.firstIndex(where: { "'\"".contains($0) }), String(after[close]) == quote,
+                       !before[before.index(after: open)...].contains("\n") {
+                        return String(before[before.index(after: open)...]) + marker + String(after[..<close])
+                    }
+                    rest = after
+                }
+            }
+            return nil
+        }
+        let open = literal(containing: "[INST]") ?? "[INST] ", close = literal(containing: "[/INST]") ?? " [/INST]"
+        let answerSpace = jinja.range(of: #"['"] ['"]\s*\+\s*(message|content)"#, options: .regularExpression) != nil
+        let systemInLast = jinja.contains("loop.last and system_message")
+        let systemHere = systemInLast ? "$last" : "(eq $i 1)"
+        return ChatTemplateFamily(name: "mistral", template: """
+            {{- range $i, $_ := .Messages }}
+            {{- $last := eq (len (slice $.Messages $i)) 1 }}
+            {{- if eq .Role "user" }}\(open){{ if and \(systemHere) (eq (index $.Messages 0).Role "system") }}{{ (index $.Messages 0).Content }}
 
-        {{ end }}{{ .Content }} [/INST]
-        {{- else if eq .Role "assistant" }}{{ .Content }}</s>
-        {{- end }}
-        {{- end }}
-        """, stop: ["[INST]", "[/INST]"])
+            {{ end }}{{ .Content }}\(close)
+            {{- else if eq .Role "assistant" }}\(answerSpace ? " " : ""){{ .Content }}</s>
+            {{- end }}
+            {{- end }}
+            """, stop: ["[INST]", "[/INST]"])
+    }
 
     /// Gemma: "model" for the assistant; a system message leads the first user turn (Gemma 3).
     static let gemma = ChatTemplateFamily(name: "gemma", template: """
