@@ -138,6 +138,13 @@ def hf_tensors(spec):
     return t
 
 
+def small_files(spec):
+    files = {"config.json": spec["config"], "tokenizer_config.json": spec["tokenizer_config"]}
+    if "tokenizer_json" in spec:
+        files["tokenizer.json"] = spec["tokenizer_json"]
+    return files
+
+
 def write_safetensors(tensors, path):
     header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
     for i, (name, shape) in enumerate(tensors):
@@ -184,8 +191,23 @@ def describe(path):
     return {"metadata": metadata, "tensors": tensors}
 
 
+def write_folder(spec, folder, files):
+    """The checkpoint's files: the small JSON files, tokenizer.model when SentencePiece, model.safetensors."""
+    for file, value in files.items():
+        with open(os.path.join(folder, file), "w", encoding="utf-8") as f:
+            f.write(json.dumps(value, indent=1, ensure_ascii=False) + "\n")
+    if spec["spm"]:
+        shutil.copy(SPM, os.path.join(folder, "tokenizer.model"))
+    write_safetensors(hf_tensors(spec), os.path.join(folder, "model.safetensors"))
+
+
 def main():
     global LLAMA_CPP
+    if sys.argv[1] == "--folders":   # only write the checkpoints into DIR/NAME (scripts/reference/check-imports.sh)
+        for name, spec in checkpoints().items():
+            os.makedirs(os.path.join(sys.argv[2], name), exist_ok=True)
+            write_folder(spec, os.path.join(sys.argv[2], name), small_files(spec))
+        return
     LLAMA_CPP = sys.argv[1]
     for name, spec in checkpoints().items():
         target = os.path.join(OUT, name)
@@ -193,18 +215,12 @@ def main():
         with tempfile.TemporaryDirectory(prefix="mfc-reference-") as tmp:
             src = os.path.join(tmp, name)
             os.makedirs(src)
-            files = {"config.json": spec["config"], "tokenizer_config.json": spec["tokenizer_config"]}
-            if "tokenizer_json" in spec:
-                files["tokenizer.json"] = spec["tokenizer_json"]
+            files = small_files(spec)
+            write_folder(spec, src, files)
             for file, value in files.items():
-                text = json.dumps(value, indent=1, ensure_ascii=False) + "\n"
-                for folder in (src, target):
-                    with open(os.path.join(folder, file), "w", encoding="utf-8") as f:
-                        f.write(text)
-            if spec["spm"]:
-                shutil.copy(SPM, os.path.join(src, "tokenizer.model"))
+                with open(os.path.join(target, file), "w", encoding="utf-8") as f:
+                    f.write(json.dumps(value, indent=1, ensure_ascii=False) + "\n")
             tensors = hf_tensors(spec)
-            write_safetensors(tensors, os.path.join(src, "model.safetensors"))
             with open(os.path.join(target, "hf-tensors.json"), "w") as f:
                 f.write("[\n" + ",\n".join(json.dumps([n, s]) for n, s in tensors) + "\n]\n")
             out = os.path.join(tmp, name + ".gguf")
