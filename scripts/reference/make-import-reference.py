@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tiny Hugging Face checkpoints (phi3, qwen2, mistral, gemma3), converts each ONCE with llama.cpp's
+"""Writes tiny Hugging Face checkpoints (phi3, qwen2, mistral, gemma3, llama, gemma, gemma2), converts each ONCE with llama.cpp's
 convert_hf_to_gguf.py and records what it wrote: the reference for mfc's safetensors import tests.
 
 For each name, Tests/Fixtures/import/reference/NAME/ gets the checkpoint's small files (config.json,
@@ -125,7 +125,38 @@ def checkpoints():
         "spm": True, "vocab": 32000, "tied": True,
         "layers": dict(hidden=h, heads=heads, kv_heads=1, head_dim=hd, ffn=ffn, qk_norm=True, sandwich=True),
     }
-    return {"phi3": phi3, "qwen2": qwen2, "mistral": mistral, "gemma3": gemma3}
+    llama = {
+        "config": {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": h, "intermediate_size": ffn,
+                   "num_hidden_layers": 2, "num_attention_heads": heads, "num_key_value_heads": heads,
+                   "max_position_embeddings": 4096, "rms_norm_eps": 1e-05, "rope_theta": 10000.0, "tie_word_embeddings": False,
+                   "vocab_size": 32000, "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0, "torch_dtype": "float32"},
+        "tokenizer_config": {"add_bos_token": True, "add_eos_token": False, "bos_token": "<s>", "eos_token": "</s>",
+                             "unk_token": "<unk>", "pad_token": None, "tokenizer_class": "LlamaTokenizer", "legacy": False,
+                             "chat_template": mistral["tokenizer_config"]["chat_template"]},
+        "spm": True, "vocab": 32000, "tied": False,
+        "layers": dict(hidden=h, heads=heads, kv_heads=heads, head_dim=hd, ffn=ffn),
+    }
+    gemma = {
+        "config": {"architectures": ["GemmaForCausalLM"], "model_type": "gemma", "hidden_size": h, "intermediate_size": ffn,
+                   "num_hidden_layers": 2, "num_attention_heads": heads, "num_key_value_heads": 1, "head_dim": hd,
+                   "max_position_embeddings": 8192, "rms_norm_eps": 1e-06, "rope_theta": 10000.0, "hidden_act": "gelu",
+                   "vocab_size": 32000, "bos_token_id": 2, "eos_token_id": 1, "pad_token_id": 0, "torch_dtype": "float32"},
+        "tokenizer_config": dict(gemma3["tokenizer_config"]),
+        "spm": True, "vocab": 32000, "tied": True,
+        "layers": dict(hidden=h, heads=heads, kv_heads=1, head_dim=hd, ffn=ffn),
+    }
+    gemma2 = {
+        "config": {"architectures": ["Gemma2ForCausalLM"], "model_type": "gemma2", "hidden_size": h, "intermediate_size": ffn,
+                   "num_hidden_layers": 2, "num_attention_heads": heads, "num_key_value_heads": 2, "head_dim": hd,
+                   "max_position_embeddings": 8192, "rms_norm_eps": 1e-06, "rope_theta": 10000.0, "sliding_window": 4096,
+                   "attn_logit_softcapping": 50.0, "final_logit_softcapping": 30.0, "query_pre_attn_scalar": hd,
+                   "hidden_activation": "gelu_pytorch_tanh", "vocab_size": 32000, "bos_token_id": 2, "eos_token_id": 1,
+                   "pad_token_id": 0, "torch_dtype": "float32"},
+        "tokenizer_config": dict(gemma3["tokenizer_config"]),
+        "spm": True, "vocab": 32000, "tied": True,
+        "layers": dict(hidden=h, heads=heads, kv_heads=2, head_dim=hd, ffn=ffn, sandwich=True),
+    }
+    return {"phi3": phi3, "qwen2": qwen2, "mistral": mistral, "gemma3": gemma3, "llama": llama, "gemma": gemma, "gemma2": gemma2}
 
 
 def hf_tensors(spec):

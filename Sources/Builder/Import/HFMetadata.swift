@@ -24,10 +24,11 @@ enum HFModelMetadata {
             ("\(a).attention.head_count", uint(heads)),
             ("\(a).attention.head_count_kv", uint(int("num_key_value_heads") ?? heads)),
             ("\(a).attention.layer_norm_rms_epsilon", .float32(Float(config["rms_norm_eps"]?.doubleValue ?? 1e-6))),
-            ("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000))),
         ]
-        // Which optional keys each converter writes (qwen2 and gemma3 leave RoPE's width to the runtime's default).
-        if a != "qwen2" && a != "gemma3" { keys.append(("\(a).rope.dimension_count", uint(headDim))) }
+        // The optional keys each of llama.cpp's converters writes (gemma and gemma2 leave the RoPE base to
+        // the runtime's default, only llama and phi3 write the RoPE width).
+        if a != "gemma" && a != "gemma2" { keys.append(("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000)))) }
+        if a == "llama" || a == "phi3" { keys.append(("\(a).rope.dimension_count", uint(headDim))) }
         if a == "llama" || arch.normOffset {
             keys.append(("\(a).attention.key_length", uint(headDim)))
             keys.append(("\(a).attention.value_length", uint(headDim)))
@@ -38,7 +39,7 @@ enum HFModelMetadata {
         for (hf, gguf) in [("attn_logit_softcapping", "attn_logit_softcapping"), ("final_logit_softcapping", "final_logit_softcapping")] {
             if let v = config[hf]?.doubleValue { keys.append(("\(a).\(gguf)", .float32(Float(v)))) }
         }
-        if !["qwen2", "gemma3", "phi3"].contains(a), let vocab = int("vocab_size") { keys.append(("\(a).vocab_size", uint(vocab))) }
+        if a == "llama", let vocab = int("vocab_size") { keys.append(("llama.vocab_size", uint(vocab))) }
         keys.append(("general.file_type", .uint32(1)))
         return keys
     }
@@ -133,15 +134,17 @@ enum HFTokenizerMetadata {
     }
 
     /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else
-    /// config.json's `*_token_id`, else `fallback`), add_bos/add_eos and the chat template.
+    /// config.json's `*_token_id`, or the other way round with `configIDsFirst`, else `fallback`),
+    /// add_bos/add_eos and the chat template.
     static func specialTokenKeys(tokens: [String], directory: String, tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
-                                 addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
+                                 configIDsFirst: Bool = false, addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
         var keys: [(key: String, value: GGUFMetadataValue)] = []
         let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for (kind, ggufKey) in [("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")] {
             let value = tokenizerConfig["\(kind)_token"]
-            var id = (value?.stringValue ?? value?["content"]?.stringValue).flatMap { index[$0] }
-            id = id ?? config["\(kind)_token_id"]?.intValue ?? fallback[kind]
+            let byText = (value?.stringValue ?? value?["content"]?.stringValue).flatMap { index[$0] }
+            let byID = config["\(kind)_token_id"]?.intValue
+            let id = (configIDsFirst ? byID ?? byText : byText ?? byID) ?? fallback[kind]
             if let id, id >= 0, id < tokens.count { keys.append(("tokenizer.ggml.\(ggufKey)_token_id", .value(.uint32(UInt32(id))))) }
         }
         for kind in ["bos", "eos"] {

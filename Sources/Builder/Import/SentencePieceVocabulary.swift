@@ -52,7 +52,13 @@ enum SentencePieceVocabulary {
             ("tokenizer.ggml.token_type", .int32s(types)),
         ]
         let fallback = ["bos": model.bosID, "eos": model.eosID, "unk": model.unknownID, "pad": model.padID]
-        keys += HFTokenizerMetadata.specialTokenKeys(tokens: tokens, directory: directory, tokenizerConfig: tokenizerConfig, config: config, fallback: fallback)
+        // Without tokenizer.json llama.cpp cannot look tokenizer_config.json's token texts up, so config.json's ids win.
+        let configIDsFirst = !FileManager.default.fileExists(atPath: directory + "/tokenizer.json")
+        keys += HFTokenizerMetadata.specialTokenKeys(tokens: tokens, directory: directory, tokenizerConfig: tokenizerConfig, config: config,
+                                                     fallback: fallback, configIDsFirst: configIDsFirst)
+        if architecture.ggufName == "gemma", count > 107 {   // <end_of_turn> at Gemma's fixed id, as llama.cpp writes it
+            keys.append(("tokenizer.ggml.eot_token_id", .value(.uint32(107))))
+        }
         // Gemma's tokenizers never prefix a space (llama.cpp writes false for every gemma); llama.cpp takes a
         // llama's tokenizer_config.json add_prefix_space; otherwise the model's normalizer decides.
         var spacePrefix: Bool? = model.addDummyPrefix ? nil : false

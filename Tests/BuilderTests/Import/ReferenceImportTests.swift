@@ -4,14 +4,14 @@ import TestSupport
 @testable import Builder
 import Runtime
 
-/// Tiny phi3, qwen2, mistral and gemma3 checkpoints converted once by llama.cpp's convert_hf_to_gguf.py
+/// Tiny phi3, qwen2, mistral, gemma3, llama, gemma and gemma2 checkpoints converted once by llama.cpp's convert_hf_to_gguf.py
 /// (scripts/reference/make-import-reference.py): mfc's import of the same folders must write every
 /// metadata key llama.cpp wrote, with the same type and value (arrays by count and SHA-256), and the
 /// same tensors (names, dimensions, types).
 struct ReferenceCase: Sendable, CustomTestStringConvertible {
     let name: String
     var testDescription: String { name }
-    static let all = ["phi3", "qwen2", "mistral", "gemma3"].map(ReferenceCase.init)
+    static let all = ["phi3", "qwen2", "mistral", "gemma3", "llama", "gemma", "gemma2"].map(ReferenceCase.init)
 }
 
 /// Provenance keys llama.cpp derives from the folder name and parameter count.
