@@ -10,6 +10,14 @@ enum RopeScaling {
         config["rope_parameters"]?.objectValue != nil ? config["rope_parameters"] : config["rope_scaling"]
     }
 
+    /// Phi-3's rotary width: partial_rotary_factor × hidden_size / heads, as llama.cpp computes it
+    /// (Phi-4-mini rotates 3/4 of each head).
+    static func phi3RopeDimensions(_ config: JSONValue) -> Int {
+        let hidden = config["hidden_size"]?.intValue ?? 0, heads = max(config["num_attention_heads"]?.intValue ?? 1, 1)
+        let factor = parameters(config)?["partial_rotary_factor"]?.doubleValue ?? config["partial_rotary_factor"]?.doubleValue ?? 1
+        return Int(factor * Double(hidden)) / heads
+    }
+
     static func originalContext(_ config: JSONValue) -> Int? {
         parameters(config)?["original_max_position_embeddings"]?.intValue ?? config["original_max_position_embeddings"]?.intValue
     }

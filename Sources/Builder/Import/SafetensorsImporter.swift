@@ -77,8 +77,7 @@ public enum SafetensorsImporter {
                               addOne: arch.normOffset && name.hasSuffix("_norm.weight")))
         }
         if arch.ggufName == "phi3" {
-            let headDim = config["head_dim"]?.intValue ?? (config["hidden_size"]?.intValue ?? 0) / max(heads, 1)
-            for (name, values) in try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: headDim) {
+            for (name, values) in try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: RopeScaling.phi3RopeDimensions(config)) {
                 plans.append(Plan(source: .values(values), output: GGUFOutputTensor(name: name, dimensions: [values.count], type: .f32, byteCount: 4 * values.count),
                                   sourceType: .f32, rowSource: nil, addOne: false))
             }
