@@ -6,7 +6,7 @@ import Runtime
 /// "[PADn]" unused tokens scored -10000; added_tokens.json and tokenizer_config.json's
 /// added_tokens_decoder overwrite their ids with score -1000 (control when special or special-looking).
 enum SentencePieceVocabulary {
-    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
         let path = directory + "/tokenizer.model"
         guard let data = FileManager.default.contents(atPath: path) else { throw StoreError("cannot read \(path)") }
         let model: SentencePieceModel
@@ -44,7 +44,7 @@ enum SentencePieceVocabulary {
             }
         }
 
-        var keys: [(key: String, value: GGUFMetadataValue)] = [
+        var keys: [(key: String, value: GGUFWriter.Value)] = [
             ("tokenizer.ggml.model", .value(.string("llama"))),
             ("tokenizer.ggml.pre", .value(.string("default"))),
             ("tokenizer.ggml.tokens", .strings(tokens)),
