@@ -51,7 +51,7 @@ enum HFModelMetadata {
 enum HFTokenizerMetadata {
     /// Like llama.cpp's converter, llama/mistral and gemma* take tokenizer.model when the folder has one;
     /// qwen2 (and any folder without it) takes tokenizer.json.
-    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
         let hasSentencePiece = FileManager.default.fileExists(atPath: directory + "/tokenizer.model")
         if hasSentencePiece && architecture.ggufName != "qwen2" {
             return try SentencePieceVocabulary.keys(directory: directory, config: config, architecture: architecture)
@@ -75,7 +75,7 @@ enum HFTokenizerMetadata {
             }
             return nil
         }
-        let keys: [(key: String, value: GGUFMetadataValue)] = [
+        let keys: [(key: String, value: GGUFWriter.Value)] = [
             ("tokenizer.ggml.model", .value(.string("gpt2"))),
             ("tokenizer.ggml.pre", .value(.string(preTokenizer(tokenizer["pre_tokenizer"])))),
             ("tokenizer.ggml.tokens", .strings(tokens)),
@@ -147,8 +147,8 @@ enum HFTokenizerMetadata {
     /// config.json's `*_token_id`, or the other way round with `configIDsFirst`, else `fallback`),
     /// add_bos/add_eos and the chat template.
     static func specialTokenKeys(tokens: [String], directory: String, tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
-                                 configIDsFirst: Bool = false, addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
-        var keys: [(key: String, value: GGUFMetadataValue)] = []
+                                 configIDsFirst: Bool = false, addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFWriter.Value)] {
+        var keys: [(key: String, value: GGUFWriter.Value)] = []
         let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for (kind, ggufKey) in [("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")] {
             let value = tokenizerConfig["\(kind)_token"]

@@ -86,7 +86,7 @@ public enum SafetensorsImporter {
         plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }
 
         let name = (directory as NSString).lastPathComponent
-        let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFMetadataValue.value($0.value)) }
+        let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFWriter.Value.value($0.value)) }
             + HFTokenizerMetadata.keys(directory: directory, config: config, architecture: arch)
         let written = try writeGGUF(metadata: metadata, plans: plans, to: outputPath)
         return Summary(architecture: arch.ggufName, tensorCount: plans.count, outputBytes: written)
@@ -95,8 +95,8 @@ public enum SafetensorsImporter {
     /// Writes the header and every planned tensor (padded to 32 bytes) through a temp file and rename.
     /// - Returns: the file size.
     @discardableResult
-    static func writeGGUF(metadata: [(key: String, value: GGUFMetadataValue)], plans: [Plan], to outputPath: String) throws(StoreError) -> Int {
-        let header = GGUFHeaderEncoder.encode(metadata: metadata, tensors: plans.map(\.output), alignment: 32)
+    static func writeGGUF(metadata: [(key: String, value: GGUFWriter.Value)], plans: [Plan], to outputPath: String) throws(StoreError) -> Int {
+        let header = GGUFWriter.header(metadata: metadata, tensors: plans.map(\.output), alignment: 32)
         do {
             var out = try OutputFile(path: outputPath)
             try out.write(header)

@@ -6,7 +6,7 @@ import Runtime
 /// "[PADn]" unused tokens scored -10000; added_tokens.json and tokenizer_config.json's
 /// added_tokens_decoder overwrite their ids with score -1000 (control when special or special-looking).
 enum SentencePieceVocabulary {
-    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
         let path = directory + "/tokenizer.model"
         guard let data = FileManager.default.contents(atPath: path) else { throw StoreError("cannot read \(path)") }
         let model: SentencePieceModel
@@ -58,7 +58,7 @@ enum SentencePieceVocabulary {
     /// -1e9 (llama.cpp writes -1000 for all, which loses the merge order). `<0xNN>` are bytes; the model's
     /// unk_token is unknown.
     static func keys(directory: String, config: JSONValue, architecture: HFArchitecture, tokenizerJSON: JSONValue,
-                     tokens: [String], types: [Int32]) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+                     tokens: [String], types: [Int32]) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
         var types = types
         var scores = [Float](repeating: 0, count: tokens.count)
         for id in tokens.indices {
@@ -98,8 +98,8 @@ enum SentencePieceVocabulary {
     /// The "llama" tokenizer keys, special token ids and flags.
     static func keys(tokens: [String], scores: [Float], types: [Int32], directory: String, config: JSONValue, tokenizerConfig: JSONValue,
                      architecture: HFArchitecture, fallback: [String: Int], configIDsFirst: Bool, addDummyPrefix: Bool,
-                     addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFMetadataValue)] {
-        var keys: [(key: String, value: GGUFMetadataValue)] = [
+                     addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFWriter.Value)] {
+        var keys: [(key: String, value: GGUFWriter.Value)] = [
             ("tokenizer.ggml.model", .value(.string("llama"))),
             ("tokenizer.ggml.pre", .value(.string("default"))),
             ("tokenizer.ggml.tokens", .strings(tokens)),

@@ -27,13 +27,16 @@ extension WeightMatrix {
 
     @inline(never)
     private func multiplyNibbles(_ input: PreparedBatch, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        // Row shares start at multiples of 4 (LlamaModel.multiply), so they cover whole row groups.
+        precondition(rows.lowerBound % 4 == 0, "nibble rows must start at a row group")
         let count = input.count
-        for r in rows {
+        for r in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
+            let n = min(4, rows.upperBound - r)
             var t = 0
             while t < count {
-                let n = min(4, count - t)
-                dotNibbles(self, row: r, input, first: t, tokens: n, out + t * outStride + r, outStride: outStride)
-                t += n
+                let tokens = min(4, count - t)
+                dotNibbles(self, group: r / 4, rows: n, input, first: t, tokens: tokens, out + t * outStride + r, outStride: outStride)
+                t += tokens
             }
         }
     }

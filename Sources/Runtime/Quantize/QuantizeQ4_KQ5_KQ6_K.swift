@@ -34,7 +34,8 @@ func quantizeBlockQ5_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     }
 }
 
-/// The part Q4_K and Q5_K share: per-group make_qkx2_quants with weights av_x + |x|, 6-bit scales
+/// The part Q4_K and Q5_K share: per-group make_qkx2_quants with weights av_x + |x| (all 8 groups
+/// at once, KQuantSearchLanes.swift), 6-bit scales
 /// and mins packed into bytes 4..<16, f16 d and dmin at 0 and 2, then levels requantized with the
 /// rounded scales into `scratch.levels`.
 @inline(__always)
@@ -42,19 +43,10 @@ private func fitScalesAndMins(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, nmax: Int32, rmin: Float, nstep: Int,
     _ scratch: borrowing KQuantScratch
 ) {
-    let levels = scratch.levels, aux = scratch.aux, weights = scratch.weights
-    let scales = scratch.scales, mins = scratch.mins
+    let levels = scratch.levels, scales = scratch.scales, mins = scratch.mins
+    fitGroupsOf32(x, nmax: nmax, rmin: rmin, rdelta: 0.1, nstep: nstep, levels: levels, scales: scales, mins: mins, scratch.lanes)
     var maxScale: Float = 0, maxMin: Float = 0
     for j in 0..<8 {
-        let group = x + 32 * j
-        var sumX2: Float = 0
-        for l in 0..<32 { sumX2 += group[l] * group[l] }
-        let avX = (sumX2 / 32).squareRoot()
-        for l in 0..<32 { weights[l] = avX + abs(group[l]) }
-        var theMin: Float = 0
-        scales[j] = makeQKX2Quants(32, nmax, group, weights, levels + 32 * j, &theMin, aux,
-                                   rmin: rmin, rdelta: 0.1, nstep: nstep, useMAD: false)
-        mins[j] = theMin
         if scales[j] > maxScale { maxScale = scales[j] }
         if mins[j] > maxMin { maxMin = mins[j] }
     }
@@ -103,9 +95,9 @@ func scaleAndMinK4(_ j: Int, _ q: UnsafeMutableRawPointer) -> (scale: UInt8, min
 func quantizeBlockQ6_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ scratch: borrowing KQuantScratch) {
     let signed = scratch.signedLevels, scales = scratch.scales
     var maxScale: Float = 0, maxAbsScale: Float = 0
+    fitSymmetricGroupsOf16(x, nmax: 32, levels: signed, scales: scales, scratch.lanes)
     for ib in 0..<16 {
-        let scale = makeQXQuants(16, 32, x + 16 * ib, signed + 16 * ib)
-        scales[ib] = scale
+        let scale = scales[ib]
         let absScale = abs(scale)
         if absScale > maxAbsScale { maxAbsScale = absScale; maxScale = scale }
     }

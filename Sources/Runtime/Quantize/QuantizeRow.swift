@@ -23,6 +23,7 @@ struct KQuantScratch: ~Copyable {
     let weights: UnsafeMutablePointer<Float>       // 32
     let scales: UnsafeMutablePointer<Float>        // 16 group scales
     let mins: UnsafeMutablePointer<Float>          // 16 group mins
+    let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
 
     init() {
         levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
@@ -85,9 +86,9 @@ func quantizeCheckedRow(
     case .f32:
         for i in 0..<count { y.storeBytes(of: x[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
     case .f16:
-        for i in 0..<count { y.storeBytes(of: fp16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+        for i in 0..<count { y.storeBytes(of: floatToHalf(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
     case .bf16:
-        for i in 0..<count { y.storeBytes(of: bf16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+        for i in 0..<count { y.storeBytes(of: floatToBFloat16(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
     case .q4_0: for b in 0..<blocks { quantizeBlockQ4_0(x + b * n, y + b * size) }
     case .q4_1: for b in 0..<blocks { quantizeBlockQ4_1(x + b * n, y + b * size) }
     case .q5_0: for b in 0..<blocks { quantizeBlockQ5_0(x + b * n, y + b * size) }

@@ -10,24 +10,24 @@ import Testing
         let bits = UInt32(truncatingIfNeeded: state >> 32)
         let value = Float(bitPattern: bits)
         guard !value.isNaN else { continue }
-        if fp16Bits(from: value) != Float16(value).bitPattern { mismatches.append(bits) }
+        if floatToHalf(value) != Float16(value).bitPattern { mismatches.append(bits) }
     }
     // Ties and the subnormal/overflow edges, where hand-written rounding usually goes wrong.
     let edges: [Float] = [65504, 65519.99, 65520, 0x1p-24, 0x1p-25, 0x1.8p-25, 0x1p-14, 0x1.ffcp-15, 1 + 0x1p-11, 1 + 0x3p-11]
-    for e in edges + edges.map({ -$0 }) where fp16Bits(from: e) != Float16(e).bitPattern {
+    for e in edges + edges.map({ -$0 }) where floatToHalf(e) != Float16(e).bitPattern {
         mismatches.append(e.bitPattern)
     }
     #expect(mismatches.isEmpty, "first mismatching inputs: \(mismatches.prefix(5).map { String($0, radix: 16) })")
-    #expect(fp16Bits(from: .nan) & 0x7FFF == 0x7E00)
+    #expect(floatToHalf(.nan) & 0x7FFF == 0x7E00)
 }
 
 @Test func fp16AndBF16RoundTripExactly() {
     for bits in UInt16.min...UInt16.max {
-        let f = float(fromFP16: bits)
+        let f = halfToFloat(bits)
         if f.isNaN { continue }
-        #expect(fp16Bits(from: f) == bits)
-        #expect(bf16Bits(from: float(fromBF16: bits)) == bits || float(fromBF16: bits).isNaN)
+        #expect(floatToHalf(f) == bits)
+        #expect(floatToBFloat16(bfloat16ToFloat(bits)) == bits || bfloat16ToFloat(bits).isNaN)
     }
-    #expect(bf16Bits(from: 1 + 0x1p-8) == 0x3F80)      // tie rounds to even
-    #expect(bf16Bits(from: 1 + 0x3p-8) == 0x3F82)
+    #expect(floatToBFloat16(1 + 0x1p-8) == 0x3F80)      // tie rounds to even
+    #expect(floatToBFloat16(1 + 0x3p-8) == 0x3F82)
 }

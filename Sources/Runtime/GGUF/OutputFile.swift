@@ -50,10 +50,16 @@ package struct OutputFile: ~Copyable {
         return nil
     }
 
-    /// Closes the file and renames it to `path`.
-    package consuming func commit() throws(QuantizeError) {
+    /// Closes the file (after fsync when `sync`) and renames it to `path`.
+    package consuming func commit(sync: Bool = false) throws(QuantizeError) {
         let descriptor = fd
         fd = -1
+        if sync && fsync(descriptor) != 0 {
+            let message = "cannot sync \(partialPath): \(String(cString: strerror(errno)))"
+            close(descriptor)
+            unlink(partialPath)
+            throw QuantizeError(message)
+        }
         guard close(descriptor) == 0 else { throw QuantizeError("cannot close \(partialPath): \(String(cString: strerror(errno)))") }
         guard rename(partialPath, path) == 0 else {
             throw QuantizeError("cannot rename \(partialPath) to \(path): \(String(cString: strerror(errno)))")

@@ -6,7 +6,7 @@ import TestSupport
 /// Writes a GGUF with the metadata and tensors given as (name, ne, type, raw bytes).
 private func writeGGUF(_ path: String, metadata: [(key: String, value: GGUFValue)], tensors: [(String, [Int], GGMLType, [UInt8])]) throws {
     let infos = tensors.map { GGUFOutputTensor(name: $0.0, dimensions: $0.1, type: $0.2, byteCount: $0.3.count) }
-    var bytes = GGUFHeaderEncoder.encode(metadata: metadata, tensors: infos, alignment: 32)
+    var bytes = GGUFWriter.header(metadata: metadata, tensors: infos, alignment: 32)
     for (_, _, _, data) in tensors {
         bytes += data
         bytes.append(contentsOf: repeatElement(0, count: padded(bytes.count, to: 32) - bytes.count))
@@ -45,7 +45,7 @@ private func f32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { A
         ("adapter.type", .string("lora")), ("adapter.lora.alpha", .float32(alpha)),
     ], tensors: adapterTensors)
     let adapter = LoRAAdapter(file: try GGUFFile(path: dir + "/adapter.gguf"))
-    #expect(adapter.alphaOverRank == 2)
+    #expect(adapter.factor(rank: rank) == 2 && adapter.pairs.pairs.count == 2)
     try LoRAMerge.merge(base: base, adapters: [adapter], outputPath: dir + "/merged.gguf")
 
     // By hand: W + (alpha/r)·B·A in Double for the two targets; every other tensor exactly as the base has it.
