@@ -23,9 +23,13 @@ extension LlamaModel {
         let end = position + T
         let keysByDimension = s.keysByDimension, positions = s.keysByDimensionStride
         if tiled {
-            // Keys as f32 (kvHead, dimension, position), so 16 positions load as one vector.
-            for j in 0..<end {
-                for i in 0..<stride { keysByDimension[i * positions + j] = Float(keys[j * stride + i]) }
+            // Keys as f32 (kvHead, dimension, position), so 16 positions load as one vector; each worker
+            // converts a run of positions.
+            pool.run { worker in
+                let per = (end + n - 1) / n
+                for j in min(end, worker * per)..<min(end, (worker + 1) * per) {
+                    for i in 0..<stride { keysByDimension[i * positions + j] = Float(keys[j * stride + i]) }
+                }
             }
         }
         pool.run { worker in
