@@ -25,13 +25,13 @@ NAMES = ["qwen2", "mistral", "phi3"]
 
 
 def hashed(seed, count):
-    """Uniform in [-0.25, 0.25): a 32-bit integer hash of (seed * 1000003 + index), top 24 bits."""
+    """Uniform in [-1, 1): a 32-bit integer hash of (seed * 1000003 + index), top 24 bits."""
     x = (np.arange(count, dtype=np.uint64) + np.uint64(seed * 1000003)) & np.uint64(0xFFFFFFFF)
     x = (x * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFF)
     x ^= x >> np.uint64(15)
     x = (x * np.uint64(0x85EBCA6B)) & np.uint64(0xFFFFFFFF)
     x ^= x >> np.uint64(13)
-    return ((x >> np.uint64(8)).astype(np.float64) / 16777216.0 - 0.5).astype(np.float32) * np.float32(0.5)
+    return ((x >> np.uint64(8)).astype(np.float64) / 16777216.0 - 0.5).astype(np.float32) * np.float32(2)
 
 
 def token_ids(name, vocab):

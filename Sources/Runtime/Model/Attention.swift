@@ -15,7 +15,7 @@ extension LlamaModel {
     func attend(layer l: Int, count T: Int, position: Int, window: Int) {
         let c = config, s = state, hd = c.headDimension
         let group = c.headCount / c.kvHeadCount
-        let kqScale: Float = c.family == .gemma3 ? 1 : 1 / Float(hd).squareRoot()
+        let kqScale: Float = c.scalesQueryBeforeAttention ? 1 : 1 / Float(hd).squareRoot()
         let pairs = T * c.headCount, n = pool.threadCount
         let tiled = T >= tile
         let keys = cache.key(layer: l, position: 0), values = cache.value(layer: l, position: 0)

@@ -19,8 +19,13 @@ extension LlamaModel {
                 let scale = Float(d).squareRoot()
                 for i in 0..<d { s.x[t * d + i] *= scale }
             }
-            ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
-                      into: s.rope + t * c.ropeDimension)
+            if let factors = ropeFactors {
+                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                          factors: factors, attentionFactor: c.ropeAttentionFactor, into: s.rope + t * c.ropeDimension)
+            } else {
+                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                          into: s.rope + t * c.ropeDimension)
+            }
             if gemma {
                 ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBaseLocal, scale: 1,
                           into: s.ropeLocal + t * c.ropeDimension)
@@ -46,8 +51,8 @@ extension LlamaModel {
                 let cosSin = table + t * c.ropeDimension
                 applyRoPE(q, heads: c.headCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
                 applyRoPE(k, heads: c.kvHeadCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
-                if gemma {
-                    // gemma3 scales Q by 1/sqrt(head dim) before attention and then uses kq_scale = 1.
+                if c.scalesQueryBeforeAttention {
+                    // gemma3 and phi3 scale Q by 1/sqrt(head dim) before attention and then use kq_scale = 1.
                     let scale = 1 / Float(hd).squareRoot()
                     for i in 0..<qDim { q[i] *= scale }
                 }

@@ -8,6 +8,8 @@ public enum ModelFamily: String, Sendable {
     case qwen2
     /// gemma3: NeoX RoPE, Q/K norms, post norms, scaled embeddings, GELU, interleaved sliding window.
     case gemma3
+    /// phi3: fused Q|K|V and gate|up matrices, NeoX RoPE with LongRoPE factors and magnitude factor.
+    case phi3
 }
 
 /// Shapes and constants of a model (llama.cpp's `llama_hparams`).
@@ -30,6 +32,13 @@ public struct LlamaConfig: Sendable, Equatable {
     /// Every `slidingWindowPattern`-th layer (the last of each group) has full attention; 0 = none.
     public var slidingWindowPattern: Int
     public var finalLogitSoftcap: Float      // 0 = none
+    /// RoPE cos/sin magnitude (rope.scaling.attn_factor; phi3's LongRoPE writes √(1 + ln s / ln n₀)).
+    public var ropeAttentionFactor: Float
+    /// Context the RoPE factors were trained for: longer caches take the long factors (llama.cpp's n_ctx_orig_yarn).
+    public var ropeOriginalContextLength: Int
+
+    /// gemma3 and phi3 scale Q by 1/√(head dim) before attention, which then uses a scale of 1 (llama.cpp's graphs).
+    public var scalesQueryBeforeAttention: Bool { family == .gemma3 || family == .phi3 }
 
     /// llama.cpp's rope type for the family: NORM rotates (2i, 2i+1), NeoX rotates (i, i + n/2).
     public var ropeIsNeoX: Bool { family != .llama }
@@ -49,7 +58,8 @@ public struct LlamaConfig: Sendable, Equatable {
         case "llama", "mistral": family = .llama
         case "qwen2": family = .qwen2
         case "gemma3": family = .gemma3
-        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma3)")
+        case "phi3": family = .phi3
+        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma3, phi3)")
         }
         func int(_ key: String) throws(ModelError) -> Int {
             guard let v = gguf.archValue(key)?.int, v > 0 else { throw ModelError(description: "\(arch).\(key) is missing") }
@@ -71,6 +81,8 @@ public struct LlamaConfig: Sendable, Equatable {
         ropeScale = (scaling == nil || scaling == "linear") && factor > 0 ? 1 / factor : 1
         rmsEpsilon = float("attention.layer_norm_rms_epsilon", 1e-5)
         trainedContextLength = gguf.archValue("context_length")?.int ?? 2048
+        ropeAttentionFactor = float("rope.scaling.attn_factor", 1)
+        ropeOriginalContextLength = gguf.archValue("rope.scaling.original_context_length")?.int ?? trainedContextLength
         let embedding = gguf.tensor(named: "token_embd.weight")
         vocabularySize = gguf.archValue("vocab_size")?.int ?? embedding?.dimensions.last ?? 0
         finalLogitSoftcap = float("final_logit_softcapping", 0)

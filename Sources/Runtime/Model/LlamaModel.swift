@@ -1,6 +1,6 @@
 import Foundation
 
-/// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma3) with its KV cache, ready to run.
+/// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma3, phi3) with its KV cache, ready to run.
 ///
 /// Weights are repacked from the GGUF file at load time; the file's mapping stays alive with the model.
 /// Not thread-safe: one forward pass at a time (it uses all `threads` internally).
@@ -16,6 +16,9 @@ public final class LlamaModel: @unchecked Sendable {
     let pool: WorkerPool
     /// GELU lookup for families with a GELU feed-forward (gemma3); nil means SwiGLU.
     let geluTable: GeluTable?
+    /// RoPE frequency divisors for this context length (phi3: long beyond the original context, else short),
+    /// empty when only a magnitude factor applies, nil for plain RoPE.
+    let ropeFactors: [Float]?
     private var logitsBuffer: [Float] = []
 
     /// Loads the model in `gguf`.
@@ -50,6 +53,8 @@ public final class LlamaModel: @unchecked Sendable {
         weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         pool = WorkerPool(threads: threads)
         geluTable = config.family == .gemma3 ? GeluTable() : nil
+        let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
+        ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount)
     }

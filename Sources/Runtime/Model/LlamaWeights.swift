@@ -19,6 +19,8 @@ final class LlamaWeights: @unchecked Sendable {
     let layers: [LayerWeights]
     let outputNorm: [Float]
     let output: WeightMatrix
+    /// Per-pair RoPE frequency divisors (phi3's LongRoPE): long beyond the original context, else short.
+    let ropeFactorsLong: [Float]?, ropeFactorsShort: [Float]?
     let embedding: GGUFTensorInfo
     let embeddingData: UnsafeRawBufferPointer
     let embeddingRowBytes: Int
@@ -41,11 +43,19 @@ final class LlamaWeights: @unchecked Sendable {
         for i in 0..<c.layerCount {
             let p = "blk.\(i)."
             let gemma = c.family == .gemma3
+            // phi3 fuses Q|K|V into attn_qkv and gate|up into ffn_up; they are split here by row ranges.
+            let qkv = c.family == .phi3
+                ? try loader.rowSplit(p + "attn_qkv.weight", rows: [c.qDimension, c.kvDimension, c.kvDimension], columns: d)
+                : [try loader.matrix(p + "attn_q.weight", rows: c.qDimension, columns: d),
+                   try loader.matrix(p + "attn_k.weight", rows: c.kvDimension, columns: d),
+                   try loader.matrix(p + "attn_v.weight", rows: c.kvDimension, columns: d)]
+            let gateUp = c.family == .phi3
+                ? try loader.rowSplit(p + "ffn_up.weight", rows: [c.feedForwardLength, c.feedForwardLength], columns: d)
+                : [try loader.matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, columns: d),
+                   try loader.matrix(p + "ffn_up.weight", rows: c.feedForwardLength, columns: d)]
             layers.append(LayerWeights(
                 attentionNorm: try loader.vector(p + "attn_norm.weight", d),
-                q: try loader.matrix(p + "attn_q.weight", rows: c.qDimension, columns: d),
-                k: try loader.matrix(p + "attn_k.weight", rows: c.kvDimension, columns: d),
-                v: try loader.matrix(p + "attn_v.weight", rows: c.kvDimension, columns: d),
+                q: qkv[0], k: qkv[1], v: qkv[2],
                 o: try loader.matrix(p + "attn_output.weight", rows: d, columns: c.qDimension),
                 qBias: try loader.optionalVector(p + "attn_q.bias", c.qDimension),
                 kBias: try loader.optionalVector(p + "attn_k.bias", c.kvDimension),
@@ -54,8 +64,7 @@ final class LlamaWeights: @unchecked Sendable {
                 kNorm: gemma ? try loader.vector(p + "attn_k_norm.weight", c.headDimension) : nil,
                 postAttentionNorm: gemma ? try loader.vector(p + "post_attention_norm.weight", d) : nil,
                 ffnNorm: try loader.vector(p + "ffn_norm.weight", d),
-                gate: try loader.matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, columns: d),
-                up: try loader.matrix(p + "ffn_up.weight", rows: c.feedForwardLength, columns: d),
+                gate: gateUp[0], up: gateUp[1],
                 down: try loader.matrix(p + "ffn_down.weight", rows: d, columns: c.feedForwardLength),
                 postFFNNorm: gemma ? try loader.vector(p + "post_ffw_norm.weight", d) : nil
             ))
@@ -64,6 +73,8 @@ final class LlamaWeights: @unchecked Sendable {
         outputNorm = try loader.vector("output_norm.weight", d)
         let tied = gguf.tensor(named: "output.weight") == nil
         output = try loader.matrix(tied ? "token_embd.weight" : "output.weight", rows: c.vocabularySize, columns: d)
+        ropeFactorsLong = try loader.optionalVector("rope_factors_long.weight", c.ropeDimension / 2)
+        ropeFactorsShort = try loader.optionalVector("rope_factors_short.weight", c.ropeDimension / 2)
     }
 
     /// Writes the embedding of `token` (d floats) to `out`; the caller checked the id.
@@ -78,22 +89,42 @@ private struct TensorLoader {
     let dequantized: Bool
 
     func matrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {
+        try rowSplit(name, rows: [rows], columns: columns)[0]
+    }
+
+    /// Consecutive row ranges of one matrix (`rows` counts, in order) as separate matrices.
+    func rowSplit(_ name: String, rows counts: [Int], columns: Int) throws(ModelError) -> [WeightMatrix] {
+        let rows = counts.reduce(0, +)
         guard let t = gguf.tensor(named: name) else { throw ModelError(description: "tensor \(name) is missing") }
         guard t.dimensions == [columns, rows] else {
             throw ModelError(description: "tensor \(name) has shape \(t.dimensions), expected [\(columns), \(rows)]")
         }
         do throws(ModelError) {
             guard dequantized, t.type != .f32 else {
-                return try WeightMatrix(type: t.type, data: gguf.data(of: t), rows: rows, columns: columns)
+                return try slices(of: gguf.data(of: t), type: t.type, counts: counts, columns: columns)
             }
             let floats = try widened(t, rows: rows, columns: columns)
             let result = floats.withUnsafeBytes { bytes in
-                Result { () throws(ModelError) in try WeightMatrix(type: .f32, data: bytes, rows: rows, columns: columns) }
+                Result { () throws(ModelError) in try slices(of: bytes, type: .f32, counts: counts, columns: columns) }
             }
             return try result.get()
         } catch {
             throw ModelError(description: "tensor \(name): \(error.description)")
         }
+    }
+
+    private func slices(of data: UnsafeRawBufferPointer, type: GGMLType, counts: [Int], columns: Int) throws(ModelError) -> [WeightMatrix] {
+        guard let rowBytes = type.rowBytes(elements: columns) else {
+            throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
+        }
+        var matrices: [WeightMatrix] = [], start = 0
+        for count in counts {
+            let end = min(data.count, start + count * rowBytes)
+            matrices.append(try WeightMatrix(type: type, data: UnsafeRawBufferPointer(rebasing: data[min(start, end)..<end]),
+                                             rows: count, columns: columns))
+            start = end
+        }
+        return matrices
     }
 
     /// The tensor dequantized to f32 with the scalar reference.

@@ -5,19 +5,21 @@ import TestSupport
 import Runtime
 
 /// The runtime on imported architectures beside SmolLM2 and Gemma 3: the tiny qwen2 (Q/K/V biases, NeoX
-/// RoPE, tied output, 4 heads over 2 KV heads) and mistral (grouped-query attention, separate output)
-/// checkpoints with hashed weights, imported in-process to F16 GGUFs exactly as
-/// scripts/reference/make-runtime-reference.py imported them with mfc for llama.cpp (llama-ref argmax).
+/// RoPE, tied output, 4 heads over 2 KV heads), mistral (grouped-query attention, separate output) and phi3
+/// (fused Q|K|V and gate|up split at load, LongRoPE short factors, RoPE magnitude 1.19) checkpoints with
+/// hashed weights, imported in-process to F16 GGUFs exactly as scripts/reference/make-runtime-reference.py
+/// imported them with mfc for llama.cpp (llama-ref argmax).
 /// Every position's logits, from one batched forward pass, must match llama.cpp's top two within
 /// `logitTolerance`, and the argmax must be llama.cpp's wherever its own top two are further apart than that.
 struct ImportedRuntimeCase: Sendable, CustomTestStringConvertible {
     let name: String
     var testDescription: String { name }
-    static let all = ["qwen2", "mistral"].map(ImportedRuntimeCase.init)
+    static let all = ["qwen2", "mistral", "phi3"].map(ImportedRuntimeCase.init)
 }
 
-/// Measured: 1.6e-4 on both (logits around 0.2 to 1); F16 dot products round their activations differently.
-private let logitTolerance: Float = 1e-3
+/// Logits reach 12 with weights in [-1, 1). Measured: at most 0.012 from llama.cpp (F16 dot products round their
+/// activations differently); phi3 without its RoPE factors, or without the RoPE magnitude factor, is off by 1.3.
+private let logitTolerance: Float = 0.03
 
 @Test(arguments: ImportedRuntimeCase.all)
 func importedModelLogitsMatchLlamaCpp(_ c: ImportedRuntimeCase) throws {

@@ -11,7 +11,7 @@ enum ReferenceCheckpoint {
         (0..<count).map { Float(($0 * 7 + index * 13) % 29) / 64 - 0.25 }
     }
 
-    /// The weights make-runtime-reference.py writes: uniform in [-0.25, 0.25) from a 32-bit hash of
+    /// The weights make-runtime-reference.py writes: uniform in [-1, 1) from a 32-bit hash of
     /// (index * 1000003 + element), so that no two rows of a matrix repeat (no tied logits).
     static func hashed(index: Int, count: Int) -> [Float] {
         let seed = UInt32(truncatingIfNeeded: index &* 1_000_003)
@@ -20,7 +20,7 @@ enum ReferenceCheckpoint {
             x ^= x >> 15
             x = x &* 0x85EB_CA6B
             x ^= x >> 13
-            return (Float(x >> 8) / 16_777_216 - 0.5) * 0.5
+            return (Float(x >> 8) / 16_777_216 - 0.5) * 2
         }
     }
 
