@@ -10,7 +10,7 @@
 //                                                      (attn_norm-0, Qcur-0, ..., result_output) as raw
 //                                                      f32 to DIR/NAME.bin, one line "NAME ne0 ne1 ne2" each
 // LLAMA_REF_LORA="PATH[:SCALE][,PATH[:SCALE]...]" applies GGUF LoRA adapters (scale 1 when left out)
-// to greedy and argmax, in the order given.
+// to greedy and argmax, in the order given. LLAMA_REF_CTX=N sets the context size (default 2048).
 #include "ggml.h"
 #include "llama.h"
 #include <cstdio>
@@ -77,6 +77,7 @@ int main(int argc, char ** argv) {
 
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = 2048; cp.n_batch = 2048; cp.n_ubatch = 2048;
+    if (const char * n_ctx = getenv("LLAMA_REF_CTX")) cp.n_ctx = (uint32_t) atoi(n_ctx);  // e.g. past phi3's original context
     cp.n_threads = 1; cp.n_threads_batch = 1;  // one thread: no spin-waiting on a shared machine
     if (mode == "dump" && argc > 4) { cp.cb_eval = dump_tensor; cp.cb_eval_user_data = argv[4]; }
     llama_context * ctx = llama_init_from_model(model, cp);

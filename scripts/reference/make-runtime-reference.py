@@ -2,7 +2,7 @@
 """Runtime reference for imported architectures: writes the tiny qwen2, mistral and phi3 checkpoints of
 make-import-reference.py with pseudo-random weights (hashed from each element's index, so the Swift test
 writes the same values), imports each ONCE with mfc, runs llama.cpp on the imported GGUF through
-llama-ref argmax, and writes Tests/Fixtures/import/runtime/NAME.json: the token ids and, per position,
+llama-ref argmax (LLAMA_REF_CTX as each case asks), and writes Tests/Fixtures/import/runtime/NAME.json: the token ids and, per position,
 llama.cpp's argmax and its top two logits.
 
     swift build -c release --product mfc
@@ -21,7 +21,8 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "import", "runtime")
 IMPORT = runpy.run_path(os.path.join(ROOT, "scripts", "reference", "make-import-reference.py"))
-NAMES = ["qwen2", "mistral", "phi3"]
+# (reference name, checkpoint, llama.cpp context): phi3-long runs past phi3's original 4096, so its long RoPE factors apply.
+CASES = [("qwen2", "qwen2", 2048), ("mistral", "mistral", 2048), ("phi3", "phi3", 2048), ("phi3-long", "phi3", 8192)]
 
 
 def hashed(seed, count):
@@ -44,7 +45,7 @@ def main():
     mfc = os.path.join(ROOT, ".build", "release", "mfc")
     os.makedirs(OUT, exist_ok=True)
     specs = IMPORT["checkpoints"]()
-    for name in NAMES:
+    for reference_name, name, context in CASES:
         spec = specs[name]
         with tempfile.TemporaryDirectory(prefix="mfc-runtime-reference-") as tmp:
             folder = os.path.join(tmp, name)
@@ -60,16 +61,16 @@ def main():
             ids = token_ids(name, spec["vocab"])
             with open(os.path.join(tmp, "ids"), "w") as f:
                 f.write(" ".join(map(str, ids)))
-            out = subprocess.run([llama_ref, "argmax", f"{tmp}/store/blobs/{blob}", os.path.join(tmp, "ids")],
-                                 check=True, capture_output=True, text=True).stdout.split()
+            out = subprocess.run([llama_ref, "argmax", f"{tmp}/store/blobs/{blob}", os.path.join(tmp, "ids")], check=True,
+                                 capture_output=True, text=True, env=dict(os.environ, LLAMA_REF_CTX=str(context))).stdout.split()
         rows = [out[i:i + 3] for i in range(0, len(out), 3)]
         reference = {"generator": "python3 scripts/reference/make-runtime-reference.py (llama-ref argmax on mfc's F16 import)",
-                     "ids": ids, "argmax": [int(r[0]) for r in rows],
+                     "checkpoint": name, "context": context, "ids": ids, "argmax": [int(r[0]) for r in rows],
                      "top1": [float(r[1]) for r in rows], "top2": [float(r[2]) for r in rows]}
-        with open(os.path.join(OUT, name + ".json"), "w") as f:
+        with open(os.path.join(OUT, reference_name + ".json"), "w") as f:
             json.dump(reference, f, indent=1)
             f.write("\n")
-        print(f"{name}: {len(rows)} positions, smallest top-2 gap {min(float(r[1]) - float(r[2]) for r in rows):.4f}")
+        print(f"{reference_name}: {len(rows)} positions, smallest top-2 gap {min(float(r[1]) - float(r[2]) for r in rows):.4f}")
 
 
 if __name__ == "__main__":
