@@ -115,44 +115,11 @@ extension LlamaModel {
                 let keys = cache.key(layer: l, position: 0) + kvh * hd, values = cache.value(layer: l, position: 0) + kvh * hd
                 let stride = cache.kvDimension
                 if halfPrecision {
-                    attendOnline(q, keys, values, stride: stride, range: lo...p, scale: kqScale, hd: hd,
-                                 scratch: s.halfScratch + worker * 2 * hd, out: out)
+                    kernels.attendOnline(q, keys, values, stride, lo...p, kqScale, hd, s.halfScratch + worker * 2 * hd, out)
                 } else {
-                    let scores = s.scores + worker * contextLength
-                    for j in lo...p { scores[j - lo] = dotHalf(q, keys + j * stride, hd) * kqScale }
-                    softmax(scores, p - lo + 1)
-                    out.update(repeating: 0, count: hd)
-                    for j in lo...p { addScaledHalf(out, scores[j - lo], values + j * stride, hd) }
+                    kernels.attendExact(q, keys, values, stride, lo...p, kqScale, hd, s.scores + worker * contextLength, out)
                 }
             }
         }
     }
-}
-
-/// One query against keys/values `range` with llama.cpp's one-token flash-attention arithmetic
-/// (ggml `flash_attn_ext_f16_one_chunk`): q rounded to f16, s = q·k · scale, running max M and sum S,
-/// V accumulated in f16 (scaled by e^(M_old − M) on a new max), output = acc / S.
-@inline(__always)
-private func attendOnline(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                          stride: Int, range: ClosedRange<Int>, scale: Float, hd: Int,
-                          scratch: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>) {
-    let q16 = scratch, acc = scratch + hd
-    for i in 0..<hd { q16[i] = Float16(q[i]) }
-    acc.update(repeating: 0, count: hd)
-    var maxScore = -Float.infinity, sum: Float = 0
-    for j in range {
-        let score = dotHalfHalf(q16, keys + j * stride, hd) * scale
-        var ms: Float = 1, vs: Float = 1
-        if score > maxScore {
-            ms = expf(maxScore - score)
-            maxScore = score
-            scaleHalf(acc, ms, hd)
-        } else {
-            vs = expf(score - maxScore)
-        }
-        addScaledHalfToHalf(acc, vs, values + j * stride, hd)
-        sum = vs.addingProduct(sum, ms)
-    }
-    let inverse: Float = sum == 0 ? 0 : 1 / sum
-    for i in 0..<hd { out[i] = Float(acc[i]) * inverse }
 }

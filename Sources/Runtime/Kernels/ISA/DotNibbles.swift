@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Fused dequantize-and-dot for Q4_0/Q4_1 rows in the nibble layout against q8 activations
 // (ggml's vec_dot_q4_1_q8_1): Σ_blocks d_w·d_x·Σ(n·q) + m_w·s_x.
 // One 64-byte load holds 4 blocks; masks split it into 4 nibble planes of i16 lanes that multiply
@@ -16,9 +18,9 @@ private func nibbleChunk(_ n0: SIMD32<Int16>, _ n1: SIMD32<Int16>, _ n2: SIMD32<
 
 /// Dots weight row `row` with `tokens` (1...4) prepared inputs starting at token `first`; writes out[t·outStride].
 @inline(__always)
-func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int, tokens: Int,
+func dotNibbles(_ w: MatrixView, row: Int, q8_1Sums: Bool, _ input: InputView, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-    let wq = UnsafeRawPointer(w.storage.base + row * w.rowStride)
+    let wq = w.base + row * w.rowStride
     let ws = wq + w.scalesOffset
     let chunks = w.chunks
     let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
@@ -28,7 +30,7 @@ func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int,
     var min0 = SIMD4<Float>(), min1 = SIMD4<Float>(), min2 = SIMD4<Float>(), min3 = SIMD4<Float>()
     let planes = input.nibblePlanesOffset, scales = input.scalesOffset
     // Q4_1 pairs with ggml's q8_1 `s` (f16-rounded); Q4_0 (m = −8d) with q8_0, whose sum is exact.
-    let sums = w.sourceType == .q4_1 ? input.sumsOffset : input.sums32Offset
+    let sums = q8_1Sums ? input.sumsOffset : input.sums32Offset
     for c in 0..<chunks {
         let v = wq.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self)
         let n0 = asInt16x32(v & mask), n1 = asInt16x32((v &>> 8) & mask)
@@ -39,8 +41,8 @@ func dotNibbles(_ w: WeightMatrix, row: Int, _ input: PreparedBatch, first: Int,
         @inline(__always) func step(_ x: UnsafeRawPointer, _ acc: inout SIMD16<Float>, _ mins: inout SIMD4<Float>) {
             let i = nibbleChunk(n0, n1, n2, n3, x + planes + 256 * c)
             let dx = x.load(fromByteOffset: scales + 16 * c, as: SIMD4<Float>.self)
-            acc = acc.addingProduct(int32ToFloat(i), spreadBy4(dw * dx))
-            mins = mins.addingProduct(mw, x.load(fromByteOffset: sums + 16 * c, as: SIMD4<Float>.self))
+            acc = multiplyAdd(acc, int32ToFloat(i), spreadBy4(dw * dx))
+            mins = multiplyAdd(mins, mw, x.load(fromByteOffset: sums + 16 * c, as: SIMD4<Float>.self))
         }
         step(x0, &acc0, &min0)
         if tokens > 1 { step(x0 + stride, &acc1, &min1) }

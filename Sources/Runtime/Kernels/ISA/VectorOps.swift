@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Element-wise pieces of the forward pass, following ggml's CPU ops where the rounding matters.
 
@@ -70,8 +74,7 @@ func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n
 /// identity above 10, and otherwise a table of the tanh-approximated GELU indexed by the input rounded to
 /// f16 (also 10x faster than calling tanhf).
 @inline(__always)
-func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int, table: GeluTable) {
-    let values = table.values
+func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int, table values: UnsafePointer<Float>) {
     for i in 0..<n {
         let g = gate[i]
         if g <= -10 {
@@ -84,28 +87,13 @@ func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ 
     }
 }
 
-/// GELU (tanh approximation) of every f16 value, rounded to f16 and stored as Float (ggml_table_gelu_f16).
-final class GeluTable: @unchecked Sendable {
-    let values: UnsafeMutablePointer<Float>
-    init() {
-        values = .allocate(capacity: 1 << 16)
-        let c: Float = 0.797_884_560_802_865_4   // sqrt(2/π)
-        for bits in 0..<(1 << 16) {
-            let x = Float(Float16(bitPattern: UInt16(bits)))
-            let gelu = 0.5 * x * (1 + tanhf(c * x * (1 + 0.044715 * x * x)))
-            values[bits] = Float(Float16(gelu))
-        }
-    }
-    deinit { values.deallocate() }
-}
-
 /// Σ q[i]·Float(k[i]) over n elements (n a multiple of 16) of f32 × f16.
 @inline(__always)
 func dotHalf(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float16>, _ n: Int) -> Float {
     let rq = UnsafeRawPointer(q), rk = UnsafeRawPointer(k)
     var acc = SIMD16<Float>()
     for i in stride(from: 0, to: n, by: 16) {
-        acc = acc.addingProduct(rq.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self), halfToFloat16(rk.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
+        acc = multiplyAdd(acc, rq.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self), halfToFloat16(rk.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
     }
     return horizontalSum(acc)
 }
@@ -117,7 +105,7 @@ func addScaledHalf(_ out: UnsafeMutablePointer<Float>, _ w: Float, _ v: UnsafePo
     let ws = SIMD16<Float>(repeating: w)
     for i in stride(from: 0, to: n, by: 16) {
         let o = ro.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
-        ro.storeBytes(of: o.addingProduct(ws, halfToFloat16(rv.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))),
+        ro.storeBytes(of: multiplyAdd(o, ws, halfToFloat16(rv.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))),
                       toByteOffset: 4 * i, as: SIMD16<Float>.self)
     }
 }
@@ -136,7 +124,7 @@ func dotHalfHalf(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, _ n: 
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     var acc = SIMD16<Float>()
     for i in stride(from: 0, to: n, by: 16) {
-        acc = acc.addingProduct(halfToFloat16(ra.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)),
+        acc = multiplyAdd(acc, halfToFloat16(ra.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)),
                                 halfToFloat16(rb.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
     }
     return horizontalSum(acc)
@@ -160,7 +148,7 @@ func addScaledHalfToHalf(_ y: UnsafeMutablePointer<Float16>, _ s: Float, _ x: Un
     for i in stride(from: 0, to: n, by: 16) {
         let yv = halfToFloat16(ry.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
         let xv = halfToFloat16(rx.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
-        ry.storeBytes(of: floatToHalf16(yv.addingProduct(xv, ss)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+        ry.storeBytes(of: floatToHalf16(multiplyAdd(yv, xv, ss)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
     }
 }
 

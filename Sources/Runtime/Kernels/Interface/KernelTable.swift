@@ -1,0 +1,59 @@
+// The entry points every instruction-set variant of the kernels provides (Kernels/ISA/EntryPoints.swift).
+// The Runtime picks one table at model load (InstructionSet.swift) and calls through it, so the hot
+// code runs with the ISA of the variant while the Runtime itself is compiled for baseline x86-64.
+// Each entry does a whole loop (a range of matrix rows, a vector, one attention head), so the indirect
+// call costs nothing measurable.
+
+/// The hot kernels of the forward pass, as compiled for one instruction set.
+public struct KernelTable: Sendable {
+    /// out[t·outStride + r] = row r of `matrix` · prepared input t, for r in `rows` and t in 0..<tokens.
+    public let multiply: @Sendable (_ matrix: MatrixView, _ input: InputView, _ tokens: Int, _ rows: Range<Int>,
+                                    _ out: UnsafeMutablePointer<Float>, _ outStride: Int) -> Void
+    /// Prepares input token `token` of `input` from `x` (`input.columns` floats): q8 quantization and kernel planes.
+    public let prepare: @Sendable (_ input: InputView, _ token: Int, _ x: UnsafePointer<Float>) -> Void
+    /// out = x / sqrt(mean(x²) + eps) · weight over n floats (`out` may be `x`).
+    public let rmsNorm: @Sendable (_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                   _ n: Int, _ eps: Float) -> Void
+    /// Rotates `heads` heads in place with the (cos, sin) table of one position (NORM or NeoX pairing).
+    public let applyRoPE: @Sendable (_ x: UnsafeMutablePointer<Float>, _ heads: Int, _ headDimension: Int, _ ropeDimension: Int,
+                                     _ neox: Bool, _ cosSin: UnsafePointer<Float>) -> Void
+    /// Writes the (cos, sin) pairs of `position` for `ropeDimension/2` frequencies.
+    public let ropeTable: @Sendable (_ position: Int, _ ropeDimension: Int, _ base: Float, _ scale: Float,
+                                     _ out: UnsafeMutablePointer<Float>) -> Void
+    /// gate = silu(gate) · up over n floats.
+    public let swiGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) -> Void
+    /// gate = gelu(gate) · up over n floats, GELU read from a 65536-entry table indexed by f16 bits.
+    public let geluGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int,
+                                   _ table: UnsafePointer<Float>) -> Void
+    /// One query head against f16 keys/values at positions `range` (`stride` halves apart) with llama.cpp's
+    /// one-token flash-attention arithmetic; `scratch` holds 2·hd halves; writes hd floats to `out`.
+    public let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
+                                        _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
+                                        _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) -> Void
+    /// The same with exact f32 softmax (llama.cpp's tiled path for big batches); `scores` holds range.count floats.
+    public let attendExact: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
+                                       _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
+                                       _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
+
+    public init(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
+                prepare: @escaping @Sendable (InputView, Int, UnsafePointer<Float>) -> Void,
+                rmsNorm: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Float) -> Void,
+                applyRoPE: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int, Bool, UnsafePointer<Float>) -> Void,
+                ropeTable: @escaping @Sendable (Int, Int, Float, Float, UnsafeMutablePointer<Float>) -> Void,
+                swiGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void,
+                geluGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>) -> Void,
+                attendOnline: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
+                                                   Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
+                attendExact: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
+                                                  Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        self.multiply = multiply
+        self.prepare = prepare
+        self.rmsNorm = rmsNorm
+        self.applyRoPE = applyRoPE
+        self.ropeTable = ropeTable
+        self.swiGLU = swiGLU
+        self.geluGLU = geluGLU
+        self.attendOnline = attendOnline
+        self.attendExact = attendExact
+    }
+}
