@@ -151,3 +151,27 @@ func attentionKernelsMatchReference(_ isa: InstructionSet) {
         #expect(diff <= bound, "\(run.isa) vs \(reference.isa): max |Δlogit| \(diff)")
     }
 }
+
+/// The file quantizer's hot loop runs in the kernel variants: every variant writes the same bytes as the
+/// Runtime's own quantizer (which the llama-quantize comparisons check) for every block format, and widens
+/// every f16 bit pattern, NaNs included, to the same Float bits.
+@Test(arguments: InstructionSet.supported())
+func quantizerKernelsMatchTheRuntimeQuantizer(_ isa: InstructionSet) throws {
+    var rng = TestRNG(seed: 11)
+    // 2 super-blocks; a few outliers, zeros and tiny values exercise the scale searches' edge cases.
+    var values = (0..<512).map { _ in Float.random(in: -1...1, using: &rng) }
+    values[3] = 40; values[300] = -25; values[100..<132] = ArraySlice(repeating: 0, count: 32); values[7] = 1e-30
+    let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
+    for type in types {
+        let format = try #require(BlockFormat(type))
+        let expected = try quantizeRow(type, values)
+        var got = [UInt8](repeating: 0xAA, count: expected.count)
+        values.withUnsafeBufferPointer { x in got.withUnsafeMutableBytes { isa.kernels.quantizeBlocks(format, x.baseAddress!, 512, $0.baseAddress!) } }
+        #expect(got == expected, "\(type.name) with \(isa)")
+    }
+    let halves = (0...UInt16.max).map { $0.littleEndian }
+    var widened = [Float](repeating: 0, count: halves.count)
+    halves.withUnsafeBytes { h in widened.withUnsafeMutableBufferPointer { isa.kernels.widenHalves(h.baseAddress!, halves.count, $0.baseAddress!) } }
+    let mismatches = zip(halves, widened).filter { float(fromFP16: $0).bitPattern != $1.bitPattern }.count
+    #expect(mismatches == 0, "\(mismatches) f16 patterns widen differently with \(isa)")
+}

@@ -38,11 +38,19 @@ private struct ObjectFileError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The `.o` files of module `name` in `dir`.
+/// The `.o` files of module `name` in `dir`: those its output-file-map.json names for its current sources
+/// (objects of deleted sources stay in the folder), or every `.o` for a module without that map (C targets).
 private func objects(_ name: String, in dir: URL) throws -> [String] {
     let moduleDir = dir.appendingPathComponent("\(name).build")
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: moduleDir.path)) ?? []
-    let objects = files.filter { $0.hasSuffix(".o") }.sorted().map { moduleDir.appendingPathComponent($0).path }
+    var objects: [String]
+    if let data = FileManager.default.contents(atPath: moduleDir.appendingPathComponent("output-file-map.json").path),
+       let map = try JSONSerialization.jsonObject(with: data) as? [String: [String: String]] {
+        objects = map.filter { !$0.key.isEmpty }.compactMap { $0.value["object"] }
+    } else {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: moduleDir.path)) ?? []
+        objects = files.filter { $0.hasSuffix(".o") }.map { moduleDir.appendingPathComponent($0).path }
+    }
+    objects = objects.filter { FileManager.default.fileExists(atPath: $0) }.sorted()
     guard !objects.isEmpty else { throw ObjectFileError(message: "no object files in \(moduleDir.path)") }
     return objects
 }
@@ -124,22 +132,35 @@ private func instructions(in files: [String], startingWith prefixes: Set<String>
     #endif
 }
 
+/// Swift files under `dir`, as paths relative to it (symlinks are not followed into directories).
+private func swiftFiles(under dir: URL) -> [String] {
+    let names = (FileManager.default.subpaths(atPath: dir.path) ?? []).filter { $0.hasSuffix(".swift") }
+    return names.sorted()
+}
+
 /// Sources/KernelsAVX2 and Sources/KernelsPortable mirror Sources/Runtime/Kernels/ISA with symlinks, so the
-/// three variants always compile the same code.
+/// three variants always compile the same code; ISA/Quantize links the Runtime's quantizer files.
 @Test func variantFoldersMirrorTheKernelSources() throws {
     let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources")
     let fm = FileManager.default
-    let truth = try fm.contentsOfDirectory(atPath: sources.appendingPathComponent("Runtime/Kernels/ISA").path)
-        .filter { $0.hasSuffix(".swift") }.sorted()
-    #expect(truth.count >= 5)
+    let isa = sources.appendingPathComponent("Runtime/Kernels/ISA")
+    let truth = swiftFiles(under: isa)
+    #expect(truth.count >= 10)
+    for file in truth where file.hasPrefix("Quantize/") {
+        let target = try? fm.destinationOfSymbolicLink(atPath: isa.appendingPathComponent(file).path)
+        let name = String(file.dropFirst("Quantize/".count))
+        #expect(target == "../../../Quantize/\(name)", "ISA/\(file) should be a symlink to Runtime/Quantize/\(name)")
+        #expect(fm.fileExists(atPath: sources.appendingPathComponent("Runtime/Quantize/\(name)").path))
+    }
     for variant in ["KernelsAVX2", "KernelsPortable"] {
         let dir = sources.appendingPathComponent(variant)
-        let files = try fm.contentsOfDirectory(atPath: dir.path).sorted()
+        let files = swiftFiles(under: dir)
         #expect(files == truth, "\(variant) has \(files), the kernel sources are \(truth)")
         for file in files {
+            let up = String(repeating: "../", count: file.split(separator: "/").count)
             let target = try? fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent(file).path)
-            #expect(target == "../Runtime/Kernels/ISA/\(file)", "\(variant)/\(file) should be a symlink to ../Runtime/Kernels/ISA/\(file)")
+            #expect(target == "\(up)Runtime/Kernels/ISA/\(file)", "\(variant)/\(file) should be a symlink to \(up)Runtime/Kernels/ISA/\(file)")
         }
     }
 }

@@ -81,6 +81,10 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
         return isa
     }
 
+    /// The level for work outside a model (the file quantizer): `select()`, or the best this CPU runs when
+    /// `MFC_ISA` is not usable. Chosen once per process.
+    static let preferred: InstructionSet = (try? select()) ?? supported().first ?? .portable
+
     /// The text of /proc/cpuinfo, or nil where there is none.
     public static func cpuinfo() -> String? {
         try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)

@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Q4_K, Q5_K (8 groups of 32 with 6-bit scale and min) and Q6_K (16 groups of 16 with i8 scales)
 // super-block quantizers, following ggml's quantize_row_q{4,5,6}_K_ref operation for operation.
 

@@ -1,6 +1,7 @@
 import KernelInterface
 
-// The public face of one instruction-set variant. These sources are compiled three times (Package.swift:
+// The public face of one instruction-set variant. These sources (and the quantizer files linked in
+// Quantize/, which the Runtime compiles too) are compiled three times (Package.swift:
 // KernelsAVX512 from this folder, KernelsAVX2 and KernelsPortable from folders of symlinks to it), each
 // with its own `-Xcc -march`. Every kernel below is inlined into its entry point, so no out-of-line code
 // (in particular no stdlib generic specialization, whose symbol would be shared between the variants and
@@ -14,7 +15,8 @@ public enum ISAKernels {
     public static var table: KernelTable {
         KernelTable(multiply: multiplyEntry, prepare: prepareEntry, rmsNorm: rmsNormEntry, applyRoPE: applyRoPEEntry,
                     ropeTable: ropeTableEntry, swiGLU: swiGLUEntry, geluGLU: geluGLUEntry,
-                    attendOnline: attendOnlineEntry, attendExact: attendExactEntry)
+                    attendOnline: attendOnlineEntry, attendExact: attendExactEntry,
+                    quantizeBlocks: quantizeBlocksEntry, widenHalves: widenHalvesEntry)
     }
 
     @inline(never)
@@ -67,5 +69,16 @@ public enum ISAKernels {
                                  _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
                                  _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         attendExact(q, keys, values, stride: stride, range: range, scale: scale, hd: hd, scores: scores, out: out)
+    }
+
+    @inline(never)
+    static func quantizeBlocksEntry(_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int, _ y: UnsafeMutableRawPointer) {
+        let scratch = KQuantScratch()
+        quantizeBlocks(format, x, count: count, into: y, scratch: scratch)
+    }
+
+    @inline(never)
+    static func widenHalvesEntry(_ src: UnsafeRawPointer, _ count: Int, _ dst: UnsafeMutablePointer<Float>) {
+        widenHalves(src, count: count, into: dst)
     }
 }

@@ -34,6 +34,11 @@ public struct KernelTable: Sendable {
     public let attendExact: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
                                        _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
                                        _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
+    /// Quantizes `count` floats (whole blocks) into ggml blocks of the format (the file quantizer's hot loop).
+    public let quantizeBlocks: @Sendable (_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int,
+                                          _ y: UnsafeMutableRawPointer) -> Void
+    /// Widens `count` little-endian IEEE binary16 values to Float, exactly (NaN payloads kept).
+    public let widenHalves: @Sendable (_ src: UnsafeRawPointer, _ count: Int, _ dst: UnsafeMutablePointer<Float>) -> Void
 
     public init(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
                 prepare: @escaping @Sendable (InputView, Int, UnsafePointer<Float>) -> Void,
@@ -45,7 +50,9 @@ public struct KernelTable: Sendable {
                 attendOnline: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
                                                    Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
                 attendExact: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
-                                                  Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+                                                  Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                quantizeBlocks: @escaping @Sendable (BlockFormat, UnsafePointer<Float>, Int, UnsafeMutableRawPointer) -> Void,
+                widenHalves: @escaping @Sendable (UnsafeRawPointer, Int, UnsafeMutablePointer<Float>) -> Void) {
         self.multiply = multiply
         self.prepare = prepare
         self.rmsNorm = rmsNorm
@@ -55,5 +62,7 @@ public struct KernelTable: Sendable {
         self.geluGLU = geluGLU
         self.attendOnline = attendOnline
         self.attendExact = attendExact
+        self.quantizeBlocks = quantizeBlocks
+        self.widenHalves = widenHalves
     }
 }
