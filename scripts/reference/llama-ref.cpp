@@ -6,6 +6,10 @@
 //                                                      one line per step "id top1 top2" (raw logits)
 //   llama-ref argmax   MODEL FILE                      FILE holds ids (whitespace separated); prints the
 //                                                      argmax after each position and its top-2 gap
+//   llama-ref dump     MODEL FILE DIR                  like argmax, and writes every named graph tensor
+//                                                      (attn_norm-0, Qcur-0, ..., result_output) as raw
+//                                                      f32 to DIR/NAME.bin, one line "NAME ne0 ne1 ne2" each
+#include "ggml.h"
 #include "llama.h"
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +42,19 @@ static void top2(const float * logits, int n_vocab, int & best, float & l1, floa
     }
 }
 
+// ggml graph callback for `dump`: copies each named, contiguous f32 tensor to DIR/NAME.bin.
+static bool dump_tensor(struct ggml_tensor * t, bool ask, void * user_data) {
+    if (ask) return t->name[0] != 0 && t->type == GGML_TYPE_F32;
+    if (!ggml_is_contiguous(t)) return true;
+    const std::string path = std::string((const char *) user_data) + "/" + t->name + ".bin";
+    if (FILE * f = fopen(path.c_str(), "wb")) {
+        fwrite(t->data, sizeof(float), (size_t) ggml_nelements(t), f);
+        fclose(f);
+        printf("%s %lld %lld %lld\n", t->name, (long long) t->ne[0], (long long) t->ne[1], (long long) t->ne[2]);
+    }
+    return true;
+}
+
 int main(int argc, char ** argv) {
     if (argc < 4) { fprintf(stderr, "usage: llama-ref tokenize|greedy|argmax MODEL FILE [ARG]\n"); return 2; }
     std::string mode = argv[1];
@@ -59,6 +76,7 @@ int main(int argc, char ** argv) {
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = 2048; cp.n_batch = 2048; cp.n_ubatch = 2048;
     cp.n_threads = 1; cp.n_threads_batch = 1;  // one thread: no spin-waiting on a shared machine
+    if (mode == "dump" && argc > 4) { cp.cb_eval = dump_tensor; cp.cb_eval_user_data = argv[4]; }
     llama_context * ctx = llama_init_from_model(model, cp);
     const int n_vocab = llama_vocab_n_tokens(vocab);
 
@@ -82,7 +100,7 @@ int main(int argc, char ** argv) {
         return 0;
     }
 
-    if (mode == "argmax") {
+    if (mode == "argmax" || mode == "dump") {
         std::vector<llama_token> ids;
         std::istringstream in(text);
         for (int t; in >> t;) ids.push_back(t);

@@ -2,10 +2,10 @@ import KernelInterface
 
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
-//   nibbles: Q4_0, Q4_1.  Row = [nb·16 B quant nibbles][nb × u32 (d16 | m16<<16)]; Q4_0 stores m = −8d.
-//            Rows are not padded: the kernel's last 4-block chunk may read past the row's quants (into its
-//            scales) or scales (into the next row, or the buffer's slack), which multiplies zero activations
-//            with finite values (scales decode finite for every bit pattern), adding exactly 0.
+//   nibbles: Q4_0, Q4_1, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
+//            [nb × 64 B: block b's 16 quant bytes of each of the 4 rows][nb × 4 × u32 (d16 | m16<<16)],
+//            so one 64-byte load feeds 4 independent rows; Q4_0 stores m = −8d. The last group is padded
+//            with zero rows (scales 0, so they add nothing and their outputs are never written).
 //   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
 //            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
 //            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
@@ -29,10 +29,11 @@ final class WeightMatrix: @unchecked Sendable {
     let paddedColumns: Int
     /// Byte offset of the scales inside a row (nibbles and int8).
     let scalesOffset: Int
-    /// 64-byte steps of the kernel over a row: 4 blocks (nibbles) or 64 weights (int8).
+    /// 64-byte steps of the kernel over a row: one block of 4 rows (nibbles) or 64 weights (int8).
     let chunks: Int
     let sourceType: GGMLType
     let layout: Layout
+    /// Bytes per row (nibbles: a quarter of a row group).
     let rowStride: Int
     let storage: AlignedBuffer
 
@@ -54,8 +55,8 @@ final class WeightMatrix: @unchecked Sendable {
         case .q4_0, .q4_1:
             layout = .nibbles
             paddedColumns = columns
-            scalesOffset = columns / 2
-            chunks = (columns + 127) / 128
+            scalesOffset = columns / 32 * 64      // inside a row group
+            chunks = columns / 32
             rowStride = columns / 32 * 20
         case .f32, .f16, .bf16:
             layout = .float
@@ -73,9 +74,9 @@ final class WeightMatrix: @unchecked Sendable {
             let scaleBytes = group == 32 && !hasMin ? 2 : 4
             rowStride = paddedColumns + (hasMin ? 2 : 1) * scaleBytes * (paddedColumns / group)
         }
-        storage = AlignedBuffer(bytes: rowStride * rows)
+        storage = AlignedBuffer(bytes: rowStride * (layout == .nibbles ? (rows + 3) / 4 * 4 : rows))
         for r in 0..<rows {
-            repackRow(src + r * srcRowBytes, into: storage.base + r * rowStride)
+            repackRow(src + r * srcRowBytes, row: r)
         }
     }
 
@@ -101,19 +102,20 @@ final class WeightMatrix: @unchecked Sendable {
         input.kernels.multiply(view, input.view, input.count, rows, out, outStride)
     }
 
-    private func repackRow(_ src: UnsafeRawPointer, into row: UnsafeMutableRawPointer) {
+    private func repackRow(_ src: UnsafeRawPointer, row r: Int) {
         let qk = sourceType.blockSize, blocks = columns / qk
+        let row = storage.base + r * rowStride
         switch layout {
         case .nibbles:
-            let scales = row + scalesOffset
+            let group = storage.base + r / 4 * 4 * rowStride, slot = r % 4
             for b in 0..<blocks {
                 let block = src + b * sourceType.blockBytes
                 let isQ4_0 = sourceType == .q4_0
                 let qs = isQ4_0 ? BlockLayout.Q4_0.qs : BlockLayout.Q4_1.qs
-                (row + 16 * b).copyMemory(from: block + qs, byteCount: 16)
+                (group + 64 * b + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
                 let d = block.loadUnaligned(as: UInt16.self)
                 let m = isQ4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
-                scales.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: 4 * b, as: UInt32.self)
+                group.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: scalesOffset + 16 * b + 4 * slot, as: UInt32.self)
             }
         case .float:
             let out = row.assumingMemoryBound(to: Float.self)

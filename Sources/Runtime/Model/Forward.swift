@@ -91,35 +91,4 @@ extension LlamaModel {
             for i in 0..<d { x[i] += xb[i] }
         }
     }
-
-    /// Causal (optionally sliding-window) attention of every head of every token in the batch against
-    /// the cache; writes state.attention (T, qDim). Work is split over (token, head) pairs.
-    /// Numerics follow llama.cpp's CPU flash attention, which the reference data comes from: batches of
-    /// 64 or more tokens use exact f32 softmax (its tiled path); smaller ones, and so every generated token,
-    /// use its one-token path: f16 query, online softmax, and a V accumulator rounded to f16 at every step.
-    private func attend(layer l: Int, count T: Int, position: Int, window: Int) {
-        let c = config, s = state, hd = c.headDimension
-        let group = c.headCount / c.kvHeadCount
-        let kqScale: Float = c.family == .gemma3 ? 1 : 1 / Float(hd).squareRoot()
-        let pairs = T * c.headCount, n = pool.threadCount
-        let halfPrecision = T < 64
-        pool.run { worker in
-            let per = (pairs + n - 1) / n
-            for pair in (worker * per)..<min(pairs, (worker + 1) * per) {
-                let t = pair / c.headCount, h = pair % c.headCount, kvh = h / group
-                let p = position + t
-                // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).
-                let lo = window > 0 ? max(0, p - window + 1) : 0
-                let q = s.q + t * c.qDimension + h * hd
-                let out = s.attention + t * c.qDimension + h * hd
-                let keys = cache.key(layer: l, position: 0) + kvh * hd, values = cache.value(layer: l, position: 0) + kvh * hd
-                let stride = cache.kvDimension
-                if halfPrecision {
-                    kernels.attendOnline(q, keys, values, stride, lo...p, kqScale, hd, s.halfScratch + worker * 2 * hd, out)
-                } else {
-                    kernels.attendExact(q, keys, values, stride, lo...p, kqScale, hd, s.scores + worker * contextLength, out)
-                }
-            }
-        }
-    }
 }

@@ -16,7 +16,12 @@ final class RunState: @unchecked Sendable {
     let up: UnsafeMutablePointer<Float>       // (B, ff)
     let rope: UnsafeMutablePointer<Float>     // (B, ropeDim) (cos, sin) for the global base
     let ropeLocal: UnsafeMutablePointer<Float> // (B, ropeDim) for the sliding-window base
-    let scores: UnsafeMutablePointer<Float>   // (threads, contextLength)
+    let scores: UnsafeMutablePointer<Float>   // (threads, scoresPerWorker)
+    let scoresPerWorker: Int
+    /// Keys of one layer as f32 (kvDim, keysByDimensionStride) for tiled attention; empty when batches
+    /// are too small to take that path.
+    let keysByDimension: UnsafeMutablePointer<Float>
+    let keysByDimensionStride: Int
     let halfScratch: UnsafeMutablePointer<Float16> // (threads, 2, headDimension): f16 query and accumulator
     let inputD: PreparedBatch                 // inputs of width d
     let inputQ: PreparedBatch                 // inputs of width qDim (attention output)
@@ -43,7 +48,11 @@ final class RunState: @unchecked Sendable {
         up = make(b * c.feedForwardLength)
         rope = make(b * c.ropeDimension)
         ropeLocal = make(b * c.ropeDimension)
-        scores = make(threads * contextLength)
+        scoresPerWorker = max(contextLength, 64)
+        scores = make(threads * scoresPerWorker)
+        // Padded by 16 positions so a vector load at the last visible position stays inside.
+        keysByDimensionStride = contextLength + 16
+        keysByDimension = make(batchCapacity >= 64 ? c.kvDimension * keysByDimensionStride : 0)
         halfScratch = .allocate(capacity: threads * 2 * c.headDimension)
         halfScratch.initialize(repeating: 0, count: threads * 2 * c.headDimension)
         buffers = all

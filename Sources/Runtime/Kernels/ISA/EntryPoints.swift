@@ -15,7 +15,7 @@ public enum ISAKernels {
     public static var table: KernelTable {
         KernelTable(multiply: multiplyEntry, prepare: prepareEntry, rmsNorm: rmsNormEntry, applyRoPE: applyRoPEEntry,
                     ropeTable: ropeTableEntry, swiGLU: swiGLUEntry, geluGLU: geluGLUEntry,
-                    attendOnline: attendOnlineEntry, attendExact: attendExactEntry,
+                    attendOnline: attendOnlineEntry, attendTiled: attendTiledEntry, transposeKeys: transposeKeysEntry,
                     quantizeBlocks: quantizeBlocksEntry, widenHalves: widenHalvesEntry)
     }
 
@@ -65,10 +65,16 @@ public enum ISAKernels {
     }
 
     @inline(never)
-    static func attendExactEntry(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                                 _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
-                                 _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-        attendExact(q, keys, values, stride: stride, range: range, scale: scale, hd: hd, scores: scores, out: out)
+    static func attendTiledEntry(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
+                                 _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float,
+                                 _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        attendTiled(q, keys, positions: positions, values, stride: stride, range: range, scale: scale, hd: hd, scratch: scratch, out: out)
+    }
+
+    @inline(never)
+    static func transposeKeysEntry(_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
+                                   _ keysByDimension: UnsafeMutablePointer<Float>, _ positions: Int) {
+        transposeKeys(keys, stride: stride, count: count, into: keysByDimension, positions: positions)
     }
 
     @inline(never)

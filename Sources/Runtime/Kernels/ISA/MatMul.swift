@@ -28,12 +28,16 @@ func multiply(_ w: MatrixView, _ input: InputView, tokens: Int, rows: Range<Int>
 @inline(never)
 private func multiplyNibbles(_ w: MatrixView, q8_1Sums: Bool, _ input: InputView, tokens count: Int, rows: Range<Int>,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-    for r in rows {
+    // Row shares start at multiples of 4 (LlamaModel.multiply), so they cover whole row groups.
+    precondition(rows.lowerBound % 4 == 0, "nibble rows must start at a row group")
+    for r in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
+        let n = min(4, rows.upperBound - r)
         var t = 0
         while t < count {
-            let n = min(4, count - t)
-            dotNibbles(w, row: r, q8_1Sums: q8_1Sums, input, first: t, tokens: n, out + t * outStride + r, outStride: outStride)
-            t += n
+            let tokens = min(4, count - t)
+            dotNibbles(w, group: r / 4, rows: n, q8_1Sums: q8_1Sums, input, first: t, tokens: tokens,
+                       out + t * outStride + r, outStride: outStride)
+            t += tokens
         }
     }
 }

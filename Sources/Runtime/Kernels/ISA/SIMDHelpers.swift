@@ -59,16 +59,17 @@ func horizontalSum(_ v: SIMD16<Float>) -> Float {
 @inline(__always)
 func horizontalSum(_ v: SIMD4<Float>) -> Float { (v[0] + v[2]) + (v[1] + v[3]) }
 
-/// acc + a·b. Fused where the target has FMA (`-DISA_FMA`); on baseline x86-64 `addingProduct` would call
-/// fmaf once per lane, so the portable variant multiplies and adds (one more rounding per step).
-@inline(__always)
-func multiplyAdd<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float {
-    #if ISA_FMA
-    acc.addingProduct(a, b)
-    #else
-    acc + a * b
-    #endif
-}
+// acc + a·b. Fused where the target has FMA (`-DISA_FMA`); on baseline x86-64 `addingProduct` would call
+// fmaf once per lane, so the portable variant multiplies and adds (one more rounding per step).
+// Concrete overloads, not one generic: the unspecialized body of a generic helper calls shared stdlib
+// witness-table accessors, which the linker would merge across the variants.
+#if ISA_FMA
+@inline(__always) func multiplyAdd(_ acc: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { acc.addingProduct(a, b) }
+@inline(__always) func multiplyAdd(_ acc: SIMD4<Float>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { acc.addingProduct(a, b) }
+#else
+@inline(__always) func multiplyAdd(_ acc: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { acc + a * b }
+@inline(__always) func multiplyAdd(_ acc: SIMD4<Float>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { acc + a * b }
+#endif
 
 /// The largest lane, by halving (`SIMD.max()` is emitted as an out-of-line specialization).
 @inline(__always)
@@ -85,4 +86,18 @@ func horizontalSum(_ v: SIMD16<Int32>) -> Int32 {
     let a = v.lowHalf &+ v.highHalf
     let b = a.lowHalf &+ a.highHalf
     return (b[0] &+ b[2]) &+ (b[1] &+ b[3])
+}
+
+/// The largest lane of floats without NaN (the order of comparisons does not matter then).
+@inline(__always)
+func horizontalMax(_ v: SIMD16<Float>) -> Float {
+    var m = v[0]
+    for i in 1..<16 { m = max(m, v[i]) }
+    return m
+}
+
+/// Whether any lane of the mask is set (`any(_:)` calls an out-of-line `SIMD.min()` specialization).
+@inline(__always)
+func anyLane(_ mask: SIMDMask<SIMD16<Int32>>) -> Bool {
+    horizontalMax(SIMD16<UInt32>(repeating: 0).replacing(with: 1, where: mask)) != 0
 }

@@ -27,8 +27,9 @@ func applyRoPE(_ x: UnsafeMutablePointer<Float>, heads: Int, headDimension: Int,
             let c = cosSin[2 * i], s = cosSin[2 * i + 1]
             let (a, b) = neox ? (i, i + half) : (2 * i, 2 * i + 1)
             let x0 = v[a], x1 = v[b]
-            v[a] = x0 * c - x1 * s
-            v[b] = x0 * s + x1 * c
+            // ggml's rotate_pairs as GCC contracts it: the first product of each line is fused.
+            v[a] = (-(x1 * s)).addingProduct(x0, c)
+            v[b] = (x1 * c).addingProduct(x0, s)
         }
     }
 }
@@ -46,27 +47,22 @@ func ropeTable(position: Int, ropeDimension: Int, base: Float, scale: Float, int
     }
 }
 
-/// In-place softmax over n floats.
-@inline(__always)
-func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
-    var maxValue = -Float.infinity
-    for i in 0..<n { maxValue = max(maxValue, x[i]) }
-    var sum: Double = 0
-    for i in 0..<n {
-        let e = expf(x[i] - maxValue)
-        x[i] = e
-        sum += Double(e)
-    }
-    let inv = Float(1 / sum)
-    for i in 0..<n { x[i] *= inv }
-}
-
-/// gate[i] = silu(gate[i]) · up[i] (SwiGLU).
+/// gate[i] = silu(gate[i]) · up[i] (SwiGLU) as ggml's `ggml_vec_swiglu_f32` rounds it: 16 lanes at a time
+/// with its approximate exp, x / (1 + e^(0 − x)) · up; the tail with libm's expf.
 @inline(__always)
 func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-    for i in 0..<n {
+    let rg = UnsafeMutableRawPointer(gate), ru = UnsafeRawPointer(up)
+    var i = 0
+    while i + 16 <= n {
+        let g = rg.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+        let silu = g / (1 + approximateExp(0 - g))
+        rg.storeBytes(of: silu * ru.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self), toByteOffset: 4 * i, as: SIMD16<Float>.self)
+        i += 16
+    }
+    while i < n {
         let g = gate[i]
         gate[i] = g / (1 + expf(-g)) * up[i]
+        i += 1
     }
 }
 
@@ -87,18 +83,7 @@ func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ 
     }
 }
 
-/// Σ q[i]·Float(k[i]) over n elements (n a multiple of 16) of f32 × f16.
-@inline(__always)
-func dotHalf(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float16>, _ n: Int) -> Float {
-    let rq = UnsafeRawPointer(q), rk = UnsafeRawPointer(k)
-    var acc = SIMD16<Float>()
-    for i in stride(from: 0, to: n, by: 16) {
-        acc = multiplyAdd(acc, rq.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self), halfToFloat16(rk.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
-    }
-    return horizontalSum(acc)
-}
-
-/// out[i] += w·Float(v[i]) over n elements (n a multiple of 16).
+/// out[i] = fma(w, Float(v[i]), out[i]) over n elements (n a multiple of 16).
 @inline(__always)
 func addScaledHalf(_ out: UnsafeMutablePointer<Float>, _ w: Float, _ v: UnsafePointer<Float16>, _ n: Int) {
     let ro = UnsafeMutableRawPointer(out), rv = UnsafeRawPointer(v)
@@ -118,16 +103,26 @@ func halfToFloat16(_ h: SIMD16<Float16>) -> SIMD16<Float> {
     return r
 }
 
-/// Σ Float(a[i])·Float(b[i]) over n halves (n a multiple of 16), accumulated in f32.
+/// Σ Float(a[i])·Float(b[i]) over n halves (n a multiple of 16), rounded like ggml's AVX-512
+/// `ggml_vec_dot_f16`: 4 accumulators of 16 lanes over each 64 elements, reduced as (0+2)+(1+3) and
+/// then across lanes; the elements past the last multiple of 64 are added in Double.
 @inline(__always)
 func dotHalfHalf(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, _ n: Int) -> Float {
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    var acc = SIMD16<Float>()
-    for i in stride(from: 0, to: n, by: 16) {
-        acc = multiplyAdd(acc, halfToFloat16(ra.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)),
-                                halfToFloat16(rb.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)))
+    @inline(__always) func load(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
+        halfToFloat16(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
     }
-    return horizontalSum(acc)
+    var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>(), acc2 = SIMD16<Float>(), acc3 = SIMD16<Float>()
+    let whole = n / 64 * 64
+    for i in stride(from: 0, to: whole, by: 64) {
+        acc0 = multiplyAdd(acc0, load(ra, i), load(rb, i))
+        acc1 = multiplyAdd(acc1, load(ra, i + 16), load(rb, i + 16))
+        acc2 = multiplyAdd(acc2, load(ra, i + 32), load(rb, i + 32))
+        acc3 = multiplyAdd(acc3, load(ra, i + 48), load(rb, i + 48))
+    }
+    var sum = Double(horizontalSum((acc0 + acc2) + (acc1 + acc3)))
+    for i in whole..<n { sum += Double(Float(a[i]) * Float(b[i])) }
+    return Float(sum)
 }
 
 /// y[i] = f16(Float(y[i])·s) over n halves (ggml_vec_scale_f16).

@@ -30,10 +30,14 @@ public struct KernelTable: Sendable {
     public let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
                                         _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
                                         _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) -> Void
-    /// The same with exact f32 softmax (llama.cpp's tiled path for big batches); `scores` holds range.count floats.
-    public let attendExact: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                                       _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
-                                       _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
+    /// One query head with ggml's tiled arithmetic (batches of 64 or more): `keys` is f32 (dimension, position)
+    /// with `positions` floats per dimension, values f16; `scratch` holds 64 floats.
+    public let attendTiled: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
+                                       _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float,
+                                       _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
+    /// keysByDimension[i·positions + j] = Float(keys[j·stride + i]) for j < count, i < stride (for `attendTiled`).
+    public let transposeKeys: @Sendable (_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
+                                         _ keysByDimension: UnsafeMutablePointer<Float>, _ positions: Int) -> Void
     /// Quantizes `count` floats (whole blocks) into ggml blocks of the format (the file quantizer's hot loop).
     public let quantizeBlocks: @Sendable (_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int,
                                           _ y: UnsafeMutableRawPointer) -> Void
@@ -49,8 +53,9 @@ public struct KernelTable: Sendable {
                 geluGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>) -> Void,
                 attendOnline: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
                                                    Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
-                attendExact: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
-                                                  Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                attendTiled: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float16>, Int,
+                                                  ClosedRange<Int>, Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                transposeKeys: @escaping @Sendable (UnsafePointer<Float16>, Int, Int, UnsafeMutablePointer<Float>, Int) -> Void,
                 quantizeBlocks: @escaping @Sendable (BlockFormat, UnsafePointer<Float>, Int, UnsafeMutableRawPointer) -> Void,
                 widenHalves: @escaping @Sendable (UnsafeRawPointer, Int, UnsafeMutablePointer<Float>) -> Void) {
         self.multiply = multiply
@@ -61,7 +66,8 @@ public struct KernelTable: Sendable {
         self.swiGLU = swiGLU
         self.geluGLU = geluGLU
         self.attendOnline = attendOnline
-        self.attendExact = attendExact
+        self.attendTiled = attendTiled
+        self.transposeKeys = transposeKeys
         self.quantizeBlocks = quantizeBlocks
         self.widenHalves = widenHalves
     }
