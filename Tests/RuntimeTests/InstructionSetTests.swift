@@ -45,7 +45,7 @@ private func maxRelativeError(_ a: [Float], _ reference: [Double]) -> Double {
     return zip(a, reference).map { abs(Double($0) - $1) }.max().map { $0 / magnitude } ?? 0
 }
 
-/// RMSNorm, RoPE (both pairings), SwiGLU and GELU of every variant against Double references.
+/// RMSNorm, RoPE (both pairings), SwiGLU and GELU of every variant against Double references, and f16 rounding.
 /// Tolerance 1e-6 of the largest output (f32 arithmetic in a different order, FMA or not).
 @Test(arguments: InstructionSet.supported())
 func elementwiseKernelsMatchReferences(_ isa: InstructionSet) {
@@ -90,6 +90,12 @@ func elementwiseKernelsMatchReferences(_ isa: InstructionSet) {
     }
     k.geluGLU(&g2, up, n, table.values)
     #expect(g2 == gelu, "geluGLU \(isa)")
+
+    // The KV cache's f32 → f16 rounding: the same bits as Float16(x), with a tail past the 16-lane loop.
+    let wide = randomFloats(37, seed: 10, scale: 70_000) + [1e-8, -0.0, .infinity, 65_520, 65_519.99]
+    var halves = [Float16](repeating: 1, count: wide.count)
+    k.roundToHalves(wide, wide.count, &halves)
+    #expect(halves.map(\.bitPattern) == wide.map { Float16($0).bitPattern }, "roundToHalves \(isa)")
 }
 
 /// Both attention paths of every variant against exact softmax attention in Double over f16 keys and values.

@@ -66,7 +66,7 @@ public final class LlamaModel: @unchecked Sendable {
         weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         pool = WorkerPool(threads: threads)
         geluTable = config.family == .gemma3 ? GeluTable() : nil
-        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
+        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension, kernels: kernels)
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount,
                          kernels: kernels)
     }

@@ -16,6 +16,7 @@ public enum ISAKernels {
         KernelTable(multiply: multiplyEntry, prepare: prepareEntry, rmsNorm: rmsNormEntry, applyRoPE: applyRoPEEntry,
                     ropeTable: ropeTableEntry, swiGLU: swiGLUEntry, geluGLU: geluGLUEntry,
                     attendOnline: attendOnlineEntry, attendTiled: attendTiledEntry, transposeKeys: transposeKeysEntry,
+                    roundToHalves: roundToHalvesEntry,
                     quantizeBlocks: quantizeBlocksEntry, widenHalves: widenHalvesEntry)
     }
 
@@ -75,6 +76,11 @@ public enum ISAKernels {
     static func transposeKeysEntry(_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
                                    _ keysByDimension: UnsafeMutablePointer<Float>, _ positions: Int) {
         transposeKeys(keys, stride: stride, count: count, into: keysByDimension, positions: positions)
+    }
+
+    @inline(never)
+    static func roundToHalvesEntry(_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) {
+        roundToHalves(src, count, dst)
     }
 
     @inline(never)

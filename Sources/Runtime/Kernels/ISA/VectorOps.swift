@@ -154,3 +154,15 @@ func floatToHalf16(_ v: SIMD16<Float>) -> SIMD16<Float16> {
     for i in 0..<16 { r[i] = Float16(v[i]) }
     return r
 }
+
+/// dst[i] = Float16(src[i]) for i < count, 16 at a time where possible (vcvtps2ph with F16C).
+@inline(__always)
+func roundToHalves(_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) {
+    let rs = UnsafeRawPointer(src), rd = UnsafeMutableRawPointer(dst)
+    var i = 0
+    while i + 16 <= count {
+        rd.storeBytes(of: floatToHalf16(rs.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+        i += 16
+    }
+    while i < count { dst[i] = Float16(src[i]); i += 1 }
+}

@@ -38,6 +38,8 @@ public struct KernelTable: Sendable {
     /// keysByDimension[i·positions + j] = Float(keys[j·stride + i]) for j < count, i < stride (for `attendTiled`).
     public let transposeKeys: @Sendable (_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
                                          _ keysByDimension: UnsafeMutablePointer<Float>, _ positions: Int) -> Void
+    /// dst[i] = Float16(src[i]) (round to nearest even) for i < count: the KV cache store.
+    public let roundToHalves: @Sendable (_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) -> Void
     /// Quantizes `count` floats (whole blocks) into ggml blocks of the format (the file quantizer's hot loop).
     public let quantizeBlocks: @Sendable (_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int,
                                           _ y: UnsafeMutableRawPointer) -> Void
@@ -56,6 +58,7 @@ public struct KernelTable: Sendable {
                 attendTiled: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float16>, Int,
                                                   ClosedRange<Int>, Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
                 transposeKeys: @escaping @Sendable (UnsafePointer<Float16>, Int, Int, UnsafeMutablePointer<Float>, Int) -> Void,
+                roundToHalves: @escaping @Sendable (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float16>) -> Void,
                 quantizeBlocks: @escaping @Sendable (BlockFormat, UnsafePointer<Float>, Int, UnsafeMutableRawPointer) -> Void,
                 widenHalves: @escaping @Sendable (UnsafeRawPointer, Int, UnsafeMutablePointer<Float>) -> Void) {
         self.multiply = multiply
@@ -68,6 +71,7 @@ public struct KernelTable: Sendable {
         self.attendOnline = attendOnline
         self.attendTiled = attendTiled
         self.transposeKeys = transposeKeys
+        self.roundToHalves = roundToHalves
         self.quantizeBlocks = quantizeBlocks
         self.widenHalves = widenHalves
     }
