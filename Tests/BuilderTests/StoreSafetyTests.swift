@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ModelfileLang
+import Runtime
 @testable import Builder
 
 /// Builds on one store from many threads (same and different names, shared blobs) while models

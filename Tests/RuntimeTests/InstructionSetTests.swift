@@ -190,7 +190,7 @@ private func argmax(_ logits: ArraySlice<Float>) -> (id: Int32, gap: Float) {
 
 /// The file quantizer's hot loop runs in the kernel variants: every variant writes the same bytes as the
 /// Runtime's own quantizer (which the llama-quantize comparisons check) for every block format, and widens
-/// every f16 bit pattern, NaNs included, to the same Float bits.
+/// every f16 bit pattern, NaNs included, to the same Float bits as `halfToFloat`.
 @Test(arguments: InstructionSet.supported())
 func quantizerKernelsMatchTheRuntimeQuantizer(_ isa: InstructionSet) throws {
     var rng = TestRNG(seed: 11)
@@ -208,6 +208,6 @@ func quantizerKernelsMatchTheRuntimeQuantizer(_ isa: InstructionSet) throws {
     let halves = (0...UInt16.max).map { $0.littleEndian }
     var widened = [Float](repeating: 0, count: halves.count)
     halves.withUnsafeBytes { h in widened.withUnsafeMutableBufferPointer { isa.kernels.widenHalves(h.baseAddress!, halves.count, $0.baseAddress!) } }
-    let mismatches = zip(halves, widened).filter { float(fromFP16: $0).bitPattern != $1.bitPattern }.count
+    let mismatches = zip(halves, widened).filter { halfToFloat($0).bitPattern != $1.bitPattern }.count
     #expect(mismatches == 0, "\(mismatches) f16 patterns widen differently with \(isa)")
 }

@@ -25,6 +25,12 @@ public enum TestModels {
         try existing(cacheDirectory + "/gemma3/gemma-3-270m-q4_k_m.gguf")
     }
 
+    /// Mistral 7B v0.1's SentencePiece tokenizer.model (BPE with byte fallback, 32000 pieces),
+    /// as the `mistral-common` package ships it.
+    public static func mistralSentencePiece() throws -> String {
+        try existing(cacheDirectory + "/spm/mistral-tokenizer.model.v1")
+    }
+
     static func existing(_ path: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
         return path

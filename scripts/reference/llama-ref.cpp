@@ -9,6 +9,8 @@
 //   llama-ref dump     MODEL FILE DIR                  like argmax, and writes every named graph tensor
 //                                                      (attn_norm-0, Qcur-0, ..., result_output) as raw
 //                                                      f32 to DIR/NAME.bin, one line "NAME ne0 ne1 ne2" each
+// LLAMA_REF_LORA="PATH[:SCALE][,PATH[:SCALE]...]" applies GGUF LoRA adapters (scale 1 when left out)
+// to greedy and argmax, in the order given.
 #include "ggml.h"
 #include "llama.h"
 #include <cstdio>
@@ -79,6 +81,22 @@ int main(int argc, char ** argv) {
     if (mode == "dump" && argc > 4) { cp.cb_eval = dump_tensor; cp.cb_eval_user_data = argv[4]; }
     llama_context * ctx = llama_init_from_model(model, cp);
     const int n_vocab = llama_vocab_n_tokens(vocab);
+    if (const char * spec = getenv("LLAMA_REF_LORA")) {
+        std::vector<llama_adapter_lora *> adapters;
+        std::vector<float> scales;
+        std::stringstream list(spec);
+        for (std::string item; std::getline(list, item, ',');) {
+            const size_t colon = item.rfind(':');
+            const std::string path = colon == std::string::npos ? item : item.substr(0, colon);
+            llama_adapter_lora * adapter = llama_adapter_lora_init(model, path.c_str());
+            if (!adapter) { fprintf(stderr, "cannot load LoRA %s\n", path.c_str()); return 1; }
+            adapters.push_back(adapter);
+            scales.push_back(colon == std::string::npos ? 1.0f : strtof(item.c_str() + colon + 1, nullptr));
+        }
+        if (llama_set_adapters_lora(ctx, adapters.data(), adapters.size(), scales.data()) != 0) {
+            fprintf(stderr, "cannot apply the LoRA adapters\n"); return 1;
+        }
+    }
 
     if (mode == "greedy") {
         std::vector<llama_token> ids = tokenize(vocab, text, true);

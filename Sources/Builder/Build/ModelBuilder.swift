@@ -220,12 +220,24 @@ struct BuildRun {
         manifestDigest = digest
     }
 
-    /// Ollama's template auto-detection (only for models built from files, and only when the
-    /// named-template data is available): template and stop-only params layers after the model.
+    /// Ollama's template auto-detection (only for models built from files): template and stop-only
+    /// params layers after the model. GGUF files match Ollama's named templates when their data is
+    /// available; safetensors imports fall back to mfc's own family templates, with a warning when
+    /// their chat template is of no known family.
     mutating func addDetectedTemplate(to layers: inout [Descriptor]) throws(StoreError) {
-        guard let named = options.namedTemplates, !pendingImport else { return }
+        guard !pendingImport else { return }
         for layer in layers where layer.mediaType == MediaType.model {
-            guard let found = try TemplateDetection.detect(layer.digest, store: store, log: log, named: named) else { continue }
+            let imported = importedFolders.contains(layer.digest)
+            guard options.namedTemplates != nil || imported else { continue }
+            let found: TemplateDetection.Detected
+            switch try TemplateDetection.detect(layer.digest, store: store, log: log, named: options.namedTemplates, families: imported) {
+            case .detected(let d): found = d
+            case .unknownFamily:
+                warnings.append("\(layer.from.isEmpty ? "model" : layer.from): the chat template in tokenizer_config.json is of no family mfc knows "
+                                + "(chatml, qwen2, llama3, llama2, mistral, gemma, phi3); add a TEMPLATE line")
+                continue
+            case .none: continue
+            }
             layers.append(try textLayer("template", MediaType.template, Array(found.template.utf8)))
             if !found.stop.isEmpty {
                 let params = JSONValue.object([("stop", .array(found.stop.map { .string($0) }))])
@@ -243,6 +255,8 @@ struct BuildRun {
 
     /// Set in a dry run when a model file would have to be hashed first.
     var pendingImport = false
+    /// Model layers converted from safetensors folders in this build (they get family templates).
+    var importedFolders: Set<Digest> = []
 
     mutating func planRest(_ t0: ContinuousClock.Instant) throws(StoreError) {
         try record("config", .planned, "", "depends on a model file that is not hashed yet", since: t0)
@@ -302,7 +316,9 @@ struct BuildRun {
     mutating func importSource(_ path: String, relativeName: String, forced: String?, step: String) throws(StoreError) -> Descriptor? {
         let t0 = clock.now
         if let st = FileIO.status(path), st.isDirectory, step == "model" {
-            return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
+            let layer = try importSafetensorsFolder(path, relativeName: relativeName, step: step)
+            importedFolders.insert(layer.digest)
+            return layer
         }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
         if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }

@@ -45,7 +45,7 @@ public enum ModelfileFrontEnd {
             case .parameter: input.parameters.append(.init(name: i.name ?? "", value: i.value))
             case .template: input.template = i.value
             case .system: input.system = i.value
-            case .adapter: input.adapters = [i.value]
+            case .adapter: input.adapters.append(i.value)   // several ADAPTER lines stack, in order
             case .license: input.licenses.append(i.value)
             case .message: input.messages.append(.init(role: i.name ?? "", content: i.value))
             case .requires: input.requires = i.value.hasPrefix("v") ? String(i.value.dropFirst()) : i.value

@@ -20,6 +20,7 @@ public struct HFArchitecture: Sendable, Equatable {
         "GemmaForCausalLM": .init(ggufName: "gemma", permutesQK: false, normOffset: true, sandwichNorms: false),
         "Gemma2ForCausalLM": .init(ggufName: "gemma2", permutesQK: false, normOffset: true, sandwichNorms: true),
         "Gemma3ForCausalLM": .init(ggufName: "gemma3", permutesQK: false, normOffset: true, sandwichNorms: true),
+        "Phi3ForCausalLM": .init(ggufName: "phi3", permutesQK: false, normOffset: false, sandwichNorms: false),
     ]
 
     /// The GGUF name of an HF tensor; nil for tensors that are dropped (rotary caches).
@@ -39,6 +40,10 @@ public struct HFArchitecture: Sendable, Equatable {
             "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
             "mlp.down_proj": "ffn_down", "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
         ]
+        if ggufName == "phi3" {   // llama.cpp keeps Phi-3's fused projections fused
+            map["self_attn.qkv_proj"] = "attn_qkv"
+            map["mlp.gate_up_proj"] = "ffn_up"
+        }
         if sandwichNorms {
             map["post_attention_layernorm"] = "post_attention_norm"
             map["pre_feedforward_layernorm"] = "ffn_norm"

@@ -1,7 +1,8 @@
 import Foundation
 import Runtime
 
-/// GGUF metadata from config.json (hyperparameters) for the supported architectures.
+/// GGUF metadata from config.json (hyperparameters) for the supported architectures, with the keys
+/// llama.cpp's converter writes for each (Tests/Fixtures/import/reference holds its output).
 enum HFModelMetadata {
     static func keys(config: JSONValue, architecture arch: HFArchitecture, name: String) throws(StoreError) -> [(key: String, value: GGUFValue)] {
         func int(_ key: String) -> Int? { config[key]?.intValue }
@@ -9,50 +10,60 @@ enum HFModelMetadata {
             guard let v = int(key), v > 0 else { throw StoreError("config.json: missing or invalid \(key)") }
             return v
         }
+        func uint(_ v: Int) -> GGUFValue { .uint32(UInt32(clamping: v)) }
         let a = arch.ggufName
         let embedding = try require("hidden_size"), heads = try require("num_attention_heads")
         let headDim = int("head_dim") ?? embedding / heads
         var keys: [(key: String, value: GGUFValue)] = [
             ("general.architecture", .string(a)),
             ("general.name", .string(name)),
-            ("\(a).context_length", .uint32(UInt32(clamping: int("max_position_embeddings") ?? 2048))),
-            ("\(a).embedding_length", .uint32(UInt32(clamping: embedding))),
-            ("\(a).block_count", .uint32(UInt32(clamping: try require("num_hidden_layers")))),
-            ("\(a).feed_forward_length", .uint32(UInt32(clamping: try require("intermediate_size")))),
-            ("\(a).attention.head_count", .uint32(UInt32(clamping: heads))),
-            ("\(a).attention.head_count_kv", .uint32(UInt32(clamping: int("num_key_value_heads") ?? heads))),
+            ("\(a).context_length", uint(int("max_position_embeddings") ?? 2048)),
+            ("\(a).embedding_length", uint(embedding)),
+            ("\(a).block_count", uint(try require("num_hidden_layers"))),
+            ("\(a).feed_forward_length", uint(try require("intermediate_size"))),
+            ("\(a).attention.head_count", uint(heads)),
+            ("\(a).attention.head_count_kv", uint(int("num_key_value_heads") ?? heads)),
             ("\(a).attention.layer_norm_rms_epsilon", .float32(Float(config["rms_norm_eps"]?.doubleValue ?? 1e-6))),
-            ("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000))),
-            ("\(a).rope.dimension_count", .uint32(UInt32(clamping: headDim))),
         ]
-        if arch.normOffset || int("head_dim") != nil {
-            keys.append(("\(a).attention.key_length", .uint32(UInt32(clamping: headDim))))
-            keys.append(("\(a).attention.value_length", .uint32(UInt32(clamping: headDim))))
+        // The optional keys each of llama.cpp's converters writes (gemma and gemma2 leave the RoPE base to
+        // the runtime's default, only llama and phi3 write the RoPE width).
+        if a != "gemma" && a != "gemma2" { keys.append(("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000)))) }
+        if a == "llama" { keys.append(("llama.rope.dimension_count", uint(headDim))) }
+        if a == "phi3" { keys.append(("phi3.rope.dimension_count", uint(RopeScaling.phi3RopeDimensions(config)))) }
+        if a == "llama" || arch.normOffset {
+            keys.append(("\(a).attention.key_length", uint(headDim)))
+            keys.append(("\(a).attention.value_length", uint(headDim)))
         }
-        if let window = int("sliding_window"), arch.sandwichNorms { keys.append(("\(a).attention.sliding_window", .uint32(UInt32(clamping: window)))) }
+        if let window = int("sliding_window"), arch.sandwichNorms || a == "phi3" { keys.append(("\(a).attention.sliding_window", uint(window))) }
+        if a == "phi3" { keys += try RopeScaling.phi3Keys(config: config) }
+        if a == "gemma3", let local = config["rope_local_base_freq"]?.doubleValue { keys.append(("gemma3.rope.freq_base_swa", .float32(Float(local)))) }
         for (hf, gguf) in [("attn_logit_softcapping", "attn_logit_softcapping"), ("final_logit_softcapping", "final_logit_softcapping")] {
             if let v = config[hf]?.doubleValue { keys.append(("\(a).\(gguf)", .float32(Float(v)))) }
         }
-        if let vocab = int("vocab_size") { keys.append(("\(a).vocab_size", .uint32(UInt32(clamping: vocab)))) }
+        if a == "llama", let vocab = int("vocab_size") { keys.append(("llama.vocab_size", uint(vocab))) }
         keys.append(("general.file_type", .uint32(1)))
         return keys
     }
 }
 
-/// GGUF tokenizer metadata from tokenizer.json (byte-level BPE) and tokenizer_config.json.
+/// GGUF tokenizer metadata from tokenizer.json (byte-level BPE) or tokenizer.model (SentencePiece)
+/// and tokenizer_config.json.
 enum HFTokenizerMetadata {
-    static func keys(directory: String, config: JSONValue) throws(StoreError) -> [(key: String, value: GGUFMetadataValue)] {
+    /// Like llama.cpp's converter, llama/mistral and gemma* take tokenizer.model when the folder has one;
+    /// qwen2 (and any folder without it) takes tokenizer.json.
+    static func keys(directory: String, config: JSONValue, architecture: HFArchitecture) throws(StoreError) -> [(key: String, value: GGUFWriter.Value)] {
+        let hasSentencePiece = FileManager.default.fileExists(atPath: directory + "/tokenizer.model")
+        if hasSentencePiece && architecture.ggufName != "qwen2" {
+            return try SentencePieceVocabulary.keys(directory: directory, config: config, architecture: architecture)
+        }
         guard let tokenizer = try HFCheckpoint.json(directory + "/tokenizer.json", required: false) else {
-            if FileManager.default.fileExists(atPath: directory + "/tokenizer.model") {
-                throw StoreError("\(directory): only tokenizer.model (SentencePiece) found; importing it is not supported yet, add tokenizer.json")
-            }
-            throw StoreError("missing tokenizer.json in \(directory)")
+            throw StoreError("missing tokenizer.json or tokenizer.model in \(directory)")
         }
         guard let model = tokenizer["model"], model["type"]?.stringValue == "BPE", let vocab = model["vocab"]?.objectValue else {
             throw StoreError("\(directory)/tokenizer.json: only byte-level BPE tokenizers are supported")
         }
         guard model["byte_fallback"] != .bool(true) else {
-            throw StoreError("\(directory)/tokenizer.json: a SentencePiece-style BPE (byte_fallback) needs tokenizer.model, which is not supported yet")
+            throw StoreError("\(directory)/tokenizer.json: a SentencePiece-style BPE (byte_fallback) needs the folder's tokenizer.model, which is missing")
         }
         var byID: [Int: String] = [:]
         for (token, id) in vocab { if let i = id.intValue, i >= 0 { byID[i] = token } }
@@ -74,10 +85,13 @@ enum HFTokenizerMetadata {
         }
         let merges: [String] = (model["merges"]?.arrayValue ?? []).compactMap { m in
             if let s = m.stringValue { return s }
-            if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue { return a + " " + b }
+            // The pair format allows spaces inside a part; GGUF's "a b" format cannot, so llama.cpp writes them as U+0120.
+            if let pair = m.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
+                return a.replacingOccurrences(of: " ", with: "\u{120}") + " " + b.replacingOccurrences(of: " ", with: "\u{120}")
+            }
             return nil
         }
-        var keys: [(key: String, value: GGUFMetadataValue)] = [
+        let keys: [(key: String, value: GGUFWriter.Value)] = [
             ("tokenizer.ggml.model", .value(.string("gpt2"))),
             ("tokenizer.ggml.pre", .value(.string(preTokenizer(tokenizer["pre_tokenizer"])))),
             ("tokenizer.ggml.tokens", .strings(tokens)),
@@ -85,19 +99,72 @@ enum HFTokenizerMetadata {
             ("tokenizer.ggml.merges", .strings(merges)),
         ]
         let tokenizerConfig = try HFCheckpoint.json(directory + "/tokenizer_config.json", required: false) ?? .null
-        let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        func tokenID(_ key: String, configKey: String) -> Int? {
-            let value = tokenizerConfig[key]
-            if let s = value?.stringValue ?? value?["content"]?.stringValue, let id = index[s] { return id }
-            return config[configKey]?.intValue
+        return keys + specialTokenKeys(tokens: tokens, directory: directory, tokenizerConfig: tokenizerConfig, config: config,
+                                       addSpecial: postProcessorAddsSpecial(tokenizer["post_processor"], tokenizerConfig: tokenizerConfig))
+    }
+
+    /// Whether tokenizer.json's post-processor adds BOS/EOS, read as llama.cpp does (it wins over
+    /// tokenizer_config.json's add_bos_token/add_eos_token): ByteLevel adds neither, RobertaProcessing
+    /// both, TemplateProcessing the special tokens that open and close its single-sequence template.
+    static func postProcessorAddsSpecial(_ value: JSONValue?, tokenizerConfig: JSONValue) -> [String: Bool] {
+        var result: [String: Bool] = [:]
+        func configToken(_ kind: String) -> String? {
+            let v = tokenizerConfig["\(kind)_token"]
+            return v?.stringValue ?? v?["content"]?.stringValue
         }
-        if let bos = tokenID("bos_token", configKey: "bos_token_id") { keys.append(("tokenizer.ggml.bos_token_id", .value(.uint32(UInt32(clamping: bos))))) }
-        if let eos = tokenID("eos_token", configKey: "eos_token_id") { keys.append(("tokenizer.ggml.eos_token_id", .value(.uint32(UInt32(clamping: eos))))) }
-        if let unk = tokenID("unk_token", configKey: "unk_token_id") { keys.append(("tokenizer.ggml.unknown_token_id", .value(.uint32(UInt32(clamping: unk))))) }
-        if let pad = tokenID("pad_token", configKey: "pad_token_id") { keys.append(("tokenizer.ggml.padding_token_id", .value(.uint32(UInt32(clamping: pad))))) }
-        if case .bool(let add)? = tokenizerConfig["add_bos_token"] { keys.append(("tokenizer.ggml.add_bos_token", .value(.bool(add)))) }
-        if let template = chatTemplate(tokenizerConfig["chat_template"]) { keys.append(("tokenizer.chat_template", .value(.string(template)))) }
+        for processor in value?["processors"]?.arrayValue ?? (value.map { [$0] } ?? []) {
+            switch processor["type"]?.stringValue {
+            case "ByteLevel":
+                result["bos"] = result["bos"] ?? false
+                result["eos"] = result["eos"] ?? false
+            case "RobertaProcessing":
+                result["bos"] = true; result["eos"] = true
+            case "TemplateProcessing":
+                let single = processor["single"]?.arrayValue ?? []
+                guard single.count > 1 else { continue }
+                if let first = single.first?["SpecialToken"]?["id"]?.stringValue {
+                    result["bos"] = configToken("bos").map { $0 == first } ?? true || configToken("cls") == first
+                }
+                if let last = single.last?["SpecialToken"]?["id"]?.stringValue {
+                    result["eos"] = configToken("eos").map { $0 == last } ?? true
+                }
+            default: continue
+            }
+        }
+        return result
+    }
+
+    /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else
+    /// config.json's `*_token_id`, or the other way round with `configIDsFirst`, else `fallback`),
+    /// add_bos/add_eos and the chat template.
+    static func specialTokenKeys(tokens: [String], directory: String, tokenizerConfig: JSONValue, config: JSONValue, fallback: [String: Int] = [:],
+                                 configIDsFirst: Bool = false, addSpecial: [String: Bool] = [:]) -> [(key: String, value: GGUFWriter.Value)] {
+        var keys: [(key: String, value: GGUFWriter.Value)] = []
+        let index = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        for (kind, ggufKey) in [("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")] {
+            let value = tokenizerConfig["\(kind)_token"]
+            let byText = (value?.stringValue ?? value?["content"]?.stringValue).flatMap { index[$0] }
+            let byID = config["\(kind)_token_id"]?.intValue
+            let id = (configIDsFirst ? byID ?? byText : byText ?? byID) ?? fallback[kind]
+            if let id, id >= 0, id < tokens.count { keys.append(("tokenizer.ggml.\(ggufKey)_token_id", .value(.uint32(UInt32(id))))) }
+        }
+        for kind in ["bos", "eos"] {
+            if let add = addSpecial[kind] ?? tokenizerConfig["add_\(kind)_token"].flatMap({ if case .bool(let b) = $0 { b } else { nil } }) {
+                keys.append(("tokenizer.ggml.add_\(kind)_token", .value(.bool(add))))
+            }
+        }
+        if let template = chatTemplate(directory: directory, tokenizerConfig: tokenizerConfig) {
+            keys.append(("tokenizer.chat_template", .value(.string(template))))
+        }
         return keys
+    }
+
+    /// tokenizer_config.json's chat_template, else the chat_template.jinja or chat_template.json that
+    /// newer transformers versions save beside it.
+    static func chatTemplate(directory: String, tokenizerConfig: JSONValue) -> String? {
+        if let t = chatTemplate(tokenizerConfig["chat_template"]) { return t }
+        if let data = FileManager.default.contents(atPath: directory + "/chat_template.jinja") { return String(decoding: data, as: UTF8.self) }
+        return chatTemplate((try? HFCheckpoint.json(directory + "/chat_template.json", required: false))?["chat_template"])
     }
 
     /// tokenizer_config.json's chat_template: a string, or a list of named templates ("default" wins).

@@ -16,7 +16,7 @@ extension BuildRun {
     mutating func importSafetensorsFolder(_ dir: String, relativeName: String, step: String) throws(StoreError) -> Descriptor {
         let t0 = clock.now
         let stats = folderStatKeys(dir)
-        let key = ActionKey(kind: "import-safetensors", version: 1, inputs: stats, settings: ["dir": dir]).description
+        let key = ActionKey(kind: "import-safetensors", version: 2, inputs: stats, settings: ["dir": dir]).description
         if !options.noCache, let cached = log.lookup("action", key), let (digest, size) = parseBlobReference(cached),
            store.blobs.contains(digest, size: size) {
             let d = Descriptor(mediaType: MediaType.model, digest: digest, size: size, from: relativeName)

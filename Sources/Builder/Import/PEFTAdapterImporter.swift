@@ -23,6 +23,18 @@ public enum PEFTAdapterImporter {
         }
         guard let rank = config["r"]?.intValue, rank > 0 else { throw StoreError("\(directory)/adapter_config.json: missing or invalid r") }
         let alpha = Float(config["lora_alpha"]?.doubleValue ?? config["lora_parameters"]?["alpha"]?.doubleValue ?? Double(rank))
+        // PEFT's rank_pattern gives some modules another rank; the scale alpha/r per tensor is then what
+        // llama.cpp computes from each lora_b. A per-module alpha has no place in a GGUF LoRA.
+        if case .object(let pattern)? = config["alpha_pattern"], !pattern.isEmpty {
+            throw StoreError("\(directory)/adapter_config.json: alpha_pattern is not supported (a GGUF LoRA has one alpha)")
+        }
+        var rankPattern: [(module: String, rank: Int)] = []
+        if case .object(let pattern)? = config["rank_pattern"] {
+            for (module, value) in pattern {
+                guard let r = value.intValue, r > 0 else { throw StoreError("\(directory)/adapter_config.json: rank_pattern '\(module)' is not a positive rank") }
+                rankPattern.append((module, r))
+            }
+        }
         guard let arch = HFArchitecture.supported.values.first(where: { $0.ggufName == baseArchitecture }) else {
             throw StoreError("LoRA adapters for architecture \(baseArchitecture) are not supported")
         }
@@ -39,13 +51,15 @@ public enum PEFTAdapterImporter {
             if name.hasSuffix(".lora_A.weight") { kind = "lora_a" } else if name.hasSuffix(".lora_B.weight") { kind = "lora_b" } else {
                 throw StoreError("\(path): unexpected tensor '\(tensor.name)' (expected lora_A/lora_B weights)")
             }
-            name = String(name.dropLast(".lora_A.weight".count)) + ".weight"
+            let module = String(name.dropLast(".lora_A.weight".count))
+            name = module + ".weight"
             guard let target = try arch.ggufName(of: name) else { continue }
             guard let sourceType = tensor.ggmlType, tensor.shape.count == 2 else {
                 throw StoreError("\(path): tensor '\(tensor.name)' must be a 2-D F32, F16 or BF16 matrix")
             }
             let r = kind == "lora_a" ? tensor.shape[0] : tensor.shape[1]
-            guard r == rank else { throw StoreError("\(path): '\(tensor.name)' has rank \(r), adapter_config.json says r = \(rank)") }
+            let expected = rankPattern.first { module == $0.module || module.hasSuffix("." + $0.module) }?.rank ?? rank
+            guard r == expected else { throw StoreError("\(path): '\(tensor.name)' has rank \(r), adapter_config.json says r = \(expected)") }
             let dims = Array(tensor.shape.reversed())
             var rowSource: [Int]? = nil
             if kind == "lora_b", arch.permutesQK, target.hasSuffix("attn_q.weight") || target.hasSuffix("attn_k.weight") {
@@ -66,7 +80,7 @@ public enum PEFTAdapterImporter {
         }
         guard !plans.isEmpty, names.count == plans.count else { throw StoreError("\(path): no LoRA tensor pairs found") }
         plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }
-        let metadata: [(key: String, value: GGUFMetadataValue)] = [
+        let metadata: [(key: String, value: GGUFWriter.Value)] = [
             ("general.architecture", .value(.string(baseArchitecture))), ("general.type", .value(.string("adapter"))),
             ("adapter.type", .value(.string("lora"))), ("adapter.lora.alpha", .value(.float32(alpha))),
             ("general.file_type", .value(.uint32(0))),

@@ -15,13 +15,26 @@ public enum SafetensorsImporter {
 
     /// One tensor to write, with where its rows come from.
     struct Plan {
-        let file: SafetensorsFile
-        let source: SafetensorsTensor
+        /// A shard's tensor, or values computed from config.json (Phi-3's RoPE factors, written as F32).
+        enum Source {
+            case file(SafetensorsFile, SafetensorsTensor)
+            case values([Float])
+        }
+        let source: Source
         let output: GGUFOutputTensor
         let sourceType: GGMLType
         /// Output row → source row (rotary permutation), nil for identity.
         let rowSource: [Int]?
         let addOne: Bool
+
+        init(source: Source, output: GGUFOutputTensor, sourceType: GGMLType, rowSource: [Int]?, addOne: Bool) {
+            (self.source, self.output, self.sourceType, self.rowSource, self.addOne) = (source, output, sourceType, rowSource, addOne)
+        }
+
+        /// A tensor of a shard (the PEFT adapter import plans these too).
+        init(file: SafetensorsFile, source: SafetensorsTensor, output: GGUFOutputTensor, sourceType: GGMLType, rowSource: [Int]?, addOne: Bool) {
+            self.init(source: .file(file, source), output: output, sourceType: sourceType, rowSource: rowSource, addOne: addOne)
+        }
     }
 
     /// Imports the folder at `directory` into a GGUF file at `outputPath`.
@@ -58,17 +71,23 @@ public enum SafetensorsImporter {
                 rowSource = p
             }
             let elements = dims.reduce(1, *)
-            plans.append(Plan(file: file, source: tensor,
+            plans.append(Plan(source: .file(file, tensor),
                               output: GGUFOutputTensor(name: name, dimensions: dims, type: outType, byteCount: elements * outType.blockBytes),
                               sourceType: sourceType, rowSource: rowSource,
                               addOne: arch.normOffset && name.hasSuffix("_norm.weight")))
+        }
+        if arch.ggufName == "phi3" {
+            for (name, values) in try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: RopeScaling.phi3RopeDimensions(config)) {
+                plans.append(Plan(source: .values(values), output: GGUFOutputTensor(name: name, dimensions: [values.count], type: .f32, byteCount: 4 * values.count),
+                                  sourceType: .f32, rowSource: nil, addOne: false))
+            }
         }
         guard Set(plans.map(\.output.name)).count == plans.count else { throw StoreError("\(directory): two tensors map to the same GGUF name") }
         plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }
 
         let name = (directory as NSString).lastPathComponent
-        let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFMetadataValue.value($0.value)) }
-            + HFTokenizerMetadata.keys(directory: directory, config: config)
+        let metadata = try HFModelMetadata.keys(config: config, architecture: arch, name: name).map { ($0.key, GGUFWriter.Value.value($0.value)) }
+            + HFTokenizerMetadata.keys(directory: directory, config: config, architecture: arch)
         let written = try writeGGUF(metadata: metadata, plans: plans, to: outputPath)
         return Summary(architecture: arch.ggufName, tensorCount: plans.count, outputBytes: written)
     }
@@ -76,8 +95,8 @@ public enum SafetensorsImporter {
     /// Writes the header and every planned tensor (padded to 32 bytes) through a temp file and rename.
     /// - Returns: the file size.
     @discardableResult
-    static func writeGGUF(metadata: [(key: String, value: GGUFMetadataValue)], plans: [Plan], to outputPath: String) throws(StoreError) -> Int {
-        let header = GGUFHeaderEncoder.encode(metadata: metadata, tensors: plans.map(\.output), alignment: 32)
+    static func writeGGUF(metadata: [(key: String, value: GGUFWriter.Value)], plans: [Plan], to outputPath: String) throws(StoreError) -> Int {
+        let header = GGUFWriter.header(metadata: metadata, tensors: plans.map(\.output), alignment: 32)
         do {
             var out = try OutputFile(path: outputPath)
             try out.write(header)
@@ -94,7 +113,13 @@ public enum SafetensorsImporter {
 
     /// Streams one tensor, up to 256 rows at a time, converting, permuting and offsetting as planned.
     static func write(_ plan: Plan, to out: inout OutputFile) throws(QuantizeError) {
-        let data = plan.file.data(of: plan.source)
+        let data: UnsafeRawBufferPointer
+        switch plan.source {
+        case .file(let file, let tensor): data = file.data(of: tensor)
+        case .values(let values):
+            try out.write(values.withUnsafeBytes { Array($0) })
+            return
+        }
         guard let base = data.baseAddress else { return }
         if plan.sourceType == plan.output.type && plan.rowSource == nil && !plan.addOne {
             try out.write(data)

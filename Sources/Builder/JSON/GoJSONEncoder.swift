@@ -1,6 +1,8 @@
 // Byte-exact emulation of Go's `json.Encoder` (with its default HTML escaping), because
 // Ollama's manifest, config and params digests are digests of those exact bytes.
 
+import ModelfileLang
+
 extension JSONValue {
     /// The compact encoding Go's `json.Encoder.Encode` writes, including its trailing newline.
     public var goEncoded: [UInt8] {
@@ -44,28 +46,10 @@ enum GoJSON {
     }
 
     /// Go's string encoder: short escapes for `"` `\` `\b` `\f` `\n` `\r` `\t`, `\u00xx` for other
-    /// control bytes, and HTML-safe `\u003c` `\u003e` `\u0026`, plus `\u2028` `\u2029`.
+    /// control bytes, and HTML-safe `\u003c` `\u003e` `\u0026`, plus `\u2028` `\u2029` (the template
+    /// engine's encoder, with Go 1.22's short `\b` and `\f`).
     static func appendString(_ s: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x08: out += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: out += [0x5C, UInt8(ascii: "f")]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x00..<0x20, 0x3C, 0x3E, 0x26:
-                let v = Int(scalar.value)
-                out += Array("\\u00".utf8) + [hex[v >> 4], hex[v & 15]]
-            case 0x2028: out += Array("\\u2028".utf8)
-            case 0x2029: out += Array("\\u2029".utf8)
-            default: out += Array(String(scalar).utf8)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        s.appendGoJSONLiteral(to: &out, shortControlEscapes: true)
     }
 
     /// Go's float encoding: shortest digits for the given width, `%f` style unless the magnitude is

@@ -106,7 +106,10 @@ public enum GoJSON {
         return GoFloat.format(d, UInt8(ascii: "f"), precision: -1)
     }
 
-    static func encodeString(_ s: String, into out: inout [UInt8]) {
+    /// A Go JSON string literal with HTML escaping, as `json.Marshal` and `json.Encoder` write it.
+    /// `shortControlEscapes` selects Go 1.22+'s `\b` and `\f` (the builder's Ollama digests) over
+    /// Go 1.19's `\u0008` and `\u000c` (the template corpus).
+    package static func encodeString(_ s: String, into out: inout [UInt8], shortControlEscapes: Bool = false) {
         let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         let b = Array(s.utf8)
@@ -119,6 +122,8 @@ public enum GoJSON {
                 case 0x0A: out += Array("\\n".utf8)
                 case 0x0D: out += Array("\\r".utf8)
                 case 0x09: out += Array("\\t".utf8)
+                case 0x08 where shortControlEscapes: out += Array("\\b".utf8)
+                case 0x0C where shortControlEscapes: out += Array("\\f".utf8)
                 case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0..<0x20:
                     out += Array("\\u00".utf8) + [hex[Int(c >> 4)], hex[Int(c & 0xF)]]
                 default: out.append(c)
@@ -137,5 +142,13 @@ public enum GoJSON {
             i += w
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension String {
+    /// This string as a Go JSON literal appended to `out` (`GoJSON.encodeString`), for modules whose own
+    /// `GoJSON` shadows the template engine's.
+    package func appendGoJSONLiteral(to out: inout [UInt8], shortControlEscapes: Bool) {
+        GoJSON.encodeString(self, into: &out, shortControlEscapes: shortControlEscapes)
     }
 }

@@ -55,7 +55,7 @@ public enum GGUFQuantizer {
                                             byteCount: rowBytes * source.rowCount))
         }
         let alignment = 32
-        let header = GGUFHeaderEncoder.encode(metadata: outputMetadata(input, fileType), tensors: outputs, alignment: alignment)
+        let header = GGUFWriter.header(metadata: outputMetadata(input, fileType), tensors: outputs, alignment: alignment)
         let workers = threads > 0 ? threads : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
         var file = try OutputFile(path: outputPath)
@@ -147,7 +147,7 @@ package func readAsFloat(_ type: GGMLType, _ src: UnsafeRawPointer, count: Int, 
     case .f16:
         InstructionSet.preferred.kernels.widenHalves(src, count, dst)
     case .bf16:
-        for i in 0..<count { dst[i] = float(fromBF16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+        for i in 0..<count { dst[i] = bfloat16ToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
     default:
         if !dequantizeRow(type, src, dst, count: count) { dst.initialize(repeating: 0, count: count) }
     }

@@ -20,11 +20,11 @@ func truncatingToInt32(_ x: Float) -> Int32 {
 /// Writes `value` as a little-endian UInt16 at `offset` (ggml blocks are packed, so unaligned).
 @inline(__always)
 func storeHalf(_ value: Float, _ base: UnsafeMutableRawPointer, _ offset: Int) {
-    base.storeBytes(of: fp16Bits(from: value).littleEndian, toByteOffset: offset, as: UInt16.self)
+    base.storeBytes(of: floatToHalf(value).littleEndian, toByteOffset: offset, as: UInt16.self)
 }
 
 /// Reads the f16 at `offset` back as a Float.
 @inline(__always)
 func loadHalf(_ base: UnsafeMutableRawPointer, _ offset: Int) -> Float {
-    float(fromFP16: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+    halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
 }

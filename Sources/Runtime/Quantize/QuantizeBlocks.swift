@@ -23,8 +23,8 @@ func quantizeBlocks(_ format: BlockFormat, _ x: UnsafePointer<Float>, count: Int
     }
 }
 
-/// Widens `count` IEEE binary16 values (little-endian) at `src` to Float, exactly (`float(fromFP16:)`).
+/// Widens `count` IEEE binary16 values (little-endian) at `src` to Float, exactly (`halfToFloat`).
 @inline(__always)
 func widenHalves(_ src: UnsafeRawPointer, count: Int, into dst: UnsafeMutablePointer<Float>) {
-    for i in 0..<count { dst[i] = float(fromFP16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+    for i in 0..<count { dst[i] = halfToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
 }

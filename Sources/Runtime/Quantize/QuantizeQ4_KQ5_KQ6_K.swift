@@ -9,7 +9,8 @@ func quantizeBlockQ4_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     let levels = scratch.levels
     fitScalesAndMins(x, y, nmax: 15, rmin: -1, nstep: 20, scratch)
     let qs = y + 16
-    for j in stride(from: 0, to: 256, by: 64) {
+    for jj in 0..<4 {   // not stride(): its iterator is an out-of-line generic in the ISA modules
+        let j = 64 * jj
         for l in 0..<32 {
             qs.storeBytes(of: levels[j + l] | levels[j + l + 32] << 4, toByteOffset: j / 2 + l, as: UInt8.self)
         }
@@ -24,7 +25,8 @@ func quantizeBlockQ5_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     let qh = y + 16, ql = y + 48
     for j in 0..<32 { qh.storeBytes(of: 0, toByteOffset: j, as: UInt8.self) }
     var m1: UInt8 = 1, m2: UInt8 = 2
-    for n in stride(from: 0, to: 256, by: 64) {
+    for nn in 0..<4 {
+        let n = 64 * nn
         for j in 0..<32 {
             var l1 = levels[n + j], l2 = levels[n + j + 32], high = qh.load(fromByteOffset: j, as: UInt8.self)
             if l1 > 15 { l1 -= 16; high |= m1 }
@@ -36,7 +38,8 @@ func quantizeBlockQ5_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     }
 }
 
-/// The part Q4_K and Q5_K share: per-group make_qkx2_quants with weights av_x + |x|, 6-bit scales
+/// The part Q4_K and Q5_K share: per-group make_qkx2_quants with weights av_x + |x| (all 8 groups
+/// at once, KQuantSearchLanes.swift), 6-bit scales
 /// and mins packed into bytes 4..<16, f16 d and dmin at 0 and 2, then levels requantized with the
 /// rounded scales into `scratch.levels`.
 @inline(__always)
@@ -44,19 +47,10 @@ private func fitScalesAndMins(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, nmax: Int32, rmin: Float, nstep: Int,
     _ scratch: borrowing KQuantScratch
 ) {
-    let levels = scratch.levels, aux = scratch.aux, weights = scratch.weights
-    let scales = scratch.scales, mins = scratch.mins
+    let levels = scratch.levels, scales = scratch.scales, mins = scratch.mins
+    fitGroupsOf32(x, nmax: nmax, rmin: rmin, rdelta: 0.1, nstep: nstep, levels: levels, scales: scales, mins: mins, scratch.lanes)
     var maxScale: Float = 0, maxMin: Float = 0
     for j in 0..<8 {
-        let group = x + 32 * j
-        var sumX2: Float = 0
-        for l in 0..<32 { sumX2 += group[l] * group[l] }
-        let avX = (sumX2 / 32).squareRoot()
-        for l in 0..<32 { weights[l] = avX + abs(group[l]) }
-        var theMin: Float = 0
-        scales[j] = makeQKX2Quants(32, nmax, group, weights, levels + 32 * j, &theMin, aux,
-                                   rmin: rmin, rdelta: 0.1, nstep: nstep, useMAD: false)
-        mins[j] = theMin
         if scales[j] > maxScale { maxScale = scales[j] }
         if mins[j] > maxMin { maxMin = mins[j] }
     }
@@ -105,9 +99,9 @@ func scaleAndMinK4(_ j: Int, _ q: UnsafeMutableRawPointer) -> (scale: UInt8, min
 func quantizeBlockQ6_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ scratch: borrowing KQuantScratch) {
     let signed = scratch.signedLevels, scales = scratch.scales
     var maxScale: Float = 0, maxAbsScale: Float = 0
+    fitSymmetricGroupsOf16(x, nmax: 32, levels: signed, scales: scales, scratch.lanes)
     for ib in 0..<16 {
-        let scale = makeQXQuants(16, 32, x + 16 * ib, signed + 16 * ib)
-        scales[ib] = scale
+        let scale = scales[ib]
         let absScale = abs(scale)
         if absScale > maxAbsScale { maxAbsScale = absScale; maxScale = scale }
     }
@@ -131,7 +125,8 @@ func quantizeBlockQ6_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
         }
     }
     let ql = y, qh = y + 128
-    for j in stride(from: 0, to: 256, by: 128) {
+    for jj in 0..<2 {
+        let j = 128 * jj
         for l in 0..<32 {
             func level(_ i: Int) -> UInt8 { UInt8(bitPattern: signed[j + l + i]) }
             let q1 = level(0) & 0xF, q2 = level(32) & 0xF, q3 = level(64) & 0xF, q4 = level(96) & 0xF

@@ -62,9 +62,9 @@ func quantizeCheckedRow(
     case .f32:
         for i in 0..<count { y.storeBytes(of: x[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
     case .f16:
-        for i in 0..<count { y.storeBytes(of: fp16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+        for i in 0..<count { y.storeBytes(of: floatToHalf(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
     case .bf16:
-        for i in 0..<count { y.storeBytes(of: bf16Bits(from: x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+        for i in 0..<count { y.storeBytes(of: floatToBFloat16(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
     default:
         // checkQuantizable admits only the float encodings and block formats.
         if let format = BlockFormat(type) { quantizeBlocks(format, x, count: count, into: y, scratch: scratch) }

@@ -36,18 +36,27 @@ public enum TensorTypeSummary {
         }
     }
 
-    /// A LoRA adapter in one line: `LoRA rank 4, alpha 8, on attn_q ×2, attn_v ×2`.
+    /// A LoRA adapter in one line: `LoRA rank 4, alpha 8, on attn_q ×2, attn_v ×2 (F16)`; ranks that
+    /// differ per tensor print as a range, and a missing alpha as `none` (the user scale is used alone).
     public static func adapterLine(_ file: GGUFFile) -> String {
-        let a = file.tensors.filter { $0.name.hasSuffix(".lora_a") }
-        let rank = a.first?.dimensions.last.map(String.init) ?? "?"
-        let alpha = file["adapter.lora.alpha"]?.double.map { String(format: "%g", $0) } ?? "?"
+        let pairs = LoRAAdapter(file: file).pairs.pairs
+        let ranks = pairs.map(\.rank)
+        let rank = switch (ranks.min(), ranks.max()) {
+        case let (low?, high?) where low != high: "\(low)–\(high)"
+        case let (low?, _): String(low)
+        default: "?"
+        }
+        let alpha = LoRAAdapter(file: file).alpha.map { String(format: "%g", Double($0)) } ?? "none"
         var targets: [String: Int] = [:], order: [String] = []
-        for t in a {
-            let g = group(of: String(t.name.dropLast(7)))
+        for p in pairs {
+            let g = group(of: p.target)
             if targets[g] == nil { order.append(g) }
             targets[g, default: 0] += 1
         }
+        var types: [String] = []
+        for p in pairs { for t in [p.a.type.name, p.b.type.name] where !types.contains(t) { types.append(t) } }
         let kind = file["adapter.type"]?.string.map { $0 == "lora" ? "LoRA" : $0 } ?? "adapter"
-        return "\(kind) rank \(rank), alpha \(alpha), on " + (order.isEmpty ? "no tensors" : order.map { "\($0) ×\(targets[$0] ?? 0)" }.joined(separator: ", "))
+        let on = order.isEmpty ? "no tensors" : order.map { "\($0) ×\(targets[$0] ?? 0)" }.joined(separator: ", ")
+        return "\(kind) rank \(rank), alpha \(alpha), on \(on)" + (types.isEmpty ? "" : " (\(types.joined(separator: ", ")))")
     }
 }

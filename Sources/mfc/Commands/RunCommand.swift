@@ -18,6 +18,8 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
+            OptionSpec(["--lora-scale"], value: "S[,S...]",
+                       help: "Scale the model's ADAPTER layers: one S for all, or one per ADAPTER line in order (default: MFC_LORA_SCALE, else 1; 0 turns an adapter off)."),
             StoreAccess.option,
         ],
         positionals: 1...Int.max)
@@ -25,7 +27,8 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), console: console)
+        let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
+        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), loraScales: loraScales, console: console)
         if !model.ignoredParameters.isEmpty {
             console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
         }

@@ -165,6 +165,9 @@ enum TemplateCommand: MFCCommand {
             // A file has no SYSTEM or MESSAGEs; only its chat template matters, and only without TEMPLATE.
             return Source(template: needTemplate ? try detectTemplate(gguf: expanded, console: console) : "")
         }
+        if isDirectory.boolValue, FileManager.default.fileExists(atPath: expanded + "/config.json") {
+            return Source(template: needTemplate ? familyTemplate(checkpoint: expanded, console: console) : "")
+        }
         let name = ModelName(parsing: from)
         if name.isValid, let model = try? StoreAccess.store(args, console: console).resolve(name) {
             return Source(template: model.template ?? PromptTemplate.defaultText, system: model.system ?? "",
@@ -196,6 +199,20 @@ enum TemplateCommand: MFCCommand {
         } catch {
             throw SourceFailure(text: "mfc template: error: \(error)\n")
         }
+    }
+
+    /// A Hugging Face folder: the family template an import would get (see ChatTemplateFamily).
+    static func familyTemplate(checkpoint path: String, console: Console) -> String {
+        guard let jinja = ChatTemplateFamily.jinja(inCheckpoint: path) else {
+            console.stderr.write("mfc template: note: \(path) has no chat_template in tokenizer_config.json; using Ollama's default template {{ .Prompt }}\n")
+            return PromptTemplate.defaultText
+        }
+        guard let family = ChatTemplateFamily.detect(jinja: jinja) else {
+            console.stderr.write("mfc template: note: the chat template in \(path) is of no family mfc knows; using {{ .Prompt }}\n")
+            return PromptTemplate.defaultText
+        }
+        console.stderr.write("mfc template: note: the chat template in \(path) is of the \(family.name) family; stop: \(family.stop)\n")
+        return family.template
     }
 
     static func render(_ source: Source, _ args: ParsedArguments, console: Console) throws -> String {

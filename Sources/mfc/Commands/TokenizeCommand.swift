@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 import Runtime
 
 /// `mfc tokenize MODEL [TEXT]`: the token ids a model's tokenizer gives for a text.
@@ -28,7 +29,7 @@ enum TokenizeCommand: MFCCommand {
         let ids = tokenizer.encode(text, addSpecial: !args.flag("--no-bos"), parseSpecial: !args.flag("--no-special"))
         if args.flag("--json") {
             let rows = ids.map { id in
-                "  {\"id\": \(id), \"piece\": \(JSONText.quote(String(decoding: tokenizer.piece(id), as: UTF8.self)))}"
+                "  {\"id\": \(id), \"piece\": \(JSONValue.string(String(decoding: tokenizer.piece(id), as: UTF8.self)).rendered())}"
             }
             console.stdout.write(rows.isEmpty ? "[]\n" : "[\n" + rows.joined(separator: ",\n") + "\n]\n")
         } else {

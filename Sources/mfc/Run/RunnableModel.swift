@@ -16,7 +16,7 @@ struct RunnableModel {
     var ignoredParameters: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
-    static func resolve(_ reference: String, store: String?, console: Console) throws -> RunnableModel {
+    static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
         let path = ModelFiles.path(reference, console: console)
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
@@ -29,7 +29,7 @@ struct RunnableModel {
         let root = ModelStore.defaultRoot(option: store, environment: console.environment)
         let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
         let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
-        var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, console: console),
+        var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
@@ -47,12 +47,11 @@ struct RunnableModel {
         return model
     }
 
-    /// The model with its ADAPTER layers applied (stacked, each at alpha/r times MFC_LORA_SCALE, default 1):
-    /// merged into the targeted weights in a temporary file that is unlinked once mapped.
-    static func withAdapters(_ base: GGUFFile, _ paths: [String], console: Console) throws -> GGUFFile {
+    /// The model with its ADAPTER layers applied in order (stacked, each at its own alpha/r times its user
+    /// scale): merged into the targeted weights in a temporary file that is unlinked once mapped.
+    static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
         guard !paths.isEmpty else { return base }
-        let scale = console.environment["MFC_LORA_SCALE"].flatMap(Float.init) ?? 1
-        let adapters = try paths.map { LoRAAdapter(file: try GGUFFile(path: $0), scale: scale) }
+        let adapters = try paths.enumerated().map { i, path in LoRAAdapter(file: try GGUFFile(path: path), scale: try scales.scale(of: i, count: paths.count)) }
         let temp = NSTemporaryDirectory() + "mfc-lora-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
         defer { unlink(temp) }
         try LoRAMerge.merge(base: base, adapters: adapters, outputPath: temp)

@@ -43,7 +43,7 @@ import Runtime
         let t = try #require(g.tensor(named: name)), raw = g.data(of: t)
         return (0..<t.elementCount).map { i in
             t.type == .f32 ? raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
-                           : float(fromFP16: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                           : halfToFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
         }
     }
     let norms = ["blk.0.attn_norm.weight": "input_layernorm", "blk.0.post_attention_norm.weight": "post_attention_layernorm",

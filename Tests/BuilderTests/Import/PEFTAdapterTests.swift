@@ -76,3 +76,83 @@ private func floats(_ file: GGUFFile, _ name: String) throws -> [Float] {
     #expect(message.contains("the base model has no tensor 'blk.40.attn_q.weight'"))
     #expect(try store.manifest(ModelName(parsing: "bad")) == nil)
 }
+
+/// The GGUF LoRA fixtures that llama.cpp's logits were taken with (Tests/RuntimeTests/Data).
+private func loraFixture(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("RuntimeTests/Data/\(name)").path
+}
+
+/// Logits of a built model's last position after `tokens`, its ADAPTER layers merged as `mfc run` does.
+private func logits(of name: ModelName, in store: ModelStore, tokens: [Int32]) throws -> [Float] {
+    let resolved = try store.resolve(name)
+    var gguf = try GGUFFile(path: resolved.modelPath)
+    let merged = NSTemporaryDirectory() + "mfc-peft-vs-gguf-\(getpid())-\(name.displayShortest).gguf"
+    defer { unlink(merged) }
+    try LoRAMerge.merge(base: gguf, adapters: try resolved.adapterPaths.map { LoRAAdapter(file: try GGUFFile(path: $0)) }, outputPath: merged)
+    gguf = try GGUFFile(path: merged)
+    return try LlamaModel(gguf: gguf, contextLength: 16, threads: 2).forward(tokens: tokens, startPosition: 0)
+}
+
+/// A GGUF LoRA (written by the `gguf` Python package; llama.cpp agrees with mfc on it, see LoRALlamaCppTests)
+/// is stored as the adapter layer unchanged; the same adapter as a PEFT folder (HF row order, rank_pattern
+/// for the rank-2 tensor) builds into an adapter that gives exactly the same logits.
+@Test func ggufLoRAIsStoredAsIsAndMatchesTheSameAdapterInPEFTForm() throws {
+    let dir = temporaryDirectory("mfc-gguf-lora"), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    let fixture = loraFixture("lora-smollm2-a.gguf"), gguf = try GGUFFile(path: fixture)
+    let smol = try TestModels.smolLM2()
+
+    // PEFT form of the fixture: lora_A [r, in] and lora_B [out, r] in row-major order are GGUF's lora_a and
+    // lora_b, except that Q's lora_b rows go back to Hugging Face's order (GGUF row 2i + j of a 64-row head
+    // is HF row j·32 + i).
+    let modules = ["blk.0.attn_q.weight": "model.layers.0.self_attn.q_proj", "blk.0.attn_v.weight": "model.layers.0.self_attn.v_proj",
+                   "blk.3.ffn_down.weight": "model.layers.3.mlp.down_proj"]
+    var tensors: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] = []
+    for pair in LoRAAdapter(file: gguf).pairs.pairs {
+        let module = try #require(modules[pair.target])
+        let a = LoRAMerge.floats(gguf, pair.a), b = LoRAMerge.floats(gguf, pair.b)
+        let rank = pair.rank, outputs = b.count / rank
+        var hfB = b
+        if pair.target.contains("attn_q") {
+            for row in 0..<outputs {
+                let head: Int = row / 64, within: Int = row % 64
+                let hfRow: Int = head * 64 + (within % 2) * 32 + within / 2
+                hfB.replaceSubrange(hfRow * rank ..< (hfRow + 1) * rank, with: b[row * rank ..< (row + 1) * rank])
+            }
+        }
+        let bytes = { (v: [Float]) in v.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } } }
+        tensors.append(("base_model.model.\(module).lora_A.weight", "F32", [rank, a.count / rank], bytes(a)))
+        tensors.append(("base_model.model.\(module).lora_B.weight", "F32", [outputs, rank], bytes(hfB)))
+    }
+    try FileManager.default.createDirectory(atPath: dir + "/peft", withIntermediateDirectories: true)
+    try "{\"r\":4,\"lora_alpha\":8,\"rank_pattern\":{\"down_proj\":2},\"peft_type\":\"LORA\"}"
+        .write(toFile: dir + "/peft/adapter_config.json", atomically: true, encoding: .utf8)
+    try writeSafetensors(tensors, to: dir + "/peft/adapter_model.safetensors")
+
+    let fromGGUF = ModelName(parsing: "smol-gguf-lora"), fromPEFT = ModelName(parsing: "smol-peft-lora")
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM \(smol)\nADAPTER \(fixture)\n", directory: dir, as: fromGGUF)
+    _ = try ModelBuilder(store: store).build(modelfile: "FROM \(smol)\nADAPTER ./peft\n", directory: dir, as: fromPEFT)
+    let layer = try #require(try store.manifest(fromGGUF)?.layers(ofType: MediaType.adapter).first)
+    #expect(layer.digest == Digest.of(Array(try Data(contentsOf: URL(fileURLWithPath: fixture)))), "stored byte for byte")
+
+    let tokens: [Int32] = [1, 4093, 198, 1780, 314, 260, 3575, 282, 4649, 47]
+    let x = try logits(of: fromGGUF, in: store, tokens: tokens), y = try logits(of: fromPEFT, in: store, tokens: tokens)
+    let base = try LlamaModel(gguf: GGUFFile(path: smol), contextLength: 16, threads: 2).forward(tokens: tokens, startPosition: 0)
+    let diff = zip(x, y).map { abs($0 - $1) }.max() ?? .infinity, effect = zip(x, base).map { abs($0 - $1) }.max() ?? 0
+    #expect(diff < 1e-4, "max |GGUF LoRA - PEFT LoRA| = \(diff)")
+    #expect(effect > 1, "the adapter changes the logits by \(effect)")
+}
+
+@Test func ggufLoRAForAnotherArchitectureIsRefused() throws {
+    let dir = temporaryDirectory("mfc-gguf-lora-bad"), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    let error = #expect(throws: StoreError.self) {
+        try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.gemma3())\nADAPTER \(loraFixture("lora-smollm2-b.gguf"))\n",
+                                             directory: dir, as: ModelName(parsing: "bad"))
+    }
+    let message = error?.message ?? ""
+    #expect(message.hasPrefix("ADAPTER lora-smollm2-b.gguf does not fit the base model:"), "\(message)")
+    #expect(message.contains("it is for architecture 'llama' but the base model is 'gemma3'"))
+    #expect(message.contains("'blk.1.ffn_up.weight': lora_a has 576 inputs, the base weight has 640"))
+}

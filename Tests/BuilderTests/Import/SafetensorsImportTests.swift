@@ -124,10 +124,10 @@ func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     let dir = temporaryDirectory("mfc-import-bad")
     defer { cleanup(dir) }
     #expect(throws: StoreError("missing config.json in \(dir)")) { try SafetensorsImporter.importFolder(dir, to: dir + "/x.gguf") }
-    try "{\"architectures\":[\"Phi3ForCausalLM\"]}".write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+    try "{\"architectures\":[\"FalconForCausalLM\"]}".write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
     try writeSafetensors([("model.embed_tokens.weight", "F32", [2, 2], [UInt8](repeating: 0, count: 16))], to: dir + "/model.safetensors")
     let error = #expect(throws: StoreError.self) { try SafetensorsImporter.importFolder(dir, to: dir + "/x.gguf") }
-    #expect(error?.message.hasPrefix("unsupported architecture \"Phi3ForCausalLM\"") == true)
+    #expect(error?.message.hasPrefix("unsupported architecture \"FalconForCausalLM\"") == true)
     // A header that points outside the file is refused before any data is read.
     try writeSafetensors([("w", "F32", [4, 4], [UInt8](repeating: 0, count: 16))], to: dir + "/bad.safetensors")
     #expect(throws: StoreError.self) { try SafetensorsFile(path: dir + "/bad.safetensors") }

@@ -31,7 +31,7 @@ struct TinyLlamaFixture {
             ("llama.attention.head_count_kv", .uint32(2)), ("llama.embedding_length", .uint32(256)),
         ]
         let outputs = Self.shapes.map { GGUFOutputTensor(name: $0.0, dimensions: $0.1, type: .f32, byteCount: 4 * $0.1.reduce(1, *)) }
-        var bytes = GGUFHeaderEncoder.encode(metadata: metadata, tensors: outputs, alignment: 32)
+        var bytes = GGUFWriter.header(metadata: metadata, tensors: outputs, alignment: 32)
         for (name, _) in Self.shapes {
             for v in weights[name] ?? [] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
             bytes.append(contentsOf: repeatElement(0, count: padded(bytes.count, to: 32) - bytes.count))

@@ -10,6 +10,7 @@ public struct KQuantScratch: ~Copyable {
     public let weights: UnsafeMutablePointer<Float>       // 32
     public let scales: UnsafeMutablePointer<Float>        // 16 group scales
     public let mins: UnsafeMutablePointer<Float>          // 16 group mins
+    public let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
 
     public init() {
         levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
@@ -23,5 +24,30 @@ public struct KQuantScratch: ~Copyable {
     deinit {
         levels.deallocate(); signedLevels.deallocate(); aux.deallocate()
         weights.deallocate(); scales.deallocate(); mins.deallocate()
+    }
+}
+
+/// Per-worker buffers of the lane search: the block transposed to [value index][group], its weights,
+/// and the best and candidate levels.
+public struct KQuantLanes: ~Copyable {
+    public let x: UnsafeMutablePointer<SIMD8<Float>>          // 32: x[i][j] = block[32j + i]
+    public let weights: UnsafeMutablePointer<SIMD8<Float>>    // 32
+    public let best: UnsafeMutablePointer<SIMD8<Int32>>       // 32
+    public let candidate: UnsafeMutablePointer<SIMD8<Int32>>  // 32
+    public let x16: UnsafeMutablePointer<SIMD16<Float>>        // 16: x16[i][j] = block[16j + i]
+    public let best16: UnsafeMutablePointer<SIMD16<Int32>>     // 16
+
+    public init() {
+        x16 = .allocate(capacity: 16); x16.initialize(repeating: .zero, count: 16)
+        best16 = .allocate(capacity: 16); best16.initialize(repeating: .zero, count: 16)
+        x = .allocate(capacity: 32); x.initialize(repeating: .zero, count: 32)
+        weights = .allocate(capacity: 32); weights.initialize(repeating: .zero, count: 32)
+        best = .allocate(capacity: 32); best.initialize(repeating: .zero, count: 32)
+        candidate = .allocate(capacity: 32); candidate.initialize(repeating: .zero, count: 32)
+    }
+
+    deinit {
+        x.deallocate(); weights.deallocate(); best.deallocate(); candidate.deallocate()
+        x16.deallocate(); best16.deallocate()
     }
 }

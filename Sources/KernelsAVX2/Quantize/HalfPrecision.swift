@@ -1,1 +1,0 @@
-../../Runtime/Kernels/ISA/Quantize/HalfPrecision.swift

@@ -1,1 +1,0 @@
-../../../Quantize/HalfPrecision.swift

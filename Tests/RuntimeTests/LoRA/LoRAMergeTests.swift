@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Runtime
+
+/// Writes a GGUF with the metadata and tensors given as (name, ne, type, raw bytes).
+private func writeGGUF(_ path: String, metadata: [(key: String, value: GGUFValue)], tensors: [(String, [Int], GGMLType, [UInt8])]) throws {
+    let infos = tensors.map { GGUFOutputTensor(name: $0.0, dimensions: $0.1, type: $0.2, byteCount: $0.3.count) }
+    var bytes = GGUFWriter.header(metadata: metadata, tensors: infos, alignment: 32)
+    for (_, _, _, data) in tensors {
+        bytes += data
+        bytes.append(contentsOf: repeatElement(0, count: padded(bytes.count, to: 32) - bytes.count))
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+private func f32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+
+/// A LoRA adapter generated here, applied by the runtime (merged at load), gives the logits of the
+/// weights merged by hand in double precision; and it changes the logits.
+@Test func loraAppliedAtRunTimeMatchesWeightsMergedByHand() throws {
+    let base = try GGUFFile(path: TestModels.smolLM2())
+    let dir = NSTemporaryDirectory() + "mfc-lora-merge-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+
+    var state: UInt64 = 99
+    func random(_ n: Int, _ scale: Float) -> [Float] {
+        (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (Float(state >> 40) / Float(1 << 24) - 0.5) * scale
+        }
+    }
+    let rank = 4, alpha: Float = 8
+    let targets = [("blk.0.attn_q.weight", 576, 576), ("blk.2.ffn_down.weight", 1536, 576)]   // (name, in, out)
+    var adapterTensors: [(String, [Int], GGMLType, [UInt8])] = []
+    var pairs: [String: (a: [Float], b: [Float])] = [:]
+    for (name, input, output) in targets {
+        let a = random(rank * input, 0.2), b = random(output * rank, 0.2)
+        pairs[name] = (a, b)
+        adapterTensors += [(name + ".lora_a", [input, rank], .f32, f32Bytes(a)), (name + ".lora_b", [rank, output], .f32, f32Bytes(b))]
+    }
+    try writeGGUF(dir + "/adapter.gguf", metadata: [
+        ("general.architecture", .string("llama")), ("general.type", .string("adapter")),
+        ("adapter.type", .string("lora")), ("adapter.lora.alpha", .float32(alpha)),
+    ], tensors: adapterTensors)
+    let adapter = LoRAAdapter(file: try GGUFFile(path: dir + "/adapter.gguf"))
+    #expect(adapter.factor(rank: rank) == 2 && adapter.pairs.pairs.count == 2)
+    try LoRAMerge.merge(base: base, adapters: [adapter], outputPath: dir + "/merged.gguf")
+
+    // By hand: W + (alpha/r)·B·A in Double for the two targets; every other tensor exactly as the base has it.
+    var handTensors: [(String, [Int], GGMLType, [UInt8])] = []
+    for t in base.tensors {
+        guard let (a, b) = pairs[t.name] else {
+            handTensors.append((t.name, t.dimensions, t.type, Array(base.data(of: t))))
+            continue
+        }
+        var w = [Float](repeating: 0, count: t.elementCount)
+        let ok = w.withUnsafeMutableBufferPointer { p in dequantizeRow(t.type, base.data(of: t).baseAddress!, p.baseAddress!, count: t.elementCount) }
+        #expect(ok)
+        let input = t.dimensions[0], output = t.dimensions[1]
+        for o in 0..<output {
+            for i in 0..<input {
+                var sum = 0.0
+                for k in 0..<rank { sum += Double(b[o * rank + k]) * Double(a[k * input + i]) }
+                w[o * input + i] = Float(Double(w[o * input + i]) + Double(alpha) / Double(rank) * sum)
+            }
+        }
+        handTensors.append((t.name, t.dimensions, .f32, f32Bytes(w)))
+    }
+    try writeGGUF(dir + "/hand.gguf", metadata: base.metadata, tensors: handTensors)
+
+    let tokens: [Int32] = [1, 504, 3458, 282]
+    let merged = try LlamaModel(gguf: GGUFFile(path: dir + "/merged.gguf"), contextLength: 8, threads: 2).forward(tokens: tokens, startPosition: 0)
+    let hand = try LlamaModel(gguf: GGUFFile(path: dir + "/hand.gguf"), contextLength: 8, threads: 2).forward(tokens: tokens, startPosition: 0)
+    let plain = try LlamaModel(gguf: base, contextLength: 8, threads: 2).forward(tokens: tokens, startPosition: 0)
+    let maxDiff = zip(merged, hand).map { abs($0 - $1) }.max() ?? .infinity
+    let effect = zip(merged, plain).map { abs($0 - $1) }.max() ?? 0
+    #expect(maxDiff < 2e-3, "max |merged - hand| = \(maxDiff)")
+    #expect(effect > 0.05, "the adapter should change the logits (max change \(effect))")
+}
