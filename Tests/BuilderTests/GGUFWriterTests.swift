@@ -57,7 +57,7 @@ func richGGUF(in dir: String) throws -> [UInt8] {
     defer { cleanup(dir) }
     let good = try richGGUF(in: dir)
     let headerLength = good.count - 256
-    var rng = SplitMix(seed: 0x6d6663)
+    var rng = SplitMix64(seed: 0x6d6663)
     var errors = 0, opened = 0
     for round in 0..<1500 {
         var bytes = good
@@ -82,14 +82,3 @@ func richGGUF(in dir: String) throws -> [UInt8] {
     #expect(errors > 500, "most corruptions must be detected (\(errors) errors, \(opened) opened)")
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

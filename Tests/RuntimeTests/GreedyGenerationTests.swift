@@ -16,6 +16,7 @@ struct GreedyGenerationTests {
         let model = try LlamaModel(gguf: gguf, contextLength: 512, threads: 2)
         var options = SamplingOptions()
         options.temperature = 0
+        options.repeatPenalty = 1   // llama.cpp's reference is the plain argmax
         var longEnough = 0
         for (p, prompt) in greedy.prompts.enumerated() {
             let clear = prompt.steps.firstIndex { $0.top1 - $0.top2 < 0.1 } ?? prompt.steps.count

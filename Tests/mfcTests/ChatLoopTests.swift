@@ -98,3 +98,28 @@ struct ChatLoopTests {
         #expect(!text.contains("one word") && text.contains("four"))
     }
 }
+
+extension ChatLoopTests {
+    @Test func showInfoListsTheModel() throws {
+        let (session, _) = try Self.session()
+        let out = Self.run(["/show info"], session: session)
+        #expect(out.contains("  Model\n"))
+        #expect(out.split(separator: "\n").contains { $0.hasPrefix("    architecture") && $0.hasSuffix("llama") })
+    }
+
+    @Test func trimmingKeepsSystemAndMessageHistory() throws {
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: GGUFFile(path: TestModels.smolLM2())))
+        let model = ScriptedPredictor(contextLength: 80, vocabularySize: tokenizer.vocabulary.count,
+                                      answer: tokenizer.encode("Ahoy there!", addSpecial: false), eos: 2)
+        var options = SamplingOptions()
+        options.temperature = 0
+        let history = [Turn(role: "user", content: "Ship?"), Turn(role: "assistant", content: "The Pearl.")]
+        let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: BuiltinChatFormat.chatML,
+                                  options: options, system: "Sys.", history: history)
+        _ = Self.run(["first " + String(repeating: "word ", count: 12), "second question", "third"], session: session)
+        let text = tokenizer.decode(try session.promptTokens(for: "fourth"), special: true)
+        #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>\n<|im_start|>user\nShip?<|im_end|>\n<|im_start|>assistant\nThe Pearl.<|im_end|>"))
+        #expect(!text.contains("first word"))
+        #expect(text.contains("third") && text.hasSuffix("fourth<|im_end|>\n<|im_start|>assistant\n"))
+    }
+}

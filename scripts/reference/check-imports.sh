@@ -9,7 +9,7 @@ WORK="$(mktemp -d /tmp/mfc-check-imports-XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 python3 "$ROOT/scripts/reference/make-import-reference.py" --folders "$WORK"
 MFC="$ROOT/.build/release/mfc"
-for name in phi3 qwen2 mistral gemma3 llama gemma gemma2; do
+for name in phi3 qwen2 mistral gemma3 gemma3-mm llama gemma gemma2; do
     printf 'FROM ./%s\n' "$name" > "$WORK/$name.Modelfile"
     (cd "$WORK" && "$MFC" build --store "$WORK/store" -f "$name.Modelfile" -t "$name" > /dev/null)
     blob=$(python3 -c "import json,glob,sys; m=json.load(open(glob.glob(sys.argv[1]+'/store/manifests/*/*/'+sys.argv[2]+'/latest')[0])); print([l['digest'] for l in m['layers'] if l['mediaType'].endswith('.model')][0].replace(':','-'))" "$WORK" "$name")

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes tiny Hugging Face checkpoints (phi3, qwen2, mistral, gemma3, llama, gemma, gemma2), converts each ONCE with llama.cpp's
+"""Writes tiny Hugging Face checkpoints (phi3, qwen2, mistral, gemma3 and its multimodal form, llama, gemma,
+gemma2), converts each ONCE with llama.cpp's
 convert_hf_to_gguf.py and records what it wrote: the reference for mfc's safetensors import tests.
 
 For each name, Tests/Fixtures/import/reference/NAME/ gets the checkpoint's small files (config.json,
@@ -156,17 +157,32 @@ def checkpoints():
         "spm": True, "vocab": 32000, "tied": True,
         "layers": dict(hidden=h, heads=heads, kv_heads=2, head_dim=hd, ffn=ffn, sandwich=True),
     }
-    return {"phi3": phi3, "qwen2": qwen2, "mistral": mistral, "gemma3": gemma3, "llama": llama, "gemma": gemma, "gemma2": gemma2}
+    # Gemma 3 4B and up: the text model inside Gemma3ForConditionalGeneration (text_config, language_model.*
+    # names as transformers 4.50 writes them) beside a vision tower that the text GGUF leaves out.
+    text = {k: v for k, v in gemma3["config"].items() if k not in ("architectures", "torch_dtype")}
+    gemma3_mm = {
+        "config": {"architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3", "text_config": text,
+                   "vision_config": {"model_type": "siglip_vision_model", "hidden_size": 32, "image_size": 56, "patch_size": 14,
+                                     "intermediate_size": 64, "num_attention_heads": 2, "num_hidden_layers": 1},
+                   "mm_tokens_per_image": 4, "boi_token_index": 255999, "eoi_token_index": 256000, "image_token_index": 262144,
+                   "eos_token_id": [1, 106], "torch_dtype": "float32"},
+        "tokenizer_config": dict(gemma3["tokenizer_config"]),
+        "spm": True, "vocab": 32000, "tied": True, "prefix": "language_model.model",
+        "extra": [("vision_tower.vision_model.embeddings.patch_embedding.weight", [32, 3, 14, 14]),
+                  ("multi_modal_projector.mm_input_projection_weight", [32, 64])],
+        "layers": gemma3["layers"],
+    }
+    return {"gemma3-mm": gemma3_mm, "phi3": phi3, "qwen2": qwen2, "mistral": mistral, "gemma3": gemma3, "llama": llama, "gemma": gemma, "gemma2": gemma2}
 
 
 def hf_tensors(spec):
-    h = spec["layers"]["hidden"]
-    t = [("model.embed_tokens.weight", [spec["vocab"], h]), ("model.norm.weight", [h])]
+    h, p = spec["layers"]["hidden"], spec.get("prefix", "model")
+    t = [(f"{p}.embed_tokens.weight", [spec["vocab"], h]), (f"{p}.norm.weight", [h])]
     if not spec["tied"]:
         t.append(("lm_head.weight", [spec["vocab"], h]))
-    for layer in range(spec["config"]["num_hidden_layers"]):
-        t += layer_tensors(f"model.layers.{layer}", **spec["layers"])
-    return t
+    for layer in range(spec["config"].get("text_config", spec["config"])["num_hidden_layers"]):
+        t += layer_tensors(f"{p}.layers.{layer}", **spec["layers"])
+    return t + spec.get("extra", [])
 
 
 def small_files(spec):

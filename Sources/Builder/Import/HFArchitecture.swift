@@ -20,6 +20,8 @@ public struct HFArchitecture: Sendable, Equatable {
         "GemmaForCausalLM": .init(ggufName: "gemma", permutesQK: false, normOffset: true, sandwichNorms: false),
         "Gemma2ForCausalLM": .init(ggufName: "gemma2", permutesQK: false, normOffset: true, sandwichNorms: true),
         "Gemma3ForCausalLM": .init(ggufName: "gemma3", permutesQK: false, normOffset: true, sandwichNorms: true),
+        // Gemma 3 4B and up: the text model only (the vision tower belongs in a projector file).
+        "Gemma3ForConditionalGeneration": .init(ggufName: "gemma3", permutesQK: false, normOffset: true, sandwichNorms: true),
         "Phi3ForCausalLM": .init(ggufName: "phi3", permutesQK: false, normOffset: false, sandwichNorms: false),
     ]
 
@@ -27,6 +29,15 @@ public struct HFArchitecture: Sendable, Equatable {
     /// - Throws: `StoreError` for a tensor this architecture does not know.
     public func ggufName(of hfName: String) throws(StoreError) -> String? {
         if hfName.hasSuffix("rotary_emb.inv_freq") { return nil }
+        // A multimodal checkpoint nests the text model (language_model.model.* before transformers 4.52 and
+        // in 5, model.language_model.* between) beside vision tensors, which the text GGUF leaves out.
+        for vision in ["vision_tower.", "multi_modal_projector.", "model.vision_tower.", "model.multi_modal_projector."] where hfName.hasPrefix(vision) {
+            return nil
+        }
+        for (nested, plain) in [("language_model.model.", "model."), ("model.language_model.", "model."), ("language_model.lm_head.", "lm_head.")]
+        where hfName.hasPrefix(nested) {
+            return try ggufName(of: plain + hfName.dropFirst(nested.count))
+        }
         let global = ["model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
                       "lm_head.weight": "output.weight"]
         if let name = global[hfName] { return name }

@@ -11,7 +11,7 @@ public struct HFCheckpoint: Sendable {
     /// - Throws: `StoreError` naming the missing or invalid file.
     public init(directory: String) throws(StoreError) {
         self.directory = directory
-        config = try Self.json(directory + "/config.json", required: true) ?? .null
+        config = Self.flattened(try Self.json(directory + "/config.json", required: true) ?? .null)
         var names: [String]
         if let index = try Self.json(directory + "/model.safetensors.index.json", required: false) {
             guard let map = index["weight_map"]?.objectValue else {
@@ -31,6 +31,14 @@ public struct HFCheckpoint: Sendable {
             shards.append(try SafetensorsFile(path: path))
         }
         self.shards = shards
+    }
+
+    /// A multimodal config.json keeps the text model's hyperparameters in `text_config`: they are
+    /// moved to the top level (overriding), as llama.cpp's converter does.
+    static func flattened(_ config: JSONValue) -> JSONValue {
+        guard let root = config.objectValue, let text = config["text_config"]?.objectValue else { return config }
+        let overridden = Set(text.map(\.0))
+        return .object(root.filter { !overridden.contains($0.0) } + text)
     }
 
     /// `config.json`'s first `architectures` entry, e.g. "LlamaForCausalLM".

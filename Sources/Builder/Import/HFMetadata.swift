@@ -62,26 +62,10 @@ enum HFTokenizerMetadata {
         guard let model = tokenizer["model"], model["type"]?.stringValue == "BPE", let vocab = model["vocab"]?.objectValue else {
             throw StoreError("\(directory)/tokenizer.json: only byte-level BPE tokenizers are supported")
         }
-        guard model["byte_fallback"] != .bool(true) else {
-            throw StoreError("\(directory)/tokenizer.json: a SentencePiece-style BPE (byte_fallback) needs the folder's tokenizer.model, which is missing")
-        }
-        var byID: [Int: String] = [:]
-        for (token, id) in vocab { if let i = id.intValue, i >= 0 { byID[i] = token } }
-        var control = Set<Int>(), userDefined = Set<Int>()
-        for added in tokenizer["added_tokens"]?.arrayValue ?? [] {
-            guard let id = added["id"]?.intValue, id >= 0, let content = added["content"]?.stringValue else { continue }
-            byID[id] = content
-            if added["special"] == .bool(true) { control.insert(id) } else { userDefined.insert(id) }
-        }
-        let count = max(config["vocab_size"]?.intValue ?? 0, (byID.keys.max() ?? -1) + 1)
-        guard count > 0, count <= 10_000_000 else { throw StoreError("\(directory)/tokenizer.json: invalid vocabulary size \(count)") }
-        var tokens: [String] = [], types: [Int32] = []
-        for id in 0..<count {
-            if let t = byID[id] {
-                tokens.append(t); types.append(control.contains(id) ? 3 : userDefined.contains(id) ? 4 : 1)
-            } else {
-                tokens.append("[PAD\(id)]"); types.append(5)
-            }
+        let (tokens, types) = try table(tokenizer, vocab: vocab, config: config, directory: directory)
+        if model["byte_fallback"] == .bool(true) {   // SentencePiece converted to tokenizer.json, without its tokenizer.model
+            return try SentencePieceVocabulary.keys(directory: directory, config: config, architecture: architecture,
+                                                    tokenizerJSON: tokenizer, tokens: tokens, types: types)
         }
         let merges: [String] = (model["merges"]?.arrayValue ?? []).compactMap { m in
             if let s = m.stringValue { return s }
@@ -132,6 +116,31 @@ enum HFTokenizerMetadata {
             }
         }
         return result
+    }
+
+    /// tokenizer.json's vocabulary by id, its added tokens (special ones as control, others as
+    /// user-defined) and "[PADn]" unused tokens up to config.json's vocab_size.
+    static func table(_ tokenizer: JSONValue, vocab: [(String, JSONValue)], config: JSONValue,
+                      directory: String) throws(StoreError) -> (tokens: [String], types: [Int32]) {
+        var byID: [Int: String] = [:]
+        for (token, id) in vocab { if let i = id.intValue, i >= 0 { byID[i] = token } }
+        var control = Set<Int>(), userDefined = Set<Int>()
+        for added in tokenizer["added_tokens"]?.arrayValue ?? [] {
+            guard let id = added["id"]?.intValue, id >= 0, let content = added["content"]?.stringValue else { continue }
+            byID[id] = content
+            if added["special"] == .bool(true) { control.insert(id) } else { userDefined.insert(id) }
+        }
+        let count = max(config["vocab_size"]?.intValue ?? 0, (byID.keys.max() ?? -1) + 1)
+        guard count > 0, count <= 10_000_000 else { throw StoreError("\(directory)/tokenizer.json: invalid vocabulary size \(count)") }
+        var tokens: [String] = [], types: [Int32] = []
+        for id in 0..<count {
+            if let t = byID[id] {
+                tokens.append(t); types.append(control.contains(id) ? 3 : userDefined.contains(id) ? 4 : 1)
+            } else {
+                tokens.append("[PAD\(id)]"); types.append(5)
+            }
+        }
+        return (tokens, types)
     }
 
     /// bos/eos/unk/pad ids (tokenizer_config.json's token text looked up in the vocabulary, else

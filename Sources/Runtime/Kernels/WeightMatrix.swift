@@ -3,9 +3,10 @@ import KernelInterface
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
 //   nibbles: Q4_0, Q4_1, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
-//            [nb × 64 B: block b's 16 quant bytes of each of the 4 rows][nb × 4 × u32 (d16 | m16<<16)],
-//            so one 64-byte load feeds 4 independent rows; Q4_0 stores m = −8d. The last group is padded
-//            with zero rows (scales 0, so they add nothing and their outputs are never written).
+//            nb × 80 B: block b's 16 quant bytes of each of the 4 rows, then their 4 × u32 (d16 | m16<<16),
+//            so one 64-byte load feeds 4 independent rows and a group is read strictly front to back (the
+//            hardware prefetcher loses track when scales sit apart). Q4_0 stores m = −8d. The last group is
+//            padded with zero rows (scales 0, so they add nothing and their outputs are never written).
 //   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
 //            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
 //            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
@@ -27,14 +28,16 @@ final class WeightMatrix: @unchecked Sendable {
     let columns: Int
     /// Columns the kernel covers: `columns` for nibbles, rounded up to 64 (int8) or 16 (float).
     let paddedColumns: Int
-    /// Byte offset of the scales inside a row (nibbles and int8).
+    /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
     let scalesOffset: Int
     /// 64-byte steps of the kernel over a row: one block of 4 rows (nibbles) or 64 weights (int8).
     let chunks: Int
     let sourceType: GGMLType
     let layout: Layout
-    /// Bytes per row (nibbles: a quarter of a row group).
+    /// Bytes per row (nibbles: a quarter of a row group's quants and scales).
     let rowStride: Int
+    /// Bytes per group of 4 rows in the nibble layout, a multiple of 64 so every block load is aligned.
+    let groupStride: Int
     let storage: AlignedBuffer
 
     /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`.
@@ -55,7 +58,7 @@ final class WeightMatrix: @unchecked Sendable {
         case .q4_0, .q4_1:
             layout = .nibbles
             paddedColumns = columns
-            scalesOffset = columns / 32 * 64      // inside a row group
+            scalesOffset = 64                     // inside a block of a row group
             chunks = columns / 32
             rowStride = columns / 32 * 20
         case .f32, .f16, .bf16:
@@ -74,7 +77,8 @@ final class WeightMatrix: @unchecked Sendable {
             let scaleBytes = group == 32 && !hasMin ? 2 : 4
             rowStride = paddedColumns + (hasMin ? 2 : 1) * scaleBytes * (paddedColumns / group)
         }
-        storage = AlignedBuffer(bytes: rowStride * (layout == .nibbles ? (rows + 3) / 4 * 4 : rows))
+        groupStride = (4 * rowStride + 63) / 64 * 64
+        storage = AlignedBuffer(bytes: layout == .nibbles ? groupStride * ((rows + 3) / 4) : rowStride * rows)
         for r in 0..<rows {
             repackRow(src + r * srcRowBytes, row: r)
         }
@@ -92,7 +96,7 @@ final class WeightMatrix: @unchecked Sendable {
         case .float: kernelLayout = .float
         }
         return MatrixView(base: storage.base, layout: kernelLayout, paddedColumns: paddedColumns, scalesOffset: scalesOffset,
-                          chunks: chunks, rowStride: rowStride)
+                          chunks: chunks, rowStride: rowStride, groupStride: groupStride)
     }
 
     /// out[t·outStride + r] = row r · input t, for rows in `rows` and every prepared token, with the
@@ -107,15 +111,15 @@ final class WeightMatrix: @unchecked Sendable {
         let row = storage.base + r * rowStride
         switch layout {
         case .nibbles:
-            let group = storage.base + r / 4 * 4 * rowStride, slot = r % 4
+            let group = storage.base + r / 4 * groupStride, slot = r % 4
             for b in 0..<blocks {
                 let block = src + b * sourceType.blockBytes
                 let isQ4_0 = sourceType == .q4_0
                 let qs = isQ4_0 ? BlockLayout.Q4_0.qs : BlockLayout.Q4_1.qs
-                (group + 64 * b + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
+                (group + 80 * b + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
                 let d = block.loadUnaligned(as: UInt16.self)
                 let m = isQ4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
-                group.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: scalesOffset + 16 * b + 4 * slot, as: UInt32.self)
+                group.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: 80 * b + scalesOffset + 4 * slot, as: UInt32.self)
             }
         case .float:
             let out = row.assumingMemoryBound(to: Float.self)

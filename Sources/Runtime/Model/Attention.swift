@@ -20,8 +20,15 @@ extension LlamaModel {
         let end = position + T
         let keysByDimension = s.keysByDimension, positions = s.keysByDimensionStride
         if tiled {
-            // Keys as f32 (kvHead, dimension, position), so 16 positions load as one vector.
-            kernels.transposeKeys(keys, stride, end, keysByDimension, positions)
+            // Keys as f32 (kvHead, dimension, position), so 16 positions load as one vector; each worker
+            // converts a run of positions.
+            pool.run { worker in
+                let per = (end + n - 1) / n
+                let first = min(end, worker * per), last = min(end, (worker + 1) * per)
+                if first < last {
+                    kernels.transposeKeys(keys + first * stride, stride, last - first, keysByDimension + first, positions)
+                }
+            }
         }
         pool.run { worker in
             let per = (pairs + n - 1) / n

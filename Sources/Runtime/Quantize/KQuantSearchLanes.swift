@@ -8,7 +8,7 @@ import KernelInterface
 
 // Per-worker buffers: KQuantLanes (Kernels/Interface/KQuantScratch.swift).
 // The per-ISA kernel modules compile this file too, so it avoids the stdlib generics that are emitted
-// out of line under one shared name (pointwiseMin/Max, any(), SIMD conversions): KernelVariantObjectTests.
+// out of line under one shared name (any(), SIMD conversions): KernelVariantObjectTests.
 
 /// Int32 lanes to Float lanes (a manual loop becomes one vcvtdq2ps; the generic init is out of line).
 @inline(__always)
@@ -38,13 +38,15 @@ private func anySet(_ mask: SIMDMask<SIMD16<Int32>>) -> Bool {
     return false
 }
 
-/// ggml's nearest_int in every lane (round half to even via 1.5·2^23), clamped to [0, nmax].
+/// ggml's nearest_int in every lane (round half to even via 1.5·2^23), clamped to [0, nmax] with shifts
+/// and masks: no lane selects, which baseline x86-64 code turns into loops over lanes.
 @inline(__always)
 private func levelsInRange(_ v: SIMD8<Float>, _ nmax: SIMD8<Int32>) -> SIMD8<Int32> {
     let bits = unsafeBitCast(v + 12_582_912, to: SIMD8<UInt32>.self) & 0x007F_FFFF
-    let l = unsafeBitCast(bits, to: SIMD8<Int32>.self) &- 0x0040_0000
-    let capped = l.replacing(with: nmax, where: l .> nmax)
-    return capped.replacing(with: 0, where: capped .< 0)
+    let l = unsafeBitCast(bits, to: SIMD8<Int32>.self) &- 0x0040_0000   // in [-2^22, 2^22)
+    let low = l & ~(l &>> 31)                                            // max(l, 0)
+    let over = low &- nmax
+    return nmax &+ (over & (over &>> 31))                                // min(low, nmax)
 }
 
 /// |v| by clearing the sign bit, as C's fabsf does (also for -0 and NaN).
@@ -66,14 +68,13 @@ func fitGroupsOf32(
     _ lanes: borrowing KQuantLanes
 ) {
     typealias F8 = SIMD8<Float>
-    let xt = lanes.x, wt = lanes.weights, best = lanes.best, candidate = lanes.candidate
+    let xt = lanes.x, wt = lanes.weights, best = lanes.best
+    // Lanes are read and written through scalar pointers: indexing a SIMD value by a variable lane
+    // compiles to broadcasts and masked moves.
+    let xScalars = UnsafeMutableRawPointer(xt).assumingMemoryBound(to: Float.self)
+    for j in 0..<8 { for i in 0..<32 { xScalars[8 * i + j] = x[32 * j + i] } }
     var sumX2 = F8()
-    for i in 0..<32 {
-        var v = F8()
-        for j in 0..<8 { v[j] = x[32 * j + i] }
-        xt[i] = v
-        sumX2 += v * v
-    }
+    for i in 0..<32 { sumX2 += xt[i] * xt[i] }
     let avX = (sumX2 / 32).squareRoot()
     for i in 0..<32 { wt[i] = avX + magnitude(xt[i]) }
 
@@ -96,18 +97,17 @@ func fitGroupsOf32(
     var bestError = F8()
     for i in 0..<32 {
         let l = levelsInRange(iscale * (xt[i] - low), top)
-        best[i] = l
         var diff = scale * floats(l) + low - xt[i]
         diff = diff * diff
         bestError += wt[i] * diff
     }
+    // The best levels are kept as the (iscale, low) that produced them and recomputed at the end.
+    var levelScale = iscale, levelLow = low
     for step in 0...nstep {
         iscale = F8(repeating: rmin + rdelta * Float(step) + fmax) / (high - low)
         var sumL = F8(), sumL2 = F8(), sumXL = F8()
         for i in 0..<32 {
-            let l = levelsInRange(iscale * (xt[i] - low), top)
-            candidate[i] = l
-            let w = wt[i], fl = floats(l)
+            let w = wt[i], fl = floats(levelsInRange(iscale * (xt[i] - low), top))
             sumL += w * fl
             sumL2 += w * fl * fl
             sumXL += w * fl * xt[i]
@@ -122,13 +122,14 @@ func fitGroupsOf32(
         thisScale.replace(with: sumXL / sumL2, where: positive)
         var error = F8()
         for i in 0..<32 {
-            var diff = thisScale * floats(candidate[i]) + thisMin - xt[i]
+            var diff = thisScale * floats(levelsInRange(iscale * (xt[i] - low), top)) + thisMin - xt[i]
             diff = diff * diff
             error += wt[i] * diff
         }
         let better = valid .& (error .< bestError)
         guard anySet(better) else { continue }
-        for i in 0..<32 { best[i].replace(with: candidate[i], where: better) }
+        levelScale.replace(with: iscale, where: better)
+        levelLow.replace(with: low, where: better)
         bestError.replace(with: error, where: better)
         scale.replace(with: thisScale, where: better)
         low.replace(with: thisMin, where: better)
@@ -136,21 +137,23 @@ func fitGroupsOf32(
     // A group whose values are all equal gets level 0, scale 0 and min -min (before the search).
     scale.replace(with: 0, where: flat)
     low.replace(with: flatLow, where: flat)
-    for j in 0..<8 {
-        scales[j] = scale[j]
-        mins[j] = -low[j]
-        let isFlat = flat[j]
-        for i in 0..<32 { levels[32 * j + i] = isFlat ? 0 : UInt8(truncatingIfNeeded: best[i][j]) }
-    }
+    let noLevels = unsafeBitCast(flat._storage, to: SIMD8<Int32>.self)   // all ones in flat lanes
+    for i in 0..<32 { best[i] = levelsInRange(levelScale * (xt[i] - levelLow), top) & ~noLevels }
+    UnsafeMutableRawPointer(scales).storeBytes(of: scale, as: F8.self)
+    UnsafeMutableRawPointer(mins).storeBytes(of: -low, as: F8.self)
+    let bestScalars = UnsafeMutableRawPointer(best).assumingMemoryBound(to: Int32.self)
+    for j in 0..<8 { for i in 0..<32 { levels[32 * j + i] = UInt8(truncatingIfNeeded: bestScalars[8 * i + j]) } }
 }
 
-/// ggml's nearest_int in every lane, clamped to [-nmax, nmax - 1].
+/// ggml's nearest_int in every lane, clamped to [-nmax, nmax - 1] with shifts and masks.
 @inline(__always)
 private func signedLevels(_ v: SIMD16<Float>, _ nmax: SIMD16<Int32>) -> SIMD16<Int32> {
     let bits = unsafeBitCast(v + 12_582_912, to: SIMD16<UInt32>.self) & 0x007F_FFFF
-    let l = unsafeBitCast(bits, to: SIMD16<Int32>.self) &- 0x0040_0000
-    let capped = l.replacing(with: nmax &- 1, where: l .> nmax &- 1)
-    return capped.replacing(with: 0 &- nmax, where: capped .< 0 &- nmax)
+    let l = unsafeBitCast(bits, to: SIMD16<Int32>.self) &- 0x0040_0000   // in [-2^22, 2^22)
+    let under = l &+ nmax
+    let low = l &- (under & (under &>> 31))                               // max(l, -nmax)
+    let over = low &- (nmax &- 1)
+    return (nmax &- 1) &+ (over & (over &>> 31))                          // min(low, nmax - 1)
 }
 
 /// Q6_K's per-group fit: make_qx_quants (rmse_type 1, weights x²) for the 16 groups of 16 values.
@@ -165,11 +168,11 @@ func fitSymmetricGroupsOf16(
 ) {
     typealias F16 = SIMD16<Float>
     let xt = lanes.x16, best = lanes.best16
+    let xScalars = UnsafeMutableRawPointer(xt).assumingMemoryBound(to: Float.self)
+    for j in 0..<16 { for i in 0..<16 { xScalars[16 * i + j] = x[16 * j + i] } }
     var signedMax = F16(), amax = F16()
     for i in 0..<16 {
-        var v = F16()
-        for j in 0..<16 { v[j] = x[16 * j + i] }
-        xt[i] = v
+        let v = xt[i]
         let av = unsafeBitCast(unsafeBitCast(v, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: F16.self)
         let larger = av .> amax
         amax.replace(with: av, where: larger)
@@ -182,13 +185,13 @@ func fitSymmetricGroupsOf16(
     var sumlx = F16(), suml2 = F16()
     for i in 0..<16 {
         let v = xt[i], l = signedLevels(iscale * v, top)
-        best[i] = l
         let w = v * v, fl = floats(l)
         sumlx += w * v * fl
         suml2 += w * fl * fl
     }
     var scale = sumlx / suml2
     scale.replace(with: 0, where: suml2 .== 0)
+    var levelScale = iscale   // the best levels are recomputed from it at the end
     var bestScore = scale * sumlx
     for step in -9...9 where step != 0 {
         iscale = F16(repeating: -(fmax + 0.1 * Float(step))) / signedMax
@@ -201,15 +204,17 @@ func fitSymmetricGroupsOf16(
         }
         let better = (suml2 .> 0) .& (sumlx * sumlx .> bestScore * suml2)
         guard anySet(better) else { continue }
-        for i in 0..<16 { best[i].replace(with: signedLevels(iscale * xt[i], top), where: better) }
+        levelScale.replace(with: iscale, where: better)
         scale.replace(with: sumlx / suml2, where: better)
         bestScore.replace(with: scale * sumlx, where: better)
     }
     // A group of (near) zeros gets levels 0 (not +nmax) and scale 0, as the scalar search returns early.
     scale.replace(with: 0, where: zero)
-    for j in 0..<16 {
-        scales[j] = scale[j]
-        let isZero = zero[j]
-        for i in 0..<16 { levels[16 * j + i] = isZero ? 0 : Int8(truncatingIfNeeded: best[i][j] &+ nmax) }
-    }
+    for i in 0..<16 { best[i] = signedLevels(levelScale * xt[i], top) }
+    // Levels are stored shifted by +nmax; a group of zeros gets 0.
+    let keep = ~unsafeBitCast(zero._storage, to: SIMD16<Int32>.self)
+    for i in 0..<16 { best[i] = (best[i] &+ top) & keep }
+    UnsafeMutableRawPointer(scales).storeBytes(of: scale, as: F16.self)
+    let bestScalars = UnsafeMutableRawPointer(best).assumingMemoryBound(to: Int32.self)
+    for j in 0..<16 { for i in 0..<16 { levels[16 * j + i] = Int8(truncatingIfNeeded: bestScalars[16 * i + j]) } }
 }

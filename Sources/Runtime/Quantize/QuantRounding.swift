@@ -17,6 +17,18 @@ func truncatingToInt32(_ x: Float) -> Int32 {
     return Int32(x)
 }
 
+/// `truncatingToInt32(roundf(x))` without calling roundf, which baseline x86-64 code (no SSE4.1) does:
+/// truncate, then step away from zero when the dropped part is at least one half (exact below 2^23,
+/// where the subtraction is exact; larger floats are integers already). NaN, infinities and values out of
+/// range give INT_MIN as before.
+@inline(__always)
+func roundedAwayFromZero(_ x: Float) -> Int32 {
+    let t = truncatingToInt32(x)
+    if t == Int32.min { return t }
+    let rest = x - Float(t)
+    return rest >= 0.5 ? t &+ 1 : (rest <= -0.5 ? t &- 1 : t)
+}
+
 /// Writes `value` as a little-endian UInt16 at `offset` (ggml blocks are packed, so unaligned).
 @inline(__always)
 func storeHalf(_ value: Float, _ base: UnsafeMutableRawPointer, _ offset: Int) {

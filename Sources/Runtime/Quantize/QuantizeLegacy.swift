@@ -80,7 +80,7 @@ func quantizeBlockQ8_0(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer) 
     let id: Float = d != 0 ? 1 / d : 0
     storeHalf(d, y, 0)
     for j in 0..<32 {
-        let q = Int8(truncatingIfNeeded: truncatingToInt32((x[j] * id).rounded(.toNearestOrAwayFromZero)))
+        let q = Int8(truncatingIfNeeded: roundedAwayFromZero(x[j] * id))
         y.storeBytes(of: q, toByteOffset: 2 + j, as: Int8.self)
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Ollama's runtime parameters, with Ollama's defaults (spec/modelfile.md §4).
+/// Ollama's runtime parameters, with Ollama's defaults (`DefaultOptions` in Ollama's api/types.go; where
+/// spec/modelfile.md §4 says repeat_penalty 1.0, Ollama's code says 1.1, and that is followed here).
 public struct SamplingOptions: Sendable, Equatable {
     public var temperature: Float = 0.8
     public var topK = 40
     public var topP: Float = 0.9
     public var minP: Float = 0
     public var typicalP: Float = 1
-    public var repeatPenalty: Float = 1
+    public var repeatPenalty: Float = 1.1
     /// Tokens of history the penalties look at: 0 disables them, -1 means the whole context.
     public var repeatLastN = 64
     public var presencePenalty: Float = 0

@@ -9,7 +9,9 @@ enum RunCommand: MFCCommand {
         discussion: """
         MODEL is a GGUF file, a Modelfile (built first, incrementally) or the name of a built model. \
         With a PROMPT (or piped standard input) mfc prints one answer; on a terminal without one it \
-        starts a chat (/? lists its commands; Ctrl-C stops an answer, /bye or Ctrl-D leaves).
+        starts a chat (/? lists its commands; Ctrl-C stops an answer, /bye or Ctrl-D leaves). \
+        A model's ADAPTER layers are applied at alpha/rank times the environment variable \
+        MFC_LORA_SCALE (default 1).
         """,
         options: [
             OptionSpec(["--param"], value: "NAME=VALUE", help: "Set a runtime parameter (temperature, top_k, stop, num_ctx, seed, ...).", repeatable: true),

@@ -7,13 +7,19 @@ private let interruptRequested = Atomic<Bool>(false)
 /// Ctrl-C handling and line input for the interactive chat on a terminal.
 enum TerminalInput {
     /// Installs a SIGINT handler that only records the request (no SA_RESTART, so a blocked
-    /// read returns EINTR and the prompt can react).
+    /// read returns EINTR and the prompt can react), and unblocks SIGINT on this thread: a parent
+    /// may start mfc with it blocked (a child inherits the mask, e.g. from Foundation's Process
+    /// called on a Dispatch thread), and then Ctrl-C would never arrive.
     static func catchInterrupts() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in interruptRequested.store(true, ordering: .relaxed) }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     /// True (once) if Ctrl-C was pressed since the last call.

@@ -4,21 +4,21 @@ import TestSupport
 @testable import Builder
 import Runtime
 
-/// Tiny phi3, qwen2, mistral, gemma3, llama, gemma and gemma2 checkpoints converted once by llama.cpp's convert_hf_to_gguf.py
+/// Tiny phi3, qwen2, mistral, gemma3 (also as Gemma3ForConditionalGeneration), llama, gemma and gemma2 checkpoints converted once by llama.cpp's convert_hf_to_gguf.py
 /// (scripts/reference/make-import-reference.py): mfc's import of the same folders must write every
 /// metadata key llama.cpp wrote, with the same type and value (arrays by count and SHA-256), and the
 /// same tensors (names, dimensions, types).
 struct ReferenceCase: Sendable, CustomTestStringConvertible {
     let name: String
     var testDescription: String { name }
-    static let all = ["phi3", "qwen2", "mistral", "gemma3", "llama", "gemma", "gemma2"].map(ReferenceCase.init)
+    static let all = ["phi3", "qwen2", "mistral", "gemma3", "gemma3-mm", "llama", "gemma", "gemma2"].map(ReferenceCase.init)
 }
 
 /// Provenance keys llama.cpp derives from the folder name and parameter count.
 private let provenanceKeys: Set = ["general.type", "general.name", "general.size_label", "general.quantization_version"]
-/// The one key mfc writes beyond llama.cpp's: the unknown token id, which it resolves from
-/// tokenizer_config.json even without a tokenizer.json (llama.cpp then reads only config.json).
-private let allowedExtraKeys: Set = ["tokenizer.ggml.unknown_token_id"]
+/// Keys mfc may write beyond llama.cpp's: special token ids it resolves from tokenizer_config.json's
+/// token texts even without a tokenizer.json (llama.cpp then reads only config.json's integer ids).
+private let allowedExtraKeys: Set = ["tokenizer.ggml.unknown_token_id", "tokenizer.ggml.eos_token_id"]
 
 @Test(arguments: ReferenceCase.all)
 func importMatchesLlamaCppConverter(_ c: ReferenceCase) throws {

@@ -47,6 +47,43 @@ private func jsonFile(_ name: String) throws -> JSONValue {
     #expect(tokenizer.encode("Hello").first == 1)   // add_bos_token
 }
 
+/// The same Mistral vocabulary as a tokenizer.json only (as transformers converts SentencePiece: pieces in
+/// id order, byte fallback, a "▁" Prepend normalizer, BOS from the post-processor), without tokenizer.model:
+/// the import ranks merges by id and still encodes the corpus exactly as sentencepiece does.
+@Test func sentencePieceTokenizerJSONWithoutModelEncodesLikeSentencePiece() throws {
+    let model = try SentencePieceModel(bytes: [UInt8](try #require(FileManager.default.contents(atPath: try TestModels.mistralSentencePiece()))))
+    let dir = temporaryDirectory("mfc-spm-json")
+    defer { cleanup(dir) }
+    try TinyCheckpoint(architecture: "MistralForCausalLM", vocabulary: 32000).write(to: dir)
+    let specials = model.pieces.indices.filter { model.pieces[$0].type == .control || model.pieces[$0].type == .unknown }
+    let tokenizer = JSONValue.object([
+        ("added_tokens", .array(specials.map { .object([("id", .int(Int64($0))), ("content", .string(model.pieces[$0].text)), ("special", .bool(true))]) })),
+        ("normalizer", .object([("type", .string("Sequence")), ("normalizers", .array([
+            .object([("type", .string("Prepend")), ("prepend", .string("\u{2581}"))]),
+            .object([("type", .string("Replace")), ("pattern", .object([("String", .string(" "))])), ("content", .string("\u{2581}"))])]))])),
+        ("post_processor", .object([("type", .string("TemplateProcessing")), ("single", .array([
+            .object([("SpecialToken", .object([("id", .string("<s>")), ("type_id", .int(0))]))]),
+            .object([("Sequence", .object([("id", .string("A")), ("type_id", .int(0))]))])]))])),
+        ("model", .object([("type", .string("BPE")), ("byte_fallback", .bool(true)), ("unk_token", .string("<unk>")),
+                           ("vocab", .object(model.pieces.enumerated().map { ($1.text, .int(Int64($0))) })), ("merges", .array([]))])),
+    ])
+    try tokenizer.goEncodedString.write(toFile: dir + "/tokenizer.json", atomically: true, encoding: .utf8)
+    try "{\"bos_token\":\"<s>\",\"eos_token\":\"</s>\",\"unk_token\":\"<unk>\"}".write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)
+    try SafetensorsImporter.importFolder(dir, to: dir + "/out.gguf")
+    let g = try GGUFFile(path: dir + "/out.gguf")
+    #expect(g["tokenizer.ggml.model"] == .string("llama") && g["tokenizer.ggml.add_bos_token"] == .bool(true))
+    #expect(g["tokenizer.ggml.tokens"]?.array?.strings() == model.pieces.map(\.text))
+    #expect(g["tokenizer.ggml.token_type"]?.array?.ints() == model.pieces.map { Int($0.type.rawValue) })
+    #expect(g["tokenizer.ggml.bos_token_id"] == .uint32(1) && g["tokenizer.ggml.eos_token_id"] == .uint32(2))
+
+    let tokenizerOut = try Tokenizer(vocabulary: Vocabulary(gguf: g))
+    let corpus = try #require(try jsonFile("spm-corpus.json").arrayValue?.compactMap(\.stringValue))
+    let expected = try #require(try jsonFile("mistral-spm-encodings.json").arrayValue)
+    for (text, ids) in zip(corpus, expected) {
+        #expect(tokenizerOut.encode(text, addSpecial: false, parseSpecial: false) == ids.arrayValue?.compactMap(\.intValue), "\(text)")
+    }
+}
+
 /// Gemma 3's real vocabulary (262144 pieces with control, user-defined and byte pieces) written as a
 /// tokenizer.model by this test, imported, gives back the GGUF's token table and the same encodings.
 @Test func gemma3VocabularyRoundTripsThroughTokenizerModel() throws {

@@ -79,3 +79,39 @@ private func f32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { A
     #expect(maxDiff < 2e-3, "max |merged - hand| = \(maxDiff)")
     #expect(effect > 0.05, "the adapter should change the logits (max change \(effect))")
 }
+
+/// token_embd follows llama.cpp's exception: lora_a is stored transposed (ne = [r, n_vocab]) and the
+/// looked-up row of token t gains factor·Σ_k B[e][k]·A[t][k]; a tied output or an untransposed lora_a is refused.
+@Test func tokenEmbeddingLoRAUsesTheTransposedConvention() throws {
+    let dir = NSTemporaryDirectory() + "mfc-lora-embd-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let embd = 4, vocab = 6, rank = 2
+    let w = (0..<embd * vocab).map { Float($0) / 8 }, out = [Float](repeating: 1, count: embd * vocab)
+    let a = (0..<rank * vocab).map { Float($0 % 5) - 2 }, b = (0..<rank * embd).map { Float($0) / 4 - 1 }
+    let arch: [(key: String, value: GGUFValue)] = [("general.architecture", .string("llama"))]
+    try writeGGUF(dir + "/base.gguf", metadata: arch, tensors: [("token_embd.weight", [embd, vocab], .f32, f32Bytes(w)),
+                                                                ("output.weight", [embd, vocab], .f32, f32Bytes(out))])
+    try writeGGUF(dir + "/tied.gguf", metadata: arch, tensors: [("token_embd.weight", [embd, vocab], .f32, f32Bytes(w))])
+    let adapterKeys = arch + [("general.type", .string("adapter")), ("adapter.type", .string("lora")), ("adapter.lora.alpha", .float32(4))]
+    try writeGGUF(dir + "/lora.gguf", metadata: adapterKeys, tensors: [("token_embd.weight.lora_a", [rank, vocab], .f32, f32Bytes(a)),
+                                                                       ("token_embd.weight.lora_b", [rank, embd], .f32, f32Bytes(b))])
+    try writeGGUF(dir + "/plain.gguf", metadata: adapterKeys, tensors: [("token_embd.weight.lora_a", [embd, rank], .f32, f32Bytes(a.prefix(embd * rank).map { $0 })),
+                                                                        ("token_embd.weight.lora_b", [rank, embd], .f32, f32Bytes(b))])
+    let adapter = LoRAAdapter(file: try GGUFFile(path: dir + "/lora.gguf"))
+    try LoRAMerge.merge(base: GGUFFile(path: dir + "/base.gguf"), adapters: [adapter], outputPath: dir + "/merged.gguf")
+    let merged = try GGUFFile(path: dir + "/merged.gguf")
+    let got = LoRAMerge.floats(merged, try #require(merged.tensor(named: "token_embd.weight")))
+    for t in 0..<vocab {
+        for e in 0..<embd {
+            let delta = (0..<rank).reduce(Float(0)) { $0 + b[e * rank + $1] * a[t * rank + $1] }
+            #expect(got[t * embd + e] == w[t * embd + e] + 2 * delta, "token \(t), element \(e)")
+        }
+    }
+    #expect(LoRAMerge.floats(merged, try #require(merged.tensor(named: "output.weight"))) == out)
+
+    let tied = adapter.problems(base: try GGUFFile(path: dir + "/tied.gguf"))
+    #expect(tied == ["'token_embd.weight': the base model ties its output to token_embd, and a LoRA on a tied embedding is not supported"])
+    let plain = LoRAAdapter(file: try GGUFFile(path: dir + "/plain.gguf")).problems(base: try GGUFFile(path: dir + "/base.gguf"))
+    #expect(plain.contains("'token_embd.weight': lora_a has \(rank) rows, the embedding has \(vocab) tokens (lora_a must be transposed for token_embd)"), "\(plain)")
+}

@@ -7,7 +7,7 @@ import KernelInterface
 //   acc_j = fma(d_w·d_x, lane_j, acc_j) block after block; summs = fma(m_w, s_x, summs) block after block;
 //   result = ((acc_0+acc_4) + (acc_2+acc_6)) + ((acc_1+acc_5) + (acc_3+acc_7)) + summs.
 // Those are serial chains over blocks, so the rows are interleaved by 4 (see WeightMatrix): one 64-byte
-// load is block b of 4 rows, and its 16 i32 lanes are lanes 0-3 (`lo`) or 4-7 (`hi`) of each row, which
+// load is block b of 4 rows (followed by their scales), and its 16 i32 lanes are lanes 0-3 (`lo`) or 4-7 (`hi`) of each row, which
 // 2 vector fmas advance by one block with no shuffling. Masks split the load into 4 nibble planes of
 // i16 lanes that multiply the block's activation planes (`PreparedBatch` nibble planes, 16 bytes
 // each, repeated for the 4 rows). 2 products of ≤ 15·127 fit in i16.
@@ -20,10 +20,10 @@ private struct NibbleBlock {
     @inline(__always)
     init(_ group: UnsafeRawPointer, scalesOffset: Int, block b: Int) {
         let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
-        let v = group.load(fromByteOffset: 64 * b, as: SIMD16<UInt32>.self)
+        let v = group.loadUnaligned(fromByteOffset: 80 * b, as: SIMD16<UInt32>.self)
         n0 = asInt16x32(v & mask); n1 = asInt16x32((v &>> 8) & mask)
         n2 = asInt16x32((v &>> 4) & mask); n3 = asInt16x32((v &>> 12) & mask)
-        let dm = group.load(fromByteOffset: scalesOffset + 16 * b, as: SIMD4<UInt32>.self)
+        let dm = group.loadUnaligned(fromByteOffset: 80 * b + scalesOffset, as: SIMD4<UInt32>.self)
         dw = halfBitsToFloat(dm & 0xFFFF); mw = halfBitsToFloat(dm &>> 16)
     }
 }
@@ -83,7 +83,7 @@ private func repeated(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
 func dotNibbles(_ w: MatrixView, group: Int, rows: Int, q8_1Sums: Bool, _ input: InputView, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     let at = NibbleInput(q8_1Sums: q8_1Sums, input)
-    let base = w.base + 4 * group * w.rowStride
+    let base = w.base + group * w.groupStride
     let x0 = UnsafeRawPointer(input.token(first)), stride = input.tokenStride
     var acc0 = NibbleAccumulator(), acc1 = NibbleAccumulator(), acc2 = NibbleAccumulator(), acc3 = NibbleAccumulator()
     for b in 0..<w.chunks {

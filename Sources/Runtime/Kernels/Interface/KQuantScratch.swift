@@ -28,12 +28,11 @@ public struct KQuantScratch: ~Copyable {
 }
 
 /// Per-worker buffers of the lane search: the block transposed to [value index][group], its weights,
-/// and the best and candidate levels.
+/// and the chosen levels.
 public struct KQuantLanes: ~Copyable {
     public let x: UnsafeMutablePointer<SIMD8<Float>>          // 32: x[i][j] = block[32j + i]
     public let weights: UnsafeMutablePointer<SIMD8<Float>>    // 32
     public let best: UnsafeMutablePointer<SIMD8<Int32>>       // 32
-    public let candidate: UnsafeMutablePointer<SIMD8<Int32>>  // 32
     public let x16: UnsafeMutablePointer<SIMD16<Float>>        // 16: x16[i][j] = block[16j + i]
     public let best16: UnsafeMutablePointer<SIMD16<Int32>>     // 16
 
@@ -43,11 +42,10 @@ public struct KQuantLanes: ~Copyable {
         x = .allocate(capacity: 32); x.initialize(repeating: .zero, count: 32)
         weights = .allocate(capacity: 32); weights.initialize(repeating: .zero, count: 32)
         best = .allocate(capacity: 32); best.initialize(repeating: .zero, count: 32)
-        candidate = .allocate(capacity: 32); candidate.initialize(repeating: .zero, count: 32)
     }
 
     deinit {
-        x.deallocate(); weights.deallocate(); best.deallocate(); candidate.deallocate()
+        x.deallocate(); weights.deallocate(); best.deallocate()
         x16.deallocate(); best16.deallocate()
     }
 }

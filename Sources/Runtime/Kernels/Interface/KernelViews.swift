@@ -19,19 +19,23 @@ public struct MatrixView: @unchecked Sendable {
     public let layout: MatrixLayout
     /// Columns the kernel covers: the real columns (nibbles) or rounded up to 64 (int8) or 16 (float).
     public let paddedColumns: Int
-    /// Byte offset of the scales inside a row (nibbles and int8).
+    /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
     public let scalesOffset: Int
     /// 64-byte steps of the kernel over a row.
     public let chunks: Int
     public let rowStride: Int
+    /// Bytes per group of 4 rows in the nibble layout.
+    public let groupStride: Int
 
-    public init(base: UnsafeRawPointer, layout: MatrixLayout, paddedColumns: Int, scalesOffset: Int, chunks: Int, rowStride: Int) {
+    public init(base: UnsafeRawPointer, layout: MatrixLayout, paddedColumns: Int, scalesOffset: Int, chunks: Int, rowStride: Int,
+                groupStride: Int) {
         self.base = base
         self.layout = layout
         self.paddedColumns = paddedColumns
         self.scalesOffset = scalesOffset
         self.chunks = chunks
         self.rowStride = rowStride
+        self.groupStride = groupStride
     }
 }
 
