@@ -192,11 +192,15 @@ def small_files(spec):
     return files
 
 
-def write_safetensors(tensors, path):
+def ramp(index, count):
+    """The weights of tensor `index`: a short periodic ramp the Swift tests rebuild."""
+    return (np.arange(count, dtype=np.float32) * 7 + index * 13) % 29 / 64 - 0.25
+
+
+def write_safetensors(tensors, path, values=ramp):
     header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
     for i, (name, shape) in enumerate(tensors):
-        data = (np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape) * 7 + i * 13) % 29 / 64 - 0.25
-        raw = data.astype("<f4").tobytes()
+        raw = np.asarray(values(i, int(np.prod(shape))), dtype="<f4").tobytes()
         header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [offset, offset + len(raw)]}
         offset += len(raw)
         blobs.append(raw)

@@ -25,23 +25,7 @@ func importMatchesLlamaCppConverter(_ c: ReferenceCase) throws {
     let fixture = Golden.repositoryRoot + "/Tests/Fixtures/import/reference/" + c.name
     let dir = temporaryDirectory("mfc-reference-\(c.name)")
     defer { cleanup(dir) }
-    let files = try FileManager.default.contentsOfDirectory(atPath: fixture)
-    for file in ["config.json", "tokenizer_config.json", "tokenizer.json"] where files.contains(file) {
-        try FileManager.default.copyItem(atPath: fixture + "/" + file, toPath: dir + "/" + file)
-    }
-    if !files.contains("tokenizer.json") {
-        try FileManager.default.copyItem(atPath: try TestModels.mistralSentencePiece(), toPath: dir + "/tokenizer.model")
-    }
-    let hfTensors = try #require(try json(fixture + "/hf-tensors.json").arrayValue)
-    var tensors: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] = []
-    for (i, entry) in hfTensors.enumerated() {
-        let name = try #require(entry.arrayValue?.first?.stringValue)
-        let shapeValues = entry.arrayValue?.last?.arrayValue?.compactMap(\.intValue)
-        let shape = try #require(shapeValues)
-        let values = (0..<shape.reduce(1, *)).map { Float(($0 * 7 + i * 13) % 29) / 64 - 0.25 }
-        tensors.append((name, "F32", shape, values.withUnsafeBytes { Array($0) }))
-    }
-    try writeSafetensors(tensors, to: dir + "/model.safetensors")
+    try ReferenceCheckpoint.write(c.name, to: dir, values: ReferenceCheckpoint.ramp)
     try SafetensorsImporter.importFolder(dir, to: dir + "/out.gguf")
     let g = try GGUFFile(path: dir + "/out.gguf")
     let reference = try json(fixture + "/llama.cpp.json")
@@ -79,7 +63,7 @@ func importMatchesLlamaCppConverter(_ c: ReferenceCase) throws {
 }
 
 private func json(_ path: String) throws -> JSONValue {
-    try JSONValue.parse([UInt8](try #require(FileManager.default.contents(atPath: path))))
+    try ReferenceCheckpoint.readJSON(path)
 }
 
 /// One metadata value in the reference's shape: "type value", arrays as "array element count sha256".
