@@ -1,8 +1,25 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Kernels need AVX-512/AVX2 code generation; `-Xcc -march` reaches Swift code too
-// (see ../shared/notes/swift-kernels.md). Only the Runtime needs it.
+// The hot kernels (Sources/Runtime/Kernels/ISA) are compiled three times, each into its own module with its
+// own instruction set (`-Xcc -march` reaches Swift code too, see ../shared/notes/swift-kernels.md), and the
+// Runtime picks one at run time (Runtime/Kernels/InstructionSet.swift). KernelsAVX512 reads the folder itself;
+// Sources/KernelsAVX2 and Sources/KernelsPortable hold symlinks to its files. Everything else is compiled for
+// baseline x86-64, so `mfc build` runs on any x86-64 CPU.
+
+/// Optimized in debug builds too: unoptimized SIMD kernels are ~50x slower, which would make the model tests
+/// take many minutes under `swift test`.
+let optimizedInDebug = SwiftSetting.unsafeFlags(["-O"], .when(configuration: .debug))
+
+/// The settings of one kernel variant: `march` for x86-64 (nil = baseline) and whether it has FMA.
+func kernelSettings(march: String?, fma: Bool) -> [SwiftSetting] {
+    var flags: [String] = []
+    #if arch(x86_64)
+    if let march { flags += ["-Xcc", "-march=\(march)"] }
+    if fma { flags += ["-DISA_FMA"] }
+    #endif
+    return [.unsafeFlags(flags), optimizedInDebug]
+}
 let package = Package(
     name: "mfc",
     platforms: [.macOS(.v15)],
@@ -12,15 +29,19 @@ let package = Package(
     ],
     targets: [
         .target(name: "ModelfileLang"),
+        .target(name: "KernelInterface", path: "Sources/Runtime/Kernels/Interface"),
+        // x86-64-v4 = AVX-512F/BW/CD/DQ/VL on top of v3; x86-64-v3 = AVX2, FMA, F16C, BMI1/2, MOVBE.
+        .target(name: "KernelsAVX512", dependencies: ["KernelInterface"], path: "Sources/Runtime/Kernels/ISA",
+                swiftSettings: kernelSettings(march: "x86-64-v4", fma: true)),
+        .target(name: "KernelsAVX2", dependencies: ["KernelInterface"],
+                swiftSettings: kernelSettings(march: "x86-64-v3", fma: true)),
+        .target(name: "KernelsPortable", dependencies: ["KernelInterface"],
+                swiftSettings: kernelSettings(march: nil, fma: false)),
         .target(
-            name: "Runtime", dependencies: ["ModelfileLang"],
-            // AVX-512 code generation for the SIMD kernels (x86-64-v4 = AVX-512F/BW/DQ/VL + AVX2/FMA/F16C).
-            // Optimized in debug builds too: unoptimized SIMD kernels are ~50x slower, which would make the
-            // model tests take many minutes under `swift test`.
-            swiftSettings: [
-                .unsafeFlags(["-Xcc", "-march=x86-64-v4"]),
-                .unsafeFlags(["-O"], .when(configuration: .debug)),
-            ]
+            name: "Runtime",
+            dependencies: ["ModelfileLang", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable"],
+            exclude: ["Kernels/ISA", "Kernels/Interface"],
+            swiftSettings: [optimizedInDebug]
         ),
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),

@@ -81,16 +81,6 @@ func truncatedCacheEqualsFreshRun(_ m: ModelCase) throws {
     #expect(gemma.isSlidingWindowLayer(0) && !gemma.isSlidingWindowLayer(5) && gemma.isSlidingWindowLayer(6))
 }
 
-/// The CPU check reads /proc/cpuinfo's flags line and names what is missing.
-@Test func cpuFeatureCheck() {
-    let old = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma f16c bmi1 bmi2 movbe\n"
-    #if arch(x86_64) && os(Linux)
-    #expect(CPUFeatures.missing(cpuinfo: old) == ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"])
-    let all = "flags\t: " + CPUFeatures.required.joined(separator: " ") + "\n"
-    #expect(CPUFeatures.missing(cpuinfo: all).isEmpty)
-    #expect(CPUFeatures.missing().isEmpty, "this machine runs the kernels, so it must have every flag")
-    #endif
-}
 
 /// An absurd num_ctx is refused before anything is allocated.
 @Test func hugeContextIsRefused() throws {

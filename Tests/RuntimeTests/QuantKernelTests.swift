@@ -66,17 +66,18 @@ struct KernelCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-/// Each fast kernel against the scalar reference: dequantize the weights, dequantize the q8 activations
-/// (or use the floats themselves for float weights) and dot in Double. Tolerance: 1e-5 of Σ|w·x|.
-@Test(arguments: KernelCase.all)
-func fastKernelMatchesScalarReference(_ c: KernelCase) throws {
+/// Each fast kernel of every instruction set this CPU runs against the scalar reference: dequantize the
+/// weights, dequantize the q8 activations (or use the floats themselves for float weights) and dot in Double.
+/// Tolerance: 1e-5 of Σ|w·x|.
+@Test(arguments: KernelCase.all, InstructionSet.supported())
+func fastKernelMatchesScalarReference(_ c: KernelCase, _ isa: InstructionSet) throws {
     let rows = 5, tokens = 6   // 6 tokens: one tile of 4 plus a remainder of 2
     let blocks = randomBlocks(c.type, columns: c.columns, rows: rows, seed: UInt64(c.type.rawValue) * 7919 + UInt64(c.columns))
     var rng = TestRNG(seed: 42)
     let x = (0..<tokens * c.columns).map { _ in Float.random(in: -2...2, using: &rng) }
 
     let matrix = try blocks.withUnsafeBytes { try WeightMatrix(type: c.type, data: $0, rows: rows, columns: c.columns) }
-    let input = PreparedBatch(columns: c.columns, capacity: tokens)
+    let input = PreparedBatch(columns: c.columns, capacity: tokens, kernels: isa.kernels)
     x.withUnsafeBufferPointer { input.prepare($0.baseAddress!, count: tokens, stride: c.columns) }
     var fast = [Float](repeating: .nan, count: tokens * rows)
     fast.withUnsafeMutableBufferPointer { matrix.multiply(input, rows: 0..<rows, $0.baseAddress!, outStride: rows) }
@@ -118,23 +119,24 @@ func roundTripQ8_0(_ x: [Float]) -> [Float] {
     return Array(out.prefix(x.count))
 }
 
-/// The prepared input's quants and scales are exactly the reference Q8_0/Q8_1 blocks.
-@Test func preparedInputMatchesReferenceQuantizer() {
+/// The prepared input's quants and scales are exactly the reference Q8_0/Q8_1 blocks, for every instruction set.
+@Test(arguments: InstructionSet.supported())
+func preparedInputMatchesReferenceQuantizer(_ isa: InstructionSet) {
     var rng = TestRNG(seed: 7)
     let n = 576
     let x = (0..<n).map { _ in Float.random(in: -3...3, using: &rng) * (Bool.random(using: &rng) ? 1 : 0.01) }
     var q8_1 = [UInt8](repeating: 0, count: n / 32 * 36)
     x.withUnsafeBufferPointer { p in q8_1.withUnsafeMutableBytes { quantizeRowQ8_1(p.baseAddress!, $0.baseAddress!, count: n) } }
-    let input = PreparedBatch(columns: n, capacity: 1)
+    let input = PreparedBatch(columns: n, capacity: 1, kernels: isa.kernels)
     x.withUnsafeBufferPointer { input.prepare($0.baseAddress!, count: 1, stride: n) }
     let base = input.token(0)
     var mismatches = 0
     for b in 0..<n / 32 {
         let d = q8_1.withUnsafeBytes { $0.baseAddress!.half(at: 36 * b) }
         let s = q8_1.withUnsafeBytes { $0.baseAddress!.half(at: 36 * b + 2) }
-        if base.load(fromByteOffset: input.scalesOffset + 4 * b, as: Float.self) != d { mismatches += 1 }
-        if base.load(fromByteOffset: input.sumsOffset + 4 * b, as: Float.self) != s { mismatches += 1 }
-        for j in 0..<32 where base.load(fromByteOffset: input.quantsOffset + 32 * b + j, as: Int8.self) != Int8(bitPattern: q8_1[36 * b + 4 + j]) {
+        if base.load(fromByteOffset: input.view.scalesOffset + 4 * b, as: Float.self) != d { mismatches += 1 }
+        if base.load(fromByteOffset: input.view.sumsOffset + 4 * b, as: Float.self) != s { mismatches += 1 }
+        for j in 0..<32 where base.load(fromByteOffset: input.view.quantsOffset + 32 * b + j, as: Int8.self) != Int8(bitPattern: q8_1[36 * b + 4 + j]) {
             mismatches += 1
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import mfc
+import Runtime
 
 /// `mfc bench` prints one table row per thread count and test, with positive rates, and peak memory.
 @Test func benchPrintsRatesForEachTest() throws {
@@ -16,6 +17,7 @@ import TestSupport
         #expect(rate > 0, "\(row)")
     }
     #expect(r.out.contains("peak memory (VmHWM): "))
+    #expect(r.out.contains("kernels: \(try InstructionSet.select()) "), "\(r.out)")
 }
 
 /// Bad numbers are usage errors; a file that is not GGUF is a failure, not a crash.

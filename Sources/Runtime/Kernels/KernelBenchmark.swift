@@ -25,7 +25,7 @@ extension LlamaModel {
         ]
         var figures: [KernelFigure] = []
         for (name, matrix) in named {
-            let input = PreparedBatch(columns: matrix.columns, capacity: 1)
+            let input = PreparedBatch(columns: matrix.columns, capacity: 1, kernels: kernels)
             let x = (0..<matrix.columns).map { Float(sin(Double($0))) }
             x.withUnsafeBufferPointer { input.prepare($0.baseAddress!, count: 1, stride: matrix.columns) }
             let out = UnsafeMutablePointer<Float>.allocate(capacity: matrix.rows)

@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
 //   nibbles: Q4_0, Q4_1, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
@@ -84,6 +86,25 @@ final class WeightMatrix: @unchecked Sendable {
 
     /// Bytes of repacked weights read for one input vector.
     var byteCount: Int { rowStride * rows }
+
+    /// What the kernels read.
+    var view: MatrixView {
+        let kernelLayout: MatrixLayout
+        switch layout {
+        case .nibbles: kernelLayout = .nibbles(q8_1Sums: sourceType == .q4_1)
+        case .int8(let group, let hasMin): kernelLayout = .int8(group: group, hasMin: hasMin)
+        case .float: kernelLayout = .float
+        }
+        return MatrixView(base: storage.base, layout: kernelLayout, paddedColumns: paddedColumns, scalesOffset: scalesOffset,
+                          chunks: chunks, rowStride: rowStride, groupStride: groupStride)
+    }
+
+    /// out[t·outStride + r] = row r · input t, for rows in `rows` and every prepared token, with the
+    /// kernels the input was prepared with.
+    func multiply(_ input: PreparedBatch, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        precondition(input.columns == columns, "input has \(input.columns) columns, matrix \(columns)")
+        input.kernels.multiply(view, input.view, input.count, rows, out, outStride)
+    }
 
     private func repackRow(_ src: UnsafeRawPointer, row r: Int) {
         let qk = sourceType.blockSize, blocks = columns / qk

@@ -20,8 +20,8 @@ extension LlamaModel {
                 for i in 0..<d { s.x[t * d + i] *= scale }
             }
             if let factors = ropeFactors {
-                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
-                          factors: factors, attentionFactor: c.ropeAttentionFactor, into: s.rope + t * c.ropeDimension)
+                scaledRopeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                                factors: factors, attentionFactor: c.ropeAttentionFactor, into: s.rope + t * c.ropeDimension)
             } else {
                 ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
                           into: s.rope + t * c.ropeDimension)

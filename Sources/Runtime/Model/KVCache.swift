@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Keys and values of every processed position, stored as f16 like llama.cpp's default cache.
 // Layout: (layers, contextLength, kvDimension) for K and for V.
 
@@ -8,8 +10,11 @@ final class KVCache: @unchecked Sendable {
     let kvDimension: Int
     let keys: UnsafeMutablePointer<Float16>
     let values: UnsafeMutablePointer<Float16>
+    /// Rounds to f16 with the model's kernel variant.
+    let kernels: KernelTable
 
-    init(layers: Int, contextLength: Int, kvDimension: Int) {
+    init(layers: Int, contextLength: Int, kvDimension: Int, kernels: KernelTable) {
+        self.kernels = kernels
         self.layers = layers
         self.contextLength = contextLength
         self.kvDimension = kvDimension
@@ -41,9 +46,7 @@ final class KVCache: @unchecked Sendable {
     /// Stores one position's key and value (kvDimension floats each), rounding to f16.
     func store(layer: Int, position: Int, key k: UnsafePointer<Float>, value v: UnsafePointer<Float>) {
         let kd = key(layer: layer, position: position), vd = value(layer: layer, position: position)
-        for i in 0..<kvDimension {
-            kd[i] = Float16(k[i])
-            vd[i] = Float16(v[i])
-        }
+        kernels.roundToHalves(k, kvDimension, kd)
+        kernels.roundToHalves(v, kvDimension, vd)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KernelInterface
 
 /// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma3, phi3) with its KV cache, ready to run.
 ///
@@ -14,6 +15,9 @@ public final class LlamaModel: @unchecked Sendable {
     let cache: KVCache
     let state: RunState
     let pool: WorkerPool
+    /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
+    public let instructionSet: InstructionSet
+    let kernels: KernelTable
     /// GELU lookup for families with a GELU feed-forward (gemma3); nil means SwiGLU.
     let geluTable: GeluTable?
     /// RoPE frequency divisors for this context length (phi3: long beyond the original context, else short),
@@ -26,18 +30,30 @@ public final class LlamaModel: @unchecked Sendable {
     ///   - contextLength: KV cache size in positions (num_ctx); clamped to at least 1.
     ///   - threads: worker threads, the caller included.
     ///   - batchSize: tokens processed together during prompt processing.
+    ///   - instructionSet: the kernel variant; nil picks `InstructionSet.select()` (`MFC_ISA`, else the best this CPU runs).
     /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
-    ///   or a CPU without the instruction sets the kernels are compiled for.
-    public convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
-        try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false)
+    ///   or an instruction set this CPU lacks.
+    public convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
+                            instructionSet: InstructionSet? = nil) throws(ModelError) {
+        try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false,
+                      instructionSet: instructionSet)
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
-    init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool) throws(ModelError) {
-        let missing = CPUFeatures.missing()
-        guard missing.isEmpty else {
-            throw ModelError(description: "this CPU lacks \(missing.joined(separator: ", ")); mfc's kernels are built for x86-64-v4 (AVX-512)")
+    init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
+         instructionSet: InstructionSet? = nil) throws(ModelError) {
+        let isa: InstructionSet
+        if let instructionSet {
+            let missing = instructionSet.missingFlags(cpuinfo: InstructionSet.cpuinfo())
+            guard missing.isEmpty else {
+                throw ModelError(description: "this CPU lacks \(missing.joined(separator: ", ")) for the \(instructionSet) kernels")
+            }
+            isa = instructionSet
+        } else {
+            isa = try InstructionSet.select()
         }
+        self.instructionSet = isa
+        kernels = isa.kernels
         let config = try LlamaConfig(gguf: gguf)
         guard config.headDimension % 16 == 0 else {
             throw ModelError(description: "head dimension \(config.headDimension) is not a multiple of 16")
@@ -55,8 +71,9 @@ public final class LlamaModel: @unchecked Sendable {
         geluTable = config.family == .gemma3 ? GeluTable() : nil
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
-        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension)
-        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount)
+        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension, kernels: kernels)
+        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount,
+                         kernels: kernels)
     }
 
     /// Forgets every cached position.

@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Preallocated activations for a batch of up to `batchCapacity` tokens, so a forward pass
 // allocates nothing. Shapes are (tokens, width), row-major.
 
@@ -26,7 +28,7 @@ final class RunState: @unchecked Sendable {
     let inputFF: PreparedBatch                // inputs of width ff
     private var buffers: [UnsafeMutablePointer<Float>] = []
 
-    init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int) {
+    init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int, kernels: KernelTable) {
         self.batchCapacity = batchCapacity
         var all: [UnsafeMutablePointer<Float>] = []
         func make(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -54,9 +56,9 @@ final class RunState: @unchecked Sendable {
         halfScratch = .allocate(capacity: threads * 2 * c.headDimension)
         halfScratch.initialize(repeating: 0, count: threads * 2 * c.headDimension)
         buffers = all
-        inputD = PreparedBatch(columns: c.embeddingLength, capacity: b)
-        inputQ = PreparedBatch(columns: c.qDimension, capacity: b)
-        inputFF = PreparedBatch(columns: c.feedForwardLength, capacity: b)
+        inputD = PreparedBatch(columns: c.embeddingLength, capacity: b, kernels: kernels)
+        inputQ = PreparedBatch(columns: c.qDimension, capacity: b, kernels: kernels)
+        inputFF = PreparedBatch(columns: c.feedForwardLength, capacity: b, kernels: kernels)
     }
 
     deinit {

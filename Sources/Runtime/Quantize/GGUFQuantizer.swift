@@ -1,3 +1,4 @@
+import KernelInterface
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -101,6 +102,8 @@ public enum GGUFQuantizer {
         let chunks = (rows + rowsPerChunk - 1) / rowsPerChunk
         let next = Atomic<Int>(0)
         let job = TensorJob(src: src, dst: dst, inRowBytes: inRowBytes, outRowBytes: outRowBytes)
+        // Block formats go through the kernel variant for this CPU (the Runtime is compiled for baseline x86-64).
+        let kernels = InstructionSet.preferred.kernels, format = BlockFormat(target)
         let work: @Sendable (Int) -> Void = { _ in
             let floats = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerChunk * rowLength)
             defer { floats.deallocate() }
@@ -110,7 +113,11 @@ public enum GGUFQuantizer {
                 guard chunk < chunks else { break }
                 let first = chunk * rowsPerChunk, count = min(rowsPerChunk, rows - first)
                 readAsFloat(source.type, job.src + first * job.inRowBytes, count: count * rowLength, into: floats)
-                quantizeCheckedRow(target, floats, count: count * rowLength, into: job.dst + first * job.outRowBytes, scratch: scratch)
+                if let format {
+                    kernels.quantizeBlocks(format, floats, count * rowLength, job.dst + first * job.outRowBytes)
+                } else {
+                    quantizeCheckedRow(target, floats, count: count * rowLength, into: job.dst + first * job.outRowBytes, scratch: scratch)
+                }
             }
         }
         let workers = min(threads, chunks)
@@ -138,7 +145,7 @@ package func readAsFloat(_ type: GGMLType, _ src: UnsafeRawPointer, count: Int, 
     case .f32:
         for i in 0..<count { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
     case .f16:
-        for i in 0..<count { dst[i] = halfToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+        InstructionSet.preferred.kernels.widenHalves(src, count, dst)
     case .bf16:
         for i in 0..<count { dst[i] = bfloat16ToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
     default:

@@ -1,30 +1,41 @@
+import KernelInterface
+
 // The k-quant scale searches for all groups of a super-block at once, one group per SIMD lane:
 // make_qkx2_quants for the 8 groups of 32 of Q4_K/Q5_K, make_qx_quants for the 16 groups of 16 of Q6_K.
 // Each lane performs exactly the float operations of the scalar functions (KQuantSearch.swift), in the
 // same order, so levels and scales are bit-identical to them and to ggml. The scalar searches are
 // latency-bound (running sums of 16 or 32 terms per candidate scale); independent lanes hide that.
 
-/// Per-worker buffers of the lane search: the block transposed to [value index][group], its weights,
-/// and the chosen levels.
-struct KQuantLanes: ~Copyable {
-    let x: UnsafeMutablePointer<SIMD8<Float>>          // 32: x[i][j] = block[32j + i]
-    let weights: UnsafeMutablePointer<SIMD8<Float>>    // 32
-    let best: UnsafeMutablePointer<SIMD8<Int32>>       // 32
-    let x16: UnsafeMutablePointer<SIMD16<Float>>        // 16: x16[i][j] = block[16j + i]
-    let best16: UnsafeMutablePointer<SIMD16<Int32>>     // 16
+// Per-worker buffers: KQuantLanes (Kernels/Interface/KQuantScratch.swift).
+// The per-ISA kernel modules compile this file too, so it avoids the stdlib generics that are emitted
+// out of line under one shared name (any(), SIMD conversions): KernelVariantObjectTests.
 
-    init() {
-        x16 = .allocate(capacity: 16); x16.initialize(repeating: .zero, count: 16)
-        best16 = .allocate(capacity: 16); best16.initialize(repeating: .zero, count: 16)
-        x = .allocate(capacity: 32); x.initialize(repeating: .zero, count: 32)
-        weights = .allocate(capacity: 32); weights.initialize(repeating: .zero, count: 32)
-        best = .allocate(capacity: 32); best.initialize(repeating: .zero, count: 32)
-    }
+/// Int32 lanes to Float lanes (a manual loop becomes one vcvtdq2ps; the generic init is out of line).
+@inline(__always)
+private func floats(_ v: SIMD8<Int32>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = Float(v[i]) }
+    return r
+}
 
-    deinit {
-        x.deallocate(); weights.deallocate(); best.deallocate()
-        x16.deallocate(); best16.deallocate()
-    }
+@inline(__always)
+private func floats(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = Float(v[i]) }
+    return r
+}
+
+/// Whether any lane is set (`any(_:)` calls an out-of-line `SIMD.min()` specialization).
+@inline(__always)
+private func anySet(_ mask: SIMDMask<SIMD8<Int32>>) -> Bool {
+    for i in 0..<8 where mask[i] { return true }
+    return false
+}
+
+@inline(__always)
+private func anySet(_ mask: SIMDMask<SIMD16<Int32>>) -> Bool {
+    for i in 0..<16 where mask[i] { return true }
+    return false
 }
 
 /// ggml's nearest_int in every lane (round half to even via 1.5·2^23), clamped to [0, nmax] with shifts
@@ -86,7 +97,7 @@ func fitGroupsOf32(
     var bestError = F8()
     for i in 0..<32 {
         let l = levelsInRange(iscale * (xt[i] - low), top)
-        var diff = scale * F8(l) + low - xt[i]
+        var diff = scale * floats(l) + low - xt[i]
         diff = diff * diff
         bestError += wt[i] * diff
     }
@@ -96,14 +107,14 @@ func fitGroupsOf32(
         iscale = F8(repeating: rmin + rdelta * Float(step) + fmax) / (high - low)
         var sumL = F8(), sumL2 = F8(), sumXL = F8()
         for i in 0..<32 {
-            let w = wt[i], fl = F8(levelsInRange(iscale * (xt[i] - low), top))
+            let w = wt[i], fl = floats(levelsInRange(iscale * (xt[i] - low), top))
             sumL += w * fl
             sumL2 += w * fl * fl
             sumXL += w * fl * xt[i]
         }
         let determinant = sumW * sumL2 - sumL * sumL
         let valid = determinant .> 0
-        guard any(valid) else { continue }
+        guard anySet(valid) else { continue }
         var thisScale = (sumW * sumXL - sumX * sumL) / determinant
         var thisMin = (sumL2 * sumX - sumL * sumXL) / determinant
         let positive = thisMin .> 0
@@ -111,12 +122,12 @@ func fitGroupsOf32(
         thisScale.replace(with: sumXL / sumL2, where: positive)
         var error = F8()
         for i in 0..<32 {
-            var diff = thisScale * F8(levelsInRange(iscale * (xt[i] - low), top)) + thisMin - xt[i]
+            var diff = thisScale * floats(levelsInRange(iscale * (xt[i] - low), top)) + thisMin - xt[i]
             diff = diff * diff
             error += wt[i] * diff
         }
         let better = valid .& (error .< bestError)
-        guard any(better) else { continue }
+        guard anySet(better) else { continue }
         levelScale.replace(with: iscale, where: better)
         levelLow.replace(with: low, where: better)
         bestError.replace(with: error, where: better)
@@ -174,7 +185,7 @@ func fitSymmetricGroupsOf16(
     var sumlx = F16(), suml2 = F16()
     for i in 0..<16 {
         let v = xt[i], l = signedLevels(iscale * v, top)
-        let w = v * v, fl = F16(l)
+        let w = v * v, fl = floats(l)
         sumlx += w * v * fl
         suml2 += w * fl * fl
     }
@@ -186,13 +197,13 @@ func fitSymmetricGroupsOf16(
         iscale = F16(repeating: -(fmax + 0.1 * Float(step))) / signedMax
         sumlx = F16(); suml2 = F16()
         for i in 0..<16 {
-            let v = xt[i], fl = F16(signedLevels(iscale * v, top))
+            let v = xt[i], fl = floats(signedLevels(iscale * v, top))
             let w = v * v
             sumlx += w * v * fl
             suml2 += w * fl * fl
         }
         let better = (suml2 .> 0) .& (sumlx * sumlx .> bestScore * suml2)
-        guard any(better) else { continue }
+        guard anySet(better) else { continue }
         levelScale.replace(with: iscale, where: better)
         scale.replace(with: sumlx / suml2, where: better)
         bestScore.replace(with: scale * sumlx, where: better)

@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Q2_K and Q3_K super-block quantizers (256 values, 16 groups of 16), following ggml's
 // quantize_row_q2_K_ref / quantize_row_q3_K_ref operation for operation.
 

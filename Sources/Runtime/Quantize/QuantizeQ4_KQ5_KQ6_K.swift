@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Q4_K, Q5_K (8 groups of 32 with 6-bit scale and min) and Q6_K (16 groups of 16 with i8 scales)
 // super-block quantizers, following ggml's quantize_row_q{4,5,6}_K_ref operation for operation.
 
@@ -7,7 +9,8 @@ func quantizeBlockQ4_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     let levels = scratch.levels
     fitScalesAndMins(x, y, nmax: 15, rmin: -1, nstep: 20, scratch)
     let qs = y + 16
-    for j in stride(from: 0, to: 256, by: 64) {
+    for jj in 0..<4 {   // not stride(): its iterator is an out-of-line generic in the ISA modules
+        let j = 64 * jj
         for l in 0..<32 {
             qs.storeBytes(of: levels[j + l] | levels[j + l + 32] << 4, toByteOffset: j / 2 + l, as: UInt8.self)
         }
@@ -22,7 +25,8 @@ func quantizeBlockQ5_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
     let qh = y + 16, ql = y + 48
     for j in 0..<32 { qh.storeBytes(of: 0, toByteOffset: j, as: UInt8.self) }
     var m1: UInt8 = 1, m2: UInt8 = 2
-    for n in stride(from: 0, to: 256, by: 64) {
+    for nn in 0..<4 {
+        let n = 64 * nn
         for j in 0..<32 {
             var l1 = levels[n + j], l2 = levels[n + j + 32], high = qh.load(fromByteOffset: j, as: UInt8.self)
             if l1 > 15 { l1 -= 16; high |= m1 }
@@ -121,7 +125,8 @@ func quantizeBlockQ6_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, 
         }
     }
     let ql = y, qh = y + 128
-    for j in stride(from: 0, to: 256, by: 128) {
+    for jj in 0..<2 {
+        let j = 128 * jj
         for l in 0..<32 {
             func level(_ i: Int) -> UInt8 { UInt8(bitPattern: signed[j + l + i]) }
             let q1 = level(0) & 0xF, q2 = level(32) & 0xF, q3 = level(64) & 0xF, q4 = level(96) & 0xF

@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Entry points: quantize rows of Float into ggml blocks of a chosen type.
 
 /// Why a quantization request cannot be carried out.
@@ -13,31 +15,6 @@ public enum QuantizeTarget {
     public static let supported: [GGMLType] = [
         .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K,
     ]
-}
-
-/// Scratch buffers one thread reuses for every k-quant super-block (ggml keeps them on the stack).
-struct KQuantScratch: ~Copyable {
-    let levels: UnsafeMutablePointer<UInt8>        // 256 unsigned levels
-    let signedLevels: UnsafeMutablePointer<Int8>   // 256 levels before packing (Q3_K, Q6_K)
-    let aux: UnsafeMutablePointer<UInt8>           // 32 candidate levels in make_qkx2_quants
-    let weights: UnsafeMutablePointer<Float>       // 32
-    let scales: UnsafeMutablePointer<Float>        // 16 group scales
-    let mins: UnsafeMutablePointer<Float>          // 16 group mins
-    let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
-
-    init() {
-        levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
-        signedLevels = .allocate(capacity: 256); signedLevels.initialize(repeating: 0, count: 256)
-        aux = .allocate(capacity: 32); aux.initialize(repeating: 0, count: 32)
-        weights = .allocate(capacity: 32); weights.initialize(repeating: 0, count: 32)
-        scales = .allocate(capacity: 16); scales.initialize(repeating: 0, count: 16)
-        mins = .allocate(capacity: 16); mins.initialize(repeating: 0, count: 16)
-    }
-
-    deinit {
-        levels.deallocate(); signedLevels.deallocate(); aux.deallocate()
-        weights.deallocate(); scales.deallocate(); mins.deallocate()
-    }
 }
 
 /// Quantizes `count` floats (a whole number of blocks) into `destination`, which must hold
@@ -81,7 +58,6 @@ func quantizeCheckedRow(
     _ type: GGMLType, _ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutableRawPointer,
     scratch: borrowing KQuantScratch
 ) {
-    let blocks = count / type.blockSize, size = type.blockBytes, n = type.blockSize
     switch type {
     case .f32:
         for i in 0..<count { y.storeBytes(of: x[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
@@ -89,16 +65,8 @@ func quantizeCheckedRow(
         for i in 0..<count { y.storeBytes(of: floatToHalf(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
     case .bf16:
         for i in 0..<count { y.storeBytes(of: floatToBFloat16(x[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
-    case .q4_0: for b in 0..<blocks { quantizeBlockQ4_0(x + b * n, y + b * size) }
-    case .q4_1: for b in 0..<blocks { quantizeBlockQ4_1(x + b * n, y + b * size) }
-    case .q5_0: for b in 0..<blocks { quantizeBlockQ5_0(x + b * n, y + b * size) }
-    case .q5_1: for b in 0..<blocks { quantizeBlockQ5_1(x + b * n, y + b * size) }
-    case .q8_0: for b in 0..<blocks { quantizeBlockQ8_0(x + b * n, y + b * size) }
-    case .q2_K: for b in 0..<blocks { quantizeBlockQ2_K(x + b * n, y + b * size, scratch) }
-    case .q3_K: for b in 0..<blocks { quantizeBlockQ3_K(x + b * n, y + b * size, scratch) }
-    case .q4_K: for b in 0..<blocks { quantizeBlockQ4_K(x + b * n, y + b * size, scratch) }
-    case .q5_K: for b in 0..<blocks { quantizeBlockQ5_K(x + b * n, y + b * size, scratch) }
-    case .q6_K: for b in 0..<blocks { quantizeBlockQ6_K(x + b * n, y + b * size, scratch) }
-    default: break   // checkQuantizable admits only the cases above
+    default:
+        // checkQuantizable admits only the float encodings and block formats.
+        if let format = BlockFormat(type) { quantizeBlocks(format, x, count: count, into: y, scratch: scratch) }
     }
 }

@@ -37,14 +37,20 @@ enum BenchCommand: MFCCommand {
             console.stderr.write("error: \(error.description)\n")
             return ExitStatus.failure
         }
+        let isa: InstructionSet
+        do { isa = try InstructionSet.select() } catch {
+            console.stderr.write("error: \(error.description)\n")
+            return ExitStatus.failure
+        }
         console.stdout.write("model: \(path)\n")
+        console.stdout.write("kernels: \(isa) (set \(InstructionSet.environmentKey)=\(InstructionSet.allCases.map(\.rawValue).joined(separator: "|")) to choose)\n")
         console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
         let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))
         for threads in threadList {
             let model: LlamaModel
             do {
                 model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256)))
+                                       batchSize: max(1, min(prompt, 256)), instructionSet: isa)
             } catch {
                 console.stderr.write("error: \(error.description)\n")
                 return ExitStatus.failure

@@ -55,6 +55,7 @@ enum RunCommand: MFCCommand {
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")
+        if verbose { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
         if !prompt.isEmpty || !console.stdinIsTerminal {
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
             let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }

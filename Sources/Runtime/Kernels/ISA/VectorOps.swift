@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Element-wise pieces of the forward pass, following ggml's CPU ops where the rounding matters.
 
@@ -66,8 +70,7 @@ func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n
 /// identity above 10, and otherwise a table of the tanh-approximated GELU indexed by the input rounded to
 /// f16 (also 10x faster than calling tanhf).
 @inline(__always)
-func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int, table: GeluTable) {
-    let values = table.values
+func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int, table values: UnsafePointer<Float>) {
     for i in 0..<n {
         let g = gate[i]
         if g <= -10 {
@@ -80,21 +83,6 @@ func geluGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ 
     }
 }
 
-/// GELU (tanh approximation) of every f16 value, rounded to f16 and stored as Float (ggml_table_gelu_f16).
-final class GeluTable: @unchecked Sendable {
-    let values: UnsafeMutablePointer<Float>
-    init() {
-        values = .allocate(capacity: 1 << 16)
-        let c: Float = 0.797_884_560_802_865_4   // sqrt(2/π)
-        for bits in 0..<(1 << 16) {
-            let x = Float(Float16(bitPattern: UInt16(bits)))
-            let gelu = 0.5 * x * (1 + tanhf(c * x * (1 + 0.044715 * x * x)))
-            values[bits] = Float(Float16(gelu))
-        }
-    }
-    deinit { values.deallocate() }
-}
-
 /// out[i] = fma(w, Float(v[i]), out[i]) over n elements (n a multiple of 16).
 @inline(__always)
 func addScaledHalf(_ out: UnsafeMutablePointer<Float>, _ w: Float, _ v: UnsafePointer<Float16>, _ n: Int) {
@@ -102,7 +90,7 @@ func addScaledHalf(_ out: UnsafeMutablePointer<Float>, _ w: Float, _ v: UnsafePo
     let ws = SIMD16<Float>(repeating: w)
     for i in stride(from: 0, to: n, by: 16) {
         let o = ro.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
-        ro.storeBytes(of: o.addingProduct(ws, halfToFloat16(rv.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))),
+        ro.storeBytes(of: multiplyAdd(o, ws, halfToFloat16(rv.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))),
                       toByteOffset: 4 * i, as: SIMD16<Float>.self)
     }
 }
@@ -127,10 +115,10 @@ func dotHalfHalf(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, _ n: 
     var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>(), acc2 = SIMD16<Float>(), acc3 = SIMD16<Float>()
     let whole = n / 64 * 64
     for i in stride(from: 0, to: whole, by: 64) {
-        acc0 = acc0.addingProduct(load(ra, i), load(rb, i))
-        acc1 = acc1.addingProduct(load(ra, i + 16), load(rb, i + 16))
-        acc2 = acc2.addingProduct(load(ra, i + 32), load(rb, i + 32))
-        acc3 = acc3.addingProduct(load(ra, i + 48), load(rb, i + 48))
+        acc0 = multiplyAdd(acc0, load(ra, i), load(rb, i))
+        acc1 = multiplyAdd(acc1, load(ra, i + 16), load(rb, i + 16))
+        acc2 = multiplyAdd(acc2, load(ra, i + 32), load(rb, i + 32))
+        acc3 = multiplyAdd(acc3, load(ra, i + 48), load(rb, i + 48))
     }
     var sum = Double(horizontalSum((acc0 + acc2) + (acc1 + acc3)))
     for i in whole..<n { sum += Double(Float(a[i]) * Float(b[i])) }
@@ -155,7 +143,7 @@ func addScaledHalfToHalf(_ y: UnsafeMutablePointer<Float16>, _ s: Float, _ x: Un
     for i in stride(from: 0, to: n, by: 16) {
         let yv = halfToFloat16(ry.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
         let xv = halfToFloat16(rx.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
-        ry.storeBytes(of: floatToHalf16(yv.addingProduct(xv, ss)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+        ry.storeBytes(of: floatToHalf16(multiplyAdd(yv, xv, ss)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
     }
 }
 
@@ -165,4 +153,16 @@ func floatToHalf16(_ v: SIMD16<Float>) -> SIMD16<Float16> {
     var r = SIMD16<Float16>()
     for i in 0..<16 { r[i] = Float16(v[i]) }
     return r
+}
+
+/// dst[i] = Float16(src[i]) for i < count, 16 at a time where possible (vcvtps2ph with F16C).
+@inline(__always)
+func roundToHalves(_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) {
+    let rs = UnsafeRawPointer(src), rd = UnsafeMutableRawPointer(dst)
+    var i = 0
+    while i + 16 <= count {
+        rd.storeBytes(of: floatToHalf16(rs.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)), toByteOffset: 2 * i, as: SIMD16<Float16>.self)
+        i += 16
+    }
+    while i < count { dst[i] = Float16(src[i]); i += 1 }
 }

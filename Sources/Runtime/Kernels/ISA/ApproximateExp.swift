@@ -2,18 +2,18 @@
 // softmax and SiLU round exactly like llama.cpp's CPU backend, which uses it for both. A polynomial
 // around 2^n with at most ~1.5 ulp error; |x| too large flushes to 0 or +inf as ggml does.
 
-/// e^x for 16 lanes, bit-identical to ggml's AVX-512 `ggml_v_expf`.
+/// e^x for 16 lanes, bit-identical to ggml's AVX-512 `ggml_v_expf` where the target has FMA
+/// (`multiplyAdd`; the portable variant rounds each multiply-add twice).
 @inline(__always)
 func approximateExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let shifter = SIMD16<Float>(repeating: 0x1.8p23)
-    let z = shifter.addingProduct(x, SIMD16(repeating: 0x1.715476p+0))     // x·log2(e) rounded into the low bits
+    let z = multiplyAdd(shifter, x, SIMD16(repeating: 0x1.715476p+0))     // x·log2(e) rounded into the low bits
     let n = z - shifter                                                    // round(x·log2(e)), exact
-    let b = x.addingProduct(-n, SIMD16(repeating: 0x1.62e4p-1))
-        .addingProduct(-n, SIMD16(repeating: 0x1.7f7d1cp-20))             // x − n·ln2 in two steps
+    let b = multiplyAdd(multiplyAdd(x, -n, SIMD16(repeating: 0x1.62e4p-1)), -n, SIMD16(repeating: 0x1.7f7d1cp-20))             // x − n·ln2 in two steps
     let u = b * b
-    let high = SIMD16<Float>(repeating: 0x1.fffdb6p-2).addingProduct(SIMD16(repeating: 0x1.555e66p-3), b)
-        .addingProduct(SIMD16<Float>(repeating: 0x1.573e2ep-5).addingProduct(SIMD16(repeating: 0x1.0e4020p-7), b), u)
-    let j = SIMD16<Float>(repeating: 1).addingProduct(SIMD16(repeating: 0x1.ffffecp-1), b).addingProduct(high, u)
+    let high = multiplyAdd(multiplyAdd(SIMD16(repeating: 0x1.fffdb6p-2), SIMD16(repeating: 0x1.555e66p-3), b),
+                           multiplyAdd(SIMD16(repeating: 0x1.573e2ep-5), SIMD16(repeating: 0x1.0e4020p-7), b), u)
+    let j = multiplyAdd(multiplyAdd(SIMD16(repeating: 1), SIMD16(repeating: 0x1.ffffecp-1), b), high, u)
     // scalef(j, n) = j·2^n rounded once: split n so both powers of two are normal floats.
     let ni = unsafeBitCast(z, to: SIMD16<Int32>.self) &- 0x4B40_0000       // n as an integer (|n| < 2^22)
     let big = ni .> 126, small = ni .< -126
@@ -22,7 +22,7 @@ func approximateExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let scaled = j * powerOfTwo(first) * powerOfTwo(second)
     // |n| > 192 (and ±inf): ggml returns 0 below and +inf above.
     let out = magnitude(n) .> 192
-    guard any(out) else { return scaled }
+    guard anyLane(out) else { return scaled }
     let flushed = SIMD16<Float>(repeating: 0).replacing(with: .infinity, where: n .> 0)
     return scaled.replacing(with: flushed, where: out)
 }

@@ -1,5 +1,6 @@
 // Small SIMD idioms that compile to single instructions under `-Xcc -march=x86-64-v4`
 // (see ../shared/notes/swift-kernels.md "Idioms that fail" for why the generic forms are avoided).
+// Every helper is inlined: an out-of-line copy could be shared with another ISA variant by the linker.
 
 /// Reinterprets 16 × u32 as 32 × i16 (no instructions).
 @inline(__always)
@@ -46,18 +47,6 @@ func pairSum32(_ s: SIMD32<Int16>) -> SIMD16<Int32> {
     return ((q &<< 16) &>> 16) &+ (q &>> 16)
 }
 
-/// A 64-byte aligned, zero-filled heap buffer with `slack` spare bytes so kernels may read a little past the end.
-final class AlignedBuffer: @unchecked Sendable {
-    let base: UnsafeMutableRawPointer
-    let count: Int
-    init(bytes: Int, slack: Int = 256) {
-        count = bytes
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(bytes + slack, 64), alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes + slack, 64))
-    }
-    deinit { base.deallocate() }
-}
-
 /// Horizontal sum by halving (inlined; `SIMD.sum()` is an out-of-line generic with a serial chain).
 @inline(__always)
 func horizontalSum(_ v: SIMD16<Float>) -> Float {
@@ -69,3 +58,46 @@ func horizontalSum(_ v: SIMD16<Float>) -> Float {
 /// Horizontal sum of 4 lanes.
 @inline(__always)
 func horizontalSum(_ v: SIMD4<Float>) -> Float { (v[0] + v[2]) + (v[1] + v[3]) }
+
+// acc + a·b. Fused where the target has FMA (`-DISA_FMA`); on baseline x86-64 `addingProduct` would call
+// fmaf once per lane, so the portable variant multiplies and adds (one more rounding per step).
+// Concrete overloads, not one generic: the unspecialized body of a generic helper calls shared stdlib
+// witness-table accessors, which the linker would merge across the variants.
+#if ISA_FMA
+@inline(__always) func multiplyAdd(_ acc: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { acc.addingProduct(a, b) }
+@inline(__always) func multiplyAdd(_ acc: SIMD4<Float>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { acc.addingProduct(a, b) }
+#else
+@inline(__always) func multiplyAdd(_ acc: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { acc + a * b }
+@inline(__always) func multiplyAdd(_ acc: SIMD4<Float>, _ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { acc + a * b }
+#endif
+
+/// The largest lane, by halving (`SIMD.max()` is emitted as an out-of-line specialization).
+@inline(__always)
+func horizontalMax(_ v: SIMD16<UInt32>) -> UInt32 {
+    let a = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+    let b = a.lowHalf.replacing(with: a.highHalf, where: a.highHalf .> a.lowHalf)
+    let c = b.lowHalf.replacing(with: b.highHalf, where: b.highHalf .> b.lowHalf)
+    return max(c[0], c[1])
+}
+
+/// The wrapping sum of the lanes, by halving (`SIMD.wrappedSum()` is emitted as an out-of-line specialization).
+@inline(__always)
+func horizontalSum(_ v: SIMD16<Int32>) -> Int32 {
+    let a = v.lowHalf &+ v.highHalf
+    let b = a.lowHalf &+ a.highHalf
+    return (b[0] &+ b[2]) &+ (b[1] &+ b[3])
+}
+
+/// The largest lane of floats without NaN (the order of comparisons does not matter then).
+@inline(__always)
+func horizontalMax(_ v: SIMD16<Float>) -> Float {
+    var m = v[0]
+    for i in 1..<16 { m = max(m, v[i]) }
+    return m
+}
+
+/// Whether any lane of the mask is set (`any(_:)` calls an out-of-line `SIMD.min()` specialization).
+@inline(__always)
+func anyLane(_ mask: SIMDMask<SIMD16<Int32>>) -> Bool {
+    horizontalMax(SIMD16<UInt32>(repeating: 0).replacing(with: 1, where: mask)) != 0
+}

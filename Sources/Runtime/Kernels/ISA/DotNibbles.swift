@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Fused dequantize-and-dot for Q4_0/Q4_1 against q8 activations, rounding exactly like ggml's AVX2
 // `ggml_vec_dot_q4_1_q8_1` (what llama.cpp runs for Q4_1 on x86, batched or not), so both engines see
 // bit-identical matmul outputs and make the same 8-bit re-quantizations downstream. Per row:
@@ -30,11 +32,11 @@ private struct NibbleBlock {
 private struct NibbleInput {
     let planes: Int, scales: Int, sums: Int
 
-    init(_ w: WeightMatrix, _ input: PreparedBatch) {
+    init(q8_1Sums: Bool, _ input: InputView) {
         planes = input.nibblePlanesOffset
         scales = input.scalesOffset
         // Q4_1 pairs with ggml's q8_1 `s` (f16-rounded); Q4_0 (m = −8d) with q8_0, whose sum is exact.
-        sums = w.sourceType == .q4_1 ? input.sumsOffset : input.sums32Offset
+        sums = q8_1Sums ? input.sumsOffset : input.sums32Offset
     }
 }
 
@@ -52,9 +54,9 @@ private struct NibbleAccumulator {
         let lanes = int32ToFloat(pairSum16(w.n0 &* repeated(p) &+ w.n1 &* repeated(p + 64)))
         let upper = int32ToFloat(pairSum16(w.n2 &* repeated(p + 128) &+ w.n3 &* repeated(p + 192)))
         let scale = spreadBy4(w.dw * x.load(fromByteOffset: at.scales + 4 * b, as: Float.self))
-        lo = lo.addingProduct(lanes, scale)
-        hi = hi.addingProduct(upper, scale)
-        mins = mins.addingProduct(w.mw, SIMD4(repeating: x.load(fromByteOffset: at.sums + 4 * b, as: Float.self)))
+        lo = multiplyAdd(lo, lanes, scale)
+        hi = multiplyAdd(hi, upper, scale)
+        mins = multiplyAdd(mins, w.mw, SIMD4(repeating: x.load(fromByteOffset: at.sums + 4 * b, as: Float.self)))
     }
 
     /// ggml's `hsum_float_8(acc) + summs` of each row.
@@ -78,10 +80,10 @@ private func repeated(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
 /// Dots row group `group` (rows 4·group ..< 4·group + rows, rows 1...4) with `tokens` (1...4) prepared inputs
 /// from token `first`; writes out[t·outStride + i] for row 4·group + i.
 @inline(__always)
-func dotNibbles(_ w: WeightMatrix, group: Int, rows: Int, _ input: PreparedBatch, first: Int, tokens: Int,
+func dotNibbles(_ w: MatrixView, group: Int, rows: Int, q8_1Sums: Bool, _ input: InputView, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-    let at = NibbleInput(w, input)
-    let base = UnsafeRawPointer(w.storage.base + group * w.groupStride)
+    let at = NibbleInput(q8_1Sums: q8_1Sums, input)
+    let base = w.base + group * w.groupStride
     let x0 = UnsafeRawPointer(input.token(first)), stride = input.tokenStride
     var acc0 = NibbleAccumulator(), acc1 = NibbleAccumulator(), acc2 = NibbleAccumulator(), acc3 = NibbleAccumulator()
     for b in 0..<w.chunks {

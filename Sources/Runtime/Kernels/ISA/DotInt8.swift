@@ -1,3 +1,5 @@
+import KernelInterface
+
 // Fused dot for rows in the int8 layout (Q8_0, Q5_x and the k-quants, see WeightMatrix) against q8
 // activations: Σ_groups scale_w·d_x·Σ(q_w·q_x) + min_w·Σx.
 // One 64-byte load holds 64 weights; even and odd bytes are sign-extended into i16 lanes with an
@@ -12,9 +14,9 @@ private func int8Chunk(_ even: SIMD32<Int16>, _ odd: SIMD32<Int16>, _ x: UnsafeR
 
 /// Dots weight row `row` with `tokens` (1...4) prepared inputs starting at token `first`; writes out[t·outStride].
 @inline(__always)
-func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: PreparedBatch, first: Int, tokens: Int,
+func dotInt8(_ w: MatrixView, row: Int, group: Int, hasMin: Bool, _ input: InputView, first: Int, tokens: Int,
              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-    let wq = UnsafeRawPointer(w.storage.base + row * w.rowStride)
+    let wq = w.base + row * w.rowStride
     let groups = w.paddedColumns / group
     let ws = wq + w.scalesOffset
     let bytes = SIMD16<UInt32>(repeating: 0x00FF_00FF), signBits = SIMD16<UInt32>(repeating: 0x0080_0080)
@@ -31,7 +33,8 @@ func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: Pre
         let wscale: SIMD16<Float>
         if group == 32 && !hasMin {
             let h = ws.loadUnaligned(fromByteOffset: 4 * c, as: UInt32.self)   // two f16 scales
-            wscale = spreadBy8(halfToFloat(UInt16(truncatingIfNeeded: h)), halfToFloat(UInt16(truncatingIfNeeded: h >> 16)))
+            wscale = spreadBy8(Float(Float16(bitPattern: UInt16(truncatingIfNeeded: h))),
+                               Float(Float16(bitPattern: UInt16(truncatingIfNeeded: h >> 16))))
         } else if group == 32 {
             let s = ws.loadUnaligned(fromByteOffset: 8 * c, as: SIMD2<Float>.self)
             wscale = spreadBy8(s[0], s[1])
@@ -41,7 +44,7 @@ func dotInt8(_ w: WeightMatrix, row: Int, group: Int, hasMin: Bool, _ input: Pre
         @inline(__always) func step(_ x: UnsafeRawPointer, _ acc: inout SIMD16<Float>) {
             let i = int8Chunk(even, odd, x + planes + 128 * c)
             let dx = x.loadUnaligned(fromByteOffset: scales + 8 * c, as: SIMD2<Float>.self)
-            acc = acc.addingProduct(int32ToFloat(i), wscale * spreadBy8(dx[0], dx[1]))
+            acc = multiplyAdd(acc, int32ToFloat(i), wscale * spreadBy8(dx[0], dx[1]))
         }
         step(x0, &acc0)
         if tokens > 1 { step(x0 + stride, &acc1) }

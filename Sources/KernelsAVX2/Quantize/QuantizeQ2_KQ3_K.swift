@@ -1,0 +1,1 @@
+../../Runtime/Kernels/ISA/Quantize/QuantizeQ2_KQ3_K.swift

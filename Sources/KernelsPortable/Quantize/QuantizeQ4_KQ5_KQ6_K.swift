@@ -1,0 +1,1 @@
+../../Runtime/Kernels/ISA/Quantize/QuantizeQ4_KQ5_KQ6_K.swift

@@ -1,0 +1,1 @@
+../../../Quantize/QuantizeQ2_KQ3_K.swift

@@ -1,0 +1,85 @@
+// What the per-ISA kernel modules (Kernels/ISA, compiled once per instruction set) read: plain views of
+// the Runtime's repacked weights and prepared inputs. Only stored properties, so reading them from a
+// kernel module compiles to loads, never to calls into this (baseline-compiled) module.
+
+/// How a weight matrix's rows are laid out; the byte layouts are described in Runtime's WeightMatrix.swift.
+public enum MatrixLayout: Equatable, Sendable {
+    /// Q4_0/Q4_1 nibbles; `q8_1Sums` pairs the min term with ggml's f16-rounded q8_1 sums (Q4_1) instead
+    /// of the exact q8_0 sums (Q4_0).
+    case nibbles(q8_1Sums: Bool)
+    /// i8 quants with per-group (16 or 32) scales and optional mins.
+    case int8(group: Int, hasMin: Bool)
+    /// f32 rows.
+    case float
+}
+
+/// A repacked weight matrix: `rowStride` bytes per row starting at `base`, followed by slack the kernels may read.
+public struct MatrixView: @unchecked Sendable {
+    public let base: UnsafeRawPointer
+    public let layout: MatrixLayout
+    /// Columns the kernel covers: the real columns (nibbles) or rounded up to 64 (int8) or 16 (float).
+    public let paddedColumns: Int
+    /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
+    public let scalesOffset: Int
+    /// 64-byte steps of the kernel over a row.
+    public let chunks: Int
+    public let rowStride: Int
+    /// Bytes per group of 4 rows in the nibble layout.
+    public let groupStride: Int
+
+    public init(base: UnsafeRawPointer, layout: MatrixLayout, paddedColumns: Int, scalesOffset: Int, chunks: Int, rowStride: Int,
+                groupStride: Int) {
+        self.base = base
+        self.layout = layout
+        self.paddedColumns = paddedColumns
+        self.scalesOffset = scalesOffset
+        self.chunks = chunks
+        self.rowStride = rowStride
+        self.groupStride = groupStride
+    }
+}
+
+/// The areas of prepared input tokens (Runtime's PreparedBatch): token t starts at `base + t·tokenStride`;
+/// the offsets are bytes inside one token's area.
+public struct InputView: @unchecked Sendable {
+    public let base: UnsafeMutableRawPointer
+    public let columns: Int
+    /// `columns` rounded up to 128; the padding holds zeros.
+    public let paddedColumns: Int
+    public let tokenStride: Int
+    public let floatsOffset: Int        // Float[padded]: the input itself
+    public let nibblePlanesOffset: Int  // per 128 elements: 4 × SIMD32<Int16> (DotNibbles)
+    public let int8PlanesOffset: Int    // per 64 elements: 2 × SIMD32<Int16> (DotInt8)
+    public let scalesOffset: Int        // Float[padded/32]: q8 block scale d (f16-rounded)
+    public let sumsOffset: Int          // Float[padded/32]: f16(d·Σq), ggml's q8_1 `s`
+    public let sums16Offset: Int        // Float[padded/16]: d·Σq over 16 elements
+    public let sums32Offset: Int        // Float[padded/32]: d·Σq over 32 elements (full precision)
+    public let quantsOffset: Int        // Int8[padded]
+
+    /// Lays out the areas of inputs of `columns` elements at `base`, which must hold `tokenStride(columns:)`
+    /// bytes per token.
+    public init(base: UnsafeMutableRawPointer, columns: Int) {
+        self.base = base
+        self.columns = columns
+        let o = InputView.offsets(columns: columns)
+        paddedColumns = o.padded
+        (floatsOffset, nibblePlanesOffset, int8PlanesOffset) = (o.floats, o.nibbles, o.int8)
+        (scalesOffset, sumsOffset, sums16Offset, sums32Offset, quantsOffset) = (o.scales, o.sums, o.sums16, o.sums32, o.quants)
+        tokenStride = o.stride
+    }
+
+    /// Bytes per token for inputs of `columns` elements (a multiple of 64).
+    public static func tokenStride(columns: Int) -> Int { offsets(columns: columns).stride }
+
+    private static func offsets(columns: Int) -> (padded: Int, floats: Int, nibbles: Int, int8: Int, scales: Int, sums: Int,
+                                                  sums16: Int, sums32: Int, quants: Int, stride: Int) {
+        let p = (columns + 127) / 128 * 128
+        let floats = 0, nibbles = floats + 4 * p, int8 = nibbles + 2 * p, scales = int8 + 2 * p
+        let sums = scales + p / 8, sums16 = sums + p / 8, sums32 = sums16 + p / 4, quants = sums32 + p / 8
+        return (p, floats, nibbles, int8, scales, sums, sums16, sums32, quants, (quants + p + 63) / 64 * 64)
+    }
+
+    /// The base of token `t`'s area.
+    @inlinable @inline(__always)
+    public func token(_ t: Int) -> UnsafeMutableRawPointer { base + t * tokenStride }
+}
