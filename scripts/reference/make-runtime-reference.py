@@ -6,7 +6,8 @@ llama-ref argmax (LLAMA_REF_CTX as each case asks), and writes Tests/Fixtures/im
 llama.cpp's argmax and its top two logits.
 
     swift build -c release --product mfc
-    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF]   (default /work/llama.cpp-ref/llama-ref)
+    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF]   (default /work/llama.cpp-ref/llama-ref;
+    phi3-long needs a llama-ref built with LLAMA_REF_CTX, see scripts/reference/make-reference-data.sh)
 """
 import glob
 import json
@@ -45,6 +46,7 @@ def main():
     mfc = os.path.join(ROOT, ".build", "release", "mfc")
     os.makedirs(OUT, exist_ok=True)
     specs = IMPORT["checkpoints"]()
+    previous = {}   # checkpoint -> rows at the default context, to catch a llama-ref without LLAMA_REF_CTX
     for reference_name, name, context in CASES:
         spec = specs[name]
         with tempfile.TemporaryDirectory(prefix="mfc-runtime-reference-") as tmp:
@@ -64,6 +66,9 @@ def main():
             out = subprocess.run([llama_ref, "argmax", f"{tmp}/store/blobs/{blob}", os.path.join(tmp, "ids")], check=True,
                                  capture_output=True, text=True, env=dict(os.environ, LLAMA_REF_CTX=str(context))).stdout.split()
         rows = [out[i:i + 3] for i in range(0, len(out), 3)]
+        if context != 2048 and rows == previous.get(name):
+            sys.exit(f"{llama_ref} ignored LLAMA_REF_CTX (built before it existed?): rebuild it from scripts/reference/llama-ref.cpp")
+        previous[name] = rows
         reference = {"generator": "python3 scripts/reference/make-runtime-reference.py (llama-ref argmax on mfc's F16 import)",
                      "checkpoint": name, "context": context, "ids": ids, "argmax": [int(r[0]) for r in rows],
                      "top1": [float(r[1]) for r in rows], "top2": [float(r[2]) for r in rows]}
