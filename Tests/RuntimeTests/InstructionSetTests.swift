@@ -115,14 +115,17 @@ func attentionKernelsMatchReference(_ isa: InstructionSet) {
     let expected = (0..<hd).map { i in zip(range, scores).reduce(0.0) { $0 + $1.1 / total * Double(values[$1.0 * stride + i]) } }
 
     var tiled = [Float](repeating: 0, count: hd), online = [Float](repeating: 0, count: hd)
-    var tileScratch = [Float](repeating: 0, count: 64)
+    // One float past an aligned start: workers' score scratch sits at worker·max(num_ctx, 64) floats, which
+    // need not be 16-byte aligned (an aligned vector load there faulted with 2 threads and num_ctx 257).
+    let tileScratch = UnsafeMutablePointer<Float>.allocate(capacity: 65)
+    defer { tileScratch.deallocate() }
     var scratch = [Float16](repeating: 0, count: 2 * hd)
     let byPosition = positions + 16
     var keysByDimension = [Float](repeating: 0, count: stride * byPosition)
     keys.withUnsafeBufferPointer { kp in
         values.withUnsafeBufferPointer { vp in
             k.transposeKeys(kp.baseAddress!, stride, positions, &keysByDimension, byPosition)
-            k.attendTiled(q, keysByDimension, byPosition, vp.baseAddress!, stride, range, scale, hd, &tileScratch, &tiled)
+            k.attendTiled(q, keysByDimension, byPosition, vp.baseAddress!, stride, range, scale, hd, tileScratch + 1, &tiled)
             k.attendOnline(q, kp.baseAddress!, vp.baseAddress!, stride, range, scale, hd, &scratch, &online)
         }
     }

@@ -90,7 +90,7 @@ func attendTiled(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, positi
         maxScore = newMax
         var tileSum = 0.0
         for chunk in 0..<tile / 16 {
-            let w = approximateExp(weights.load(fromByteOffset: 64 * chunk, as: SIMD16<Float>.self) - SIMD16(repeating: newMax))
+            let w = approximateExp(weights.loadUnaligned(fromByteOffset: 64 * chunk, as: SIMD16<Float>.self) - SIMD16(repeating: newMax))
             weights.storeBytes(of: w, toByteOffset: 64 * chunk, as: SIMD16<Float>.self)
             tileSum += Double(horizontalSum(w))
         }
