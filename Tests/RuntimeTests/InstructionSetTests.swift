@@ -98,17 +98,22 @@ func elementwiseKernelsMatchReferences(_ isa: InstructionSet) {
     #expect(halves.map(\.bitPattern) == wide.map { Float16($0).bitPattern }, "roundToHalves \(isa)")
 }
 
-/// Both attention paths of every variant against exact softmax attention in Double over f16 keys and values.
+/// Both attention paths of every variant against exact softmax attention in Double over f16 keys and values,
+/// without and with a score softcap (c·tanh(s/c), c = 0.5 so that it bends most scores).
 /// Tolerance: 1e-6 (tiled path: f32 with ggml's approximate exp) and 2e-3 (the one-chunk path rounds q and the
 /// accumulator to f16) of max |out|.
-@Test(arguments: InstructionSet.supported())
-func attentionKernelsMatchReference(_ isa: InstructionSet) {
+@Test(arguments: InstructionSet.supported(), [Float(0), 0.5])
+func attentionKernelsMatchReference(_ isa: InstructionSet, softcap: Float) {
     let k = isa.kernels, hd = 64, stride = 3 * hd, positions = 40, scale = 1 / Float(8)
     let q = randomFloats(hd, seed: 7)
     let keys = randomFloats(positions * stride, seed: 8).map(Float16.init)
     let values = randomFloats(positions * stride, seed: 9).map(Float16.init)
     let range = 5...(positions - 1)
-    var scores = (range).map { j in (0..<hd).reduce(0.0) { $0 + Double(q[$1]) * Double(keys[j * stride + $1]) } * Double(scale) }
+    let cap = Double(softcap)
+    var scores = (range).map { j in
+        let s = (0..<hd).reduce(0.0) { $0 + Double(q[$1]) * Double(keys[j * stride + $1]) } * Double(scale)
+        return cap == 0 ? s : cap * tanh(s / cap)
+    }
     let top = scores.max()!
     scores = scores.map { exp($0 - top) }
     let total = scores.reduce(0, +)
@@ -125,13 +130,13 @@ func attentionKernelsMatchReference(_ isa: InstructionSet) {
     keys.withUnsafeBufferPointer { kp in
         values.withUnsafeBufferPointer { vp in
             k.transposeKeys(kp.baseAddress!, stride, positions, &keysByDimension, byPosition)
-            k.attendTiled(q, keysByDimension, byPosition, vp.baseAddress!, stride, range, scale, hd, tileScratch + 1, &tiled)
-            k.attendOnline(q, kp.baseAddress!, vp.baseAddress!, stride, range, scale, hd, &scratch, &online)
+            k.attendTiled(q, keysByDimension, byPosition, vp.baseAddress!, stride, range, scale, softcap, hd, tileScratch + 1, &tiled)
+            k.attendOnline(q, kp.baseAddress!, vp.baseAddress!, stride, range, scale, softcap, hd, &scratch, &online)
         }
     }
     #expect(keysByDimension[5 * byPosition + 7] == Float(keys[7 * stride + 5]))
-    #expect(maxRelativeError(tiled, expected) < 1e-6, "attendTiled \(isa)")
-    #expect(maxRelativeError(online, expected) < 2e-3, "attendOnline \(isa)")
+    #expect(maxRelativeError(tiled, expected) < 1e-6, "attendTiled \(isa) softcap \(softcap)")
+    #expect(maxRelativeError(online, expected) < 2e-3, "attendOnline \(isa) softcap \(softcap)")
 }
 
 /// SmolLM2 across variants. AVX2 and AVX-512 do the same f32 operations in the same order: 32 greedy ids and

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Runtime reference for imported architectures: writes the tiny qwen2, mistral and phi3 checkpoints of
+"""Runtime reference for imported architectures: writes the tiny qwen2, mistral, phi3, gemma and gemma2 checkpoints of
 make-import-reference.py with pseudo-random weights (hashed from each element's index, so the Swift test
 writes the same values), imports each ONCE with mfc, runs llama.cpp on the imported GGUF through
 llama-ref argmax (LLAMA_REF_CTX as each case asks), and writes Tests/Fixtures/import/runtime/NAME.json: the token ids and, per position,
 llama.cpp's argmax and its top two logits.
 
     swift build -c release --product mfc
-    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF]   (default /work/llama.cpp-ref/llama-ref;
-    phi3-long needs a llama-ref built with LLAMA_REF_CTX, see scripts/reference/make-reference-data.sh)
+    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF [CASE...]]   (default /work/llama.cpp-ref/llama-ref,
+    every case; phi3-long needs a llama-ref built with LLAMA_REF_CTX, see scripts/reference/make-reference-data.sh)
 """
 import glob
 import json
@@ -23,7 +23,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "import", "runtime")
 IMPORT = runpy.run_path(os.path.join(ROOT, "scripts", "reference", "make-import-reference.py"))
 # (reference name, checkpoint, llama.cpp context): phi3-long runs past phi3's original 4096, so its long RoPE factors apply.
-CASES = [("qwen2", "qwen2", 2048), ("mistral", "mistral", 2048), ("phi3", "phi3", 2048), ("phi3-long", "phi3", 8192)]
+CASES = [("qwen2", "qwen2", 2048), ("mistral", "mistral", 2048), ("phi3", "phi3", 2048), ("phi3-long", "phi3", 8192),
+         ("gemma", "gemma", 2048), ("gemma2", "gemma2", 2048)]
 
 
 def hashed(seed, count):
@@ -47,7 +48,10 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     specs = IMPORT["checkpoints"]()
     previous = {}   # checkpoint -> rows at the default context, to catch a llama-ref without LLAMA_REF_CTX
+    wanted = set(sys.argv[2:])
     for reference_name, name, context in CASES:
+        if wanted and reference_name not in wanted:
+            continue
         spec = specs[name]
         with tempfile.TemporaryDirectory(prefix="mfc-runtime-reference-") as tmp:
             folder = os.path.join(tmp, name)

@@ -13,6 +13,7 @@ extension LlamaModel {
         let c = config, s = state, hd = c.headDimension
         let group = c.headCount / c.kvHeadCount
         let kqScale: Float = c.scalesQueryBeforeAttention ? 1 : 1 / Float(hd).squareRoot()
+        let softcap = c.attentionLogitSoftcap
         let pairs = T * c.headCount, n = pool.threadCount
         let tiled = T >= 64   // ggml's GGML_FA_TILE_Q
         let keys = cache.key(layer: l, position: 0), values = cache.value(layer: l, position: 0)
@@ -41,9 +42,9 @@ extension LlamaModel {
                 let out = s.attention + t * c.qDimension + h * hd
                 if tiled {
                     kernels.attendTiled(q, keysByDimension + kvh * hd * positions, positions, values + kvh * hd, stride,
-                                        lo...p, kqScale, hd, s.scores + worker * s.scoresPerWorker, out)
+                                        lo...p, kqScale, softcap, hd, s.scores + worker * s.scoresPerWorker, out)
                 } else {
-                    kernels.attendOnline(q, keys + kvh * hd, values + kvh * hd, stride, lo...p, kqScale, hd,
+                    kernels.attendOnline(q, keys + kvh * hd, values + kvh * hd, stride, lo...p, kqScale, softcap, hd,
                                          s.halfScratch + worker * 2 * hd, out)
                 }
             }

@@ -1,6 +1,6 @@
 import Foundation
 
-// The forward pass of a batch of consecutive tokens, top to bottom (llama.cpp's llama and gemma3 graphs).
+// The forward pass of a batch of consecutive tokens, top to bottom (llama.cpp's llama and gemma graphs).
 // Shapes: d = embeddingLength, T = tokens in the batch; buffers are (T, width) rows in `state`.
 
 extension LlamaModel {
@@ -10,7 +10,7 @@ extension LlamaModel {
                       logits: UnsafeMutablePointer<Float>?, allLogits: Bool) {
         let c = config, s = state, w = weights
         let d = c.embeddingLength, qDim = c.qDimension, kvDim = c.kvDimension, ff = c.feedForwardLength
-        let hd = c.headDimension, eps = c.rmsEpsilon, gemma = c.family == .gemma3
+        let hd = c.headDimension, eps = c.rmsEpsilon, gemma = c.isGemma
 
         // Embeddings (gemma scales them by sqrt(d)) and this batch's RoPE tables.
         for t in 0..<T {
@@ -26,7 +26,7 @@ extension LlamaModel {
                 ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
                           into: s.rope + t * c.ropeDimension)
             }
-            if gemma {
+            if c.slidingWindow > 0 {
                 ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBaseLocal, scale: 1,
                           into: s.ropeLocal + t * c.ropeDimension)
             }
@@ -52,8 +52,8 @@ extension LlamaModel {
                 applyRoPE(q, heads: c.headCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
                 applyRoPE(k, heads: c.kvHeadCount, headDimension: hd, ropeDimension: c.ropeDimension, neox: c.ropeIsNeoX, cosSin)
                 if c.scalesQueryBeforeAttention {
-                    // gemma3 and phi3 scale Q by 1/sqrt(head dim) before attention and then use kq_scale = 1.
-                    let scale = 1 / Float(hd).squareRoot()
+                    // The gemmas and phi3 scale Q before attention and then use kq_scale = 1.
+                    let scale = c.queryScale
                     for i in 0..<qDim { q[i] *= scale }
                 }
                 cache.store(layer: l, position: position + t, key: k, value: v)
@@ -87,7 +87,7 @@ extension LlamaModel {
         }
     }
 
-    /// x += f(xb) for each token, where f is the optional post-norm (gemma3) or the identity.
+    /// x += f(xb) for each token, where f is the optional post-norm (gemma2, gemma3) or the identity.
     private func addResidual(_ postNorm: [Float]?, count T: Int) {
         let s = state, d = config.embeddingLength
         for t in 0..<T {

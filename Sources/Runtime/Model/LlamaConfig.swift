@@ -6,6 +6,10 @@ public enum ModelFamily: String, Sendable {
     case llama
     /// qwen2: RoPE NeoX layout, Q/K/V biases.
     case qwen2
+    /// gemma: NeoX RoPE, scaled embeddings, GELU.
+    case gemma
+    /// gemma2: gemma + post norms, attention and final logit softcapping, sliding window on alternating layers.
+    case gemma2
     /// gemma3: NeoX RoPE, Q/K norms, post norms, scaled embeddings, GELU, interleaved sliding window.
     case gemma3
     /// phi3: fused Q|K|V and gate|up matrices, NeoX RoPE with LongRoPE factors and magnitude factor.
@@ -32,20 +36,28 @@ public struct LlamaConfig: Sendable, Equatable {
     /// Every `slidingWindowPattern`-th layer (the last of each group) has full attention; 0 = none.
     public var slidingWindowPattern: Int
     public var finalLogitSoftcap: Float      // 0 = none
+    /// Attention scores become c·tanh(s/c) before the mask and softmax (gemma2); 0 = none.
+    public var attentionLogitSoftcap: Float
+    /// Factor on Q before attention in the families that scale it there (`scalesQueryBeforeAttention`).
+    public var queryScale: Float
     /// RoPE cos/sin magnitude (rope.scaling.attn_factor; phi3's LongRoPE writes √(1 + ln s / ln n₀)).
     public var ropeAttentionFactor: Float
     /// Context the RoPE factors were trained for: longer caches take the long factors (llama.cpp's n_ctx_orig_yarn).
     public var ropeOriginalContextLength: Int
 
-    /// gemma3 and phi3 scale Q by 1/√(head dim) before attention, which then uses a scale of 1 (llama.cpp's graphs).
-    public var scalesQueryBeforeAttention: Bool { family == .gemma3 || family == .phi3 }
+    /// The gemmas and phi3 scale Q by `queryScale` before attention, which then uses a scale of 1 (llama.cpp's graphs).
+    public var scalesQueryBeforeAttention: Bool { isGemma || family == .phi3 }
+    /// gemma, gemma2 and gemma3: embeddings scaled by √d and a GELU feed-forward.
+    public var isGemma: Bool { family == .gemma || family == .gemma2 || family == .gemma3 }
+    /// gemma2 and gemma3 normalize the attention and feed-forward outputs before each residual add.
+    public var hasPostNorms: Bool { family == .gemma2 || family == .gemma3 }
 
     /// llama.cpp's rope type for the family: NORM rotates (2i, 2i+1), NeoX rotates (i, i + n/2).
     public var ropeIsNeoX: Bool { family != .llama }
     public var qDimension: Int { headCount * headDimension }
     public var kvDimension: Int { kvHeadCount * headDimension }
 
-    /// Whether layer `layer` attends through the sliding window (gemma3: all but every 6th).
+    /// Whether layer `layer` attends through the sliding window (gemma3: all but every 6th; gemma2: even layers).
     public func isSlidingWindowLayer(_ layer: Int) -> Bool {
         slidingWindow > 0 && slidingWindowPattern > 0 && layer % slidingWindowPattern < slidingWindowPattern - 1
     }
@@ -57,9 +69,11 @@ public struct LlamaConfig: Sendable, Equatable {
         switch arch {
         case "llama", "mistral": family = .llama
         case "qwen2": family = .qwen2
+        case "gemma": family = .gemma
+        case "gemma2": family = .gemma2
         case "gemma3": family = .gemma3
         case "phi3": family = .phi3
-        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma3, phi3)")
+        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma, gemma2, gemma3, phi3)")
         }
         func int(_ key: String) throws(ModelError) -> Int {
             guard let v = gguf.archValue(key)?.int, v > 0 else { throw ModelError(description: "\(arch).\(key) is missing") }
@@ -85,12 +99,23 @@ public struct LlamaConfig: Sendable, Equatable {
         ropeOriginalContextLength = gguf.archValue("rope.scaling.original_context_length")?.int ?? trainedContextLength
         let embedding = gguf.tensor(named: "token_embd.weight")
         vocabularySize = gguf.archValue("vocab_size")?.int ?? embedding?.dimensions.last ?? 0
-        finalLogitSoftcap = float("final_logit_softcapping", 0)
+        // llama.cpp's defaults: gemma2 always softcaps (50 on scores, 30 on logits) unless the file says otherwise.
+        finalLogitSoftcap = float("final_logit_softcapping", family == .gemma2 ? 30 : 0)
+        attentionLogitSoftcap = family == .gemma2 ? float("attn_logit_softcapping", 50) : 0
+        // llama.cpp ignores query_pre_attn_scalar: Q is scaled by 1/√(head dim), except for Gemma 2 27B
+        // (46 layers, recognized by its layer count as llama.cpp does) whose scale is 1/√(d / heads).
+        queryScale = family == .gemma2 && layerCount == 46
+            ? 1 / Float(embeddingLength / headCount).squareRoot() : 1 / Float(headDimension).squareRoot()
         if family == .gemma3 {
             // llama.cpp hard-codes these for gemma3: local layers use base 10000, 5 local per global.
             ropeBaseLocal = 10_000
             slidingWindow = gguf.archValue("attention.sliding_window")?.int ?? 0
             slidingWindowPattern = 6
+        } else if family == .gemma2 {
+            // Even layers slide (llama.cpp's swa pattern 2) over a 4096 window unless the file names another.
+            ropeBaseLocal = float("rope.freq_base_swa", ropeBase)
+            slidingWindow = gguf.archValue("attention.sliding_window")?.int ?? 4096
+            slidingWindowPattern = 2
         } else {
             ropeBaseLocal = ropeBase
             slidingWindow = 0

@@ -1,7 +1,7 @@
 import Foundation
 import KernelInterface
 
-/// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma3, phi3) with its KV cache, ready to run.
+/// A loaded llama-family model (llama, mistral, SmolLM, qwen2, gemma, gemma2, gemma3, phi3) with its KV cache, ready to run.
 ///
 /// Weights are repacked from the GGUF file at load time; the file's mapping stays alive with the model.
 /// Not thread-safe: one forward pass at a time (it uses all `threads` internally).
@@ -18,7 +18,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
     public let instructionSet: InstructionSet
     let kernels: KernelTable
-    /// GELU lookup for families with a GELU feed-forward (gemma3); nil means SwiGLU.
+    /// GELU lookup for families with a GELU feed-forward (the gemmas); nil means SwiGLU.
     let geluTable: GeluTable?
     /// RoPE frequency divisors for this context length (phi3: long beyond the original context, else short),
     /// empty when only a magnitude factor applies, nil for plain RoPE.
@@ -68,7 +68,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         pool = WorkerPool(threads: threads)
-        geluTable = config.family == .gemma3 ? GeluTable() : nil
+        geluTable = config.isGemma ? GeluTable() : nil
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension, kernels: kernels)

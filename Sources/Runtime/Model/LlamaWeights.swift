@@ -8,10 +8,10 @@ struct LayerWeights: @unchecked Sendable {
     let q: WeightMatrix, k: WeightMatrix, v: WeightMatrix, o: WeightMatrix
     let qBias: [Float]?, kBias: [Float]?, vBias: [Float]?
     let qNorm: [Float]?, kNorm: [Float]?          // gemma3, per head (headDimension)
-    let postAttentionNorm: [Float]?               // gemma3
+    let postAttentionNorm: [Float]?               // gemma2, gemma3
     let ffnNorm: [Float]
     let gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix
-    let postFFNNorm: [Float]?                     // gemma3
+    let postFFNNorm: [Float]?                     // gemma2, gemma3
 }
 
 /// Every weight of a llama-family model.
@@ -42,7 +42,7 @@ final class LlamaWeights: @unchecked Sendable {
         var layers: [LayerWeights] = []
         for i in 0..<c.layerCount {
             let p = "blk.\(i)."
-            let gemma = c.family == .gemma3
+            let gemma = c.family == .gemma3, postNorms = c.hasPostNorms
             // phi3 fuses Q|K|V into attn_qkv and gate|up into ffn_up; they are split here by row ranges.
             let qkv = c.family == .phi3
                 ? try loader.rowSplit(p + "attn_qkv.weight", rows: [c.qDimension, c.kvDimension, c.kvDimension], columns: d)
@@ -62,11 +62,11 @@ final class LlamaWeights: @unchecked Sendable {
                 vBias: try loader.optionalVector(p + "attn_v.bias", c.kvDimension),
                 qNorm: gemma ? try loader.vector(p + "attn_q_norm.weight", c.headDimension) : nil,
                 kNorm: gemma ? try loader.vector(p + "attn_k_norm.weight", c.headDimension) : nil,
-                postAttentionNorm: gemma ? try loader.vector(p + "post_attention_norm.weight", d) : nil,
+                postAttentionNorm: postNorms ? try loader.vector(p + "post_attention_norm.weight", d) : nil,
                 ffnNorm: try loader.vector(p + "ffn_norm.weight", d),
                 gate: gateUp[0], up: gateUp[1],
                 down: try loader.matrix(p + "ffn_down.weight", rows: d, columns: c.feedForwardLength),
-                postFFNNorm: gemma ? try loader.vector(p + "post_ffw_norm.weight", d) : nil
+                postFFNNorm: postNorms ? try loader.vector(p + "post_ffw_norm.weight", d) : nil
             ))
         }
         self.layers = layers

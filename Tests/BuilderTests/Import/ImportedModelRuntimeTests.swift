@@ -9,18 +9,27 @@ import Runtime
 /// (fused Q|K|V and gate|up split at load, LongRoPE short factors, RoPE magnitude 1.19) checkpoints with
 /// hashed weights, imported in-process to F16 GGUFs exactly as scripts/reference/make-runtime-reference.py
 /// imported them with mfc for llama.cpp (llama-ref argmax). phi3-long runs phi3 with an 8192 context, past
-/// its original 4096, where the long RoPE factors apply.
+/// its original 4096, where the long RoPE factors apply. gemma (√d-scaled embeddings, GELU, Q scaled before
+/// attention, one KV head) and gemma2 (+ post norms, attention softcap 50 in every score, final softcap 30,
+/// sliding window on layer 0) run through the same checks.
 /// Every position's logits, from one batched forward pass, must match llama.cpp's top two within
 /// `logitTolerance`, and the argmax must be llama.cpp's wherever its own top two are further apart than that.
 struct ImportedRuntimeCase: Sendable, CustomTestStringConvertible {
     let name: String
+    /// Positions where llama.cpp's own logits stray from exact arithmetic, with the tolerance that applies there.
+    var outliers: [Int: Float] = [:]
     var testDescription: String { name }
-    static let all = ["qwen2", "mistral", "phi3", "phi3-long"].map(ImportedRuntimeCase.init)
+    static let all = ["qwen2", "mistral", "phi3", "phi3-long", "gemma2"].map { ImportedRuntimeCase(name: $0) } + [
+        // Position 10 of gemma: a float64 forward pass of the same GGUF (numpy, no rounding) gives top logits
+        // 0.219 below llama.cpp's and 0.017 from ours; every other position is within 0.05 of all three.
+        ImportedRuntimeCase(name: "gemma", outliers: [10: 0.26]),
+    ]
 }
 
 /// Logits reach 12 with weights in [-1, 1). Measured: at most 0.012 from llama.cpp on qwen2, mistral and phi3,
-/// 0.025 on phi3-long, with no growth along the positions (F16 dot products round their activations differently
-/// from llama.cpp's). Wrong RoPE factors or no RoPE magnitude factor put phi3 off by 1.3 to 1.5.
+/// 0.025 on phi3-long, 0.032 on gemma (outside its outlier) and 0.0043 on gemma2 (logits softcapped at 30), with no
+/// growth along the positions (F16 dot products round their activations differently from llama.cpp's). Wrong RoPE
+/// factors or no RoPE magnitude factor put phi3 off by 1.3 to 1.5.
 private let logitTolerance: Float = 0.05
 
 @Test(arguments: ImportedRuntimeCase.all)
@@ -44,7 +53,12 @@ func importedModelLogitsMatchLlamaCpp(_ c: ImportedRuntimeCase) throws {
         let row = logits[i * vocab ..< (i + 1) * vocab]
         let best = row.indices.max { row[$0] < row[$1] } ?? row.startIndex
         let second = row.indices.filter { $0 != best }.max { row[$0] < row[$1] } ?? row.startIndex
-        worst = max(worst, abs(row[best] - top1[i]), abs(row[second] - top2[i]))
+        let difference = max(abs(row[best] - top1[i]), abs(row[second] - top2[i]))
+        if let allowed = c.outliers[i] {
+            #expect(difference <= allowed, "\(c.name) pos \(i): top logits differ from llama.cpp by \(difference)")
+        } else {
+            worst = max(worst, difference)
+        }
         if best - row.startIndex != argmax[i] && top1[i] - top2[i] > logitTolerance {
             mismatches.append("pos \(i): ours \(best - row.startIndex), llama.cpp \(argmax[i]) (gap \(top1[i] - top2[i]))")
         }
@@ -54,14 +68,19 @@ func importedModelLogitsMatchLlamaCpp(_ c: ImportedRuntimeCase) throws {
     #expect(mismatches.isEmpty, "\(mismatches)")
 }
 
-/// An imported architecture the runtime does not implement is refused by name when the model loads.
-@Test func unsupportedImportedArchitectureIsNamed() throws {
-    let dir = temporaryDirectory("mfc-runtime-gemma2")
+/// An architecture the runtime does not implement is refused by name when the model loads: an imported
+/// gemma2 relabeled "falcon".
+@Test func unsupportedArchitectureIsNamed() throws {
+    let dir = temporaryDirectory("mfc-runtime-falcon")
     defer { cleanup(dir) }
     try ReferenceCheckpoint.write("gemma2", to: dir, values: ReferenceCheckpoint.ramp)
     try SafetensorsImporter.importFolder(dir, to: dir + "/model.gguf")
+    var writer = GGUFWriter(copying: try GGUFFile(path: dir + "/model.gguf"))
+    let index = try #require(writer.metadata.firstIndex { $0.key == "general.architecture" })
+    writer.metadata[index].value = .value(.string("falcon"))
+    try writer.write(to: dir + "/falcon.gguf")
     let error = #expect(throws: ModelError.self) {
-        _ = try LlamaModel(gguf: GGUFFile(path: dir + "/model.gguf"), contextLength: 16, threads: 1)
+        _ = try LlamaModel(gguf: GGUFFile(path: dir + "/falcon.gguf"), contextLength: 16, threads: 1)
     }
-    #expect(error?.description.hasPrefix("unsupported architecture 'gemma2'") == true, "\(String(describing: error))")
+    #expect(error?.description.hasPrefix("unsupported architecture 'falcon'") == true, "\(String(describing: error))")
 }

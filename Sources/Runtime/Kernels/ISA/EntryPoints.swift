@@ -60,16 +60,17 @@ public enum ISAKernels {
 
     @inline(never)
     static func attendOnlineEntry(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                                  _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
+                                  _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float, _ hd: Int,
                                   _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) {
-        attendOnline(q, keys, values, stride: stride, range: range, scale: scale, hd: hd, scratch: scratch, out: out)
+        attendOnline(q, keys, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd, scratch: scratch, out: out)
     }
 
     @inline(never)
     static func attendTiledEntry(_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
                                  _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float,
-                                 _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-        attendTiled(q, keys, positions: positions, values, stride: stride, range: range, scale: scale, hd: hd, scratch: scratch, out: out)
+                                 _ softcap: Float, _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        attendTiled(q, keys, positions: positions, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd,
+                    scratch: scratch, out: out)
     }
 
     @inline(never)

@@ -27,13 +27,14 @@ public struct KernelTable: Sendable {
                                    _ table: UnsafePointer<Float>) -> Void
     /// One query head against f16 keys/values at positions `range` (`stride` halves apart) with llama.cpp's
     /// one-token flash-attention arithmetic; `scratch` holds 2·hd halves; writes hd floats to `out`.
+    /// A nonzero `softcap` c turns each scaled score s into c·tanh(s/c) (gemma2).
     public let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                                        _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ hd: Int,
+                                        _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float, _ hd: Int,
                                         _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) -> Void
     /// One query head with ggml's tiled arithmetic (batches of 64 or more): `keys` is f32 (dimension, position)
-    /// with `positions` floats per dimension, values f16; `scratch` holds 64 floats.
+    /// with `positions` floats per dimension, values f16; `scratch` holds 64 floats; `softcap` as in `attendOnline`.
     public let attendTiled: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
-                                       _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float,
+                                       _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float,
                                        _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
     /// keysByDimension[i·positions + j] = Float(keys[j·stride + i]) for j < count, i < stride (for `attendTiled`).
     public let transposeKeys: @Sendable (_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
@@ -54,9 +55,9 @@ public struct KernelTable: Sendable {
                 swiGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void,
                 geluGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>) -> Void,
                 attendOnline: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
-                                                   Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
+                                                   Float, Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
                 attendTiled: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float16>, Int,
-                                                  ClosedRange<Int>, Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                                                  ClosedRange<Int>, Float, Float, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
                 transposeKeys: @escaping @Sendable (UnsafePointer<Float16>, Int, Int, UnsafeMutablePointer<Float>, Int) -> Void,
                 roundToHalves: @escaping @Sendable (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float16>) -> Void,
                 quantizeBlocks: @escaping @Sendable (BlockFormat, UnsafePointer<Float>, Int, UnsafeMutableRawPointer) -> Void,
