@@ -22,9 +22,10 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "import", "runtime")
 IMPORT = runpy.run_path(os.path.join(ROOT, "scripts", "reference", "make-import-reference.py"))
-# (reference name, checkpoint, llama.cpp context): phi3-long runs past phi3's original 4096, so its long RoPE factors apply.
+# (reference name, checkpoint, llama.cpp context[, config.json overrides]): phi3-long runs past phi3's original 4096,
+# so its long RoPE factors apply; gemma2-window shrinks gemma2's sliding window to 4 so that layer 0 masks within 20 tokens.
 CASES = [("qwen2", "qwen2", 2048), ("mistral", "mistral", 2048), ("phi3", "phi3", 2048), ("phi3-long", "phi3", 8192),
-         ("gemma", "gemma", 2048), ("gemma2", "gemma2", 2048)]
+         ("gemma", "gemma", 2048), ("gemma2", "gemma2", 2048), ("gemma2-window", "gemma2", 2048, {"sliding_window": 4})]
 
 
 def hashed(seed, count):
@@ -49,10 +50,11 @@ def main():
     specs = IMPORT["checkpoints"]()
     previous = {}   # checkpoint -> rows at the default context, to catch a llama-ref without LLAMA_REF_CTX
     wanted = set(sys.argv[2:])
-    for reference_name, name, context in CASES:
+    for reference_name, name, context, *rest in CASES:
         if wanted and reference_name not in wanted:
             continue
-        spec = specs[name]
+        overrides = rest[0] if rest else {}
+        spec = dict(specs[name], config=dict(specs[name]["config"], **overrides))
         with tempfile.TemporaryDirectory(prefix="mfc-runtime-reference-") as tmp:
             folder = os.path.join(tmp, name)
             os.makedirs(folder)
@@ -70,11 +72,11 @@ def main():
             out = subprocess.run([llama_ref, "argmax", f"{tmp}/store/blobs/{blob}", os.path.join(tmp, "ids")], check=True,
                                  capture_output=True, text=True, env=dict(os.environ, LLAMA_REF_CTX=str(context))).stdout.split()
         rows = [out[i:i + 3] for i in range(0, len(out), 3)]
-        if context != 2048 and rows == previous.get(name):
+        if context != 2048 and not overrides and rows == previous.get(name):
             sys.exit(f"{llama_ref} ignored LLAMA_REF_CTX (built before it existed?): rebuild it from scripts/reference/llama-ref.cpp")
         previous[name] = rows
         reference = {"generator": "python3 scripts/reference/make-runtime-reference.py (llama-ref argmax on mfc's F16 import)",
-                     "checkpoint": name, "context": context, "ids": ids, "argmax": [int(r[0]) for r in rows],
+                     "checkpoint": name, "context": context, **({"config_overrides": overrides} if overrides else {}), "ids": ids, "argmax": [int(r[0]) for r in rows],
                      "top1": [float(r[1]) for r in rows], "top2": [float(r[2]) for r in rows]}
         with open(os.path.join(OUT, reference_name + ".json"), "w") as f:
             json.dump(reference, f, indent=1)

@@ -11,7 +11,8 @@ import Runtime
 /// imported them with mfc for llama.cpp (llama-ref argmax). phi3-long runs phi3 with an 8192 context, past
 /// its original 4096, where the long RoPE factors apply. gemma (√d-scaled embeddings, GELU, Q scaled before
 /// attention, one KV head) and gemma2 (+ post norms, attention softcap 50 in every score, final softcap 30,
-/// sliding window on layer 0) run through the same checks.
+/// sliding window on layer 0) run through the same checks; gemma2-window narrows that window to 4 positions
+/// (the reference's config_overrides), so that layer 0 masks within the 20 tokens.
 /// Every position's logits, from one batched forward pass, must match llama.cpp's top two within
 /// `logitTolerance`, and the argmax must be llama.cpp's wherever its own top two are further apart than that.
 struct ImportedRuntimeCase: Sendable, CustomTestStringConvertible {
@@ -19,7 +20,7 @@ struct ImportedRuntimeCase: Sendable, CustomTestStringConvertible {
     /// Positions where llama.cpp's own logits stray from exact arithmetic, with the tolerance that applies there.
     var outliers: [Int: Float] = [:]
     var testDescription: String { name }
-    static let all = ["qwen2", "mistral", "phi3", "phi3-long", "gemma2"].map { ImportedRuntimeCase(name: $0) } + [
+    static let all = ["qwen2", "mistral", "phi3", "phi3-long", "gemma2", "gemma2-window"].map { ImportedRuntimeCase(name: $0) } + [
         // Position 10 of gemma: a float64 forward pass of the same GGUF (numpy, no rounding) gives top logits
         // 0.219 below llama.cpp's and 0.017 from ours; every other position is within 0.05 of all three.
         ImportedRuntimeCase(name: "gemma", outliers: [10: 0.26]),
@@ -39,6 +40,11 @@ func importedModelLogitsMatchLlamaCpp(_ c: ImportedRuntimeCase) throws {
     let dir = temporaryDirectory("mfc-runtime-\(c.name)")
     defer { cleanup(dir) }
     try ReferenceCheckpoint.write(checkpoint, to: dir, values: ReferenceCheckpoint.hashed)
+    if case .object(let overrides)? = reference["config_overrides"] {
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any])
+        for (key, value) in overrides { config[key] = try #require(value.intValue, "integer overrides only") }
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/config.json"))
+    }
     try SafetensorsImporter.importFolder(dir, to: dir + "/model.gguf")
     func numbers(_ key: String) -> [Double] { reference[key]?.arrayValue?.compactMap(\.doubleValue) ?? [] }
     let ids = numbers("ids").map { Int($0) }, argmax = numbers("argmax").map { Int($0) }
