@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The hot kernels (Sources/Runtime/Kernels/ISA) are compiled three times, each into its own module with its
-// own instruction set (`-Xcc -march` reaches Swift code too, see ../shared/notes/swift-kernels.md), and the
+// own instruction set (`-Xcc -march` reaches Swift code too), and the
 // Runtime picks one at run time (Runtime/Kernels/InstructionSet.swift). KernelsAVX512 reads the folder itself;
 // Sources/KernelsAVX2 and Sources/KernelsPortable hold symlinks to its files. Everything else is compiled for
 // baseline x86-64, so `mfc build` runs on any x86-64 CPU.

@@ -1,4 +1,4 @@
 /// Builder: the content-addressed model store and the incremental build graph.
-public enum BuilderInfo {
-    public static let version = "0.1.0"
+package enum BuilderInfo {
+    package static let version = "0.1.0"
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The `mfc` entry point, callable in-process by tests.
-public enum MFC {
-    public static let version = "0.1.0"
+enum MFC {
+    static let version = "0.1.0"
 
     /// Every subcommand, in the order `mfc --help` lists them.
     static let commands: [any MFCCommand.Type] = [
@@ -23,7 +23,7 @@ public enum MFC {
         RunCommand.self,
     ]
 
-    public static func main(arguments: [String], console: Console) -> Int32 {
+    static func main(arguments: [String], console: Console) -> Int32 {
         guard let first = arguments.first else {
             console.stderr.write(overview)
             return ExitStatus.usage

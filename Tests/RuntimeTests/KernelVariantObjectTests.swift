@@ -139,7 +139,8 @@ private func swiftFiles(under dir: URL) -> [String] {
 }
 
 /// Sources/KernelsAVX2 and Sources/KernelsPortable mirror Sources/Runtime/Kernels/ISA with symlinks, so the
-/// three variants always compile the same code; ISA/Quantize links the Runtime's quantizer files.
+/// three variants always compile the same code. The kernel sources live in ISA itself, except the few the
+/// Runtime compiles too (Runtime/Blocks: half floats, ggml's rounding), which ISA links; every link is one hop.
 @Test func variantFoldersMirrorTheKernelSources() throws {
     let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources")
@@ -147,21 +148,29 @@ private func swiftFiles(under dir: URL) -> [String] {
     let isa = sources.appendingPathComponent("Runtime/Kernels/ISA")
     let truth = swiftFiles(under: isa)
     #expect(truth.count >= 10)
-    for file in truth where file.hasPrefix("Quantize/") {
-        // Links to Runtime's quantizer files (Runtime/Quantize, Runtime/Quant), which the Runtime compiles too.
-        let target = (try? fm.destinationOfSymbolicLink(atPath: isa.appendingPathComponent(file).path)) ?? ""
-        let inRuntime = target.hasPrefix("../../../Quantize/") || target.hasPrefix("../../../Quant/")
-        #expect(inRuntime, "ISA/\(file) should be a symlink into Runtime/Quantize or Runtime/Quant, not \(target)")
-        #expect(fm.fileExists(atPath: isa.appendingPathComponent("Quantize").appendingPathComponent(target).path), "\(target)")
+    /// Where `file` under `dir` leads, relative to Sources, and whether it is a link.
+    func destination(_ dir: URL, _ file: String) -> (path: String, isLink: Bool) {
+        guard let link = try? fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent(file).path) else {
+            return (dir.appendingPathComponent(file).standardizedFileURL.path, false)
+        }
+        let parent = dir.appendingPathComponent(file).deletingLastPathComponent()
+        return (parent.appendingPathComponent(link).standardizedFileURL.path, true)
+    }
+    for file in truth {
+        let (path, isLink) = destination(isa, file)
+        if isLink {
+            #expect(path.hasPrefix(sources.appendingPathComponent("Runtime/Blocks/").path), "ISA/\(file) links outside Runtime/Blocks: \(path)")
+            #expect(fm.fileExists(atPath: path) && (try? fm.destinationOfSymbolicLink(atPath: path)) == nil, "ISA/\(file) is not one hop from a file")
+        }
     }
     for variant in ["KernelsAVX2", "KernelsPortable"] {
         let dir = sources.appendingPathComponent(variant)
         let files = swiftFiles(under: dir)
         #expect(files == truth, "\(variant) has \(files), the kernel sources are \(truth)")
         for file in files {
-            let up = String(repeating: "../", count: file.split(separator: "/").count)
-            let target = try? fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent(file).path)
-            #expect(target == "\(up)Runtime/Kernels/ISA/\(file)", "\(variant)/\(file) should be a symlink to \(up)Runtime/Kernels/ISA/\(file)")
+            let (path, isLink) = destination(dir, file)
+            #expect(isLink && path == destination(isa, file).path, "\(variant)/\(file) should link to the file ISA/\(file) is")
+            #expect((try? fm.destinationOfSymbolicLink(atPath: path)) == nil, "\(variant)/\(file) is not one hop from a file")
         }
     }
 }

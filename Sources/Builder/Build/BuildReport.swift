@@ -1,7 +1,7 @@
 import ModelfileLang
 
 /// How one build step ended.
-public enum StepStatus: String, Sendable {
+package enum StepStatus: String, Sendable {
     /// The step did work (hashed, copied or wrote something).
     case done = "DONE"
     /// Its output was already there.
@@ -11,49 +11,49 @@ public enum StepStatus: String, Sendable {
 }
 
 /// One line of a build's output.
-public struct BuildStep: Sendable, Equatable {
+package struct BuildStep: Sendable, Equatable {
     /// `model`, `adapter`, `template`, `system`, `license`, `params`, `messages`, `config`, `manifest`.
-    public var name: String
-    public var status: StepStatus
+    package var name: String
+    package var status: StepStatus
     /// What the step produced, e.g. `sha256:1a2b3c4d5e6f 98.4 MB`.
-    public var detail: String
+    package var detail: String
     /// Why it ran or why it was skipped (`--explain`).
-    public var reason: String
-    public var seconds: Double
+    package var reason: String
+    package var seconds: Double
 }
 
 /// The outcome of building one Modelfile.
-public struct BuildResult: Sendable {
-    public var name: ModelName
+package struct BuildResult: Sendable {
+    package var name: ModelName
     /// nil for a dry run whose model import is still pending.
-    public var manifestDigest: Digest?
-    public var steps: [BuildStep]
-    public var warnings: [String]
-    public var seconds: Double
+    package var manifestDigest: Digest?
+    package var steps: [BuildStep]
+    package var warnings: [String]
+    package var seconds: Double
     /// True when nothing at all had to be done.
-    public var upToDate: Bool { steps.allSatisfy { $0.status == .cached } }
+    package var upToDate: Bool { steps.allSatisfy { $0.status == .cached } }
 }
 
 /// Options shared by every build.
-public struct BuildOptions: Sendable {
-    public var noCache = false
-    public var dryRun = false
+package struct BuildOptions: Sendable {
+    package var noCache = false
+    package var dryRun = false
     /// Progress of long blob operations (hash/copy), for a progress bar.
-    public var progress: ProgressHandler? = nil
+    package var progress: ProgressHandler? = nil
     /// Test hook: fail with an error right after this many steps have finished (1-based).
-    public var failAfterStep: Int? = nil
+    package var failAfterStep: Int? = nil
     /// Ollama's named templates for chat-template auto-detection (nil: no detection).
-    public var namedTemplates: NamedTemplates? = nil
+    package var namedTemplates: NamedTemplates? = nil
     /// Delete blobs of the replaced manifest that nothing references any more (Ollama's prune).
-    public var prune = true
+    package var prune = true
     /// `--quantize`: convert the model layers (a cached action of its own).
-    public var quantize: QuantizeRequest? = nil
+    package var quantize: QuantizeRequest? = nil
 
-    public init() {}
+    package init() {}
 }
 
 /// Human-readable byte counts (`98.4 MB`), decimal units like Ollama's `format.HumanBytes`.
-public func humanBytes(_ n: Int64) -> String {
+package func humanBytes(_ n: Int64) -> String {
     let units = ["B", "KB", "MB", "GB", "TB"]
     var v = Double(n), i = 0
     while v >= 1000, i < units.count - 1 { v /= 1000; i += 1 }

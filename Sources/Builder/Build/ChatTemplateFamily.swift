@@ -8,16 +8,16 @@ import Foundation
 /// add_generation_prompt (Tests/Fixtures/templates/families), minus the leading BOS that the runtime
 /// adds as a token. Like Ollama's templates, a conversation that ends with an assistant message is left
 /// open for the model to continue; Jinja's `trim` of message contents is not reproduced.
-public struct ChatTemplateFamily: Sendable, Equatable {
+package struct ChatTemplateFamily: Sendable, Equatable {
     /// "chatml", "qwen2", "llama3", "llama2", "mistral", "gemma" or "phi3".
-    public let name: String
+    package let name: String
     /// The Go template text.
-    public let template: String
+    package let template: String
     /// The family's stop words.
-    public let stop: [String]
+    package let stop: [String]
 
     /// The family of a Jinja chat template, or nil when no marker is known.
-    public static func detect(jinja: String) -> ChatTemplateFamily? {
+    package static func detect(jinja: String) -> ChatTemplateFamily? {
         if jinja.contains("<|start_header_id|>") { return jinja.contains("Cutting Knowledge Date") ? llama31(jinja: jinja) : llama3 }
         if jinja.contains("<start_of_turn>") { return gemma }
         if jinja.contains("<|im_start|>") {
@@ -30,7 +30,7 @@ public struct ChatTemplateFamily: Sendable, Equatable {
     }
 
     /// The Jinja chat template of a Hugging Face folder, as an import reads it.
-    public static func jinja(inCheckpoint directory: String) -> String? {
+    package static func jinja(inCheckpoint directory: String) -> String? {
         let config = (try? HFCheckpoint.json(directory + "/tokenizer_config.json", required: false)) ?? .null
         return HFTokenizerMetadata.chatTemplate(directory: directory, tokenizerConfig: config)
     }

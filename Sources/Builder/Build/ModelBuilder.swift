@@ -7,26 +7,26 @@ import Foundation
 /// missing; the text layers (template, system, licenses, params, messages); the config blob; the
 /// manifest. A whole-build action key (inputs, source digests, base manifest, mfc version) lets a
 /// no-op rebuild stop after a few `stat` calls without opening any model file.
-public struct ModelBuilder: Sendable {
-    public let store: ModelStore
-    public let log: ActionLog
+package struct ModelBuilder: Sendable {
+    package let store: ModelStore
+    package let log: ActionLog
     let home: String
 
     /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
-    public init(store: ModelStore, home: String = NSHomeDirectory()) {
+    package init(store: ModelStore, home: String = NSHomeDirectory()) {
         self.store = store
         self.log = ActionLog(path: store.stateDirectory + "/actions.log")
         self.home = home
     }
 
     /// Parses and builds a Modelfile text.
-    public func build(modelfile text: String, directory: String, as name: ModelName,
+    package func build(modelfile text: String, directory: String, as name: ModelName,
                       options: BuildOptions = BuildOptions()) throws(StoreError) -> BuildResult {
         try build(try ModelfileFrontEnd.input(Array(text.utf8), path: "Modelfile", directory: directory), as: name, options: options)
     }
 
     /// Builds `input` as `name`.
-    public func build(_ input: BuildInput, as name: ModelName, options: BuildOptions = BuildOptions()) throws(StoreError) -> BuildResult {
+    package func build(_ input: BuildInput, as name: ModelName, options: BuildOptions = BuildOptions()) throws(StoreError) -> BuildResult {
         guard name.isValid else { throw StoreError("invalid model name '\(name.displayShortest)'") }
         let clock = ContinuousClock()
         let start = clock.now

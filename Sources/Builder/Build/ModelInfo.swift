@@ -4,19 +4,19 @@ import Runtime
 
 /// The facts about a GGUF blob that builds and `show` need, read once from its header and then
 /// cached by digest, so later builds never open the weights again.
-public struct ModelInfo: Sendable, Equatable {
+package struct ModelInfo: Sendable, Equatable {
     /// `model`, `projector` or `adapter` media type, by Ollama's classification (package spec §3).
-    public var mediaType: String
-    public var architecture: String
+    package var mediaType: String
+    package var architecture: String
     /// Sum of all tensor element counts (Ollama's own count).
-    public var parameterCount: UInt64
+    package var parameterCount: UInt64
     /// `general.file_type` display name (`Q4_1`, `F16`, `unknown`).
-    public var fileType: String
-    public var contextLength: Int
-    public var embeddingLength: Int
+    package var fileType: String
+    package var contextLength: Int
+    package var embeddingLength: Int
 
     /// Reads the header of a GGUF file.
-    public init(ggufAt path: String) throws(StoreError) {
+    package init(ggufAt path: String) throws(StoreError) {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw StoreError("\(path): \(error)") }
         architecture = file.architecture ?? ""
@@ -132,7 +132,7 @@ enum FileTypeNames {
 
 extension ModelStore {
     /// Facts about a resolved model's weights (cached by blob digest after the first read).
-    public func modelInfo(of model: ResolvedModel) throws(StoreError) -> ModelInfo {
+    package func modelInfo(of model: ResolvedModel) throws(StoreError) -> ModelInfo {
         guard let layer = model.manifest.layers(ofType: MediaType.model).first else { throw StoreError("no model layer") }
         return try ModelInfo.of(layer.digest, in: self, log: ActionLog(path: stateDirectory + "/actions.log"))
     }

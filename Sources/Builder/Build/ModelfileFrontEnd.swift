@@ -2,16 +2,16 @@ import ModelfileLang
 
 /// Turns Modelfile text into a `BuildInput` through ModelfileLang's parser and checker, so a build
 /// lints first and stops on errors.
-public enum ModelfileFrontEnd {
+package enum ModelfileFrontEnd {
     /// The outcome of reading one Modelfile.
-    public struct Checked: Sendable {
+    package struct Checked: Sendable {
         /// nil when there are errors.
-        public var input: BuildInput?
-        public var diagnostics: [Diagnostic]
-        public var source: SourceFile
+        package var input: BuildInput?
+        package var diagnostics: [Diagnostic]
+        package var source: SourceFile
 
         /// Diagnostics as `file:line:col: error[MF…]: …` text.
-        public func rendered(color: Bool = false) -> String {
+        package func rendered(color: Bool = false) -> String {
             DiagnosticRenderer.render(diagnostics, source: source, color: color, summary: false)
         }
     }
@@ -21,7 +21,7 @@ public enum ModelfileFrontEnd {
     ///   - bytes: the file's bytes (any of the encodings Ollama accepts).
     ///   - path: shown in diagnostics.
     ///   - directory: where relative FROM/ADAPTER/DRAFT paths start.
-    public static func read(_ bytes: [UInt8], path: String, directory: String) -> Checked {
+    package static func read(_ bytes: [UInt8], path: String, directory: String) -> Checked {
         let (modelfile, syntax) = Modelfile.parse(source: bytes, path: path)
         let options = CheckOptions(directory: directory, templateFieldReader: TemplateFields.defaultReader)
         let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
@@ -30,7 +30,7 @@ public enum ModelfileFrontEnd {
     }
 
     /// Like `read`, but errors become a thrown `StoreError` holding the rendered diagnostics.
-    public static func input(_ bytes: [UInt8], path: String, directory: String) throws(StoreError) -> BuildInput {
+    package static func input(_ bytes: [UInt8], path: String, directory: String) throws(StoreError) -> BuildInput {
         let checked = read(bytes, path: path, directory: directory)
         guard let input = checked.input else { throw StoreError(checked.rendered().trimmingSuffixNewline) }
         return input

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A typed PARAMETER value as stored in a params layer.
-public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
+package enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     case int(Int)
     case float(Double)
     case bool(Bool)
@@ -19,7 +19,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .int(let i): return String(i)
         case .float(let d): return GoJSON.formatFloat(d, shortest: d.description, bits: 64)
@@ -30,29 +30,29 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Everything a runtime needs to run a built model, read from its manifest.
-public struct ResolvedModel: Sendable {
-    public var name: ModelName
-    public var manifest: Manifest
-    public var manifestDigest: Digest
-    public var config: ModelConfig
+package struct ResolvedModel: Sendable {
+    package var name: ModelName
+    package var manifest: Manifest
+    package var manifestDigest: Digest
+    package var config: ModelConfig
     /// The GGUF model blob to map.
-    public var modelPath: String
-    public var projectorPaths: [String]
-    public var adapterPaths: [String]
-    public var draftPath: String?
+    package var modelPath: String
+    package var projectorPaths: [String]
+    package var adapterPaths: [String]
+    package var draftPath: String?
     /// nil when the model has no template layer.
-    public var template: String?
-    public var system: String?
+    package var template: String?
+    package var system: String?
     /// From the params layer; integers that went through JSON as whole floats read as `.int`.
-    public var parameters: [String: ParameterValue]
-    public var messages: [BuildInput.Message]
-    public var licenses: [String]
+    package var parameters: [String: ParameterValue]
+    package var messages: [BuildInput.Message]
+    package var licenses: [String]
 }
 
 extension ModelStore {
     /// Reads a model by name (case-insensitively canonicalised).
     /// - Throws: when the model is missing, its manifest is corrupt, or a blob it needs is missing.
-    public func resolve(_ name: ModelName) throws(StoreError) -> ResolvedModel {
+    package func resolve(_ name: ModelName) throws(StoreError) -> ResolvedModel {
         let canonicalName = canonical(name)
         guard let bytes = manifestBytes(canonicalName) else { throw StoreError("model '\(name.displayShortest)' not found in \(root)") }
         let manifest: Manifest
@@ -87,7 +87,7 @@ extension ModelStore {
 
     /// Resolves what `mfc run` was given: a path to a Modelfile (built incrementally first, named
     /// after the file) or a model name.
-    public func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions()) throws(StoreError) -> ResolvedModel {
+    package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions()) throws(StoreError) -> ResolvedModel {
         let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if let st = FileIO.status(path), st.isRegular {
             let bytes = FileIO.read(path) ?? []
@@ -104,9 +104,9 @@ extension ModelStore {
 }
 
 /// Names given to Modelfiles built without `-t`.
-public enum ModelfileNaming {
+package enum ModelfileNaming {
     /// `X.Modelfile` → `x`; `Modelfile` → the folder's name; lower-cased, invalid characters as `-`.
-    public static func defaultName(forModelfileAt path: String) -> ModelName {
+    package static func defaultName(forModelfileAt path: String) -> ModelName {
         let file = (path as NSString).lastPathComponent
         var base = file
         if file.lowercased().hasSuffix(".modelfile") { base = String(file.dropLast(".modelfile".count)) }
@@ -119,7 +119,7 @@ public enum ModelfileNaming {
     }
 
     /// Whether a file name is a Modelfile that `mfc build DIR` picks up.
-    public static func isModelfile(_ fileName: String) -> Bool {
+    package static func isModelfile(_ fileName: String) -> Bool {
         fileName == "Modelfile" || (fileName.hasSuffix(".Modelfile") && fileName.count > ".Modelfile".count)
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// What a FROM argument names after path expansion (modelfile spec §5).
-public enum FromSource: Sendable, Equatable {
+package enum FromSource: Sendable, Equatable {
     /// GGUF files: absolute path and the relative name recorded in the layer's `from`.
     case files([(path: String, relativeName: String)])
     /// A model in the store.
     case model(ModelName)
 
-    public static func == (a: FromSource, b: FromSource) -> Bool {
+    package static func == (a: FromSource, b: FromSource) -> Bool {
         switch (a, b) {
         case let (.files(x), .files(y)): return x.map(\.path) == y.map(\.path) && x.map(\.relativeName) == y.map(\.relativeName)
         case let (.model(x), .model(y)): return x == y

@@ -1,10 +1,10 @@
 /// A cache key: SHA-256 over a canonical encoding of the action's kind, version, input digests
 /// and settings. Every field is length-prefixed and settings are sorted, so no two different
 /// actions can encode alike.
-public struct ActionKey: Sendable, Hashable, CustomStringConvertible {
-    public let digest: Digest
+package struct ActionKey: Sendable, Hashable, CustomStringConvertible {
+    package let digest: Digest
 
-    public init(kind: String, version: Int, inputs: [String], settings: [String: String]) {
+    package init(kind: String, version: Int, inputs: [String], settings: [String: String]) {
         var bytes: [UInt8] = []
         func field(_ s: String) {
             let u = Array(s.utf8)
@@ -21,5 +21,5 @@ public struct ActionKey: Sendable, Hashable, CustomStringConvertible {
         digest = Digest.of(bytes)
     }
 
-    public var description: String { digest.hex }
+    package var description: String { digest.hex }
 }

@@ -5,13 +5,13 @@ import Synchronization
 /// lines are `<kind>\t<key>\t<value>` (tabs, newlines and backslashes escaped). The last entry
 /// for a (kind, key) wins. A file with another header is ignored (everything rebuilds), never an
 /// error. When it holds over 100 entries and more than 3× the unique keys it is rewritten.
-public final class ActionLog: Sendable {
+package final class ActionLog: Sendable {
     static let header = "# mfc action log v1"
-    public let path: String
+    package let path: String
     private let entries: Mutex<[String: String]>
 
     /// Loads the log at `path` (missing or unreadable means empty).
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
         var map: [String: String] = [:]
         var lineCount = 0
@@ -33,13 +33,13 @@ public final class ActionLog: Sendable {
     }
 
     /// The recorded value, if any.
-    public func lookup(_ kind: String, _ key: String) -> String? {
+    package func lookup(_ kind: String, _ key: String) -> String? {
         entries.withLock { $0[kind + "\t" + key] }
     }
 
     /// Records a value in memory and appends it to the file (one `write` with O_APPEND, so
     /// concurrent builds interleave whole lines).
-    public func record(_ kind: String, _ key: String, _ value: String) {
+    package func record(_ kind: String, _ key: String, _ value: String) {
         let changed = entries.withLock { map -> Bool in
             let k = kind + "\t" + key
             if map[k] == value { return false }

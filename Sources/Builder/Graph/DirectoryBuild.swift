@@ -2,19 +2,19 @@ import Foundation
 import Synchronization
 
 /// One Modelfile of a folder build and the model it produces.
-public struct ModelfileTarget: Sendable {
-    public var path: String
-    public var name: ModelName
-    public var input: BuildInput
+package struct ModelfileTarget: Sendable {
+    package var path: String
+    package var name: ModelName
+    package var input: BuildInput
     /// Rendered lint warnings (errors stop `targets(in:)`).
-    public var warnings: String = ""
+    package var warnings: String = ""
 }
 
 /// `mfc build DIR`: every `Modelfile` and `*.Modelfile` in a folder, built in dependency order
 /// (a FROM that names another target's model waits for it), independent ones in parallel.
-public enum DirectoryBuild {
+package enum DirectoryBuild {
     /// Reads the folder's Modelfiles; each is named after its file (see `ModelfileNaming`).
-    public static func targets(in directory: String) throws(StoreError) -> [ModelfileTarget] {
+    package static func targets(in directory: String) throws(StoreError) -> [ModelfileTarget] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter(ModelfileNaming.isModelfile).sorted()
         guard !files.isEmpty else { throw StoreError("no Modelfile or *.Modelfile in \(directory)") }
@@ -32,7 +32,7 @@ public enum DirectoryBuild {
 
     /// Groups targets into waves: every target's dependencies are in earlier waves.
     /// - Throws: on a dependency cycle, naming the files in it.
-    public static func waves(_ targets: [ModelfileTarget]) throws(StoreError) -> [[ModelfileTarget]] {
+    package static func waves(_ targets: [ModelfileTarget]) throws(StoreError) -> [[ModelfileTarget]] {
         var deps: [[Int]] = []
         for t in targets {
             var d: [Int] = []
@@ -63,7 +63,7 @@ public enum DirectoryBuild {
     }
 
     /// Builds every wave in order, the targets of a wave concurrently. Stops after a wave with a failure.
-    public static func build(_ waves: [[ModelfileTarget]], builder: ModelBuilder, options: BuildOptions,
+    package static func build(_ waves: [[ModelfileTarget]], builder: ModelBuilder, options: BuildOptions,
                              onResult: @Sendable (ModelfileTarget, Result<BuildResult, StoreError>) -> Void) -> Bool {
         let failed = Atomic<Bool>(false)
         for wave in waves {

@@ -2,22 +2,22 @@ import Foundation
 
 /// Remembers a source file's digest by (device, inode, size, mtime): the fast key. Only when the
 /// fast key changes is the file read and hashed again (the slow key).
-public struct StatCache: Sendable {
+package struct StatCache: Sendable {
     let log: ActionLog
     static let kind = "stat"
     static let racyWindowNanoseconds: Int64 = 2_000_000_000
 
     /// CLOCK_REALTIME in nanoseconds, the clock file mtimes use.
-    public static func nowNanoseconds() -> Int64 {
+    package static func nowNanoseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
-    public init(log: ActionLog) { self.log = log }
+    package init(log: ActionLog) { self.log = log }
 
     /// The remembered digest when the file still has the same identity, else nil.
-    public func digest(for path: String, stat: FileStat) -> (digest: Digest, size: Int64)? {
+    package func digest(for path: String, stat: FileStat) -> (digest: Digest, size: Int64)? {
         guard let value = log.lookup(StatCache.kind, path) else { return nil }
         let parts = value.split(separator: " ")
         guard parts.count == 5, parts[0] == String(stat.device), parts[1] == String(stat.inode),
@@ -29,7 +29,7 @@ public struct StatCache: Sendable {
     /// Records a digest for the file's current identity, unless the file was modified in the last
     /// two seconds: a write within the same mtime tick could then go unnoticed (git's "racily
     /// clean" problem), so such files are simply hashed again next time.
-    public func remember(_ digest: Digest, for path: String, stat: FileStat, now: Int64 = StatCache.nowNanoseconds()) {
+    package func remember(_ digest: Digest, for path: String, stat: FileStat, now: Int64 = StatCache.nowNanoseconds()) {
         guard now - stat.mtimeNanoseconds >= StatCache.racyWindowNanoseconds else { return }
         log.record(StatCache.kind, path, "\(stat.device) \(stat.inode) \(stat.size) \(stat.mtimeNanoseconds) \(digest.hex)")
     }

@@ -1,10 +1,10 @@
 /// A SHA-256 content digest, written `sha256:<hex>` in JSON and `sha256-<hex>` in blob file names.
-public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// 64 lower-case hex digits.
-    public let hex: String
+    package let hex: String
 
     /// Wraps raw digest bytes (32 of them).
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var chars = [UInt8]()
         chars.reserveCapacity(bytes.count * 2)
@@ -13,7 +13,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Parses `sha256:<hex>` or `sha256-<hex>` (Ollama accepts both); nil for anything else.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let utf8 = Array(text.utf8)
         guard utf8.count == 71, text.hasPrefix("sha256"), utf8[6] == UInt8(ascii: ":") || utf8[6] == UInt8(ascii: "-")
         else { return nil }
@@ -24,16 +24,16 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The digest of some bytes held in memory.
-    public static func of<Bytes: Sequence>(_ bytes: Bytes) -> Digest where Bytes.Element == UInt8 {
+    package static func of<Bytes: Sequence>(_ bytes: Bytes) -> Digest where Bytes.Element == UInt8 {
         Digest(bytes: SHA256.hash(bytes))
     }
 
     /// `sha256:<hex>`, the JSON form.
-    public var description: String { "sha256:" + hex }
+    package var description: String { "sha256:" + hex }
     /// `sha256-<hex>`, the blob file name.
-    public var fileName: String { "sha256-" + hex }
+    package var fileName: String { "sha256-" + hex }
     /// The first 12 hex digits, shown as a model ID by `list`.
-    public var shortID: String { String(hex.prefix(12)) }
+    package var shortID: String { String(hex.prefix(12)) }
 
-    public static func < (a: Digest, b: Digest) -> Bool { a.hex < b.hex }
+    package static func < (a: Digest, b: Digest) -> Bool { a.hex < b.hex }
 }

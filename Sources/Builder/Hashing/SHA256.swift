@@ -6,32 +6,32 @@ import Foundation
 // CSHA256's; the Swift rounds here are the reference and the fallback elsewhere.
 
 /// A streaming SHA-256 hasher: `update` any number of times, then `finalize` once.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     /// Bytes of a partial block waiting for more input (always < 64 between calls).
     private var pending: [UInt8] = []
     /// Total message length in bytes.
-    public private(set) var count: Int = 0
+    package private(set) var count: Int = 0
     /// Use the Swift rounds even where SHA-NI exists.
     var forceSoftware = false
 
-    public init() { pending.reserveCapacity(64) }
+    package init() { pending.reserveCapacity(64) }
 
     /// Hashes `bytes` in one go.
-    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var h = SHA256()
         h.update(Array(bytes))
         return h.finalize()
     }
 
     /// Adds bytes to the message.
-    public mutating func update(_ bytes: [UInt8]) {
+    package mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
     /// Adds bytes to the message.
-    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+    package mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard buffer.count > 0, let base = buffer.baseAddress else { return }
         count += buffer.count
         var offset = 0
@@ -54,7 +54,7 @@ public struct SHA256: Sendable {
     }
 
     /// Pads the message and returns the 32-byte digest. The hasher must not be used afterwards.
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = UInt64(count) &* 8
         var tail = pending
         tail.append(0x80)

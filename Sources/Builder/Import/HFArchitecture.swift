@@ -2,18 +2,18 @@ import Runtime
 
 /// How one Hugging Face architecture maps onto a GGUF architecture: tensor names, the rotary
 /// Q/K row permutation (llama only) and gemma's +1 on norm weights.
-public struct HFArchitecture: Sendable, Equatable {
+package struct HFArchitecture: Sendable, Equatable {
     /// GGUF `general.architecture`.
-    public let ggufName: String
+    package let ggufName: String
     /// Rows of Q and K are permuted back to llama.cpp's interleaved RoPE layout.
-    public let permutesQK: Bool
+    package let permutesQK: Bool
     /// `*_norm.weight` is stored as weight + 1 (gemma's RMSNorm multiplies by 1 + w).
-    public let normOffset: Bool
+    package let normOffset: Bool
     /// gemma2/gemma3 name their four per-layer norms differently.
     let sandwichNorms: Bool
 
     /// The supported `architectures[0]` values of config.json.
-    public static let supported: [String: HFArchitecture] = [
+    package static let supported: [String: HFArchitecture] = [
         "LlamaForCausalLM": .init(ggufName: "llama", permutesQK: true, normOffset: false, sandwichNorms: false),
         "MistralForCausalLM": .init(ggufName: "llama", permutesQK: true, normOffset: false, sandwichNorms: false),
         "Qwen2ForCausalLM": .init(ggufName: "qwen2", permutesQK: false, normOffset: false, sandwichNorms: false),
@@ -27,7 +27,7 @@ public struct HFArchitecture: Sendable, Equatable {
 
     /// The GGUF name of an HF tensor; nil for tensors that are dropped (rotary caches).
     /// - Throws: `StoreError` for a tensor this architecture does not know.
-    public func ggufName(of hfName: String) throws(StoreError) -> String? {
+    package func ggufName(of hfName: String) throws(StoreError) -> String? {
         if hfName.hasSuffix("rotary_emb.inv_freq") { return nil }
         // A multimodal checkpoint nests the text model (language_model.model.* before transformers 4.52 and
         // in 5, model.language_model.* between) beside vision tensors, which the text GGUF leaves out.
@@ -72,7 +72,7 @@ public struct HFArchitecture: Sendable, Equatable {
 /// Reorders the rows of a Q or K projection from HF's half-split RoPE layout to llama.cpp's
 /// interleaved one: rows viewed as [heads, 2, headDim/2] become [heads, headDim/2, 2].
 /// - Returns: for each output row, the input row it comes from.
-public func ropeRowPermutation(rows: Int, heads: Int) -> [Int]? {
+package func ropeRowPermutation(rows: Int, heads: Int) -> [Int]? {
     guard heads > 0, rows % heads == 0, (rows / heads) % 2 == 0 else { return nil }
     let headDim = rows / heads, half = headDim / 2
     var source = [Int](repeating: 0, count: rows)

@@ -2,14 +2,14 @@ import Foundation
 
 /// A Hugging Face model folder as training tools export it: config.json, one or many
 /// *.safetensors shards (with model.safetensors.index.json), tokenizer files.
-public struct HFCheckpoint: Sendable {
-    public let directory: String
-    public let config: JSONValue
-    public let shards: [SafetensorsFile]
+package struct HFCheckpoint: Sendable {
+    package let directory: String
+    package let config: JSONValue
+    package let shards: [SafetensorsFile]
 
     /// Opens the folder's config and shards (mmap; no tensor data is read).
     /// - Throws: `StoreError` naming the missing or invalid file.
-    public init(directory: String) throws(StoreError) {
+    package init(directory: String) throws(StoreError) {
         self.directory = directory
         config = Self.flattened(try Self.json(directory + "/config.json", required: true) ?? .null)
         var names: [String]
@@ -42,10 +42,10 @@ public struct HFCheckpoint: Sendable {
     }
 
     /// `config.json`'s first `architectures` entry, e.g. "LlamaForCausalLM".
-    public var architecture: String? { config["architectures"]?.arrayValue?.first?.stringValue }
+    package var architecture: String? { config["architectures"]?.arrayValue?.first?.stringValue }
 
     /// Every tensor with the shard that holds it, in shard then data order.
-    public var tensors: [(file: SafetensorsFile, tensor: SafetensorsTensor)] {
+    package var tensors: [(file: SafetensorsFile, tensor: SafetensorsTensor)] {
         shards.flatMap { file in file.tensors.map { (file, $0) } }
     }
 

@@ -5,18 +5,18 @@ import Runtime
 /// adapter as llama.cpp reads it: `general.type = adapter`, `adapter.type = lora`, `adapter.lora.alpha`,
 /// and per target `blk.N.<name>.weight.lora_a` (ne = [in, r]) and `.lora_b` (ne = [r, out]), F32.
 /// For llama, lora_b's rows get the same rotary permutation as the base Q/K weights.
-public enum PEFTAdapterImporter {
-    public struct Summary: Sendable, Equatable {
-        public var rank: Int
-        public var alpha: Float
-        public var pairCount: Int
+package enum PEFTAdapterImporter {
+    package struct Summary: Sendable, Equatable {
+        package var rank: Int
+        package var alpha: Float
+        package var pairCount: Int
     }
 
     /// Imports the adapter folder at `directory`; `baseArchitecture` is the GGUF architecture of the
     /// model it will be applied to (it decides the tensor naming and permutation).
     /// - Throws: `StoreError` naming the missing file, unexpected tensor or inconsistent rank.
     @discardableResult
-    public static func importFolder(_ directory: String, baseArchitecture: String, baseHeads: (q: Int, kv: Int),
+    package static func importFolder(_ directory: String, baseArchitecture: String, baseHeads: (q: Int, kv: Int),
                                     to outputPath: String) throws(StoreError) -> Summary {
         guard let config = try HFCheckpoint.json(directory + "/adapter_config.json", required: true) else {
             throw StoreError("missing adapter_config.json in \(directory)")

@@ -5,17 +5,17 @@ import Runtime
 // then the data section; offsets are relative to its start (8 + N). Shapes are row-major (HF order).
 
 /// One tensor of a safetensors file.
-public struct SafetensorsTensor: Sendable, Equatable {
-    public let name: String
+package struct SafetensorsTensor: Sendable, Equatable {
+    package let name: String
     /// "F32", "F16" or "BF16" (other dtypes are listed but cannot be imported).
-    public let dtype: String
+    package let dtype: String
     /// Row-major (outermost first), the reverse of GGUF's ne order.
-    public let shape: [Int]
+    package let shape: [Int]
     /// Absolute byte range in the file.
-    public let range: Range<Int>
+    package let range: Range<Int>
 
     /// The matching GGML element type, nil for dtypes mfc does not import.
-    public var ggmlType: GGMLType? {
+    package var ggmlType: GGMLType? {
         switch dtype {
         case "F32": .f32
         case "F16": .f16
@@ -26,16 +26,16 @@ public struct SafetensorsTensor: Sendable, Equatable {
 }
 
 /// A safetensors file over a read-only mmap: the header is parsed and checked, tensor data is read in place.
-public final class SafetensorsFile: @unchecked Sendable {
-    public let path: String
+package final class SafetensorsFile: @unchecked Sendable {
+    package let path: String
     /// In data order.
-    public let tensors: [SafetensorsTensor]
-    public let metadata: [String: String]
+    package let tensors: [SafetensorsTensor]
+    package let metadata: [String: String]
     private let mapping: MappedFile
 
     /// Opens `path` and validates every tensor's dtype size, shape and offsets against the file.
     /// - Throws: `StoreError` naming the file and the problem.
-    public init(path: String) throws(StoreError) {
+    package init(path: String) throws(StoreError) {
         self.path = path
         do { mapping = try MappedFile(path: path) } catch { throw StoreError(error.message) }
         let bytes = mapping.bytes
@@ -89,7 +89,7 @@ public final class SafetensorsFile: @unchecked Sendable {
     }
 
     /// The tensor's bytes inside the mapping (valid while this object is alive).
-    public func data(of tensor: SafetensorsTensor) -> UnsafeRawBufferPointer {
+    package func data(of tensor: SafetensorsTensor) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: mapping.bytes[tensor.range])
     }
 }

@@ -5,12 +5,12 @@ import Runtime
 /// permuted for llama, +1 on gemma norms), F16 for matrices (BF16 stays BF16), F32 for vectors,
 /// hyperparameters from config.json and the tokenizer from tokenizer.json/tokenizer_config.json.
 /// Tensors are streamed from the mmapped shards a few rows at a time.
-public enum SafetensorsImporter {
+package enum SafetensorsImporter {
     /// What an import wrote.
-    public struct Summary: Sendable {
-        public var architecture: String
-        public var tensorCount: Int
-        public var outputBytes: Int
+    package struct Summary: Sendable {
+        package var architecture: String
+        package var tensorCount: Int
+        package var outputBytes: Int
     }
 
     /// One tensor to write, with where its rows come from.
@@ -40,7 +40,7 @@ public enum SafetensorsImporter {
     /// Imports the folder at `directory` into a GGUF file at `outputPath`.
     /// - Throws: `StoreError` naming an unsupported architecture, a missing file, or an unexpected tensor.
     @discardableResult
-    public static func importFolder(_ directory: String, to outputPath: String) throws(StoreError) -> Summary {
+    package static func importFolder(_ directory: String, to outputPath: String) throws(StoreError) -> Summary {
         let checkpoint = try HFCheckpoint(directory: directory)
         guard let hfName = checkpoint.architecture else { throw StoreError("\(directory)/config.json has no architectures entry") }
         guard let arch = HFArchitecture.supported[hfName] else {

@@ -4,35 +4,35 @@
 /// Field numbers (sentencepiece_model.proto): ModelProto 1 pieces, 2 trainer_spec, 3 normalizer_spec;
 /// SentencePiece 1 piece, 2 score, 3 type; TrainerSpec 3 model_type, 4 vocab_size, 35 byte_fallback,
 /// 40-43 unk/bos/eos/pad ids; NormalizerSpec 1 name, 3 add_dummy_prefix, 4 remove_extra_whitespaces.
-public struct SentencePieceModel: Sendable, Equatable {
+package struct SentencePieceModel: Sendable, Equatable {
     /// SentencePiece's piece types; the raw values are also GGUF's `tokenizer.ggml.token_type` values.
-    public enum PieceType: Int32, Sendable {
+    package enum PieceType: Int32, Sendable {
         case normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
     }
 
-    public struct Piece: Sendable, Equatable {
-        public var text: String
-        public var score: Float
-        public var type: PieceType
+    package struct Piece: Sendable, Equatable {
+        package var text: String
+        package var score: Float
+        package var type: PieceType
     }
 
     /// TrainerSpec.model_type.
-    public enum ModelType: Int, Sendable {
+    package enum ModelType: Int, Sendable {
         case unigram = 1, bpe = 2, word = 3, char = 4
     }
 
-    public var pieces: [Piece] = []
-    public var modelType: ModelType = .unigram
-    public var byteFallback = false
-    public var unknownID = 0, bosID = 1, eosID = 2, padID = -1
+    package var pieces: [Piece] = []
+    package var modelType: ModelType = .unigram
+    package var byteFallback = false
+    package var unknownID = 0, bosID = 1, eosID = 2, padID = -1
     /// NormalizerSpec: "identity", "nmt_nfkc", …; a leading "▁" is added to the input when addDummyPrefix.
-    public var normalizerName = ""
-    public var addDummyPrefix = true
-    public var removeExtraWhitespaces = true
+    package var normalizerName = ""
+    package var addDummyPrefix = true
+    package var removeExtraWhitespaces = true
 
     /// Parses a serialized ModelProto.
     /// - Throws: `StoreError` when the bytes are not a well-formed ModelProto.
-    public init(bytes: [UInt8]) throws(StoreError) {
+    package init(bytes: [UInt8]) throws(StoreError) {
         do {
             var model = ProtobufReader(bytes[...])
             while let (field, value) = try model.next() {

@@ -5,7 +5,7 @@ import ModelfileLang
 
 extension JSONValue {
     /// The compact encoding Go's `json.Encoder.Encode` writes, including its trailing newline.
-    public var goEncoded: [UInt8] {
+    package var goEncoded: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256)
         GoJSON.append(self, to: &out)
@@ -14,7 +14,7 @@ extension JSONValue {
     }
 
     /// `goEncoded` as a String.
-    public var goEncodedString: String { String(decoding: goEncoded, as: UTF8.self) }
+    package var goEncodedString: String { String(decoding: goEncoded, as: UTF8.self) }
 }
 
 enum GoJSON {

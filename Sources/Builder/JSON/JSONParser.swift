@@ -1,15 +1,15 @@
 /// Why a JSON text could not be read.
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public let offset: Int
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+package struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    package let message: String
+    package let offset: Int
+    package var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 
 extension JSONValue {
     /// Parses JSON text (RFC 8259). Integers without fraction or exponent become `.int`; other
     /// numbers become `.float64`, as Go's `map[string]any` decoding would see them.
     /// Nesting is limited so hostile input cannot exhaust the stack.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var p = JSONParser(bytes: bytes)
         p.skipSpace()
         let value = try p.value(depth: 0)
@@ -19,7 +19,7 @@ extension JSONValue {
     }
 
     /// Parses JSON text held in a String.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 }
 
 private struct JSONParser {

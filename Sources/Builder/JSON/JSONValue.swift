@@ -1,6 +1,6 @@
 /// A JSON value that keeps object key order and the kind of each number, so it can be
 /// re-encoded byte for byte the way Go's `encoding/json` writes Ollama's files.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A Go int/int64.
@@ -14,7 +14,7 @@ public enum JSONValue: Sendable, Equatable {
     /// Members in the order they are written.
     case object([(String, JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -30,21 +30,21 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// An object with keys sorted by UTF-8 bytes, as Go encodes a map.
-    public static func sortedObject(_ members: [String: JSONValue]) -> JSONValue {
+    package static func sortedObject(_ members: [String: JSONValue]) -> JSONValue {
         .object(members.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) })
     }
 
     /// The value of a member of an object (the last one when a key repeats).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.0 == key }?.1
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { return o }; return nil }
+    package var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    package var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { return o }; return nil }
     /// Any number that is a whole value, as an Int.
-    public var intValue: Int? {
+    package var intValue: Int? {
         switch self {
         case .int(let v): return Int(exactly: v)
         case .float64(let v): return Int(exactly: v)
@@ -53,7 +53,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
     /// Any number as a Double.
-    public var doubleValue: Double? {
+    package var doubleValue: Double? {
         switch self {
         case .int(let v): return Double(v)
         case .float64(let v): return v

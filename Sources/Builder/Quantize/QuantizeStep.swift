@@ -2,14 +2,14 @@ import Foundation
 import Runtime
 
 /// How `mfc build --quantize` converts the model layers.
-public struct QuantizeRequest: Sendable, Equatable {
-    public var fileType: QuantizationFileType
+package struct QuantizeRequest: Sendable, Equatable {
+    package var fileType: QuantizationFileType
     /// Also convert tensors that are already block-quantized (loses quality).
-    public var allowRequantize: Bool
+    package var allowRequantize: Bool
     /// Worker threads; 0 means one per core.
-    public var threads: Int
+    package var threads: Int
 
-    public init(fileType: QuantizationFileType, allowRequantize: Bool = false, threads: Int = 0) {
+    package init(fileType: QuantizationFileType, allowRequantize: Bool = false, threads: Int = 0) {
         self.fileType = fileType
         self.allowRequantize = allowRequantize
         self.threads = threads

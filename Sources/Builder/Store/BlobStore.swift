@@ -3,37 +3,37 @@ import Runtime
 import Synchronization
 
 /// Progress of a long blob operation: bytes done of total.
-public typealias ProgressHandler = @Sendable (_ done: Int64, _ total: Int64) -> Void
+package typealias ProgressHandler = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
 /// Content-addressed blobs under `<root>/blobs/sha256-<hex>`. Blobs are immutable: each is written
 /// to a temporary file while being hashed, fsynced, then renamed into place only if absent.
-public final class BlobStore: Sendable {
-    public let directory: String
+package final class BlobStore: Sendable {
+    package let directory: String
     /// Bytes read from source files (model weights, adapters) by `importFile` and `hashFile`:
     /// a no-op rebuild must leave this unchanged.
-    public let sourceBytesRead = Atomic<Int>(0)
+    package let sourceBytesRead = Atomic<Int>(0)
     static let chunkSize = 4 << 20
     /// Set when a blob was renamed into place and the folder has not been fsynced since: blob
     /// writes skip the folder fsync and `syncDirectory()` does it once before a manifest is written.
     let directoryDirty = Atomic<Bool>(false)
 
     /// The blobs folder `directory` (created on the first write).
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
     /// Where a blob lives (whether or not it exists).
-    public func path(of digest: Digest) -> String { directory + "/" + digest.fileName }
+    package func path(of digest: Digest) -> String { directory + "/" + digest.fileName }
 
     /// True when the blob exists with the expected size.
-    public func contains(_ digest: Digest, size: Int64) -> Bool {
+    package func contains(_ digest: Digest, size: Int64) -> Bool {
         guard let s = FileIO.status(path(of: digest)), s.isRegular else { return false }
         return s.size == size
     }
 
     /// Stores in-memory bytes; returns the descriptor fields (digest, size).
     @discardableResult
-    public func write(_ bytes: [UInt8]) throws(StoreError) -> (digest: Digest, size: Int64) {
+    package func write(_ bytes: [UInt8]) throws(StoreError) -> (digest: Digest, size: Int64) {
         let digest = Digest.of(bytes)
         let size = Int64(bytes.count)
         if contains(digest, size: size) { touch(digest); return (digest, size) }
@@ -47,7 +47,7 @@ public final class BlobStore: Sendable {
     /// this thread hashes the mapped source, so the import costs about max(copy, hash) rather
     /// than their sum. The temp file is fsynced and renamed to its digest; if that blob already
     /// exists the temp file is dropped. A source that changes during the import is an error.
-    public func importFile(_ source: String, progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
+    package func importFile(_ source: String, progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
         try FileIO.makeDirectory(directory)
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileIO.error("cannot open", source) }
@@ -105,7 +105,7 @@ public final class BlobStore: Sendable {
     }
 
     /// Hashes a file without storing it (used to verify blobs and to key sources).
-    public func hashFile(_ path: String, countAsSource: Bool = true,
+    package func hashFile(_ path: String, countAsSource: Bool = true,
                          progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
         try stream(path, countAsSource: countAsSource, progress: progress)
     }
@@ -134,20 +134,20 @@ public final class BlobStore: Sendable {
     }
 
     /// Makes every blob rename so far durable (one folder fsync for a whole build).
-    public func syncDirectory() {
+    package func syncDirectory() {
         if directoryDirty.exchange(false, ordering: .acquiringAndReleasing) { FileIO.syncDirectory(directory) }
     }
 
     /// Sets the blob's mtime to now, as Ollama does when a layer is reused (GC keeps young blobs).
-    public func touch(_ digest: Digest) { utimes(path(of: digest), nil) }
+    package func touch(_ digest: Digest) { utimes(path(of: digest), nil) }
 
     /// Every file name in the blobs folder.
-    public func allFileNames() -> [String] {
+    package func allFileNames() -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     }
 
     /// Deletes a blob (callers check first that nothing references it).
-    public func remove(_ digest: Digest) { unlink(path(of: digest)) }
+    package func remove(_ digest: Digest) { unlink(path(of: digest)) }
 }
 
 /// Copies `count` bytes between file descriptors inside the kernel (`sendfile`) and fsyncs the

@@ -1,15 +1,15 @@
 /// One entry of a manifest: a blob's media type, digest and size, plus where it came from.
-public struct Descriptor: Sendable, Equatable {
-    public var mediaType: String
-    public var digest: Digest
+package struct Descriptor: Sendable, Equatable {
+    package var mediaType: String
+    package var digest: Digest
     /// Blob size in bytes.
-    public var size: Int64
+    package var size: Int64
     /// The base model's short name for inherited layers, or the source file name; omitted when empty.
-    public var from: String
+    package var from: String
     /// Tensor or config path (safetensors/MLX format only); omitted when empty.
-    public var name: String
+    package var name: String
 
-    public init(mediaType: String, digest: Digest, size: Int64, from: String = "", name: String = "") {
+    package init(mediaType: String, digest: Digest, size: Int64, from: String = "", name: String = "") {
         self.mediaType = mediaType
         self.digest = digest
         self.size = size

@@ -69,11 +69,11 @@ enum FileIO {
 }
 
 /// The parts of `stat` that identify one version of a file.
-public struct FileStat: Sendable, Hashable {
-    public var device: UInt64
-    public var inode: UInt64
-    public var size: Int64
-    public var mtimeNanoseconds: Int64
-    public var isDirectory: Bool
-    public var isRegular: Bool
+package struct FileStat: Sendable, Hashable {
+    package var device: UInt64
+    package var inode: UInt64
+    package var size: Int64
+    package var mtimeNanoseconds: Int64
+    package var isDirectory: Bool
+    package var isRegular: Bool
 }

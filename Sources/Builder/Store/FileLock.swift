@@ -2,11 +2,11 @@ import Foundation
 
 /// An advisory lock (`flock`) on a file: builds hold it shared, so they run side by side, and
 /// deletes hold it exclusive, so garbage collection never removes a blob a build is about to use. Released on `unlock` or when the process dies.
-public final class FileLock: @unchecked Sendable {
+package final class FileLock: @unchecked Sendable {
     private var fd: Int32
 
     /// Blocks until the lock on `path` is held: shared (many holders) or exclusive (one).
-    public init(path: String, exclusive: Bool = true) throws(StoreError) {
+    package init(path: String, exclusive: Bool = true) throws(StoreError) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.error("cannot open lock file", path) }
         while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
@@ -18,7 +18,7 @@ public final class FileLock: @unchecked Sendable {
     }
 
     /// Releases the lock; later calls do nothing.
-    public func unlock() {
+    package func unlock() {
         guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)

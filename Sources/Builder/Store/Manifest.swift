@@ -1,15 +1,15 @@
 /// An Ollama image manifest: the config blob and the ordered layers (package spec §2).
-public struct Manifest: Sendable, Equatable {
-    public var config: Descriptor
-    public var layers: [Descriptor]
+package struct Manifest: Sendable, Equatable {
+    package var config: Descriptor
+    package var layers: [Descriptor]
 
-    public init(config: Descriptor, layers: [Descriptor]) {
+    package init(config: Descriptor, layers: [Descriptor]) {
         self.config = config
         self.layers = layers
     }
 
     /// The exact file bytes Ollama writes (Go's json.Encoder: compact, trailing newline).
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         JSONValue.object([
             ("schemaVersion", .int(2)),
             ("mediaType", .string(MediaType.manifest)),
@@ -19,7 +19,7 @@ public struct Manifest: Sendable, Equatable {
     }
 
     /// Reads a manifest file's bytes.
-    public init(bytes: [UInt8]) throws(StoreError) {
+    package init(bytes: [UInt8]) throws(StoreError) {
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch { throw StoreError("manifest is not JSON: \(error)") }
         guard let configJSON = json["config"] else { throw StoreError("manifest has no config") }
@@ -30,11 +30,11 @@ public struct Manifest: Sendable, Equatable {
     }
 
     /// Sum of layer sizes plus the config size, as `ollama list` shows it.
-    public var totalSize: Int64 { layers.reduce(config.size) { $0 + $1.size } }
+    package var totalSize: Int64 { layers.reduce(config.size) { $0 + $1.size } }
 
     /// Every blob the manifest needs: config first, then layers.
-    public var allDescriptors: [Descriptor] { [config] + layers }
+    package var allDescriptors: [Descriptor] { [config] + layers }
 
     /// The layers of one media type, in order.
-    public func layers(ofType mediaType: String) -> [Descriptor] { layers.filter { $0.mediaType == mediaType } }
+    package func layers(ofType mediaType: String) -> [Descriptor] { layers.filter { $0.mediaType == mediaType } }
 }

@@ -1,28 +1,28 @@
 import Foundation
 
 /// The config blob (`model.ConfigV2`, package spec §4), fields in Go's order.
-public struct ModelConfig: Sendable, Equatable {
-    public var modelFormat = "gguf"
-    public var modelFamily = ""
-    public var modelFamilies: [String] = []
-    public var modelType = ""
-    public var fileType = ""
-    public var renderer = ""
-    public var parser = ""
-    public var requires = ""
-    public var remoteHost = ""
-    public var remoteModel = ""
-    public var capabilities: [String] = []
-    public var contextLength = 0
-    public var embeddingLength = 0
-    public var baseName = ""
+package struct ModelConfig: Sendable, Equatable {
+    package var modelFormat = "gguf"
+    package var modelFamily = ""
+    package var modelFamilies: [String] = []
+    package var modelType = ""
+    package var fileType = ""
+    package var renderer = ""
+    package var parser = ""
+    package var requires = ""
+    package var remoteHost = ""
+    package var remoteModel = ""
+    package var capabilities: [String] = []
+    package var contextLength = 0
+    package var embeddingLength = 0
+    package var baseName = ""
     /// The `draft` object as read, kept verbatim when inherited.
-    public var draft: JSONValue? = nil
+    package var draft: JSONValue? = nil
 
-    public init() {}
+    package init() {}
 
     /// The exact blob bytes (Go's json.Encoder, trailing newline).
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var m: [(String, JSONValue)] = [
             ("model_format", .string(modelFormat)),
             ("model_family", .string(modelFamily)),
@@ -46,7 +46,7 @@ public struct ModelConfig: Sendable, Equatable {
     }
 
     /// Reads a config blob; unknown fields are ignored as Go would.
-    public init(bytes: [UInt8]) throws(StoreError) {
+    package init(bytes: [UInt8]) throws(StoreError) {
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch { throw StoreError("config blob is not JSON: \(error)") }
         func s(_ k: String) -> String { json[k]?.stringValue ?? "" }
@@ -65,7 +65,7 @@ public struct ModelConfig: Sendable, Equatable {
     }
 
     /// Ollama's `format.HumanNumber` for parameter counts: `135M`, `1.5B`, `268.10M`, `12K`, `0`.
-    public static func humanNumber(_ n: UInt64) -> String {
+    package static func humanNumber(_ n: UInt64) -> String {
         let d = Double(n)
         // C's %.Nf rounds the exact binary value like Go's strconv does.
         if n >= 1_000_000_000 {

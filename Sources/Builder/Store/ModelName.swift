@@ -1,18 +1,18 @@
 /// A model name `[scheme://][host/][namespace/]model[:tag]`, parsed and defaulted as Ollama's
 /// `types/model.ParseName` does (package spec §6).
-public struct ModelName: Sendable, Hashable, CustomStringConvertible {
-    public static let defaultHost = "registry.ollama.ai"
-    public static let defaultNamespace = "library"
-    public static let defaultTag = "latest"
+package struct ModelName: Sendable, Hashable, CustomStringConvertible {
+    package static let defaultHost = "registry.ollama.ai"
+    package static let defaultNamespace = "library"
+    package static let defaultTag = "latest"
     static let missing = "!MISSING!"
 
-    public var scheme: String
-    public var host: String
-    public var namespace: String
-    public var model: String
-    public var tag: String
+    package var scheme: String
+    package var host: String
+    package var namespace: String
+    package var model: String
+    package var tag: String
 
-    public init(host: String, namespace: String, model: String, tag: String, scheme: String = "https") {
+    package init(host: String, namespace: String, model: String, tag: String, scheme: String = "https") {
         self.scheme = scheme
         self.host = host
         self.namespace = namespace
@@ -22,7 +22,7 @@ public struct ModelName: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses from the right and fills defaults; parts that are present but empty become
     /// `!MISSING!`, which fails `isValid`.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         var rest = Substring(text)
         var tag = ModelName.defaultTag, namespace = ModelName.defaultNamespace
         var host = ModelName.defaultHost, scheme = "https"
@@ -55,7 +55,7 @@ public struct ModelName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when every part has a valid length and characters.
-    public var isValid: Bool {
+    package var isValid: Bool {
         ModelName.validPart(host, max: 350, extra: "_.:-") && ModelName.validPart(namespace, max: 80, extra: "_-")
             && ModelName.validPart(model, max: 80, extra: "_.-") && ModelName.validPart(tag, max: 80, extra: "_.-")
     }
@@ -70,19 +70,19 @@ public struct ModelName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `host/namespace/model/tag`, the manifest's path under `manifests/`.
-    public var path: String { "\(host)/\(namespace)/\(model)/\(tag)" }
+    package var path: String { "\(host)/\(namespace)/\(model)/\(tag)" }
 
     /// Ollama's `DisplayShortest`: `model:tag`, `namespace/model:tag` or the full name.
-    public var displayShortest: String {
+    package var displayShortest: String {
         guard host.lowercased() == ModelName.defaultHost else { return "\(host)/\(namespace)/\(model):\(tag)" }
         guard namespace.lowercased() == ModelName.defaultNamespace else { return "\(namespace)/\(model):\(tag)" }
         return "\(model):\(tag)"
     }
 
-    public var description: String { displayShortest }
+    package var description: String { displayShortest }
 
     /// Case-insensitive identity, the way Ollama matches names.
-    public func matches(_ other: ModelName) -> Bool {
+    package func matches(_ other: ModelName) -> Bool {
         host.lowercased() == other.host.lowercased() && namespace.lowercased() == other.namespace.lowercased()
             && model.lowercased() == other.model.lowercased() && tag.lowercased() == other.tag.lowercased()
     }

@@ -3,19 +3,19 @@ import Foundation
 /// A models folder in Ollama's layout: `blobs/sha256-<hex>` and
 /// `manifests/<host>/<namespace>/<model>/<tag>`. mfc's own build cache lives in `.mfc/`, which
 /// Ollama ignores, so the same folder works for both tools.
-public final class ModelStore: Sendable {
-    public let root: String
-    public let blobs: BlobStore
+package final class ModelStore: Sendable {
+    package let root: String
+    package let blobs: BlobStore
 
     /// Opens (without creating) the store at `root`.
-    public init(root: String) {
+    package init(root: String) {
         self.root = root
         self.blobs = BlobStore(directory: root + "/blobs")
     }
 
     /// The root chosen by `--store`, else `MFC_MODELS`, else `~/.mfc/models`. Surrounding
     /// whitespace and then quotes are trimmed, as Ollama does for `OLLAMA_MODELS`.
-    public static func defaultRoot(option: String?, environment: [String: String]) -> String {
+    package static func defaultRoot(option: String?, environment: [String: String]) -> String {
         if let option, !option.isEmpty { return option }
         if let env = environment["MFC_MODELS"] {
             var v = env.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -26,32 +26,32 @@ public final class ModelStore: Sendable {
         return home + "/.mfc/models"
     }
 
-    public var manifestsDirectory: String { root + "/manifests" }
+    package var manifestsDirectory: String { root + "/manifests" }
     /// mfc's private state (action log); not part of Ollama's layout.
-    public var stateDirectory: String { root + "/.mfc" }
+    package var stateDirectory: String { root + "/.mfc" }
 
     /// Shared lock for builds (many may run), exclusive for deletes and garbage collection.
-    public func lock(exclusive: Bool) throws(StoreError) -> FileLock {
+    package func lock(exclusive: Bool) throws(StoreError) -> FileLock {
         try FileIO.makeDirectory(stateDirectory)
         return try FileLock(path: stateDirectory + "/lock", exclusive: exclusive)
     }
 
     /// Where the manifest of `name` lives (as spelled; see `canonical`).
-    public func manifestPath(_ name: ModelName) -> String { manifestsDirectory + "/" + name.path }
+    package func manifestPath(_ name: ModelName) -> String { manifestsDirectory + "/" + name.path }
 
     /// The stored manifest bytes for `name` (after case canonicalisation), or nil.
-    public func manifestBytes(_ name: ModelName) -> [UInt8]? { FileIO.read(manifestPath(canonical(name))) }
+    package func manifestBytes(_ name: ModelName) -> [UInt8]? { FileIO.read(manifestPath(canonical(name))) }
 
     /// The stored manifest, nil when there is none.
     /// - Throws: when the file exists but is not a valid manifest.
-    public func manifest(_ name: ModelName) throws(StoreError) -> Manifest? {
+    package func manifest(_ name: ModelName) throws(StoreError) -> Manifest? {
         guard let bytes = manifestBytes(name) else { return nil }
         do { return try Manifest(bytes: bytes) } catch { throw StoreError("manifest of \(name) is corrupt: \(error)") }
     }
 
     /// Writes a manifest atomically; returns the manifest digest and whether the file changed.
     @discardableResult
-    public func writeManifest(_ manifest: Manifest, as name: ModelName) throws(StoreError) -> (digest: Digest, changed: Bool) {
+    package func writeManifest(_ manifest: Manifest, as name: ModelName) throws(StoreError) -> (digest: Digest, changed: Bool) {
         let bytes = manifest.encoded
         let digest = Digest.of(bytes)
         let path = manifestPath(canonical(name))
@@ -64,7 +64,7 @@ public final class ModelStore: Sendable {
 
     /// Every valid model name with a manifest file: exactly four levels under `manifests/`,
     /// skipping parts that are not valid names (for example hidden temporary files).
-    public func modelNames() -> [ModelName] {
+    package func modelNames() -> [ModelName] {
         var names: [ModelName] = []
         let fm = FileManager.default
         func children(_ path: String) -> [String] { ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() }
@@ -84,7 +84,7 @@ public final class ModelStore: Sendable {
 
     /// Ollama's canonicalisation: each part takes the spelling of an existing manifest path part
     /// that equals it ignoring case, so `Foo` and `foo` share one manifest.
-    public func canonical(_ name: ModelName) -> ModelName {
+    package func canonical(_ name: ModelName) -> ModelName {
         var result = name
         var dir = manifestsDirectory
         let fm = FileManager.default
@@ -101,7 +101,7 @@ public final class ModelStore: Sendable {
 
     /// Removes a manifest and empty parent folders; then deletes the blobs it used that no other
     /// manifest references. Returns the deleted blob digests.
-    public func remove(_ name: ModelName) throws(StoreError) -> [Digest] {
+    package func remove(_ name: ModelName) throws(StoreError) -> [Digest] {
         let lock = try self.lock(exclusive: true)
         defer { lock.unlock() }
         let canonicalName = canonical(name)
@@ -137,7 +137,7 @@ public final class ModelStore: Sendable {
     }
 
     /// Digests referenced by every parseable manifest (corrupt ones are ignored, as Ollama does).
-    public func referencedDigests() -> Set<Digest> {
+    package func referencedDigests() -> Set<Digest> {
         var used = Set<Digest>()
         for n in modelNames() {
             if let m = try? manifest(n) { for d in m.allDescriptors { used.insert(d.digest) } }
@@ -146,7 +146,7 @@ public final class ModelStore: Sendable {
     }
 
     /// Copies a manifest byte for byte to a new name (blobs are shared).
-    public func copy(from source: ModelName, to destination: ModelName) throws(StoreError) {
+    package func copy(from source: ModelName, to destination: ModelName) throws(StoreError) {
         let src = canonical(source), dst = canonical(destination)
         guard let bytes = FileIO.read(manifestPath(src)) else { throw StoreError("model '\(source)' not found") }
         if src.path == dst.path { return }

@@ -1,25 +1,25 @@
 /// What `mfc verify` found.
-public struct VerifyReport: Sendable {
+package struct VerifyReport: Sendable {
     /// Blobs whose content does not hash to their name.
-    public var corruptBlobs: [Digest] = []
+    package var corruptBlobs: [Digest] = []
     /// (model, digest) pairs where a manifest references a missing or wrong-sized blob.
-    public var danglingReferences: [(ModelName, Digest)] = []
+    package var danglingReferences: [(ModelName, Digest)] = []
     /// Manifest files that do not parse.
-    public var corruptManifests: [ModelName] = []
+    package var corruptManifests: [ModelName] = []
     /// Leftover temporary files from interrupted writes (harmless, reported only).
-    public var temporaryFiles: [String] = []
+    package var temporaryFiles: [String] = []
     /// Blobs no manifest references (harmless).
-    public var unreferencedBlobs: [Digest] = []
-    public var blobsChecked = 0
-    public var bytesHashed: Int64 = 0
+    package var unreferencedBlobs: [Digest] = []
+    package var blobsChecked = 0
+    package var bytesHashed: Int64 = 0
 
     /// True when nothing is corrupt or dangling.
-    public var isClean: Bool { corruptBlobs.isEmpty && danglingReferences.isEmpty && corruptManifests.isEmpty }
+    package var isClean: Bool { corruptBlobs.isEmpty && danglingReferences.isEmpty && corruptManifests.isEmpty }
 }
 
 extension ModelStore {
     /// Re-hashes every blob and checks every manifest's references.
-    public func verify(progress: ProgressHandler? = nil) -> VerifyReport {
+    package func verify(progress: ProgressHandler? = nil) -> VerifyReport {
         var report = VerifyReport()
         var referenced = Set<Digest>()
         for name in modelNames() {

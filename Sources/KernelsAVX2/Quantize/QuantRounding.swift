@@ -1,1 +1,1 @@
-../../Runtime/Kernels/ISA/Quantize/QuantRounding.swift
+../../Runtime/Blocks/QuantRounding.swift

@@ -1,1 +1,1 @@
-../../Runtime/Kernels/ISA/Quantize/Half.swift
+../../Runtime/Blocks/Half.swift

@@ -6,39 +6,39 @@
 //   each tensor's offset is relative to the data start and a multiple of the alignment.
 
 /// Where one tensor lives and what it holds.
-public struct GGUFTensorInfo: Sendable, Equatable {
-    public let name: String
+package struct GGUFTensorInfo: Sendable, Equatable {
+    package let name: String
     /// ne order: `dimensions[0]` is the contiguous row length.
-    public let dimensions: [Int]
-    public let type: GGMLType
+    package let dimensions: [Int]
+    package let type: GGMLType
     /// Relative to `GGUFFile.dataOffset`.
-    public let offset: Int
-    public let elementCount: Int
-    public let byteCount: Int
+    package let offset: Int
+    package let elementCount: Int
+    package let byteCount: Int
 
     /// Number of rows (product of every dimension after the first).
-    public var rowCount: Int { dimensions.count <= 1 ? 1 : dimensions.dropFirst().reduce(1, *) }
+    package var rowCount: Int { dimensions.count <= 1 ? 1 : dimensions.dropFirst().reduce(1, *) }
 }
 
 /// A GGUF v2/v3 file over a read-only mmap. Every count, offset and size is checked against the file
 /// before use, so a truncated or hostile file gives a `GGUFError`, never a crash or a huge allocation.
-public final class GGUFFile: @unchecked Sendable {
-    public let path: String
-    public let version: UInt32
-    public let alignment: Int
+package final class GGUFFile: @unchecked Sendable {
+    package let path: String
+    package let version: UInt32
+    package let alignment: Int
     /// Absolute offset of the tensor data section.
-    public let dataOffset: Int
+    package let dataOffset: Int
     /// In file order.
-    public let metadata: [(key: String, value: GGUFValue)]
+    package let metadata: [(key: String, value: GGUFValue)]
     /// In file order.
-    public let tensors: [GGUFTensorInfo]
+    package let tensors: [GGUFTensorInfo]
     private let mapping: MappedFile
     private let metadataIndex: [String: Int]
     private let tensorIndex: [String: Int]
 
     /// Opens and validates `path`.
     /// - Throws: `GGUFError` with the byte offset of the first problem.
-    public convenience init(path: String) throws(GGUFError) {
+    package convenience init(path: String) throws(GGUFError) {
         try self.init(mapping: try MappedFile(path: path))
     }
 
@@ -167,27 +167,27 @@ public final class GGUFFile: @unchecked Sendable {
     }
 
     /// The value of a metadata key, if present.
-    public subscript(key: String) -> GGUFValue? {
+    package subscript(key: String) -> GGUFValue? {
         metadataIndex[key].map { metadata[$0].value }
     }
 
-    public func tensor(named name: String) -> GGUFTensorInfo? {
+    package func tensor(named name: String) -> GGUFTensorInfo? {
         tensorIndex[name].map { tensors[$0] }
     }
 
     /// The tensor's bytes inside the mapping (valid while this file is alive).
-    public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
+    package func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: mapping.bytes[dataOffset + tensor.offset ..< dataOffset + tensor.offset + tensor.byteCount])
     }
 
     /// The whole file.
-    public var bytes: UnsafeRawBufferPointer { mapping.bytes }
+    package var bytes: UnsafeRawBufferPointer { mapping.bytes }
 
     /// `general.architecture`, e.g. "llama" or "gemma3".
-    public var architecture: String? { self["general.architecture"]?.string }
+    package var architecture: String? { self["general.architecture"]?.string }
 
     /// A key under the architecture's prefix, e.g. `archValue("context_length")` reads `llama.context_length`.
-    public func archValue(_ suffix: String) -> GGUFValue? {
+    package func archValue(_ suffix: String) -> GGUFValue? {
         architecture.flatMap { self["\($0).\(suffix)"] }
     }
 }

@@ -1,5 +1,5 @@
 /// The element type of a tensor (`ggml_type`), with ggml's block geometry.
-public enum GGMLType: UInt32, Sendable, CaseIterable {
+package enum GGMLType: UInt32, Sendable, CaseIterable {
     case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8, q8_1 = 9
     case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, q8_K = 15
     case iq2_xxs = 16, iq2_xs = 17, iq3_xxs = 18, iq1_s = 19, iq4_nl = 20, iq3_s = 21, iq2_s = 22, iq4_xs = 23
@@ -7,7 +7,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
     case tq1_0 = 34, tq2_0 = 35, mxfp4 = 39
 
     /// Elements per block (1 for plain scalar types).
-    public var blockSize: Int {
+    package var blockSize: Int {
         switch self {
         case .f32, .f16, .bf16, .i8, .i16, .i32, .i64, .f64: 1
         case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .iq4_nl, .mxfp4: 32
@@ -16,7 +16,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
     }
 
     /// Bytes per block, from ggml-common.h's static_asserts.
-    public var blockBytes: Int {
+    package var blockBytes: Int {
         switch self {
         case .f32: 4
         case .f16, .bf16: 2
@@ -52,25 +52,25 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
     }
 
     /// Bytes of one row of `elements` values; nil when `elements` is not a whole number of blocks.
-    public func rowBytes(elements: Int) -> Int? {
+    package func rowBytes(elements: Int) -> Int? {
         guard elements >= 0, elements % blockSize == 0 else { return nil }
         let (bytes, overflow) = (elements / blockSize).multipliedReportingOverflow(by: blockBytes)
         return overflow ? nil : bytes
     }
 
     /// The name llama.cpp prints ("Q4_1", "F16", "BF16", ...).
-    public var name: String {
+    package var name: String {
         String(describing: self).uppercased()
     }
 }
 
 /// The type tag of a metadata value (`gguf_type`).
-public enum GGUFValueType: UInt32, Sendable {
+package enum GGUFValueType: UInt32, Sendable {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
     case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
 
     /// Size of a fixed-size value; nil for strings and arrays.
-    public var fixedSize: Int? {
+    package var fixedSize: Int? {
         switch self {
         case .uint8, .int8, .bool: 1
         case .uint16, .int16: 2
@@ -82,12 +82,12 @@ public enum GGUFValueType: UInt32, Sendable {
 }
 
 /// A reading or validation failure, with the byte offset where it was found.
-public struct GGUFError: Error, Sendable, CustomStringConvertible, Equatable {
-    public var message: String
-    public var offset: Int
-    public init(_ message: String, offset: Int) {
+package struct GGUFError: Error, Sendable, CustomStringConvertible, Equatable {
+    package var message: String
+    package var offset: Int
+    package init(_ message: String, offset: Int) {
         self.message = message
         self.offset = offset
     }
-    public var description: String { "\(message) (at byte \(offset))" }
+    package var description: String { "\(message) (at byte \(offset))" }
 }

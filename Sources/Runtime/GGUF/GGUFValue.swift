@@ -1,11 +1,11 @@
 /// One metadata value. Arrays stay in the mapping and are decoded on demand
 /// (a 262k-entry vocabulary costs nothing until the tokenizer asks for it).
-public enum GGUFValue: Sendable, Equatable {
+package enum GGUFValue: Sendable, Equatable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case float32(Float), bool(Bool), string(String), uint64(UInt64), int64(Int64), float64(Double)
     case array(GGUFArray)
 
-    public var type: GGUFValueType {
+    package var type: GGUFValueType {
         switch self {
         case .uint8: .uint8
         case .int8: .int8
@@ -24,7 +24,7 @@ public enum GGUFValue: Sendable, Equatable {
     }
 
     /// Any integer type as `Int` (nil for other types or a UInt64 that does not fit).
-    public var int: Int? {
+    package var int: Int? {
         switch self {
         case .uint8(let v): Int(v)
         case .int8(let v): Int(v)
@@ -39,7 +39,7 @@ public enum GGUFValue: Sendable, Equatable {
     }
 
     /// Any number (integer or float) as `Double`.
-    public var double: Double? {
+    package var double: Double? {
         switch self {
         case .float32(let v): Double(v)
         case .float64(let v): v
@@ -47,28 +47,28 @@ public enum GGUFValue: Sendable, Equatable {
         }
     }
 
-    public var string: String? {
+    package var string: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
-    public var bool: Bool? {
+    package var bool: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
-    public var array: GGUFArray? {
+    package var array: GGUFArray? {
         if case .array(let a) = self { return a }
         return nil
     }
 }
 
 /// A metadata array: element type, count, and its encoded elements inside the mapping.
-public struct GGUFArray: Sendable, Equatable {
-    public let elementType: GGUFValueType
-    public let count: Int
+package struct GGUFArray: Sendable, Equatable {
+    package let elementType: GGUFValueType
+    package let count: Int
     /// The encoded elements exactly as in the file (strings length-prefixed), for writers that copy them.
-    public var rawBytes: UnsafeRawBufferPointer { storage.bytes }
+    package var rawBytes: UnsafeRawBufferPointer { storage.bytes }
     let storage: ArrayStorage
 
     init(elementType: GGUFValueType, count: Int, storage: ArrayStorage) {
@@ -77,13 +77,13 @@ public struct GGUFArray: Sendable, Equatable {
         self.storage = storage
     }
 
-    public static func == (a: GGUFArray, b: GGUFArray) -> Bool {
+    package static func == (a: GGUFArray, b: GGUFArray) -> Bool {
         a.elementType == b.elementType && a.count == b.count
             && a.rawBytes.elementsEqual(b.rawBytes)
     }
 
     /// The elements as strings, or nil if this is not a string array.
-    public func strings() -> [String]? {
+    package func strings() -> [String]? {
         guard elementType == .string else { return nil }
         var result: [String] = []
         result.reserveCapacity(count)
@@ -100,7 +100,7 @@ public struct GGUFArray: Sendable, Equatable {
     }
 
     /// Integer elements as `Int` (any integer element type), or nil.
-    public func ints() -> [Int]? {
+    package func ints() -> [Int]? {
         switch elementType {
         case .uint8: load(UInt8.self) { Int($0) }
         case .int8: load(Int8.self) { Int($0) }
@@ -115,7 +115,7 @@ public struct GGUFArray: Sendable, Equatable {
     }
 
     /// Float elements as `Float` (FLOAT32 or FLOAT64 arrays), or nil.
-    public func floats() -> [Float]? {
+    package func floats() -> [Float]? {
         switch elementType {
         case .float32: load(UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
         case .float64: load(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
@@ -124,7 +124,7 @@ public struct GGUFArray: Sendable, Equatable {
     }
 
     /// Every element as a `GGUFValue`.
-    public func values() -> [GGUFValue] {
+    package func values() -> [GGUFValue] {
         if let s = strings() { return s.map { .string($0) } }
         var cursor = GGUFCursor(bytes: rawBytes, base: 0)
         var out: [GGUFValue] = []

@@ -18,16 +18,16 @@ package struct GGUFOutputTensor: Sendable, Equatable {
 }
 
 /// Why a GGUF file could not be written.
-public struct GGUFWriteError: Error, Sendable, CustomStringConvertible, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct GGUFWriteError: Error, Sendable, CustomStringConvertible, Equatable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Writes GGUF v2/v3 files.
-public struct GGUFWriter {
+package struct GGUFWriter {
     /// A metadata value to write.
-    public enum Value: Sendable {
+    package enum Value: Sendable {
         /// Any scalar, or an array read from another file (copied as encoded).
         case value(GGUFValue)
         case strings([String])
@@ -36,12 +36,12 @@ public struct GGUFWriter {
     }
 
     /// A tensor: its info and its bytes (which must stay valid until `write` returns).
-    public struct Tensor {
-        public var name: String
-        public var dimensions: [Int]
-        public var type: GGMLType
-        public var data: UnsafeRawBufferPointer
-        public init(name: String, dimensions: [Int], type: GGMLType, data: UnsafeRawBufferPointer) {
+    package struct Tensor {
+        package var name: String
+        package var dimensions: [Int]
+        package var type: GGMLType
+        package var data: UnsafeRawBufferPointer
+        package init(name: String, dimensions: [Int], type: GGMLType, data: UnsafeRawBufferPointer) {
             self.name = name
             self.dimensions = dimensions
             self.type = type
@@ -49,22 +49,22 @@ public struct GGUFWriter {
         }
     }
 
-    public var version: UInt32 = 3
-    public var metadata: [(key: String, value: Value)] = []
-    public var tensors: [Tensor] = []
+    package var version: UInt32 = 3
+    package var metadata: [(key: String, value: Value)] = []
+    package var tensors: [Tensor] = []
     /// llama.cpp pads after the last tensor; Ollama does not.
-    public var padAfterLastTensor = true
+    package var padAfterLastTensor = true
 
-    public init() {}
+    package init() {}
 
     /// The alignment the file declares (`general.alignment`, default 32).
-    public var alignment: Int {
+    package var alignment: Int {
         for (k, v) in metadata where k == "general.alignment" { if case .value(.uint32(let a)) = v, a > 0 { return Int(a) } }
         return 32
     }
 
     /// A writer holding everything of `file`, so `write` reproduces it.
-    public init(copying file: GGUFFile) {
+    package init(copying file: GGUFFile) {
         version = file.version
         metadata = file.metadata.map { ($0.key, .value($0.value)) }
         tensors = file.tensors.map { Tensor(name: $0.name, dimensions: $0.dimensions, type: $0.type, data: file.data(of: $0)) }
@@ -74,7 +74,7 @@ public struct GGUFWriter {
 
     /// Everything before the tensor data: header, metadata, tensor infos and padding.
     /// - Throws: `GGUFWriteError` when a tensor's shape and type do not match its byte count.
-    public func header() throws(GGUFWriteError) -> [UInt8] {
+    package func header() throws(GGUFWriteError) -> [UInt8] {
         var infos: [GGUFOutputTensor] = []
         for t in tensors {
             guard (1...4).contains(t.dimensions.count), let rowBytes = t.type.rowBytes(elements: t.dimensions[0]),
@@ -87,7 +87,7 @@ public struct GGUFWriter {
     }
 
     /// Writes the file atomically (`<path>.partial`, fsync, rename).
-    public func write(to path: String) throws(GGUFWriteError) {
+    package func write(to path: String) throws(GGUFWriteError) {
         let head = try header()
         do {
             var out = try OutputFile(path: path)

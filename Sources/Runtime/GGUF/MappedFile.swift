@@ -7,14 +7,14 @@ import Darwin
 /// A whole file mapped read-only (`MAP_PRIVATE`). Tensor data is read in place: no copy of the weights.
 ///
 /// A `final class` because several readers share one mapping and it must be unmapped exactly once.
-public final class MappedFile: @unchecked Sendable {
-    public let path: String
+package final class MappedFile: @unchecked Sendable {
+    package let path: String
     /// The mapped bytes; valid for the lifetime of this object.
-    public let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
 
     /// Opens and maps `path`. An empty file maps to an empty buffer.
     /// - Throws: `GGUFError` naming the path and the system error.
-    public init(path: String) throws(GGUFError) {
+    package init(path: String) throws(GGUFError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw GGUFError("cannot open \(path): \(String(cString: strerror(errno)))", offset: 0) }

@@ -6,7 +6,7 @@ import KernelsPortable
 
 /// The instruction-set variants the kernels are compiled for (Package.swift), best first. The Runtime itself
 /// is compiled for baseline x86-64; a model calls the variant chosen at load through its `KernelTable`.
-public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvertible {
+package enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvertible {
     /// x86-64-v4: AVX-512 F/BW/CD/DQ/VL on top of AVX2.
     case avx512
     /// x86-64-v3: AVX2, FMA, F16C, BMI1/2, MOVBE.
@@ -15,9 +15,9 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     case portable
 
     /// The environment variable that overrides the choice (for tests and benchmarks).
-    public static let environmentKey = "MFC_ISA"
+    package static let environmentKey = "MFC_ISA"
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .avx512: "avx512 (x86-64-v4)"
         case .avx2: "avx2 (x86-64-v3)"
@@ -59,13 +59,13 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     }
 
     /// The levels this CPU runs, best first (always ends with `portable`).
-    public static func supported(cpuinfo: String? = cpuinfo()) -> [InstructionSet] {
+    package static func supported(cpuinfo: String? = cpuinfo()) -> [InstructionSet] {
         allCases.filter { $0.missingFlags(cpuinfo: cpuinfo).isEmpty }
     }
 
     /// The level to run: `MFC_ISA` from `environment` when set, else the best this CPU supports.
     /// - Throws: `ModelError` when `MFC_ISA` names no level or one this CPU lacks (running it would crash with SIGILL).
-    public static func select(environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func select(environment: [String: String] = ProcessInfo.processInfo.environment,
                               cpuinfo: String? = cpuinfo()) throws(ModelError) -> InstructionSet {
         guard let requested = environment[environmentKey], !requested.isEmpty else {
             return supported(cpuinfo: cpuinfo).first ?? .portable
@@ -86,7 +86,7 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     static let preferred: InstructionSet = (try? select()) ?? supported().first ?? .portable
 
     /// The text of /proc/cpuinfo, or nil where there is none.
-    public static func cpuinfo() -> String? {
+    package static func cpuinfo() -> String? {
         try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
     }
 }

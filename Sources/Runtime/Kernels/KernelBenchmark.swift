@@ -1,23 +1,23 @@
 import Foundation
 
 /// Throughput of one weight matrix's matrix-vector product, measured on a loaded model.
-public struct KernelFigure: Sendable {
-    public let name: String
-    public let type: String
-    public let rows: Int
-    public let columns: Int
+package struct KernelFigure: Sendable {
+    package let name: String
+    package let type: String
+    package let rows: Int
+    package let columns: Int
     /// Repacked weight bytes read per product.
-    public let bytes: Int
+    package let bytes: Int
     /// Best time of one product (prepared input, all threads), in seconds.
-    public let seconds: Double
-    public var gigabytesPerSecond: Double { Double(bytes) / seconds / 1e9 }
+    package let seconds: Double
+    package var gigabytesPerSecond: Double { Double(bytes) / seconds / 1e9 }
 }
 
 extension LlamaModel {
     /// Times the matrix-vector product of one matrix of each shape and type in layer 0 and the LM head:
     /// the best of `repetitions` runs after one warm-up (so small matrices are cache-hot, as in a real token
     /// only when they fit in L2; the figures are an upper bound on kernel speed, not a model estimate).
-    public func kernelFigures(repetitions: Int = 20) -> [KernelFigure] {
+    package func kernelFigures(repetitions: Int = 20) -> [KernelFigure] {
         guard let layer = weights.layers.first else { return [] }
         let named: [(String, WeightMatrix)] = [
             ("attn_q", layer.q), ("attn_k", layer.k), ("attn_output", layer.o),
@@ -43,5 +43,5 @@ extension LlamaModel {
     }
 
     /// Worker threads this model computes with.
-    public var threadCount: Int { pool.threadCount }
+    package var threadCount: Int { pool.threadCount }
 }

@@ -16,9 +16,9 @@ import KernelInterface
 // Padding costs bandwidth (576 → 640 would read 11% more), hence the minimum for each layout.
 
 /// Why a model could not be loaded or run (unsupported tensor, bad shape, token out of range, full context).
-public struct ModelError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(description: String) { self.description = description }
+package struct ModelError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(description: String) { self.description = description }
 }
 
 /// A rows × columns weight matrix (columns = input length) in a kernel layout.

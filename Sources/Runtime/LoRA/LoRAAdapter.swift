@@ -8,42 +8,42 @@
 //   "*_norm.weight" tensors are skipped, as llama.cpp does.
 
 /// One low-rank update of a base weight.
-public struct LoRAPair: Sendable {
+package struct LoRAPair: Sendable {
     /// The base tensor's name, e.g. `blk.0.attn_q.weight`.
-    public let target: String
-    public let a: GGUFTensorInfo
-    public let b: GGUFTensorInfo
+    package let target: String
+    package let a: GGUFTensorInfo
+    package let b: GGUFTensorInfo
     /// True for `token_embd.weight`, whose lora_a is stored transposed.
-    public var isTokenEmbedding: Bool { target.hasSuffix("token_embd.weight") }
+    package var isTokenEmbedding: Bool { target.hasSuffix("token_embd.weight") }
     /// The rank as llama.cpp takes it: lora_b's first dimension.
-    public var rank: Int { b.dimensions.first ?? 0 }
+    package var rank: Int { b.dimensions.first ?? 0 }
 }
 
 /// One adapter and its user scale (1 = the trained strength).
-public struct LoRAAdapter: Sendable {
-    public let file: GGUFFile
-    public let scale: Float
+package struct LoRAAdapter: Sendable {
+    package let file: GGUFFile
+    package let scale: Float
 
-    public init(file: GGUFFile, scale: Float = 1) {
+    package init(file: GGUFFile, scale: Float = 1) {
         self.file = file
         self.scale = scale
     }
 
     /// `adapter.lora.alpha`, nil when absent or 0 (llama.cpp then applies the user scale alone).
-    public var alpha: Float? {
+    package var alpha: Float? {
         guard let a = file["adapter.lora.alpha"]?.double, a != 0 else { return nil }
         return Float(a)
     }
 
     /// The factor multiplying B·A for a pair of `rank`: scale · alpha / rank, or scale without alpha.
-    public func factor(rank: Int) -> Float {
+    package func factor(rank: Int) -> Float {
         guard let alpha, rank > 0 else { return scale }
         return scale * alpha / Float(rank)
     }
 
     /// The lora_a/lora_b pairs in file order, and every structural problem (a lone half, a tensor that is
     /// neither); "*_norm.weight" tensors are ignored as llama.cpp ignores them.
-    public var pairs: (pairs: [LoRAPair], problems: [String]) {
+    package var pairs: (pairs: [LoRAPair], problems: [String]) {
         var halves: [String: (a: GGUFTensorInfo?, b: GGUFTensorInfo?)] = [:], order: [String] = []
         var problems: [String] = []
         for t in file.tensors {
@@ -69,7 +69,7 @@ public struct LoRAAdapter: Sendable {
 
     /// Every reason this adapter cannot be applied to `base`, each naming the tensor and the numbers
     /// that disagree; empty when it fits.
-    public func problems(base: GGUFFile) -> [String] {
+    package func problems(base: GGUFFile) -> [String] {
         var problems: [String] = []
         if file["general.type"]?.string != "adapter" || file["adapter.type"]?.string != "lora" {
             problems.append("it is not a LoRA adapter (general.type '\(file["general.type"]?.string ?? "none")', adapter.type '\(file["adapter.type"]?.string ?? "none")')")

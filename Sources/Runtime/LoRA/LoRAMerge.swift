@@ -3,7 +3,7 @@
 // like any model. Merging once costs one pass over the targeted weights; llama.cpp instead adds B·(A·x)
 // at every matmul, which gives the same logits up to rounding.
 
-public enum LoRAMerge {
+package enum LoRAMerge {
     /// One update to add to a target weight.
     struct Update {
         let pair: LoRAPair
@@ -13,7 +13,7 @@ public enum LoRAMerge {
 
     /// Writes `base` with every adapter merged, in order, into its target weights at `outputPath`.
     /// - Throws: `QuantizeError` listing every reason an adapter does not fit the base.
-    public static func merge(base: GGUFFile, adapters: [LoRAAdapter], outputPath: String) throws(QuantizeError) {
+    package static func merge(base: GGUFFile, adapters: [LoRAAdapter], outputPath: String) throws(QuantizeError) {
         var updates: [String: [Update]] = [:]
         for (n, adapter) in adapters.enumerated() {
             let problems = adapter.problems(base: base)

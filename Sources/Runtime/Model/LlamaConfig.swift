@@ -1,7 +1,7 @@
 // Hyperparameters of a llama-family model, read from GGUF metadata through one table of keys.
 
 /// The architecture variants the forward pass implements.
-public enum ModelFamily: String, Sendable {
+package enum ModelFamily: String, Sendable {
     /// llama, mistral-style, SmolLM: RoPE on adjacent pairs, SwiGLU.
     case llama
     /// qwen2: RoPE NeoX layout, Q/K/V biases.
@@ -17,54 +17,54 @@ public enum ModelFamily: String, Sendable {
 }
 
 /// Shapes and constants of a model (llama.cpp's `llama_hparams`).
-public struct LlamaConfig: Sendable, Equatable {
-    public var family: ModelFamily
-    public var layerCount: Int
-    public var embeddingLength: Int          // d_model
-    public var feedForwardLength: Int
-    public var headCount: Int
-    public var kvHeadCount: Int
-    public var headDimension: Int            // key_length (= value_length here)
-    public var ropeDimension: Int            // rotated dimensions per head
-    public var ropeBase: Float
-    public var ropeBaseLocal: Float          // sliding-window layers (gemma3)
-    public var ropeScale: Float              // 1 / linear scaling factor
-    public var rmsEpsilon: Float
-    public var trainedContextLength: Int
-    public var vocabularySize: Int
-    public var slidingWindow: Int            // 0 = none
+package struct LlamaConfig: Sendable, Equatable {
+    package var family: ModelFamily
+    package var layerCount: Int
+    package var embeddingLength: Int          // d_model
+    package var feedForwardLength: Int
+    package var headCount: Int
+    package var kvHeadCount: Int
+    package var headDimension: Int            // key_length (= value_length here)
+    package var ropeDimension: Int            // rotated dimensions per head
+    package var ropeBase: Float
+    package var ropeBaseLocal: Float          // sliding-window layers (gemma3)
+    package var ropeScale: Float              // 1 / linear scaling factor
+    package var rmsEpsilon: Float
+    package var trainedContextLength: Int
+    package var vocabularySize: Int
+    package var slidingWindow: Int            // 0 = none
     /// Every `slidingWindowPattern`-th layer (the last of each group) has full attention; 0 = none.
-    public var slidingWindowPattern: Int
-    public var finalLogitSoftcap: Float      // 0 = none
+    package var slidingWindowPattern: Int
+    package var finalLogitSoftcap: Float      // 0 = none
     /// Attention scores become c·tanh(s/c) before the mask and softmax (gemma2); 0 = none.
-    public var attentionLogitSoftcap: Float
+    package var attentionLogitSoftcap: Float
     /// Factor on Q before attention in the families that scale it there (`scalesQueryBeforeAttention`).
-    public var queryScale: Float
+    package var queryScale: Float
     /// RoPE cos/sin magnitude (rope.scaling.attn_factor; phi3's LongRoPE writes √(1 + ln s / ln n₀)).
-    public var ropeAttentionFactor: Float
+    package var ropeAttentionFactor: Float
     /// Context the RoPE factors were trained for: longer caches take the long factors (llama.cpp's n_ctx_orig_yarn).
-    public var ropeOriginalContextLength: Int
+    package var ropeOriginalContextLength: Int
 
     /// The gemmas and phi3 scale Q by `queryScale` before attention, which then uses a scale of 1 (llama.cpp's graphs).
-    public var scalesQueryBeforeAttention: Bool { isGemma || family == .phi3 }
+    package var scalesQueryBeforeAttention: Bool { isGemma || family == .phi3 }
     /// gemma, gemma2 and gemma3: embeddings scaled by √d and a GELU feed-forward.
-    public var isGemma: Bool { family == .gemma || family == .gemma2 || family == .gemma3 }
+    package var isGemma: Bool { family == .gemma || family == .gemma2 || family == .gemma3 }
     /// gemma2 and gemma3 normalize the attention and feed-forward outputs before each residual add.
-    public var hasPostNorms: Bool { family == .gemma2 || family == .gemma3 }
+    package var hasPostNorms: Bool { family == .gemma2 || family == .gemma3 }
 
     /// llama.cpp's rope type for the family: NORM rotates (2i, 2i+1), NeoX rotates (i, i + n/2).
-    public var ropeIsNeoX: Bool { family != .llama }
-    public var qDimension: Int { headCount * headDimension }
-    public var kvDimension: Int { kvHeadCount * headDimension }
+    package var ropeIsNeoX: Bool { family != .llama }
+    package var qDimension: Int { headCount * headDimension }
+    package var kvDimension: Int { kvHeadCount * headDimension }
 
     /// Whether layer `layer` attends through the sliding window (gemma3: all but every 6th; gemma2: even layers).
-    public func isSlidingWindowLayer(_ layer: Int) -> Bool {
+    package func isSlidingWindowLayer(_ layer: Int) -> Bool {
         slidingWindow > 0 && slidingWindowPattern > 0 && layer % slidingWindowPattern < slidingWindowPattern - 1
     }
 
     /// Reads the configuration of `gguf`.
     /// - Throws: `ModelError` when the architecture is unsupported or a required key is missing.
-    public init(gguf: GGUFFile) throws(ModelError) {
+    package init(gguf: GGUFFile) throws(ModelError) {
         guard let arch = gguf.architecture else { throw ModelError(description: "general.architecture is missing") }
         switch arch {
         case "llama", "mistral": family = .llama

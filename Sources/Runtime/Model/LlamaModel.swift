@@ -5,18 +5,18 @@ import KernelInterface
 ///
 /// Weights are repacked from the GGUF file at load time; the file's mapping stays alive with the model.
 /// Not thread-safe: one forward pass at a time (it uses all `threads` internally).
-public final class LlamaModel: @unchecked Sendable {
-    public let config: LlamaConfig
+package final class LlamaModel: @unchecked Sendable {
+    package let config: LlamaConfig
     /// Positions the KV cache can hold (num_ctx).
-    public let contextLength: Int
+    package let contextLength: Int
     /// Number of positions currently in the KV cache.
-    public private(set) var cachedCount = 0
+    package private(set) var cachedCount = 0
     let weights: LlamaWeights
     let cache: KVCache
     let state: RunState
     let pool: WorkerPool
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
-    public let instructionSet: InstructionSet
+    package let instructionSet: InstructionSet
     let kernels: KernelTable
     /// GELU lookup for families with a GELU feed-forward (the gemmas); nil means SwiGLU.
     let geluTable: GeluTable?
@@ -33,7 +33,7 @@ public final class LlamaModel: @unchecked Sendable {
     ///   - instructionSet: the kernel variant; nil picks `InstructionSet.select()` (`MFC_ISA`, else the best this CPU runs).
     /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
     ///   or an instruction set this CPU lacks.
-    public convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
+    package convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
                             instructionSet: InstructionSet? = nil) throws(ModelError) {
         try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false,
                       instructionSet: instructionSet)
@@ -77,16 +77,16 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Forgets every cached position.
-    public func reset() { cachedCount = 0 }
+    package func reset() { cachedCount = 0 }
 
     /// Keeps only the first `count` cached positions.
-    public func truncate(to count: Int) { cachedCount = min(max(0, count), cachedCount) }
+    package func truncate(to count: Int) { cachedCount = min(max(0, count), cachedCount) }
 
     /// Runs `tokens` at positions `startPosition...` (earlier positions must be cached; later ones are dropped).
     /// - Parameter allLogits: return the logits of every token (tokens.count × vocabulary) instead of the last only.
     /// - Returns: logits, `vocabularySize` floats per returned position.
     /// - Throws: `ModelError` when a token id is out of range, `startPosition` is past the cache, or the context is full.
-    public func forward(tokens: [Int32], startPosition: Int, allLogits: Bool = false) throws(ModelError) -> [Float] {
+    package func forward(tokens: [Int32], startPosition: Int, allLogits: Bool = false) throws(ModelError) -> [Float] {
         let vocab = config.vocabularySize
         guard !tokens.isEmpty else { throw ModelError(description: "no tokens to evaluate") }
         guard startPosition >= 0, startPosition <= cachedCount else {

@@ -3,7 +3,7 @@
 /// The generator masks every token whose bytes would leave this language, so the answer is valid
 /// JSON by construction. Like llama.cpp's json.gbnf the root must be an object, and runs of
 /// whitespace are capped so a model cannot stall forever on blanks.
-public struct JSONPrefixValidator: Sendable {
+package struct JSONPrefixValidator: Sendable {
     private enum Container: Sendable { case object, array }
     private enum State: Sendable, Equatable {
         case valueStart            // a value must come (after optional whitespace)
@@ -24,21 +24,21 @@ public struct JSONPrefixValidator: Sendable {
     private var state: State = .valueStart
     private var blanks = 0
     /// Longest run of whitespace accepted between tokens.
-    public static let maxBlankRun = 20
+    package static let maxBlankRun = 20
 
-    public init() {}
+    package init() {}
 
     /// True once the root object is closed.
-    public var isComplete: Bool { state == .done }
+    package var isComplete: Bool { state == .done }
 
     /// Whether `bytes` can follow the text so far (without changing this validator).
-    public func accepts(_ bytes: [UInt8]) -> Bool {
+    package func accepts(_ bytes: [UInt8]) -> Bool {
         var copy = self
         return copy.feed(bytes)
     }
 
     /// Consumes `bytes`; false (and an unusable state) if they cannot continue a JSON object.
-    public mutating func feed(_ bytes: [UInt8]) -> Bool {
+    package mutating func feed(_ bytes: [UInt8]) -> Bool {
         for b in bytes where !step(b) { return false }
         return true
     }

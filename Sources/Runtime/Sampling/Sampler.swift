@@ -3,12 +3,12 @@ import Foundation
 /// Picks the next token from logits with Ollama's runtime parameters, in llama.cpp's order:
 /// penalties, top_k, typical_p, top_p, min_p, temperature, then a seeded draw.
 /// At temperature 0 (or below) it takes the argmax after the penalties.
-public struct Sampler: Sendable {
-    public let options: SamplingOptions
+package struct Sampler: Sendable {
+    package let options: SamplingOptions
     private var random: SplitMix64
 
     /// - Parameter options: the parameters; `seed` -1 draws a seed from the system generator.
-    public init(options: SamplingOptions) {
+    package init(options: SamplingOptions) {
         self.options = options
         let seed = options.seed >= 0 ? UInt64(options.seed) : UInt64.random(in: .min ... .max)
         random = SplitMix64(seed: seed)
@@ -25,7 +25,7 @@ public struct Sampler: Sendable {
     /// - Parameters:
     ///   - logits: one value per vocabulary entry (not modified).
     ///   - history: tokens so far (prompt and generated); penalties look at its tail.
-    public mutating func sample(_ logits: [Float], history: [Int]) -> Int {
+    package mutating func sample(_ logits: [Float], history: [Int]) -> Int {
         guard !logits.isEmpty else { return 0 }
         var penalised = logits
         applyPenalties(&penalised, history: history)

@@ -2,37 +2,37 @@ import Foundation
 
 /// Ollama's runtime parameters, with Ollama's defaults (`DefaultOptions` in Ollama's api/types.go; where
 /// spec/modelfile.md §4 says repeat_penalty 1.0, Ollama's code says 1.1, and that is followed here).
-public struct SamplingOptions: Sendable, Equatable {
-    public var temperature: Float = 0.8
-    public var topK = 40
-    public var topP: Float = 0.9
-    public var minP: Float = 0
-    public var typicalP: Float = 1
-    public var repeatPenalty: Float = 1.1
+package struct SamplingOptions: Sendable, Equatable {
+    package var temperature: Float = 0.8
+    package var topK = 40
+    package var topP: Float = 0.9
+    package var minP: Float = 0
+    package var typicalP: Float = 1
+    package var repeatPenalty: Float = 1.1
     /// Tokens of history the penalties look at: 0 disables them, -1 means the whole context.
-    public var repeatLastN = 64
-    public var presencePenalty: Float = 0
-    public var frequencyPenalty: Float = 0
+    package var repeatLastN = 64
+    package var presencePenalty: Float = 0
+    package var frequencyPenalty: Float = 0
     /// -1 draws a random seed.
-    public var seed = -1
+    package var seed = -1
     /// -1 means no limit.
-    public var numPredict = -1
-    public var numCtx = 4096
+    package var numPredict = -1
+    package var numCtx = 4096
     /// Prompt tokens kept at the front when the context overflows.
-    public var numKeep = 4
+    package var numKeep = 4
     /// Generation ends before the first occurrence of any of these.
-    public var stop: [String] = []
+    package var stop: [String] = []
 
-    public init() {}
+    package init() {}
 
     /// Every parameter name `set(_:to:)` accepts.
-    public static let names = ["temperature", "top_k", "top_p", "min_p", "typical_p", "repeat_penalty", "repeat_last_n",
+    package static let names = ["temperature", "top_k", "top_p", "min_p", "typical_p", "repeat_penalty", "repeat_last_n",
                                "presence_penalty", "frequency_penalty", "seed", "num_predict", "num_ctx", "num_keep", "stop"]
 
     /// Sets one parameter from its text form (`/set parameter`, `--param`, Modelfile PARAMETER).
     /// `stop` appends to the list.
     /// - Throws: `SamplingOptionError` for an unknown name or a value of the wrong type or range.
-    public mutating func set(_ name: String, to text: String) throws(SamplingOptionError) {
+    package mutating func set(_ name: String, to text: String) throws(SamplingOptionError) {
         func float() throws(SamplingOptionError) -> Float {
             guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { throw .init("\(name) needs a number, got '\(text)'") }
             return v
@@ -63,7 +63,7 @@ public struct SamplingOptions: Sendable, Equatable {
     }
 
     /// The parameters as `name value` lines, in `names` order (stop once per entry).
-    public var listing: [(name: String, value: String)] {
+    package var listing: [(name: String, value: String)] {
         var rows: [(String, String)] = [
             ("temperature", "\(temperature)"), ("top_k", "\(topK)"), ("top_p", "\(topP)"), ("min_p", "\(minP)"),
             ("typical_p", "\(typicalP)"), ("repeat_penalty", "\(repeatPenalty)"), ("repeat_last_n", "\(repeatLastN)"),
@@ -76,8 +76,8 @@ public struct SamplingOptions: Sendable, Equatable {
 }
 
 /// A runtime parameter that cannot be set.
-public struct SamplingOptionError: Error, Sendable, CustomStringConvertible {
-    public let message: String
+package struct SamplingOptionError: Error, Sendable, CustomStringConvertible {
+    package let message: String
     init(_ message: String) { self.message = message }
-    public var description: String { message }
+    package var description: String { message }
 }

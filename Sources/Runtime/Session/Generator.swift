@@ -1,5 +1,5 @@
 /// Why a generation ended (Ollama's `done_reason`).
-public enum DoneReason: String, Sendable {
+package enum DoneReason: String, Sendable {
     /// An end-of-generation token or a stop string.
     case stop
     /// num_predict tokens were generated.
@@ -9,34 +9,34 @@ public enum DoneReason: String, Sendable {
 }
 
 /// Counts and times of one generation, for `--verbose`.
-public struct GenerationStats: Sendable {
-    public var promptTokens = 0
+package struct GenerationStats: Sendable {
+    package var promptTokens = 0
     /// Prompt tokens actually evaluated (the rest were reused from the cache).
-    public var promptEvaluated = 0
-    public var promptDuration: Duration = .zero
-    public var generatedTokens = 0
-    public var generationDuration: Duration = .zero
-    public var doneReason: DoneReason = .stop
+    package var promptEvaluated = 0
+    package var promptDuration: Duration = .zero
+    package var generatedTokens = 0
+    package var generationDuration: Duration = .zero
+    package var doneReason: DoneReason = .stop
 }
 
 /// Runs prompt processing and token-by-token generation over a `TokenPredictor`, reusing the
 /// cached prefix between calls (so each chat turn evaluates only what is new) and shifting the
 /// context when it fills: the first num_keep tokens stay, half of the rest is dropped.
-public final class Generator {
-    public let model: any TokenPredictor
-    public let tokenizer: Tokenizer
+package final class Generator {
+    package let model: any TokenPredictor
+    package let tokenizer: Tokenizer
     /// Tokens whose keys and values are in the model's cache, in position order.
-    public private(set) var cached: [Int] = []
+    package private(set) var cached: [Int] = []
     /// Every token's bytes, built on first use by `--format json`.
     private lazy var pieces: [[UInt8]] = (0..<tokenizer.vocabulary.count).map { tokenizer.piece($0, special: false) }
 
-    public init(model: any TokenPredictor, tokenizer: Tokenizer) {
+    package init(model: any TokenPredictor, tokenizer: Tokenizer) {
         self.model = model
         self.tokenizer = tokenizer
     }
 
     /// Forgets the cache (the next prompt is evaluated from scratch).
-    public func reset() { cached = [] }
+    package func reset() { cached = [] }
 
     /// Generates a continuation of `prompt`.
     /// - Parameters:
@@ -47,7 +47,7 @@ public final class Generator {
     ///   - emit: receives text as soon as it is safe to show (stop strings and partial UTF-8 held back).
     /// - Returns: the generated text (without any stop string) and statistics.
     /// - Throws: whatever the model throws.
-    public func generate(prompt: [Int], options: SamplingOptions, json: Bool = false, shouldStop: () -> Bool = { false },
+    package func generate(prompt: [Int], options: SamplingOptions, json: Bool = false, shouldStop: () -> Bool = { false },
                          emit: (String) -> Void) throws -> (text: String, stats: GenerationStats) {
         var stats = GenerationStats()
         let contextLength = max(2, min(options.numCtx, model.contextLength))

@@ -1,7 +1,7 @@
 extension LlamaModel: TokenPredictor {
-    public var vocabularySize: Int { config.vocabularySize }
+    package var vocabularySize: Int { config.vocabularySize }
 
-    public func predict(_ tokens: [Int], from start: Int) throws -> [Float] {
+    package func predict(_ tokens: [Int], from start: Int) throws -> [Float] {
         try forward(tokens: tokens.map { Int32(truncatingIfNeeded: $0) }, startPosition: start)
     }
 }

@@ -4,18 +4,18 @@
 /// - after each piece the stop strings are tried in list order, and the first one found anywhere
 ///   in the held text ends generation: only what precedes it is released;
 /// - an incomplete UTF-8 sequence at the end is held back until its bytes arrive.
-public struct StopSequenceFilter: Sendable {
-    public let stops: [[UInt8]]
+package struct StopSequenceFilter: Sendable {
+    package let stops: [[UInt8]]
     private var pending: [UInt8] = []
     /// True once a stop string was found; later pieces are ignored.
-    public private(set) var stopped = false
+    package private(set) var stopped = false
 
-    public init(stops: [String]) {
+    package init(stops: [String]) {
         self.stops = stops.map { Array($0.utf8) }.filter { !$0.isEmpty }
     }
 
     /// Adds one token's bytes; returns the text that can be shown now.
-    public mutating func push(_ piece: [UInt8]) -> String {
+    package mutating func push(_ piece: [UInt8]) -> String {
         guard !stopped else { return "" }
         pending += piece
         for stop in stops {
@@ -35,7 +35,7 @@ public struct StopSequenceFilter: Sendable {
     }
 
     /// Everything still held (at the end of generation without a stop).
-    public mutating func flush() -> String {
+    package mutating func flush() -> String {
         defer { pending = [] }
         return stopped ? "" : String(decoding: pending, as: UTF8.self)
     }

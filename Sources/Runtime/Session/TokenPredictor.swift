@@ -1,7 +1,7 @@
 /// A model that turns token ids into next-token logits, keeping a KV cache of past positions.
 ///
 /// `LlamaModel` is the real one; tests use small fakes.
-public protocol TokenPredictor: AnyObject {
+package protocol TokenPredictor: AnyObject {
     /// Positions the cache can hold (num_ctx).
     var contextLength: Int { get }
     /// Vocabulary entries per logits row.

@@ -1,6 +1,6 @@
 /// Text to token ids and back, for a GGUF model's vocabulary, matching llama.cpp's `llama_tokenize`.
-public struct Tokenizer: Sendable {
-    public let vocabulary: Vocabulary
+package struct Tokenizer: Sendable {
+    package let vocabulary: Vocabulary
     private let splitter: SpecialTokenSplitter
     private let engine: Engine
 
@@ -10,7 +10,7 @@ public struct Tokenizer: Sendable {
     }
 
     /// - Throws: `TokenizerError` when the vocabulary names a pre-tokenizer this code lacks.
-    public init(vocabulary: Vocabulary) throws(TokenizerError) {
+    package init(vocabulary: Vocabulary) throws(TokenizerError) {
         self.vocabulary = vocabulary
         self.splitter = SpecialTokenSplitter(vocabulary: vocabulary)
         switch vocabulary.model {
@@ -26,7 +26,7 @@ public struct Tokenizer: Sendable {
     ///   - addSpecial: add BOS/EOS when the model asks for them (`add_bos_token`, `add_eos_token`).
     ///   - parseSpecial: treat control-token text such as `<|im_start|>` as that token; when false
     ///     it is tokenized as plain text (user-defined tokens are recognised either way).
-    public func encode(_ text: String, addSpecial: Bool = true, parseSpecial: Bool = true) -> [Int] {
+    package func encode(_ text: String, addSpecial: Bool = true, parseSpecial: Bool = true) -> [Int] {
         let bytes = Array(text.utf8)
         var output: [Int] = []
         if addSpecial, vocabulary.addBOS, let bos = vocabulary.bos { output.append(bos) }
@@ -53,7 +53,7 @@ public struct Tokenizer: Sendable {
 
     /// The bytes a token stands for. Control and unknown tokens give their text only when
     /// `special` is true; a byte token gives its one byte (so a piece may be partial UTF-8).
-    public func piece(_ id: Int, special: Bool = true) -> [UInt8] {
+    package func piece(_ id: Int, special: Bool = true) -> [UInt8] {
         guard vocabulary.texts.indices.contains(id) else { return [] }
         let text = vocabulary.texts[id]
         switch vocabulary.types[id] {
@@ -74,14 +74,14 @@ public struct Tokenizer: Sendable {
     }
 
     /// The text of a token sequence (invalid UTF-8 becomes U+FFFD).
-    public func decode(_ ids: [Int], special: Bool = false) -> String {
+    package func decode(_ ids: [Int], special: Bool = false) -> String {
         var bytes: [UInt8] = []
         for id in ids { bytes += piece(id, special: special) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// True for tokens that end a generation (EOS, end of turn).
-    public func isEndOfGeneration(_ id: Int) -> Bool { vocabulary.endOfGeneration.contains(id) }
+    package func isEndOfGeneration(_ id: Int) -> Bool { vocabulary.endOfGeneration.contains(id) }
 
     static func unescapeSpaces(_ text: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

@@ -1,7 +1,7 @@
 extension Vocabulary {
     /// Reads `tokenizer.ggml.*` from a GGUF file.
     /// - Throws: `TokenizerError` when keys are missing, of the wrong type, or inconsistent.
-    public init(gguf file: GGUFFile) throws(TokenizerError) {
+    package init(gguf file: GGUFFile) throws(TokenizerError) {
         let modelName = file["tokenizer.ggml.model"]?.string ?? ""
         guard let model = Model(rawValue: modelName) else {
             throw TokenizerError("unsupported tokenizer model '\(modelName)' (expected gpt2 or llama)")

@@ -2,9 +2,9 @@
 ///
 /// Token texts are kept as raw bytes, never as `String`: Swift compares strings by canonical
 /// equivalence, which would merge distinct tokens such as a precomposed "é" and "e" + U+0301.
-public struct Vocabulary: Sendable {
+package struct Vocabulary: Sendable {
     /// Which tokenizer algorithm the vocabulary belongs to (`tokenizer.ggml.model`).
-    public enum Model: String, Sendable {
+    package enum Model: String, Sendable {
         /// GPT-2 style byte-level BPE (`gpt2`).
         case bpe = "gpt2"
         /// SentencePiece-style BPE over scores, with byte fallback (`llama`).
@@ -12,28 +12,28 @@ public struct Vocabulary: Sendable {
     }
 
     /// What GGUF's `tokenizer.ggml.token_type` says about a token.
-    public enum TokenType: Int, Sendable {
+    package enum TokenType: Int, Sendable {
         case undefined = 0, normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
     }
 
-    public let model: Model
+    package let model: Model
     /// `tokenizer.ggml.pre`, or "default" when absent.
-    public let preTokenizerName: String
+    package let preTokenizerName: String
     /// Token texts as bytes, indexed by token id.
-    public let texts: [[UInt8]]
+    package let texts: [[UInt8]]
     /// SentencePiece scores (0 when the file has none).
-    public let scores: [Float]
+    package let scores: [Float]
     /// Token types; control-looking end tokens are promoted to `.control` as llama.cpp does.
-    public let types: [TokenType]
-    public let bos: Int?
-    public let eos: Int?
-    public let unknown: Int?
-    public let padding: Int?
-    public let addBOS: Bool
-    public let addEOS: Bool
-    public let addSpacePrefix: Bool
+    package let types: [TokenType]
+    package let bos: Int?
+    package let eos: Int?
+    package let unknown: Int?
+    package let padding: Int?
+    package let addBOS: Bool
+    package let addEOS: Bool
+    package let addSpacePrefix: Bool
     /// Tokens that end a generation: eos, eot, eom and the usual end-of-turn texts.
-    public let endOfGeneration: Set<Int>
+    package let endOfGeneration: Set<Int>
 
     let idsByText: [[UInt8]: Int]
     /// Merge ranks keyed by the pair of texts; the first listing of a pair wins.
@@ -59,7 +59,7 @@ public struct Vocabulary: Sendable {
     ///   - types: raw `token_type` values per token, or empty (all normal).
     ///   - merges: BPE merges written `"left right"`; empty for SentencePiece.
     /// - Throws: `TokenizerError` when the arrays disagree in length or an id is out of range.
-    public init(model: Model, preTokenizer: String?, texts: [[UInt8]], scores: [Float], types: [Int],
+    package init(model: Model, preTokenizer: String?, texts: [[UInt8]], scores: [Float], types: [Int],
                 merges: [[UInt8]], bos: Int?, eos: Int?, eot: Int? = nil, eom: Int? = nil, unknown: Int?,
                 padding: Int?, addBOS: Bool, addEOS: Bool, addSpacePrefix: Bool) throws(TokenizerError) {
         let count = texts.count
@@ -109,13 +109,13 @@ public struct Vocabulary: Sendable {
     }
 
     /// Number of tokens.
-    public var count: Int { texts.count }
+    package var count: Int { texts.count }
 
     /// The id of the token whose text is exactly `bytes`.
-    public func id(of bytes: [UInt8]) -> Int? { idsByText[bytes] }
+    package func id(of bytes: [UInt8]) -> Int? { idsByText[bytes] }
 
     /// The type of a token, `.undefined` outside the vocabulary.
-    public func type(of id: Int) -> TokenType { types.indices.contains(id) ? types[id] : .undefined }
+    package func type(of id: Int) -> TokenType { types.indices.contains(id) ? types[id] : .undefined }
 
     func rank(_ left: ArraySlice<UInt8>, _ right: ArraySlice<UInt8>) -> Int? {
         mergeRanks[MergePair(left: Array(left), right: Array(right))]
@@ -130,8 +130,8 @@ public struct Vocabulary: Sendable {
 }
 
 /// A vocabulary or text the tokenizer cannot work with.
-public struct TokenizerError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct TokenizerError: Error, Sendable, CustomStringConvertible {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

@@ -1,30 +1,30 @@
 /// One option a command accepts. `valueName == nil` means a flag without a value.
-public struct OptionSpec: Sendable {
-    public var names: [String]        // e.g. ["-f", "--file"]; the last is the canonical key
-    public var valueName: String?
-    public var help: String
-    public var repeatable: Bool
+struct OptionSpec: Sendable {
+    var names: [String]        // e.g. ["-f", "--file"]; the last is the canonical key
+    var valueName: String?
+    var help: String
+    var repeatable: Bool
 
-    public init(_ names: [String], value valueName: String? = nil, help: String, repeatable: Bool = false) {
+    init(_ names: [String], value valueName: String? = nil, help: String, repeatable: Bool = false) {
         self.names = names
         self.valueName = valueName
         self.help = help
         self.repeatable = repeatable
     }
-    public var key: String { names.last! }
+    var key: String { names.last! }
 }
 
 /// What `mfc help CMD` and `mfc CMD --help` print, generated from the same declarations the parser uses.
-public struct CommandInfo: Sendable {
-    public var name: String
-    public var abstract: String
-    public var usage: String          // after "mfc NAME "
-    public var discussion: String
-    public var options: [OptionSpec]
+struct CommandInfo: Sendable {
+    var name: String
+    var abstract: String
+    var usage: String          // after "mfc NAME "
+    var discussion: String
+    var options: [OptionSpec]
     /// Smallest and largest number of positional arguments (nil = unbounded).
-    public var positionals: ClosedRange<Int>?
+    var positionals: ClosedRange<Int>?
 
-    public init(name: String, abstract: String, usage: String, discussion: String = "",
+    init(name: String, abstract: String, usage: String, discussion: String = "",
                 options: [OptionSpec] = [], positionals: ClosedRange<Int>? = nil) {
         self.name = name
         self.abstract = abstract
@@ -34,7 +34,7 @@ public struct CommandInfo: Sendable {
         self.positionals = positionals
     }
 
-    public var helpText: String {
+    var helpText: String {
         var s = "OVERVIEW: \(abstract)\n\nUSAGE: mfc \(name) \(usage)\n"
         if !discussion.isEmpty { s += "\n\(discussion)\n" }
         s += "\nOPTIONS:\n"
@@ -50,28 +50,28 @@ public struct CommandInfo: Sendable {
 }
 
 /// Bad command-line usage: printed with a pointer to `--help`, exit status 2.
-public struct UsageError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+struct UsageError: Error, Sendable, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 /// The result of parsing a command line against a `CommandInfo`.
-public struct ParsedArguments: Sendable {
-    public var positionals: [String] = []
+struct ParsedArguments: Sendable {
+    var positionals: [String] = []
     var values: [String: [String]] = [:]
     var flags: Set<String> = []
-    public var helpRequested = false
+    var helpRequested = false
 
     /// True if the flag (any of its spellings' canonical key, e.g. "--check") was given.
-    public func flag(_ key: String) -> Bool { flags.contains(key) }
+    func flag(_ key: String) -> Bool { flags.contains(key) }
     /// The last value given for an option, e.g. `value("--format")`.
-    public func value(_ key: String) -> String? { values[key]?.last }
+    func value(_ key: String) -> String? { values[key]?.last }
     /// Every value given for a repeatable option, in order.
-    public func values(_ key: String) -> [String] { values[key] ?? [] }
+    func values(_ key: String) -> [String] { values[key] ?? [] }
 
     /// Parses `--opt value`, `--opt=value`, `-o value`, flags, `--` and `-` (a positional meaning stdin).
-    public static func parse(_ args: [String], for info: CommandInfo) throws(UsageError) -> ParsedArguments {
+    static func parse(_ args: [String], for info: CommandInfo) throws(UsageError) -> ParsedArguments {
         var result = ParsedArguments()
         var index = 0
         var onlyPositionals = false
@@ -120,7 +120,7 @@ public struct ParsedArguments: Sendable {
     }
 
     /// Checks that an option's value is one of the allowed words.
-    public func choice(_ key: String, in allowed: [String], default fallback: String) throws(UsageError) -> String {
+    func choice(_ key: String, in allowed: [String], default fallback: String) throws(UsageError) -> String {
         guard let v = value(key) else { return fallback }
         guard allowed.contains(v) else {
             throw UsageError("invalid value '\(v)' for \(key); expected one of: \(allowed.joined(separator: ", "))")

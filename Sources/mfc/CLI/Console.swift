@@ -1,21 +1,21 @@
 import Foundation
 
 /// A text destination: the process's stdout/stderr, or a buffer in tests.
-public protocol TextOutput: AnyObject, Sendable {
+protocol TextOutput: AnyObject, Sendable {
     func write(_ text: String)
     /// True when a person is watching (a terminal): enables colour and progress bars.
     var isTerminal: Bool { get }
 }
 
 /// Writes to a file descriptor without buffering surprises between stdout and stderr.
-public final class FileDescriptorOutput: TextOutput, @unchecked Sendable {
+final class FileDescriptorOutput: TextOutput, @unchecked Sendable {
     let fd: Int32
-    public let isTerminal: Bool
-    public init(fd: Int32) {
+    let isTerminal: Bool
+    init(fd: Int32) {
         self.fd = fd
         self.isTerminal = isatty(fd) == 1
     }
-    public func write(_ text: String) {
+    func write(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -30,26 +30,26 @@ public final class FileDescriptorOutput: TextOutput, @unchecked Sendable {
 }
 
 /// Collects everything written; used by tests that run commands in-process.
-public final class BufferOutput: TextOutput, @unchecked Sendable {
+final class BufferOutput: TextOutput, @unchecked Sendable {
     private let lock = NSLock()
     private var storage = ""
-    public let isTerminal = false
-    public init() {}
-    public func write(_ text: String) { lock.withLock { storage += text } }
-    public var text: String { lock.withLock { storage } }
+    let isTerminal = false
+    init() {}
+    func write(_ text: String) { lock.withLock { storage += text } }
+    var text: String { lock.withLock { storage } }
 }
 
 /// Everything a command may touch of the outside world, so tests can run it in-process.
-public struct Console: Sendable {
-    public var stdout: any TextOutput
-    public var stderr: any TextOutput
+struct Console: Sendable {
+    var stdout: any TextOutput
+    var stderr: any TextOutput
     /// Reads all of standard input (for `-` paths and piped prompts).
-    public var readStdin: @Sendable () -> Data
-    public var stdinIsTerminal: Bool
-    public var environment: [String: String]
-    public var currentDirectory: String
+    var readStdin: @Sendable () -> Data
+    var stdinIsTerminal: Bool
+    var environment: [String: String]
+    var currentDirectory: String
 
-    public init(stdout: any TextOutput, stderr: any TextOutput,
+    init(stdout: any TextOutput, stderr: any TextOutput,
                 readStdin: @escaping @Sendable () -> Data,
                 stdinIsTerminal: Bool,
                 environment: [String: String], currentDirectory: String) {
@@ -61,7 +61,7 @@ public struct Console: Sendable {
         self.currentDirectory = currentDirectory
     }
 
-    public static func process() -> Console {
+    static func process() -> Console {
         Console(stdout: FileDescriptorOutput(fd: 1), stderr: FileDescriptorOutput(fd: 2),
                 readStdin: { FileHandle.standardInput.readDataToEndOfFile() },
                 stdinIsTerminal: isatty(0) == 1,
@@ -70,6 +70,6 @@ public struct Console: Sendable {
     }
 
     /// Colour is used only on a terminal and never under NO_COLOR.
-    public var stderrColor: Bool { stderr.isTerminal && environment["NO_COLOR"] == nil }
-    public var stdoutColor: Bool { stdout.isTerminal && environment["NO_COLOR"] == nil }
+    var stderrColor: Bool { stderr.isTerminal && environment["NO_COLOR"] == nil }
+    var stdoutColor: Bool { stdout.isTerminal && environment["NO_COLOR"] == nil }
 }

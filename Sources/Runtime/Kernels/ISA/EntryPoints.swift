@@ -1,6 +1,6 @@
 import KernelInterface
 
-// The public face of one instruction-set variant. These sources (and the quantizer files linked in
+// The package face of one instruction-set variant. These sources (and the quantizer files linked in
 // Quantize/, which the Runtime compiles too) are compiled three times (Package.swift:
 // KernelsAVX512 from this folder, KernelsAVX2 and KernelsPortable from folders of symlinks to it), each
 // with its own `-Xcc -march`. Every kernel below is inlined into its entry point, so no out-of-line code
@@ -10,9 +10,9 @@ import KernelInterface
 // compile them with that module's baseline flags).
 
 /// This variant's kernels.
-public enum ISAKernels {
+package enum ISAKernels {
     /// The entry points, for the Runtime's dispatch.
-    public static var table: KernelTable {
+    package static var table: KernelTable {
         KernelTable(multiply: multiplyEntry, prepare: prepareEntry, rmsNorm: rmsNormEntry, applyRoPE: applyRoPEEntry,
                     ropeTable: ropeTableEntry, swiGLU: swiGLUEntry, geluGLU: geluGLUEntry,
                     attendOnline: attendOnlineEntry, attendTiled: attendTiledEntry, transposeKeys: transposeKeysEntry,

@@ -1,11 +1,11 @@
 // The quantized block formats the quantizer kernels write (ggml's, bit for bit; spec/gguf.md §9).
 
 /// A ggml block format with a quantizer.
-public enum BlockFormat: Sendable, CaseIterable {
+package enum BlockFormat: Sendable, CaseIterable {
     case q4_0, q4_1, q5_0, q5_1, q8_0, q2_K, q3_K, q4_K, q5_K, q6_K
 
     /// Values per block.
-    public var elements: Int {
+    package var elements: Int {
         switch self {
         case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: 32
         case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: 256
@@ -13,7 +13,7 @@ public enum BlockFormat: Sendable, CaseIterable {
     }
 
     /// Bytes per block.
-    public var bytes: Int {
+    package var bytes: Int {
         switch self {
         case .q4_0: 18
         case .q4_1: 20

@@ -3,16 +3,16 @@
 // shared name, and the linker would keep one module's copy for all (KernelVariantObjectTests).
 
 /// Scratch buffers one thread reuses for every k-quant super-block (ggml keeps them on the stack).
-public struct KQuantScratch: ~Copyable {
-    public let levels: UnsafeMutablePointer<UInt8>        // 256 unsigned levels
-    public let signedLevels: UnsafeMutablePointer<Int8>   // 256 levels before packing (Q3_K, Q6_K)
-    public let aux: UnsafeMutablePointer<UInt8>           // 32 candidate levels in make_qkx2_quants
-    public let weights: UnsafeMutablePointer<Float>       // 32
-    public let scales: UnsafeMutablePointer<Float>        // 16 group scales
-    public let mins: UnsafeMutablePointer<Float>          // 16 group mins
-    public let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
+package struct KQuantScratch: ~Copyable {
+    package let levels: UnsafeMutablePointer<UInt8>        // 256 unsigned levels
+    package let signedLevels: UnsafeMutablePointer<Int8>   // 256 levels before packing (Q3_K, Q6_K)
+    package let aux: UnsafeMutablePointer<UInt8>           // 32 candidate levels in make_qkx2_quants
+    package let weights: UnsafeMutablePointer<Float>       // 32
+    package let scales: UnsafeMutablePointer<Float>        // 16 group scales
+    package let mins: UnsafeMutablePointer<Float>          // 16 group mins
+    package let lanes = KQuantLanes()                      // Q4_K/Q5_K's 8-group search
 
-    public init() {
+    package init() {
         levels = .allocate(capacity: 256); levels.initialize(repeating: 0, count: 256)
         signedLevels = .allocate(capacity: 256); signedLevels.initialize(repeating: 0, count: 256)
         aux = .allocate(capacity: 32); aux.initialize(repeating: 0, count: 32)
@@ -29,14 +29,14 @@ public struct KQuantScratch: ~Copyable {
 
 /// Per-worker buffers of the lane search: the block transposed to [value index][group], its weights,
 /// and the chosen levels.
-public struct KQuantLanes: ~Copyable {
-    public let x: UnsafeMutablePointer<SIMD8<Float>>          // 32: x[i][j] = block[32j + i]
-    public let weights: UnsafeMutablePointer<SIMD8<Float>>    // 32
-    public let best: UnsafeMutablePointer<SIMD8<Int32>>       // 32
-    public let x16: UnsafeMutablePointer<SIMD16<Float>>        // 16: x16[i][j] = block[16j + i]
-    public let best16: UnsafeMutablePointer<SIMD16<Int32>>     // 16
+package struct KQuantLanes: ~Copyable {
+    package let x: UnsafeMutablePointer<SIMD8<Float>>          // 32: x[i][j] = block[32j + i]
+    package let weights: UnsafeMutablePointer<SIMD8<Float>>    // 32
+    package let best: UnsafeMutablePointer<SIMD8<Int32>>       // 32
+    package let x16: UnsafeMutablePointer<SIMD16<Float>>        // 16: x16[i][j] = block[16j + i]
+    package let best16: UnsafeMutablePointer<SIMD16<Int32>>     // 16
 
-    public init() {
+    package init() {
         x16 = .allocate(capacity: 16); x16.initialize(repeating: .zero, count: 16)
         best16 = .allocate(capacity: 16); best16.initialize(repeating: .zero, count: 16)
         x = .allocate(capacity: 32); x.initialize(repeating: .zero, count: 32)

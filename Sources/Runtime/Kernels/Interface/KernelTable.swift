@@ -5,49 +5,49 @@
 // call costs nothing measurable.
 
 /// The hot kernels of the forward pass, as compiled for one instruction set.
-public struct KernelTable: Sendable {
+package struct KernelTable: Sendable {
     /// out[t·outStride + r] = row r of `matrix` · prepared input t, for r in `rows` and t in 0..<tokens.
-    public let multiply: @Sendable (_ matrix: MatrixView, _ input: InputView, _ tokens: Int, _ rows: Range<Int>,
+    package let multiply: @Sendable (_ matrix: MatrixView, _ input: InputView, _ tokens: Int, _ rows: Range<Int>,
                                     _ out: UnsafeMutablePointer<Float>, _ outStride: Int) -> Void
     /// Prepares input token `token` of `input` from `x` (`input.columns` floats): q8 quantization and kernel planes.
-    public let prepare: @Sendable (_ input: InputView, _ token: Int, _ x: UnsafePointer<Float>) -> Void
+    package let prepare: @Sendable (_ input: InputView, _ token: Int, _ x: UnsafePointer<Float>) -> Void
     /// out = x / sqrt(mean(x²) + eps) · weight over n floats (`out` may be `x`).
-    public let rmsNorm: @Sendable (_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+    package let rmsNorm: @Sendable (_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                    _ n: Int, _ eps: Float) -> Void
     /// Rotates `heads` heads in place with the (cos, sin) table of one position (NORM or NeoX pairing).
-    public let applyRoPE: @Sendable (_ x: UnsafeMutablePointer<Float>, _ heads: Int, _ headDimension: Int, _ ropeDimension: Int,
+    package let applyRoPE: @Sendable (_ x: UnsafeMutablePointer<Float>, _ heads: Int, _ headDimension: Int, _ ropeDimension: Int,
                                      _ neox: Bool, _ cosSin: UnsafePointer<Float>) -> Void
     /// Writes the (cos, sin) pairs of `position` for `ropeDimension/2` frequencies.
-    public let ropeTable: @Sendable (_ position: Int, _ ropeDimension: Int, _ base: Float, _ scale: Float,
+    package let ropeTable: @Sendable (_ position: Int, _ ropeDimension: Int, _ base: Float, _ scale: Float,
                                      _ out: UnsafeMutablePointer<Float>) -> Void
     /// gate = silu(gate) · up over n floats.
-    public let swiGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) -> Void
+    package let swiGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) -> Void
     /// gate = gelu(gate) · up over n floats, GELU read from a 65536-entry table indexed by f16 bits.
-    public let geluGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int,
+    package let geluGLU: @Sendable (_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int,
                                    _ table: UnsafePointer<Float>) -> Void
     /// One query head against f16 keys/values at positions `range` (`stride` halves apart) with llama.cpp's
     /// one-token flash-attention arithmetic; `scratch` holds 2·hd halves; writes hd floats to `out`.
     /// A nonzero `softcap` c turns each scaled score s into c·tanh(s/c) (gemma2).
-    public let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
+    package let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
                                         _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float, _ hd: Int,
                                         _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) -> Void
     /// One query head with ggml's tiled arithmetic (batches of 64 or more): `keys` is f32 (dimension, position)
     /// with `positions` floats per dimension, values f16; `scratch` holds 64 floats; `softcap` as in `attendOnline`.
-    public let attendTiled: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
+    package let attendTiled: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ positions: Int,
                                        _ values: UnsafePointer<Float16>, _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float,
                                        _ hd: Int, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) -> Void
     /// keysByDimension[i·positions + j] = Float(keys[j·stride + i]) for j < count, i < stride (for `attendTiled`).
-    public let transposeKeys: @Sendable (_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
+    package let transposeKeys: @Sendable (_ keys: UnsafePointer<Float16>, _ stride: Int, _ count: Int,
                                          _ keysByDimension: UnsafeMutablePointer<Float>, _ positions: Int) -> Void
     /// dst[i] = Float16(src[i]) (round to nearest even) for i < count: the KV cache store.
-    public let roundToHalves: @Sendable (_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) -> Void
+    package let roundToHalves: @Sendable (_ src: UnsafePointer<Float>, _ count: Int, _ dst: UnsafeMutablePointer<Float16>) -> Void
     /// Quantizes `count` floats (whole blocks) into ggml blocks of the format (the file quantizer's hot loop).
-    public let quantizeBlocks: @Sendable (_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int,
+    package let quantizeBlocks: @Sendable (_ format: BlockFormat, _ x: UnsafePointer<Float>, _ count: Int,
                                           _ y: UnsafeMutableRawPointer) -> Void
     /// Widens `count` little-endian IEEE binary16 values to Float, exactly (NaN payloads kept).
-    public let widenHalves: @Sendable (_ src: UnsafeRawPointer, _ count: Int, _ dst: UnsafeMutablePointer<Float>) -> Void
+    package let widenHalves: @Sendable (_ src: UnsafeRawPointer, _ count: Int, _ dst: UnsafeMutablePointer<Float>) -> Void
 
-    public init(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
+    package init(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
                 prepare: @escaping @Sendable (InputView, Int, UnsafePointer<Float>) -> Void,
                 rmsNorm: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Float) -> Void,
                 applyRoPE: @escaping @Sendable (UnsafeMutablePointer<Float>, Int, Int, Int, Bool, UnsafePointer<Float>) -> Void,

@@ -3,7 +3,7 @@
 // kernel module compiles to loads, never to calls into this (baseline-compiled) module.
 
 /// How a weight matrix's rows are laid out; the byte layouts are described in Runtime's WeightMatrix.swift.
-public enum MatrixLayout: Equatable, Sendable {
+package enum MatrixLayout: Equatable, Sendable {
     /// Q4_0/Q4_1 nibbles; `q8_1Sums` pairs the min term with ggml's f16-rounded q8_1 sums (Q4_1) instead
     /// of the exact q8_0 sums (Q4_0).
     case nibbles(q8_1Sums: Bool)
@@ -14,20 +14,20 @@ public enum MatrixLayout: Equatable, Sendable {
 }
 
 /// A repacked weight matrix: `rowStride` bytes per row starting at `base`, followed by slack the kernels may read.
-public struct MatrixView: @unchecked Sendable {
-    public let base: UnsafeRawPointer
-    public let layout: MatrixLayout
+package struct MatrixView: @unchecked Sendable {
+    package let base: UnsafeRawPointer
+    package let layout: MatrixLayout
     /// Columns the kernel covers: the real columns (nibbles) or rounded up to 64 (int8) or 16 (float).
-    public let paddedColumns: Int
+    package let paddedColumns: Int
     /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
-    public let scalesOffset: Int
+    package let scalesOffset: Int
     /// 64-byte steps of the kernel over a row.
-    public let chunks: Int
-    public let rowStride: Int
+    package let chunks: Int
+    package let rowStride: Int
     /// Bytes per group of 4 rows in the nibble layout.
-    public let groupStride: Int
+    package let groupStride: Int
 
-    public init(base: UnsafeRawPointer, layout: MatrixLayout, paddedColumns: Int, scalesOffset: Int, chunks: Int, rowStride: Int,
+    package init(base: UnsafeRawPointer, layout: MatrixLayout, paddedColumns: Int, scalesOffset: Int, chunks: Int, rowStride: Int,
                 groupStride: Int) {
         self.base = base
         self.layout = layout
@@ -41,24 +41,24 @@ public struct MatrixView: @unchecked Sendable {
 
 /// The areas of prepared input tokens (Runtime's PreparedBatch): token t starts at `base + t·tokenStride`;
 /// the offsets are bytes inside one token's area.
-public struct InputView: @unchecked Sendable {
-    public let base: UnsafeMutableRawPointer
-    public let columns: Int
+package struct InputView: @unchecked Sendable {
+    package let base: UnsafeMutableRawPointer
+    package let columns: Int
     /// `columns` rounded up to 128; the padding holds zeros.
-    public let paddedColumns: Int
-    public let tokenStride: Int
-    public let floatsOffset: Int        // Float[padded]: the input itself
-    public let nibblePlanesOffset: Int  // per 128 elements: 4 × SIMD32<Int16> (DotNibbles)
-    public let int8PlanesOffset: Int    // per 64 elements: 2 × SIMD32<Int16> (DotInt8)
-    public let scalesOffset: Int        // Float[padded/32]: q8 block scale d (f16-rounded)
-    public let sumsOffset: Int          // Float[padded/32]: f16(d·Σq), ggml's q8_1 `s`
-    public let sums16Offset: Int        // Float[padded/16]: d·Σq over 16 elements
-    public let sums32Offset: Int        // Float[padded/32]: d·Σq over 32 elements (full precision)
-    public let quantsOffset: Int        // Int8[padded]
+    package let paddedColumns: Int
+    package let tokenStride: Int
+    package let floatsOffset: Int        // Float[padded]: the input itself
+    package let nibblePlanesOffset: Int  // per 128 elements: 4 × SIMD32<Int16> (DotNibbles)
+    package let int8PlanesOffset: Int    // per 64 elements: 2 × SIMD32<Int16> (DotInt8)
+    package let scalesOffset: Int        // Float[padded/32]: q8 block scale d (f16-rounded)
+    package let sumsOffset: Int          // Float[padded/32]: f16(d·Σq), ggml's q8_1 `s`
+    package let sums16Offset: Int        // Float[padded/16]: d·Σq over 16 elements
+    package let sums32Offset: Int        // Float[padded/32]: d·Σq over 32 elements (full precision)
+    package let quantsOffset: Int        // Int8[padded]
 
     /// Lays out the areas of inputs of `columns` elements at `base`, which must hold `tokenStride(columns:)`
     /// bytes per token.
-    public init(base: UnsafeMutableRawPointer, columns: Int) {
+    package init(base: UnsafeMutableRawPointer, columns: Int) {
         self.base = base
         self.columns = columns
         let o = InputView.offsets(columns: columns)
@@ -69,7 +69,7 @@ public struct InputView: @unchecked Sendable {
     }
 
     /// Bytes per token for inputs of `columns` elements (a multiple of 64).
-    public static func tokenStride(columns: Int) -> Int { offsets(columns: columns).stride }
+    package static func tokenStride(columns: Int) -> Int { offsets(columns: columns).stride }
 
     private static func offsets(columns: Int) -> (padded: Int, floats: Int, nibbles: Int, int8: Int, scales: Int, sums: Int,
                                                   sums16: Int, sums32: Int, quants: Int, stride: Int) {
@@ -81,5 +81,5 @@ public struct InputView: @unchecked Sendable {
 
     /// The base of token `t`'s area.
     @inlinable @inline(__always)
-    public func token(_ t: Int) -> UnsafeMutableRawPointer { base + t * tokenStride }
+    package func token(_ t: Int) -> UnsafeMutableRawPointer { base + t * tokenStride }
 }

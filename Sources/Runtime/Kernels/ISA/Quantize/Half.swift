@@ -1,1 +1,1 @@
-../../../Quant/Half.swift
+../../../Blocks/Half.swift

@@ -1,1 +1,1 @@
-../../../Quantize/QuantRounding.swift
+../../../Blocks/QuantRounding.swift

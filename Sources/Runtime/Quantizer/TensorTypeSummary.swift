@@ -3,9 +3,9 @@ import Foundation
 // What `mfc show` prints about a model's quantization: the types of each tensor group
 // (attn_q, ffn_down, ...) pooled over the layers, and the facts of a LoRA adapter.
 
-public enum TensorTypeSummary {
+package enum TensorTypeSummary {
     /// "blk.3.attn_q.weight" → "attn_q"; "token_embd.weight" → "token_embd".
-    public static func group(of name: String) -> String {
+    package static func group(of name: String) -> String {
         var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if parts.first == "blk", parts.count > 2 { parts.removeFirst(2) }
         if parts.last == "weight" { parts.removeLast() }
@@ -13,7 +13,7 @@ public enum TensorTypeSummary {
     }
 
     /// Each tensor group with the count of tensors of each type, groups in file order.
-    public static func groups(_ file: GGUFFile) -> [(group: String, types: [(type: GGMLType, count: Int)])] {
+    package static func groups(_ file: GGUFFile) -> [(group: String, types: [(type: GGMLType, count: Int)])] {
         var order: [String] = []
         var counts: [String: [GGMLType: Int]] = [:]
         for t in file.tensors {
@@ -27,7 +27,7 @@ public enum TensorTypeSummary {
     }
 
     /// One line per group: `attn_v   Q5_1 ×3, Q5_0 ×27`.
-    public static func lines(_ file: GGUFFile) -> [String] {
+    package static func lines(_ file: GGUFFile) -> [String] {
         let groups = groups(file)
         let width = (groups.map(\.group.count).max() ?? 0) + 2
         return groups.map { g in
@@ -38,7 +38,7 @@ public enum TensorTypeSummary {
 
     /// A LoRA adapter in one line: `LoRA rank 4, alpha 8, on attn_q ×2, attn_v ×2 (F16)`; ranks that
     /// differ per tensor print as a range, and a missing alpha as `none` (the user scale is used alone).
-    public static func adapterLine(_ file: GGUFFile) -> String {
+    package static func adapterLine(_ file: GGUFFile) -> String {
         let pairs = LoRAAdapter(file: file).pairs.pairs
         let ranks = pairs.map(\.rank)
         let rank = switch (ranks.min(), ranks.max()) {

@@ -4,14 +4,14 @@
 // row length is not a multiple of the block falls back to a 32-element type (SmolLM2's 576 columns).
 
 /// The model facts the mixture rules depend on.
-public struct QuantizationModelFacts: Sendable, Equatable {
-    public var architecture: String
-    public var layerCount: Int
-    public var headCount: Int
-    public var headCountKV: Int
-    public var expertCount: Int
+package struct QuantizationModelFacts: Sendable, Equatable {
+    package var architecture: String
+    package var layerCount: Int
+    package var headCount: Int
+    package var headCountKV: Int
+    package var expertCount: Int
 
-    public init(architecture: String, layerCount: Int, headCount: Int, headCountKV: Int, expertCount: Int = 0) {
+    package init(architecture: String, layerCount: Int, headCount: Int, headCountKV: Int, expertCount: Int = 0) {
         self.architecture = architecture
         self.layerCount = layerCount
         self.headCount = headCount
@@ -21,7 +21,7 @@ public struct QuantizationModelFacts: Sendable, Equatable {
 
     /// Reads `<arch>.block_count`, `.attention.head_count(_kv)` (first layer's value when per-layer)
     /// and `.expert_count`; missing keys count as 0 (head_count_kv defaults to head_count).
-    public init(_ file: GGUFFile) {
+    package init(_ file: GGUFFile) {
         func first(_ key: String) -> Int? {
             guard let value = file.archValue(key) else { return nil }
             return value.int ?? value.array?.ints()?.first
@@ -40,20 +40,20 @@ public struct QuantizationModelFacts: Sendable, Equatable {
 }
 
 /// Per-tensor type choice for a quantization file type.
-public enum TensorTypePolicy {
+package enum TensorTypePolicy {
     /// A tensor as the policy sees it.
-    public struct Tensor: Sendable, Equatable {
-        public var name: String
-        public var dimensions: [Int]
-        public var type: GGMLType
-        public init(name: String, dimensions: [Int], type: GGMLType) {
+    package struct Tensor: Sendable, Equatable {
+        package var name: String
+        package var dimensions: [Int]
+        package var type: GGMLType
+        package init(name: String, dimensions: [Int], type: GGMLType) {
             self.name = name; self.dimensions = dimensions; self.type = type
         }
     }
 
     /// The target type of every tensor, in the order given. Counters that depend on order
     /// (the i-th attn_v, the i-th ffn_down) follow llama.cpp's order, `llamaCppOrder`.
-    public static func plan(_ tensors: [Tensor], fileType: QuantizationFileType, facts: QuantizationModelFacts) -> [GGMLType] {
+    package static func plan(_ tensors: [Tensor], fileType: QuantizationFileType, facts: QuantizationModelFacts) -> [GGMLType] {
         var state = MixtureState(tensors: tensors, facts: facts)
         var result = tensors.map(\.type)
         for index in llamaCppOrder(tensors.map(\.name)) {
@@ -64,7 +64,7 @@ public enum TensorTypePolicy {
 
     /// Indices of `names` sorted the way llama.cpp's loader orders weights: tensors outside `blk.N.`
     /// first, then by block number, then by name (bytewise). llama-quantize writes in this order.
-    public static func llamaCppOrder(_ names: [String]) -> [Int] {
+    package static func llamaCppOrder(_ names: [String]) -> [Int] {
         let keys = names.map { (layer: blockNumber($0) ?? -1, bytes: Array($0.utf8)) }
         return names.indices.sorted { a, b in
             if keys[a].layer != keys[b].layer { return keys[a].layer < keys[b].layer }
@@ -81,7 +81,7 @@ public enum TensorTypePolicy {
     }
 
     /// llama.cpp's tensor_allows_quantization with default parameters.
-    public static func allowsQuantization(name: String, dimensions: [Int]) -> Bool {
+    package static func allowsQuantization(name: String, dimensions: [Int]) -> Bool {
         // ggml_n_dims: trailing dimensions of 1 do not count.
         let dims = (dimensions.lastIndex { $0 != 1 } ?? 0) + 1
         guard dims >= 2, name.hasSuffix("weight") else { return false }

@@ -2,7 +2,7 @@
 // `general.file_type` and the tensor type most tensors get.
 
 /// A whole-model quantization target such as Q4_K_M.
-public enum QuantizationFileType: String, Sendable, CaseIterable {
+package enum QuantizationFileType: String, Sendable, CaseIterable {
     case f32 = "F32", f16 = "F16", bf16 = "BF16"
     case q4_0 = "Q4_0", q4_1 = "Q4_1", q5_0 = "Q5_0", q5_1 = "Q5_1", q8_0 = "Q8_0"
     case q2_K = "Q2_K", q3_K_S = "Q3_K_S", q3_K_M = "Q3_K_M", q3_K_L = "Q3_K_L"
@@ -10,7 +10,7 @@ public enum QuantizationFileType: String, Sendable, CaseIterable {
 
     /// Parses a name case-insensitively ("q4_k_m", "Q4_K_M"); "Q3_K", "Q4_K" and "Q5_K" mean the _M
     /// variants, as in llama-quantize and Ollama.
-    public init?(name: String) {
+    package init?(name: String) {
         let upper = name.uppercased()
         let aliases = ["Q3_K": "Q3_K_M", "Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M"]
         guard let match = QuantizationFileType(rawValue: aliases[upper] ?? upper) else { return nil }
@@ -18,7 +18,7 @@ public enum QuantizationFileType: String, Sendable, CaseIterable {
     }
 
     /// The `general.file_type` value (gguf.md §6).
-    public var fileTypeValue: UInt32 {
+    package var fileTypeValue: UInt32 {
         switch self {
         case .f32: 0
         case .f16: 1
@@ -41,7 +41,7 @@ public enum QuantizationFileType: String, Sendable, CaseIterable {
     }
 
     /// The tensor type of every quantizable tensor the mixture rules leave alone.
-    public var defaultTensorType: GGMLType {
+    package var defaultTensorType: GGMLType {
         switch self {
         case .f32: .f32
         case .f16: .f16
@@ -60,5 +60,5 @@ public enum QuantizationFileType: String, Sendable, CaseIterable {
     }
 
     /// True for the block-quantized targets (the mixture rules apply only to those).
-    public var isQuantized: Bool { defaultTensorType.blockSize > 1 }
+    package var isQuantized: Bool { defaultTensorType.blockSize > 1 }
 }

@@ -5,7 +5,7 @@
 /// Converts a Float to IEEE binary16 bits, rounding to nearest even like ggml's
 /// `GGML_FP32_TO_FP16`; NaN becomes the quiet NaN 0x7E00 with the input's sign.
 @inline(__always)
-public func floatToHalf(_ value: Float) -> UInt16 {
+package func floatToHalf(_ value: Float) -> UInt16 {
     let bits = value.bitPattern
     let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
     let magnitude = bits & 0x7FFF_FFFF
@@ -35,7 +35,7 @@ public func floatToHalf(_ value: Float) -> UInt16 {
 
 /// Converts IEEE binary16 bits to Float (exact).
 @inline(__always)
-public func halfToFloat(_ bits: UInt16) -> Float {
+package func halfToFloat(_ bits: UInt16) -> Float {
     let sign = UInt32(bits & 0x8000) << 16
     let exponent = UInt32(bits >> 10) & 0x1F
     let mantissa = UInt32(bits & 0x03FF)
@@ -52,7 +52,7 @@ public func halfToFloat(_ bits: UInt16) -> Float {
 /// Converts a Float to bfloat16 bits, rounding to nearest even like ggml's `GGML_FP32_TO_BF16`
 /// (NaN is kept and forced quiet).
 @inline(__always)
-public func floatToBFloat16(_ value: Float) -> UInt16 {
+package func floatToBFloat16(_ value: Float) -> UInt16 {
     let bits = value.bitPattern
     if bits & 0x7FFF_FFFF > 0x7F80_0000 {
         return UInt16(truncatingIfNeeded: bits >> 16) | 64
@@ -62,7 +62,7 @@ public func floatToBFloat16(_ value: Float) -> UInt16 {
 
 /// Converts bfloat16 bits to Float (exact).
 @inline(__always)
-public func bfloat16ToFloat(_ bits: UInt16) -> Float {
+package func bfloat16ToFloat(_ bits: UInt16) -> Float {
     Float(bitPattern: UInt32(bits) << 16)
 }
 

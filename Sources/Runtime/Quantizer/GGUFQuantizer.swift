@@ -8,17 +8,17 @@ import Darwin
 #endif
 
 /// What one quantization run did.
-public struct QuantizeSummary: Sendable {
+package struct QuantizeSummary: Sendable {
     /// Per tensor in output order: name, source type, written type.
-    public var tensors: [(name: String, from: GGMLType, to: GGMLType)]
-    public var inputTensorBytes: Int
-    public var outputTensorBytes: Int
+    package var tensors: [(name: String, from: GGMLType, to: GGMLType)]
+    package var inputTensorBytes: Int
+    package var outputTensorBytes: Int
 }
 
 /// Converts a whole GGUF model to a quantization file type, the way llama-quantize does without an
 /// importance matrix: same per-tensor types, same tensor order and metadata edits, and block bytes from
 /// ggml's reference quantizers, so the output file is byte-identical to llama-quantize's.
-public enum GGUFQuantizer {
+package enum GGUFQuantizer {
     /// Writes `input` converted to `fileType` at `outputPath` (through a temporary file and rename).
     /// - Parameters:
     ///   - threads: worker count; 0 means one per core.
@@ -28,7 +28,7 @@ public enum GGUFQuantizer {
     /// - Throws: `QuantizeError` for an already-quantized tensor without `allowRequantize`, a source type
     ///   that cannot be converted, or an I/O failure.
     @discardableResult
-    public static func quantize(
+    package static func quantize(
         _ input: GGUFFile, to fileType: QuantizationFileType, outputPath: String,
         threads: Int = 0, allowRequantize: Bool = false
     ) throws(QuantizeError) -> QuantizeSummary {
@@ -107,7 +107,6 @@ public enum GGUFQuantizer {
         let work: @Sendable (Int) -> Void = { _ in
             let floats = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerChunk * rowLength)
             defer { floats.deallocate() }
-            let scratch = KQuantScratch()
             while true {
                 let chunk = next.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunks else { break }
@@ -116,7 +115,7 @@ public enum GGUFQuantizer {
                 if let format {
                     kernels.quantizeBlocks(format, floats, count * rowLength, job.dst + first * job.outRowBytes)
                 } else {
-                    quantizeCheckedRow(target, floats, count: count * rowLength, into: job.dst + first * job.outRowBytes, scratch: scratch)
+                    quantizeCheckedRow(target, floats, count: count * rowLength, into: job.dst + first * job.outRowBytes)
                 }
             }
         }

@@ -2,7 +2,7 @@
 // products: q8_0 and q8_1 follow the AVX2 `quantize_row_q8_0/1` (id = 127/amax, round to nearest
 // even), q8_K follows `quantize_row_q8_K_ref` (signed max, iscale = -127/max).
 
-// `nearestInt` (ggml's `nearest_int`) lives in Quantize/QuantRounding.swift, shared with the weight quantizers.
+// `nearestInt` (ggml's `nearest_int`) lives in Blocks/QuantRounding.swift, shared with the weight quantizers.
 
 /// Quantizes `count` floats (a multiple of 32) into ggml Q8_0 blocks at `dst` (34 B each).
 func quantizeRowQ8_0(_ x: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, count: Int) {
