@@ -52,6 +52,8 @@ struct Checker {
     let options: CheckOptions
     let instructions: [Instruction]
     var diagnostics: [Diagnostic] = []
+    /// The typed PARAMETER values (each value parsed once, here).
+    var parameters = ParameterValues()
     /// For each FROM instruction (by index in `instructions`): its resolved path if it exists.
     var fromKinds: [Int: (path: String, kind: PathKind)] = [:]
 
@@ -105,27 +107,23 @@ struct Checker {
             return
         }
         guard let spec = Parameters.table[name] else {
-            let suggestion = EditDistance.closest(to: name, in: Parameters.names + Array(Parameters.deprecated))
+            let suggestion = Parameters.foreignNames[name.lowercased()]
+                ?? EditDistance.closest(to: name, in: Parameters.names + Array(Parameters.deprecated))
             diagnostics.append(.unknownParameter(name, suggestion: suggestion == name.lowercased() ? nil : suggestion, at: nameRange))
             return
         }
         if spec.isSingleValued { noteRepeat("PARAMETER \(name)", i, &lastSingle) }
-        let number: Double?
-        switch spec.type {
-        case .int: number = GoSyntax.parseInt(i.value).map(Double.init)
-        case .float: number = GoSyntax.parseFloat32(i.value).map(Double.init)
-        case .bool:
-            if GoSyntax.parseBool(i.value) == nil { diagnostics.append(.invalidParameterValue(i.value, name: name, type: .bool, at: i.valueRange)) }
-            return
-        case .stringList:
-            return
-        }
-        guard let number else {
-            diagnostics.append(.invalidParameterValue(i.value, name: name, type: spec.type, at: i.valueRange))
-            return
-        }
-        if number.isNaN || spec.minimum.map({ number < $0 }) == true || spec.maximum.map({ number > $0 }) == true {
-            diagnostics.append(.parameterOutOfRange(i.value, name: name, spec: spec, at: i.valueRange))
+        switch Parameters.parse(i.value, for: name) {
+        case .success(let value):
+            parameters.set(name, value)
+            if case .int(let v) = value, value.description != String(v) {
+                diagnostics.append(.notPrintableBack("value", reason: "it prints as \(value), which is not an int", at: i.valueRange))
+            }
+            if !spec.isInRange(value) {
+                diagnostics.append(.parameterOutOfRange(i.value, name: name, spec: spec, at: i.valueRange))
+            }
+        case .failure(let error):
+            diagnostics.append(.invalidParameterValue(i.value, error: error, type: spec.type, at: i.valueRange))
         }
     }
 
@@ -173,12 +171,8 @@ struct Checker {
         case .from, .adapter, .draft, .requires:
             return   // printed as blob paths, or (REQUIRES) never printed
         case .parameter:
-            guard let spec = Parameters.table[i.name ?? ""] else { return }
-            if spec.type == .int, let v = GoSyntax.parseInt(i.value), v >= 1_000_000 || v <= -1_000_000 {
-                diagnostics.append(.notPrintableBack("value", reason: "it prints as \(ShowFormat.goFloat(Double(v))), which is not an int", at: i.valueRange))
-                return
-            }
-            guard spec.type == .stringList else { return }
+            // Scalars are checked where they are parsed (checkParameter).
+            guard Parameters.table[i.name ?? ""]?.type == .stringList else { return }
         default:
             break
         }

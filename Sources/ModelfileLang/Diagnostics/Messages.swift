@@ -96,9 +96,14 @@ extension Diagnostic {
                           fixIts: fix.map { [FixIt(range: range, replacement: $0)] } ?? [])
     }
 
-    static func invalidParameterValue(_ value: String, name: String, type: ParameterType, at range: SourceRange) -> Diagnostic {
+    static func invalidParameterValue(_ value: String, error: ParameterError, type: ParameterType, at range: SourceRange) -> Diagnostic {
         let example = type == .int ? "a whole number such as 4096" : type == .float ? "a number such as 0.7" : "true or false"
-        return Diagnostic(code: .invalidParameterValue, message: "invalid \(type.rawValue) value '\(value)' for parameter '\(name)'",
+        if error.kind == .notFinite {
+            return Diagnostic(code: .invalidParameterValue, message: "parameter '\(error.name)' cannot be \(value)", range: range,
+                              help: "expected \(example)",
+                              notes: [Note("Go parses '\(value)' as a float, but Ollama cannot write it into the model (json: unsupported value)")])
+        }
+        return Diagnostic(code: .invalidParameterValue, message: "invalid \(type.rawValue) value '\(value)' for parameter '\(error.name)'",
                           range: range, help: "expected \(example)",
                           notes: [Note("Ollama: invalid \(type.rawValue) value [\(value)]")])
     }
