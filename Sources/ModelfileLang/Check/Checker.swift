@@ -8,13 +8,17 @@ public struct CheckOptions: Sendable {
     /// The top-level fields a template reads (`System`, `Prompt`, `Messages`, ...), or nil when it
     /// does not parse. Supplied by the template engine; without it the template lint rules are skipped.
     public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
+    /// Whether a model name exists in the local store (FROM a missing one is MF1012); nil skips the check.
+    public var modelExists: (@Sendable (String) -> Bool)?
 
     public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
-                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil) {
+                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil,
+                modelExists: (@Sendable (String) -> Bool)? = nil) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.lint = lint
         self.templateFieldReader = templateFieldReader
+        self.modelExists = modelExists
     }
 }
 
@@ -26,13 +30,7 @@ extension Modelfile {
     /// - Parameter options: where relative paths start, and the file system to probe.
     /// - Returns: the diagnostics in source order.
     public func check(options: CheckOptions) -> [Diagnostic] {
-        var checker = Checker(modelfile: self, options: options)
-        checker.run()
-        if options.lint {
-            checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds,
-                                                             instructions: checker.instructions))
-        }
-        return checker.diagnostics.sortedByPosition()
+        checked(options: options).diagnostics
     }
 }
 
@@ -56,6 +54,10 @@ struct Checker {
     var parameters = ParameterValues()
     /// For each FROM instruction (by index in `instructions`): its resolved path if it exists.
     var fromKinds: [Int: (path: String, kind: PathKind)] = [:]
+    var froms: [CheckedModelfile.From] = []
+    var adapters: [String] = []
+    var draft: String?
+    var deprecatedParameters: [String] = []
 
     init(modelfile: Modelfile, options: CheckOptions) {
         self.modelfile = modelfile
@@ -103,6 +105,7 @@ struct Checker {
             return
         }
         if Parameters.deprecated.contains(name) {
+            deprecatedParameters.append(name)
             diagnostics.append(.deprecatedParameter(name, at: nameRange))
             return
         }
@@ -140,10 +143,14 @@ struct Checker {
         let kind = options.fileSystem.kind(path)
         if kind != .missing {
             fromKinds[index] = (path, kind)
+            froms.append(.path(path, kind: kind, written: i.value))
             return (path, i.valueRange)
         }
+        froms.append(.model(i.value))
         if PathExpansion.looksLikePath(i.value) {
             diagnostics.append(.fromPathNotFound(i.value, resolved: path, at: i.valueRange))
+        } else if let exists = options.modelExists, !exists(i.value) {
+            diagnostics.append(.modelNotFound(i.value, at: i.valueRange))
         }
         return nil
     }
@@ -153,6 +160,7 @@ struct Checker {
         case .failure(.unknownUser(let user)):
             diagnostics.append(.unknownUser(i.keyword, user: user, at: i.valueRange))
         case .success(let path):
+            if i.keyword == .adapter { adapters.append(path) } else { draft = path }
             guard options.fileSystem.kind(path) != .missing else {
                 diagnostics.append(.missingPath(i.keyword, i.value, resolved: path, at: i.valueRange))
                 return

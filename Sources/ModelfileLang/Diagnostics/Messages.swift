@@ -152,6 +152,12 @@ extension Diagnostic {
                    notes: [pathNote(path, resolved: resolved)])
     }
 
+    static func modelNotFound(_ name: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .modelNotFound, message: "no model named '\(name)' in the local store", range: range,
+                   help: "build it first, or FROM a GGUF file or model folder",
+                   notes: [Note("neither a file nor a folder exists at this path either")])
+    }
+
     static func repeated(_ what: String, earlier: SourceRange, at range: SourceRange) -> Diagnostic {
         Diagnostic(code: .repeatedInstruction, message: "\(what) is set again; the earlier value is silently replaced",
                    range: range, notes: [Note("earlier \(what) is here", at: earlier)])

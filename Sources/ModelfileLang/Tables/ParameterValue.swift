@@ -18,6 +18,17 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Texts that `Parameters.parse` reads back to exactly this value, one per PARAMETER line
+    /// (integers in full, floats in their shortest float32 digits).
+    public var modelfileTexts: [String] {
+        switch self {
+        case .int(let i): [String(i)]
+        case .float(let f): [f.description]
+        case .bool(let b): [b ? "true" : "false"]
+        case .strings(let s): s
+        }
+    }
+
     public var intValue: Int64? { if case .int(let i) = self { i } else { nil } }
     public var floatValue: Float? { if case .float(let f) = self { f } else { nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }

@@ -97,3 +97,22 @@ public enum Parameters {
     /// Known names sorted, for suggestions and messages.
     public static let names: [String] = table.keys.sorted()
 }
+
+extension Parameters {
+    /// The context window Ollama runs with for `num_ctx`: its scheduler raises values below 4 to
+    /// 4, and the runner lowers values above the model's trained context to that.
+    public static func effectiveContext(numCtx: Int64, trainedContext: Int = 0) -> Int {
+        let n = Int(clamping: max(4, numCtx))
+        return trainedContext > 0 ? min(n, trainedContext) : n
+    }
+
+    /// How many tokens a generation may produce under `num_predict`, as Ollama's main branch
+    /// bounds it before calling its runner (`boundedNumPredict`): any negative value means
+    /// "until a stop", capped at 10 x the context; a positive value is capped the same way;
+    /// 0 is not sent at all, so the runner applies no limit (nil).
+    public static func generationBudget(numPredict: Int, contextLength: Int) -> Int? {
+        if numPredict == 0 { return nil }
+        let limit = 10 * max(1, contextLength)
+        return numPredict < 0 || numPredict > limit ? limit : numPredict
+    }
+}
