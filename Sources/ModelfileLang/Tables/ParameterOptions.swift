@@ -80,3 +80,15 @@ extension Parameters {
         return Int64(d.rounded(.towardZero))
     }
 }
+
+extension ParameterValue {
+    /// The value as Ollama's server holds it after the JSON trip every parameter takes (the params
+    /// layer, an API request, the REPL's `/set parameter`): numbers decode as float64, so integers
+    /// past 2^53 round, and 2^63-1 becomes Int64.min (Go's `int64(f)` on x86-64).
+    public var afterJSON: ParameterValue {
+        switch self {
+        case .int(let i): .int(Parameters.goInt64(Double(i)))
+        default: self
+        }
+    }
+}
