@@ -99,6 +99,9 @@ public struct TemplateMap: Sendable, Hashable {
     public var entries: [String: TemplateValue]
     public var type: ContainerType
     public var isNil: Bool
+    /// The insertion order of an ordered map (Ollama's `ToolPropertiesMap`), which `json` keeps;
+    /// nil for a Go map, whose keys marshal sorted.
+    public var keyOrder: [String]?
 
     public init(_ entries: [String: TemplateValue], elementType: String = "interface {}", typeName: String? = nil,
                 printsAsJSON: Bool = false, isNil: Bool = false) {
@@ -114,6 +117,8 @@ public struct TemplateMap: Sendable, Hashable {
     var boxesElements: Bool { type.boxesElements }
     /// Keys in Go's sort order for strings (bytewise).
     var sortedKeys: [String] { entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    /// The keys in the order `json` writes them.
+    var orderedKeys: [String] { keyOrder ?? sortedKeys }
 }
 
 /// A Go struct (or pointer to struct) such as Ollama's `templateMessage`.
