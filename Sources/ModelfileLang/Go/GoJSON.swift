@@ -5,8 +5,11 @@ import Foundation
 /// by `JSONValue.goJSON`.
 public enum GoJSON {
     /// `json.Marshal(v)` as a string.
+    /// Go fails on what JSON cannot hold (a complex number, NaN, an infinity) and Ollama's `json`
+    /// ignores the error: the result is then empty.
     public static func marshal(_ v: TemplateValue) -> String {
-        String(decoding: jsonValue(v).goJSON(), as: UTF8.self)
+        guard let json = jsonValue(v) else { return "" }
+        return String(decoding: json.goJSON(GoJSONWriter(escapeHTML: true, bytesMarkers: true)), as: UTF8.self)
     }
 
     /// What a value's `String()` method returns, for Ollama's types that print as JSON; nil otherwise.
@@ -25,14 +28,15 @@ public enum GoJSON {
 
     /// The JSON value `json.Marshal` sees for a template value: maps sorted by key (or in their
     /// recorded order, for Ollama's ordered maps), structs by field with their tags, a `[]byte`
-    /// as base64.
-    static func jsonValue(_ v: TemplateValue) -> JSONValue {
+    /// as base64. Nil when Go's encoder would fail.
+    static func jsonValue(_ v: TemplateValue) -> JSONValue? {
         switch v {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .int(let n): return .int(n)
         case .uint8(let b): return .int(Int(b))
-        case .float(let d): return .float64(d)
+        case .float(let d): return d.isFinite ? .float64(d) : nil
+        case .complex: return nil
         case .string(let s): return .string(s)
         case .list(let l):
             if l.isNil { return .null }
@@ -43,14 +47,27 @@ public enum GoJSON {
             if l.typeName == "api.PropertyType", l.items.count == 1 {   // its MarshalJSON: one type is a plain string
                 return jsonValue(l.items[l.items.startIndex])
             }
-            return .array(l.items.map(jsonValue))
+            var items: [JSONValue] = []
+            for e in l.items {
+                guard let j = jsonValue(e) else { return nil }
+                items.append(j)
+            }
+            return .array(items)
         case .map(let m):
             if m.isNil { return .null }
-            return .object(m.orderedKeys.map { ($0, jsonValue(m.entries[$0] ?? .null)) })
+            var members: [(String, JSONValue)] = []
+            for k in m.orderedKeys {
+                guard let j = jsonValue(m.entries[k] ?? .null) else { return nil }
+                members.append((k, j))
+            }
+            return .object(members)
         case .record(let r):
-            return .object(r.fields.compactMap { f in
-                f.omitEmpty && isEmpty(f.value) ? nil : (f.jsonName ?? f.name, jsonValue(f.value))
-            })
+            var members: [(String, JSONValue)] = []
+            for f in r.fields where !(f.omitEmpty && isEmpty(f.value)) {
+                guard let j = jsonValue(f.value) else { return nil }
+                members.append((f.jsonName ?? f.name, j))
+            }
+            return .object(members)
         }
     }
 
@@ -62,6 +79,7 @@ public enum GoJSON {
         case .int(let n): return n == 0
         case .uint8(let b): return b == 0
         case .float(let d): return d == 0
+        case .complex(let re, let im): return re == 0 && im == 0
         case .string(let s): return s.isEmpty
         case .list(let l): return l.items.isEmpty
         case .map(let m): return m.entries.isEmpty

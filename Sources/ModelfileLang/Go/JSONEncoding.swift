@@ -11,9 +11,12 @@ extension JSONValue {
     ///   - indent: one level of indentation; empty means compact.
     /// - Returns: UTF-8 bytes without a trailing newline.
     public func goJSON(escapeHTML: Bool = true, prefix: String = "", indent: String = "") -> [UInt8] {
+        goJSON(GoJSONWriter(escapeHTML: escapeHTML, prefix: Array(prefix.utf8), indent: Array(indent.utf8)))
+    }
+
+    func goJSON(_ w: GoJSONWriter) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(128)
-        var w = GoJSONWriter(escapeHTML: escapeHTML, prefix: Array(prefix.utf8), indent: Array(indent.utf8))
         w.write(self, level: 0, into: &out)
         return out
     }
@@ -35,6 +38,8 @@ struct GoJSONWriter {
     var escapeHTML: Bool
     var prefix: [UInt8] = []
     var indent: [UInt8] = []
+    /// Write template byte markers (`GoBytes`) as `\ufffd`, as Go writes an invalid byte.
+    var bytesMarkers = false
 
     func newline(_ level: Int, into out: inout [UInt8]) {
         guard !indent.isEmpty else { return }
@@ -50,7 +55,7 @@ struct GoJSONWriter {
         case .int(let i): out += Array(String(i).utf8)
         case .float64(let d): Self.appendFloat(d, bits: 64, into: &out)
         case .float32(let f): Self.appendFloat(Double(f), bits: 32, into: &out)
-        case .string(let s): Self.appendString(s, escapeHTML: escapeHTML, into: &out)
+        case .string(let s): Self.appendString(s, escapeHTML: escapeHTML, bytesMarkers: bytesMarkers, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -65,7 +70,7 @@ struct GoJSONWriter {
             for (i, (key, item)) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(level + 1, into: &out)
-                Self.appendString(key, escapeHTML: escapeHTML, into: &out)
+                Self.appendString(key, escapeHTML: escapeHTML, bytesMarkers: bytesMarkers, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if !indent.isEmpty { out.append(0x20) }
                 write(item, level: level + 1, into: &out)
@@ -99,12 +104,12 @@ struct GoJSONWriter {
     /// A Go JSON string literal: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, `\u00xx` for other control
     /// bytes, `\u2028` `\u2029` always, and `\u003c` `\u003e` `\u0026` when `escapeHTML`.
     /// (A Swift String is valid UTF-8, so Go's `\ufffd` for invalid bytes cannot arise.)
-    static func appendString(_ s: String, escapeHTML: Bool, into out: inout [UInt8]) {
+    static func appendString(_ s: String, escapeHTML: Bool, bytesMarkers: Bool = false, into out: inout [UInt8]) {
         var s = s
-        s.withUTF8 { appendString($0, escapeHTML: escapeHTML, into: &out) }
+        s.withUTF8 { appendString($0, escapeHTML: escapeHTML, bytesMarkers: bytesMarkers, into: &out) }
     }
 
-    static func appendString(_ b: UnsafeBufferPointer<UInt8>, escapeHTML: Bool, into out: inout [UInt8]) {
+    static func appendString(_ b: UnsafeBufferPointer<UInt8>, escapeHTML: Bool, bytesMarkers: Bool, into out: inout [UInt8]) {
         let hex: StaticString = "0123456789abcdef"
         out.append(UInt8(ascii: "\""))
         var start = 0   // first byte not yet copied
@@ -126,6 +131,12 @@ struct GoJSONWriter {
                 out += UnsafeBufferPointer(rebasing: b[start..<i])
                 out += Array("\\u202".utf8) + [b[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
                 i += 3
+                start = i
+                continue
+            case 0xF4 where bytesMarkers && i + 3 < n && b[i + 1] == 0x8F && b[i + 2] & 0xFE == 0xBE:
+                out += UnsafeBufferPointer(rebasing: b[start..<i])
+                out += Array("\\ufffd".utf8)
+                i += 4
                 start = i
                 continue
             default: break

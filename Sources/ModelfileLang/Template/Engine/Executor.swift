@@ -116,7 +116,7 @@ final class Executor {
 
     func write(_ text: String) throws(TemplateExecError) {
         try charge(bytes: text.utf8.count)
-        output.append(contentsOf: text.utf8)
+        if GoBytes.hasMarkers(text) { output += GoBytes.bytes(text) } else { output.append(contentsOf: text.utf8) }
     }
 
     // MARK: Errors
@@ -324,6 +324,7 @@ final class Executor {
         let isHexInt = text.count > 2 && text.hasPrefix("0") && (text.dropFirst().first == "x" || text.dropFirst().first == "X")
             && !text.contains(where: { $0 == "p" || $0 == "P" })
         let isRuneInt = text.hasPrefix("'")
+        if n.isComplex { return .plain(.complex(real: n.complex.real, imaginary: n.complex.imaginary)) }
         if n.isFloat && !isHexInt && !isRuneInt && text.contains(where: { ".eEpP".contains($0) }) {
             return .plain(.float(n.float64))
         }
@@ -433,7 +434,10 @@ final class Executor {
         }
         switch fn.call(argv, template.options) {
         case .success(let v):
-            if case .value(.string(let text), _) = v { try charge(bytes: text.utf8.count) }
+            if case .value(.string(let text), let boxed) = v {
+                try charge(bytes: text.utf8.count)
+                if GoBytes.hasMarkers(text) { return .value(.string(GoBytes.normalized(text)), boxed: boxed) }
+            }
             return v
         case .failure(let e):
             at(cmd)

@@ -128,10 +128,16 @@ public struct Template: Sendable {
         do {
             _ = try ex.walk(dot, tree)
         } catch {
-            partialOutput = String(decoding: ex.output, as: UTF8.self)
+            partialOutput = Self.text(ex.output)
             throw error
         }
-        return String(decoding: ex.output, as: UTF8.self)
+        return Self.text(ex.output)
+    }
+
+    /// The output as text; bytes that are not UTF-8 (a string cut inside a character) become
+    /// U+FFFD one byte at a time, as Go reads them.
+    static func text(_ output: [UInt8]) -> String {
+        String(validating: output, as: UTF8.self) ?? GoBytes.decodingLikeGo(output)
     }
 
     /// Names of all templates the text defines (`define`/`block`), plus the top level.

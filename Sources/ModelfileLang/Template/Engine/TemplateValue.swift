@@ -14,6 +14,8 @@ public indirect enum TemplateValue: Sendable, Hashable {
     case uint8(UInt8)
     /// Go `float64` (every JSON number).
     case float(Double)
+    /// Go `complex128`: only an imaginary or complex constant in a template makes one.
+    case complex(real: Double, imaginary: Double)
     case string(String)
     case list(TemplateList)
     case map(TemplateMap)
@@ -167,6 +169,7 @@ extension TemplateValue {
         case .int: return "int"
         case .uint8: return "uint8"
         case .float: return "float64"
+        case .complex: return "complex128"
         case .string: return "string"
         case .list(let l): return l.goType
         case .map(let m): return m.goType
