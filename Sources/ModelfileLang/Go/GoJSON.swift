@@ -63,7 +63,8 @@ public enum GoJSON {
             return .object(members)
         case .record(let r):
             var members: [(String, JSONValue)] = []
-            for f in r.fields where !(f.omitEmpty && isEmpty(f.value)) {
+            // omitempty leaves out a pointer only when it is nil.
+            for f in r.fields where !(f.omitEmpty && (f.goType.hasPrefix("*") ? f.value == .null : isEmpty(f.value))) {
                 guard let j = jsonValue(f.value) else { return nil }
                 members.append((f.jsonName ?? f.name, j))
             }
