@@ -1,5 +1,5 @@
-import Foundation
 import ModelfileLang
+import Foundation
 
 /// Everything a runtime needs to run a built model, read from its manifest.
 package struct ResolvedModel: Sendable {
