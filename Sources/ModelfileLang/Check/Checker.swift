@@ -8,13 +8,19 @@ public struct CheckOptions: Sendable {
     /// The top-level fields a template reads (`System`, `Prompt`, `Messages`, ...), or nil when it
     /// does not parse. Supplied by the template engine; without it the template lint rules are skipped.
     public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
+    /// For a FROM file (GGUF or model folder) given by its resolved path: why its chat template cannot
+    /// be used and what will be used instead, or nil when mfc recognises it. Supplied by the builder's
+    /// template resolver; without it the rule is skipped.
+    public var chatTemplateWarning: (@Sendable (String) -> String?)?
 
     public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
-                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil) {
+                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil,
+                chatTemplateWarning: (@Sendable (String) -> String?)? = nil) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.lint = lint
         self.templateFieldReader = templateFieldReader
+        self.chatTemplateWarning = chatTemplateWarning
     }
 }
 

@@ -1,3 +1,4 @@
+import enum Builder.ChatTemplateResolver
 import ModelfileLang
 
 /// `mfc lint`: parse and check Modelfiles, print diagnostics.
@@ -33,7 +34,8 @@ enum LintCommand: MFCCommand {
                 failedToRead = true
                 continue
             }
-            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader)
+            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader,
+                                       chatTemplateWarning: ChatTemplateResolver.lintWarning)
             var (modelfile, diagnostics) = lint(input.bytes, path: input.displayPath, options: options)
             if fix, let target = input.absolutePath {
                 let (fixed, applied) = FixItApplier.apply(diagnostics, to: modelfile.source)
