@@ -18,11 +18,11 @@ package struct ChatTemplateFamily: Sendable, Equatable {
 
     /// Part of every build key of a model built from a file: bump it when a family's template or its
     /// recognition changes, so such models are rebuilt with the new template.
-    package static let version = "3"
+    package static let version = "4"
 
     /// The families mfc recognises, for messages and docs/chat-templates.md.
     package static let names = ["chatml", "qwen2", "qwen3", "qwq", "llama3", "llama2", "mistral", "mistral-v7", "gemma", "phi3",
-                                "deepseek-r1", "granite"]
+                                "phi4", "deepseek-r1", "granite", "command-r"]
 
     /// The family of a Jinja chat template, from the turn markers only one family writes (checked
     /// most specific first: DeepSeek's and Phi's markers appear beside ChatML's in some templates),
@@ -32,8 +32,10 @@ package struct ChatTemplateFamily: Sendable, Equatable {
         if jinja.contains("<|start_of_role|>") { return granite(jinja: jinja) }
         if jinja.contains("<|start_header_id|>") { return jinja.contains("Cutting Knowledge Date") ? llama31(jinja: jinja) : llama3 }
         if jinja.contains("<start_of_turn>") { return gemma }
+        if jinja.contains("<|im_sep|>") { return phi4 }
         if jinja.contains("<|im_start|>") { return chatMLVariant(jinja: jinja) }
         if jinja.contains("<|user|>") && jinja.contains("<|end|>") { return phi3 }
+        if jinja.contains("<|START_OF_TURN_TOKEN|>") { return commandR }
         if jinja.contains("[SYSTEM_PROMPT]") { return mistralV7(jinja: jinja) }
         if jinja.contains("[INST]") { return jinja.contains("<<SYS>>") ? llama2 : mistral(jinja: jinja) }
         return nil
