@@ -1,13 +1,14 @@
 import Foundation
 
 /// mfc's own Go templates for the chat formats most checkpoints use, chosen from distinctive
-/// markers of a model's Jinja `chat_template`. Ollama maps Jinja templates to its named templates,
-/// whose data mfc does not ship; these give an import a working TEMPLATE and stop words anyway.
+/// markers of a model's Jinja `chat_template` (docs/chat-templates.md). Ollama maps Jinja templates
+/// to its named templates, whose data mfc does not ship; these give an import a working TEMPLATE and
+/// stop words anyway.
 ///
-/// Each template renders what transformers renders from the family's real Jinja template with
-/// add_generation_prompt (Tests/Fixtures/templates/families), minus the leading BOS that the runtime
-/// adds as a token. Like Ollama's templates, a conversation that ends with an assistant message is left
-/// open for the model to continue; Jinja's `trim` of message contents is not reproduced.
+/// Each template renders what jinja2 renders from the family's real Jinja templates with
+/// add_generation_prompt (Tests/Fixtures/templates), minus the leading BOS that the runtime adds as a
+/// token. Like Ollama's templates, a conversation that ends with an assistant message is left open
+/// for the model to continue.
 package struct ChatTemplateFamily: Sendable, Equatable {
     /// One of `names`.
     package let name: String

@@ -18,8 +18,6 @@ extension ChatTemplateFamily {
         return nil
     }
 
-    /// ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), with the system message the model's template
-    /// adds when there is none.
     /// Which ChatML model wrote the Jinja: Qwen 2/2.5 (a default system naming Qwen), QwQ (the
     /// answer opens with `<think>`), Qwen 3 (thinking switch, no default system) or plain ChatML.
     static func chatMLVariant(jinja: String) -> ChatTemplateFamily {
@@ -30,6 +28,8 @@ extension ChatTemplateFamily {
         return chatML(defaultSystem: system, name: "chatml")
     }
 
+    /// ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), with the system message the model's template
+    /// adds when there is none.
     /// - Parameters:
     ///   - defaultSystem: the system message the Jinja writes when the conversation has none.
     ///   - answerPrefix: text the Jinja writes after the assistant header of the answer (QwQ's `<think>`).
