@@ -21,6 +21,8 @@ enum MFC {
         QuantizeCommand.self,
         BenchCommand.self,
         RunCommand.self,
+        PushCommand.self,
+        PullCommand.self,
     ]
 
     static func main(arguments: [String], console: Console) -> Int32 {
