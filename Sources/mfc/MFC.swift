@@ -23,6 +23,8 @@ enum MFC {
         RunCommand.self,
         PushCommand.self,
         PullCommand.self,
+        ExportCommand.self,
+        ImportCommand.self,
     ]
 
     static func main(arguments: [String], console: Console) -> Int32 {

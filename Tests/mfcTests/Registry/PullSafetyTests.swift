@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Runtime
 import TestSupport
 @testable import mfc
 
@@ -25,7 +26,7 @@ import TestSupport
         let binary = Self.builtMFC()
         #expect(FileManager.default.isExecutableFile(atPath: binary), "no mfc binary at \(binary)")
         let seed = UInt64.random(in: 0...UInt64(UInt32.max))
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)   // the kill points replay from the printed seed
         var killed = 0
         for _ in 0..<4 {
             let child = Process()
@@ -88,18 +89,5 @@ import TestSupport
     private func isConfig(_ file: String, _ store: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: store + "/blobs/" + file) else { return false }
         return data.starts(with: Data("{".utf8))
-    }
-}
-
-/// SplitMix64, so a failing run's kill points can be replayed from the printed seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt32 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt32(truncatingIfNeeded: z ^ (z >> 31))
     }
 }
