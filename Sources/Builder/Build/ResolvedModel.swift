@@ -1,5 +1,5 @@
-import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// Everything a runtime needs to run a built model, read from its manifest.
 package struct ResolvedModel: Sendable {
