@@ -42,7 +42,7 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
+        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment))
         let explain = args.flag("--explain")
 
         if let dir = args.positionals.first {

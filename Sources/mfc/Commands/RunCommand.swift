@@ -19,7 +19,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
             OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
-            OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
+            OptionSpec(["--threads"], value: "N", help: "Worker threads, 1 to 512 (default: all cores)."),
             OptionSpec(["--lora-scale"], value: "S[,S...]",
                        help: "Scale the model's ADAPTER layers: one S for all, or one per ADAPTER line in order (default: MFC_LORA_SCALE, else 1; 0 turns an adapter off)."),
             StoreAccess.option,
@@ -36,14 +36,13 @@ enum RunCommand: MFCCommand {
         }
         try applyParameters(args.values("--param"), to: &model.options)
         if let system = args.value("--system") { model.system = system }
-        let threads = try args.value("--threads").map { text throws(UsageError) -> Int in
-            guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive integer, got '\(text)'") }
-            return n
-        } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try args.value("--threads").map { text throws(UsageError) in try ThreadOption.parse(text) }
+            ?? ProcessInfo.processInfo.activeProcessorCount
 
         let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
         let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
         let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
+        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
         let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
         session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
@@ -51,7 +50,7 @@ enum RunCommand: MFCCommand {
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")
         if !console.stdinIsTerminal {
-            let piped = String(decoding: console.readStdin(), as: UTF8.self)
+            let piped = String(decoding: try console.readStdin(), as: UTF8.self)
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")

@@ -86,7 +86,11 @@ enum TemplateCommand: MFCCommand {
     }
 
     static func readInput(_ path: String, console: Console) throws(SourceFailure) -> String {
-        if path == "-" { return String(decoding: console.readStdin(), as: UTF8.self) }
+        if path == "-" {
+            do { return String(decoding: try console.readStdin(), as: UTF8.self) } catch {
+                throw SourceFailure(text: "mfc template: error: \(error.description)\n")
+            }
+        }
         let absolute = path.hasPrefix("/") ? path : console.currentDirectory + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw SourceFailure(text: "mfc template: error: cannot read '\(path)'\n")
@@ -158,7 +162,7 @@ enum TemplateCommand: MFCCommand {
                         console: Console) throws(SourceFailure) -> Source? {
         let expanded: String
         if from.hasPrefix("/") { expanded = from }
-        else if from == "~" || from.hasPrefix("~/") { expanded = NSHomeDirectory() + from.dropFirst() }
+        else if from == "~" || from.hasPrefix("~/") { expanded = FileSystemProbe.homeDirectory(environment: console.environment) + from.dropFirst() }
         else { expanded = directory + "/" + from }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
