@@ -5,10 +5,11 @@ import Glibc
 #endif
 
 // A persistent pool of spinning worker threads for fork/join over matrix rows. Parking threads
-// between the ~200 matrix products of a token costs more than it saves (notes/swift-kernels.md
-// "Threading"), so workers spin on a generation counter, yield after a while, and only sleep when
-// idle for long (between user turns). A pool with more threads than CPUs yields at once instead of
-// spinning, since a spinning worker would then take the CPU from one that has work.
+// between the ~200 matrix products of a token costs more than it saves (docs/kernels.md,
+// "Threads"), so workers spin on a generation counter, yield after a while, and only sleep when
+// idle for long (between user turns). A pool with more threads than CPUs blocks on a condition
+// instead: a spinning (or yielding) worker would take the CPU from one that has work, and each
+// fork/join would wait for the scheduler to visit every thread.
 
 /// Runs `body(worker)` on up to `threadCount` threads (the caller is worker 0) and waits for all of them.
 final class WorkerPool: @unchecked Sendable {
@@ -28,15 +29,17 @@ final class WorkerPool: @unchecked Sendable {
         let stopping = Atomic<Bool>(false)
         /// Written by the caller before publishing `state` (release), read by workers after seeing it (acquire).
         nonisolated(unsafe) var job: ((Int) -> Void)?
-        /// Spins before a waiting thread starts yielding its CPU.
-        let spinsBeforeYield: Int
-        init(spinsBeforeYield: Int) { self.spinsBeforeYield = spinsBeforeYield }
+        /// Whether threads wait on `condition` (more threads than CPUs) rather than spin.
+        let blocks: Bool
+        /// Signalled when `state` changes or the last participant finishes (used only when `blocks`).
+        let condition = NSCondition()
+        init(blocks: Bool) { self.blocks = blocks }
     }
 
     /// Starts `threads - 1` workers, `threads` clamped to 1...`maximumThreads`.
     init(threads: Int) {
         threadCount = min(max(1, threads), Self.maximumThreads)
-        shared = Shared(spinsBeforeYield: threadCount > ProcessInfo.processInfo.activeProcessorCount ? 0 : 200_000)
+        shared = Shared(blocks: threadCount > ProcessInfo.processInfo.activeProcessorCount)
         for worker in 1..<threadCount {
             let shared = shared
             let thread = Thread { WorkerPool.workerLoop(worker, shared) }
@@ -47,7 +50,14 @@ final class WorkerPool: @unchecked Sendable {
 
     deinit {
         shared.stopping.store(true, ordering: .releasing)
-        shared.state.add(1 << 32, ordering: .releasing)
+        publish { $0 &+ (1 << 32) }
+    }
+
+    /// Changes `state` and wakes blocked workers.
+    private func publish(_ change: (Int) -> Int) {
+        if shared.blocks { shared.condition.lock() }
+        shared.state.store(change(shared.state.load(ordering: .relaxed)), ordering: .releasing)
+        if shared.blocks { shared.condition.broadcast(); shared.condition.unlock() }
     }
 
     /// Calls `body(i)` for i in 0..<min(`workers`, threadCount), in parallel, and returns when every call has
@@ -58,13 +68,18 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { escaping in
             shared.job = escaping
             shared.finished.store(0, ordering: .relaxed)
-            let generation = (shared.state.load(ordering: .relaxed) >> 32) &+ 1
-            shared.state.store(generation << 32 | participants, ordering: .releasing)
+            publish { ((($0 >> 32) &+ 1) << 32) | participants }
             escaping(0)
-            var spins = 0
-            while shared.finished.load(ordering: .acquiring) < participants - 1 {
-                spins += 1
-                if spins > shared.spinsBeforeYield { sched_yield() }
+            if shared.blocks {
+                shared.condition.lock()
+                while shared.finished.load(ordering: .acquiring) < participants - 1 { shared.condition.wait() }
+                shared.condition.unlock()
+            } else {
+                var spins = 0
+                while shared.finished.load(ordering: .acquiring) < participants - 1 {
+                    spins += 1
+                    if spins > 100_000 { sched_yield() }
+                }
             }
             shared.job = nil
         }
@@ -98,22 +113,38 @@ final class WorkerPool: @unchecked Sendable {
     private static func workerLoop(_ worker: Int, _ shared: Shared) {
         var seen = 0
         while true {
-            var spins = 0
             var current = shared.state.load(ordering: .acquiring)
-            while current == seen {
-                spins += 1
-                if spins > shared.spinsBeforeYield {
-                    // Idle for a while: back off to sleeping so an idle model does not burn a core.
-                    if spins > shared.spinsBeforeYield + 1_800_000 { usleep(200) } else { sched_yield() }
+            if shared.blocks {
+                shared.condition.lock()
+                current = shared.state.load(ordering: .acquiring)   // under the lock, so no broadcast is missed
+                while current == seen {
+                    shared.condition.wait()
+                    current = shared.state.load(ordering: .acquiring)
                 }
-                current = shared.state.load(ordering: .acquiring)
+                shared.condition.unlock()
+            } else {
+                var spins = 0
+                while current == seen {
+                    spins += 1
+                    if spins > 200_000 {
+                        // Idle for a while: back off to sleeping so an idle model does not burn a core.
+                        if spins > 2_000_000 { usleep(200) } else { sched_yield() }
+                    }
+                    current = shared.state.load(ordering: .acquiring)
+                }
             }
             seen = current
             if shared.stopping.load(ordering: .acquiring) { return }
             // A worker outside this job's participants neither runs it nor counts as finished.
-            guard worker < current & 0xFFFF_FFFF else { continue }
+            let participants = current & 0xFFFF_FFFF
+            guard worker < participants else { continue }
             shared.job?(worker)
-            shared.finished.add(1, ordering: .releasing)
+            let done = shared.finished.add(1, ordering: .releasing).newValue
+            if shared.blocks && done == participants - 1 {
+                shared.condition.lock()
+                shared.condition.broadcast()
+                shared.condition.unlock()
+            }
         }
     }
 }
