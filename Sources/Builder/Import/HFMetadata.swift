@@ -9,7 +9,7 @@ enum HFModelMetadata {
         func int(_ key: String) throws(StoreError) -> Int? {
             guard let value = config[key], value != .null else { return nil }
             guard let n = value.intValue, (0...Int(UInt32.max)).contains(n) else {
-                throw StoreError("config.json: \(key) is \(value.goEncodedString), expected a whole number from 0 to \(UInt32.max)")
+                throw StoreError("config.json: \(key) is \(value.goEncodedString.trimmingSuffixNewline), expected a whole number from 0 to \(UInt32.max)")
             }
             return n
         }
