@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// A user name and password for a registry's basic auth or token service. `description` hides the
