@@ -1,7 +1,7 @@
 import Foundation
 import ModelfileLang
 
-/// What a FROM argument names after path expansion (modelfile spec §5).
+/// What a FROM argument names after path expansion (docs/modelfile.md, "Paths").
 package enum FromSource: Sendable, Equatable {
     /// GGUF files: absolute path and the relative name recorded in the layer's `from`.
     case files([(path: String, relativeName: String)])
