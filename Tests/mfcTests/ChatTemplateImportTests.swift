@@ -25,6 +25,10 @@ private func modelfileFolder(_ text: String) throws -> String {
     #expect(shown.status == 0, "\(shown.err)")
     #expect(shown.out == "Once upon a time")
 
+    let run = runMFC(["run", gguf, "Once upon a time", "--param", "num_predict=1"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.err.contains("mfc run: warning: \(gguf) carries no chat template"), "\(run.err)")
+
     let lint = runMFC(["lint", "Modelfile"], cwd: dir)
     #expect(lint.status == 0)
     #expect(lint.err.contains("warning[MF2007]: no chat template for FROM"), "\(lint.err)")
