@@ -33,7 +33,9 @@ struct CheckCase: Sendable, CustomTestStringConvertible {
         CheckCase(name: "bad float", input: "FROM x\nPARAMETER temperature warm\n", codes: ["MF1003"]),
         CheckCase(name: "float overflow", input: "FROM x\nPARAMETER temperature 1e39\n", codes: ["MF1003"]),
         CheckCase(name: "float forms", input: "FROM x\nPARAMETER temperature .5\nPARAMETER top_p 0x1p-2\nPARAMETER min_p 1e-50\nPARAMETER repeat_penalty +1.\n", codes: []),
-        CheckCase(name: "float underscore", input: "FROM x\nPARAMETER temperature 1_0\n", codes: ["MF1003"]),
+        // strconv.ParseFloat (Ollama's parser) allows underscores between digits: Go reads 1_0 as 10.
+        CheckCase(name: "float underscore", input: "FROM x\nPARAMETER temperature 1_0\n", codes: []),
+        CheckCase(name: "float trailing underscore", input: "FROM x\nPARAMETER temperature 1_\n", codes: ["MF1003"]),
         CheckCase(name: "bad bool", input: "FROM x\nPARAMETER use_mmap yes\n", codes: ["MF1003"]),
         CheckCase(name: "good bool", input: "FROM x\nPARAMETER use_mmap TRUE\n", codes: []),
         CheckCase(name: "out of range", input: "FROM x\nPARAMETER top_p 1.5\nPARAMETER temperature -1\n", codes: ["MF1004", "MF1004"]),
