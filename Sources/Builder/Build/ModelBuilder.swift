@@ -85,8 +85,8 @@ struct BuildRun {
     }
 
     mutating func execute(_ input: BuildInput) throws(StoreError) {
-        let (params, paramWarnings) = try ParameterTable.typed(input.parameters)
-        warnings += paramWarnings
+        let params = input.parameters.storedJSON
+        warnings += input.deprecatedParameters.map { "parameter \($0) is deprecated" }
         let source = try SourceResolver.resolve(input.from, directory: input.directory, home: builder.home)
 
         // Fast path: the whole-build key. Source digests come from the stat cache only.
@@ -304,7 +304,7 @@ struct BuildRun {
         return JSONValue.object([
             ("from", .array(input.from.map { .string($0) })), ("dir", .string(input.directory)),
             ("template", s(input.template)), ("system", s(input.system)),
-            ("parameters", .array(input.parameters.map { .array([.string($0.name), .string($0.value)]) })),
+            ("parameters", JSONValue.sortedObject(input.parameters.storedJSON)),
             ("licenses", .array(input.licenses.map { .string($0) })),
             ("messages", .array(input.messages.map { .array([.string($0.role), .string($0.content)]) })),
             ("adapters", .array(input.adapters.map { .string($0) })),

@@ -41,6 +41,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let repeatedInstruction = DiagnosticCode(1009, "repeated-instruction", .warning)
     public static let notPrintableBack = DiagnosticCode(1010, "not-printable-back", .warning)
     public static let draftSameAsFrom = DiagnosticCode(1011, "draft-same-as-from", .error)
+    public static let modelNotFound = DiagnosticCode(1012, "model-not-found", .error)
 
     // MARK: Lint (MF2xxx): accepted by Ollama but probably not what was meant.
     public static let systemNotRead = DiagnosticCode(2001, "system-not-read", .warning)
@@ -62,6 +63,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         invalidRole,
         missingFrom, unknownParameter, invalidParameterValue, parameterOutOfRange, deprecatedParameter,
         invalidRequires, missingPath, fromPathNotFound, repeatedInstruction, notPrintableBack, draftSameAsFrom,
+        modelNotFound,
         systemNotRead, templateIgnoresInput, droppedCharacter, emptyValueKeepsBase, mixedFrom, hashInValue,
         templateSyntaxError, unknownTemplateField, undefinedTemplateFunction, templateResponseInElse,
     ]

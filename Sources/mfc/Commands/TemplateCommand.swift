@@ -156,10 +156,8 @@ enum TemplateCommand: MFCCommand {
     /// FROM a GGUF file: its chat template matched to a named template; FROM a model: the stored layers.
     static func inherit(from: String, directory: String, needTemplate: Bool, _ args: ParsedArguments,
                         console: Console) throws(SourceFailure) -> Source? {
-        let expanded: String
-        if from.hasPrefix("/") { expanded = from }
-        else if from == "~" || from.hasPrefix("~/") { expanded = NSHomeDirectory() + from.dropFirst() }
-        else { expanded = directory + "/" + from }
+        // The checker's expansion (`~`, `~user`, relative to the Modelfile); an unknown user names no file.
+        let expanded = (try? PathExpansion.expand(from, relativeTo: directory, home: console.environment["HOME"] ?? NSHomeDirectory()).get()) ?? ""
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
             // A file has no SYSTEM or MESSAGEs; only its chat template matters, and only without TEMPLATE.

@@ -37,18 +37,9 @@ struct RunnableModel {
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
-                                  options: SamplingOptions(),
+                                  options: SamplingOptions(resolved.parameters),
                                   modelfile: ModelfilePrinter.modelfile(for: resolved, store: modelStore), licenses: resolved.licenses)
-        for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
-            guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
-            switch value {
-            case .strings(let list) where name == "stop": model.options.stop = list
-            case .strings(let list): try model.options.set(name, to: list.first ?? "")
-            case .int(let i): try model.options.set(name, to: String(i))
-            case .float(let d): try model.options.set(name, to: String(d))
-            case .bool(let b): try model.options.set(name, to: b ? "1" : "0")
-            }
-        }
+        model.ignoredParameters = resolved.parameters.sorted.map(\.name).filter { !SamplingOptions.names.contains($0) }
         return model
     }
 
