@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import ModelfileLang
 @testable import mfc
+import Builder
 
 let examplesDirectory = Golden.repositoryRoot + "/examples"
 let errorsDirectory = examplesDirectory + "/errors"
@@ -27,7 +28,7 @@ func errorExampleGivesExactlyItsCode(_ code: DiagnosticCode) throws {
     let data = try #require(FileManager.default.contents(atPath: "\(errorsDirectory)/\(name).Modelfile"))
     let (modelfile, syntax) = Modelfile.parse(source: [UInt8](data), path: "\(name).Modelfile")
     let options = CheckOptions(directory: errorsDirectory, templateFieldReader: TemplateFields.defaultReader,
-                               modelExists: { $0 == "llama3" })
+                               modelExists: { $0 == "llama3" }, chatTemplateWarning: ChatTemplateResolver.lintWarning)
     let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
     #expect(diagnostics.map(\.code) == [code])
     let rendered = DiagnosticRenderer.render(diagnostics, source: modelfile.source)

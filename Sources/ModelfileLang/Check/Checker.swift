@@ -10,15 +10,21 @@ public struct CheckOptions: Sendable {
     public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
     /// Whether a model name exists in the local store (FROM a missing one is MF1012); nil skips the check.
     public var modelExists: (@Sendable (String) -> Bool)?
+    /// For a FROM file (GGUF or model folder) given by its resolved path: why its chat template cannot
+    /// be used and what will be used instead, or nil when mfc recognises it. Supplied by the builder's
+    /// template resolver; without it the rule is skipped.
+    public var chatTemplateWarning: (@Sendable (String) -> String?)?
 
     public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
                 templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil,
-                modelExists: (@Sendable (String) -> Bool)? = nil) {
+                modelExists: (@Sendable (String) -> Bool)? = nil,
+                chatTemplateWarning: (@Sendable (String) -> String?)? = nil) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.lint = lint
         self.templateFieldReader = templateFieldReader
         self.modelExists = modelExists
+        self.chatTemplateWarning = chatTemplateWarning
     }
 }
 

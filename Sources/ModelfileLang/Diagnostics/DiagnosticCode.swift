@@ -50,6 +50,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let emptyValueKeepsBase = DiagnosticCode(2004, "empty-value-keeps-base", .warning)
     public static let mixedFrom = DiagnosticCode(2005, "mixed-from", .warning)
     public static let hashInValue = DiagnosticCode(2006, "hash-in-value", .warning)
+    public static let unrecognisedChatTemplate = DiagnosticCode(2007, "unrecognised-chat-template", .warning)
 
     // MARK: Template (MF3xxx): the TEMPLATE as Go's text/template and Ollama's data see it.
     public static let templateSyntaxError = DiagnosticCode(3001, "template-syntax-error", .error)
@@ -65,6 +66,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         invalidRequires, missingPath, fromPathNotFound, repeatedInstruction, notPrintableBack, draftSameAsFrom,
         modelNotFound,
         systemNotRead, templateIgnoresInput, droppedCharacter, emptyValueKeepsBase, mixedFrom, hashInValue,
+        unrecognisedChatTemplate,
         templateSyntaxError, unknownTemplateField, undefinedTemplateFunction, templateResponseInElse,
     ]
 }

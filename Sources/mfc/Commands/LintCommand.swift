@@ -1,3 +1,4 @@
+import enum Builder.ChatTemplateResolver
 import ModelfileLang
 
 /// `mfc lint`: parse and check Modelfiles, print diagnostics.
@@ -35,9 +36,10 @@ enum LintCommand: MFCCommand {
                 failedToRead = true
                 continue
             }
-            // FROM a model name is checked against the store (MF1012).
+            // FROM a model name is checked against the store (MF1012); a FROM file's chat template by the resolver.
             let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader,
-                                       modelExists: StoreAccess.store(args, console: console).modelLookup)
+                                       modelExists: StoreAccess.store(args, console: console).modelLookup,
+                                       chatTemplateWarning: ChatTemplateResolver.lintWarning)
             var (modelfile, diagnostics) = lint(input.bytes, path: input.displayPath, options: options)
             if fix, let target = input.absolutePath {
                 let (fixed, applied) = FixItApplier.apply(diagnostics, to: modelfile.source)

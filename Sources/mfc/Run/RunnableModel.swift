@@ -8,7 +8,7 @@ import Runtime
 struct RunnableModel {
     let gguf: GGUFFile
     let displayName: String
-    let format: any ChatFormat
+    let format: ChatFormat
     var system: String
     let history: [Turn]
     var options: SamplingOptions
@@ -23,7 +23,10 @@ struct RunnableModel {
         let path = ModelFiles.path(reference, console: console)
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
-            let format = try detectFormat(gguf, console: console)
+            let choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate(text: gguf["tokenizer.chat_template"]?.string, location: reference),
+                                                          named: NamedTemplates.fromEnvironment(console.environment))
+            if let warning = choice.warning { console.stderr.write("mfc run: warning: \(warning)\n") }
+            let format = try ChatFormat(choice)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
@@ -32,7 +35,7 @@ struct RunnableModel {
         let root = ModelStore.defaultRoot(option: store, environment: console.environment)
         let modelStore = ModelStore(root: root)
         let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory)
-        let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
+        let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
@@ -52,17 +55,6 @@ struct RunnableModel {
         defer { unlink(temp) }
         try LoRAMerge.merge(base: base, adapters: adapters, outputPath: temp)
         return try GGUFFile(path: temp)   // the mapping outlives the unlinked file
-    }
-
-    /// Ollama's named template for the GGUF's chat template when its data folder is configured
-    /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
-    static func detectFormat(_ gguf: GGUFFile, console: Console) throws -> any ChatFormat {
-        let jinja = gguf["tokenizer.chat_template"]?.string
-        if let jinja, let named = try NamedTemplates.fromEnvironment(console.environment),
-           let match = try named.match(chatTemplate: jinja) {
-            return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
-        }
-        return BuiltinChatFormat.detect(chatTemplate: jinja)
     }
 
     /// True when the file starts with the GGUF magic.
