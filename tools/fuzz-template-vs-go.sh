@@ -13,8 +13,8 @@ import json, random, sys
 work, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)
 atoms = [".a", ".b", ".l", ".m", ".m.k", ".s", ".n", ".f", ".z", "$", "$.l", ".", "1", "-2", "3.5", "1e3", "'x'", "\"str\"",
-         "`raw`", "true", "false", "nil", "0x10", "(len .l)", "(index .l 1)", "(slice .s 1)", "(print .n)"]
-funcs = ["print", "printf \"%v|%d|%s|%q|%x|%5.2f|%T\"", "println", "len", "index", "slice", "eq", "ne", "lt", "le", "gt",
+         "`raw`", "true", "false", "nil", "0x10", "(len .l)", "(index .l 1)", "(slice .s 1)", "(print .n)", "2i", "1+2i", "(slice .s 0 2)"]
+funcs = ["print", "printf \"%v|%d|%s|%q|%x|%5.2f|%T\"", "printf \"%b|%e\"", "println", "len", "index", "slice", "eq", "ne", "lt", "le", "gt",
          "ge", "and", "or", "not", "html", "js", "urlquery", "json", "call"]
 def expr(depth=0):
     r = rng.random()

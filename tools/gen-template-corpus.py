@@ -119,6 +119,7 @@ gofmt = [
     "{{$a := slice .u 0 1}}{{$b := slice .u 1}}{{$a}}{{$b}}|{{print $a $b}}", "{{range $i, $c := slice .u 0 2}}{{$i}}{{end}}",
     "{{printf \"%5s|%-5s|%.1s|\" (slice .u 0 1) (slice .u 0 1) (slice .u 0 2)}}", "{{html (slice .u 0 1)}}|{{urlquery (slice .u 0 1)}}",
     "{{slice \"abc\" 1 2}}", "{{slice \"ab☃\" 2 5}}", "{{slice \"ab☃\" 3 4}}",
+    "{{range (slice .u 0 3)}}{{end}}", "{{index (slice .u 0 1) 5}}", "{{printf \"%d\" (slice .u 0 1)}}",
 ]
 for i, t in enumerate(gofmt):
     add(f"golayer/{i}", t, {"f": 3.25, "z": 0, "neg": -2.5, "tiny": 1e-310, "one": 1, "l": [10, 20, 30], "u": "é☃x", "s": {"x": 1}})

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ModelfileLang
 
@@ -11,6 +12,14 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// The seed of a fuzz test: `MFC_FUZZ_SEED` when set (to replay a failure or try new inputs),
+/// else the test's own. Failure messages and the log name it, so any failure can be replayed.
+func fuzzSeed(default seed: UInt64, test: String = #function) -> UInt64 {
+    let chosen = ProcessInfo.processInfo.environment["MFC_FUZZ_SEED"].flatMap { UInt64($0) } ?? seed
+    print("\(test): fuzz seed \(chosen) (replay with MFC_FUZZ_SEED=\(chosen))")
+    return chosen
 }
 
 /// Pieces that make random inputs look like Modelfiles, including the awkward parts.
@@ -80,7 +89,8 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
 }
 
 @Test func formatterInvariantsOnGeneratedModelfiles() {
-    var rng = SplitMix64(state: 7)
+    let seed = fuzzSeed(default: 7)
+    var rng = SplitMix64(state: seed)
     var accepted = 0
     for _ in 0..<2_000 where expectInvariants(Array(generatedModelfile(&rng).utf8)) { accepted += 1 }
     #expect(accepted > 1_000)   // the generator must mostly produce valid files, or the test proves little
@@ -89,7 +99,8 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
 /// 100,000 random and mutated inputs: no crash or hang, the same accept/reject decision and
 /// commands as the reference state machine, and the formatter's promises on every clean one.
 @Test func randomAndMutatedInputsAgreeWithOllama() {
-    var rng = SplitMix64(state: 42)
+    let seed = fuzzSeed(default: 42)
+    var rng = SplitMix64(state: seed)
     let seeds = ParseCase.all.map { Array($0.input.utf8) } + [Array(generatedModelfile(&rng).utf8)]
     var accepted = 0
     for n in 0..<100_000 {
@@ -100,7 +111,8 @@ func expectInvariants(_ bytes: [UInt8]) -> Bool {
 }
 
 @Test func checkerNeverTrapsAndFixesConverge() {
-    var rng = SplitMix64(state: 9)
+    let seed = fuzzSeed(default: 9)
+    var rng = SplitMix64(state: seed)
     let options = CheckOptions(directory: "/nonexistent", fileSystem: fakeFileSystem([:]),
                                templateFieldReader: { _ in ["Prompt"] })
     for _ in 0..<5_000 {

@@ -1,5 +1,5 @@
-/// The parts of Go's `strconv` the template language depends on: unquoting string and
-/// character literals, and reading numeric constants with Go's base prefixes and underscores.
+/// Go's `strconv` as Ollama and templates use it: unquoting string and character literals, and
+/// parsing ints, floats and bools exactly as Go does (what Go accepts decides what Ollama accepts).
 enum GoStrconv {
     enum NumberResult { case number(TemplateNumber), invalid(String) }
 
@@ -78,6 +78,15 @@ enum GoStrconv {
     static func utf8Bytes(_ v: UInt32) -> [UInt8] {
         guard let s = Unicode.Scalar(v) else { return Array("\u{FFFD}".utf8) }
         return Array(String(Character(s)).utf8)
+    }
+
+    /// `strconv.ParseBool`.
+    static func parseBool(_ s: String) -> Bool? {
+        switch s {
+        case "1", "t", "T", "TRUE", "true", "True": true
+        case "0", "f", "F", "FALSE", "false", "False": false
+        default: nil
+        }
     }
 
     /// Go's `parse.newNumber`: a constant may be int, uint and float at once.
@@ -201,8 +210,9 @@ enum GoStrconv {
         return saw != UInt8(ascii: "_")
     }
 
-    /// Splits sign, base and digits as `strconv.ParseInt(s, 0, 64)` does.
-    private static func integerDigits(_ s: String) -> (negative: Bool, base: UInt64, digits: [UInt8])? {
+    /// Splits sign, base and digits as `strconv.ParseInt(s, base, 64)` does; base 0 reads Go's
+    /// prefixes (`0x`, `0o`, `0b`, a leading `0`) and allows underscores between digits.
+    private static func integerDigits(_ s: String, base fixedBase: UInt64 = 0) -> (negative: Bool, base: UInt64, digits: [UInt8])? {
         let all = Array(s.utf8)
         var b = all[...]
         var negative = false
@@ -211,6 +221,7 @@ enum GoStrconv {
             b = b.dropFirst()
         }
         guard !b.isEmpty else { return nil }
+        if fixedBase != 0 { return (negative, fixedBase, Array(b)) }   // no prefixes, no underscores
         var base: UInt64 = 10
         if b.first == UInt8(ascii: "0") {
             let second = b.count >= 3 ? b[b.startIndex + 1] | 0x20 : 0
@@ -243,8 +254,9 @@ enum GoStrconv {
         return magnitude(digits, base: base)
     }
 
-    static func parseInt(_ s: String) -> Int64? {
-        guard let (negative, base, digits) = integerDigits(s), let m = magnitude(digits, base: base) else { return nil }
+    /// `strconv.ParseInt(s, base, 64)` for base 0 (Go syntax, the template lexer's) or 10 (Modelfile values).
+    static func parseInt(_ s: String, base: UInt64 = 0) -> Int64? {
+        guard let (negative, base, digits) = integerDigits(s, base: base), let m = magnitude(digits, base: base) else { return nil }
         if negative {
             if m == UInt64(Int64.max) + 1 { return Int64.min }
             guard m <= UInt64(Int64.max) else { return nil }
@@ -254,9 +266,11 @@ enum GoStrconv {
         return Int64(m)
     }
 
-    /// `strconv.ParseFloat(s, 64)` for the forms the lexer can produce (decimal, hex with 'p',
-    /// underscores between digits); nil on syntax errors and on overflow to infinity.
-    static func parseFloat(_ s: String) -> Double? {
+    /// `strconv.ParseFloat(s, bits)`: decimal or hexadecimal (`0x1p-2`, which needs its `p`
+    /// exponent), underscores only between digits, `inf`/`infinity` (signed) and `nan` (unsigned)
+    /// in any case. Nil on a syntax error and on overflow (Go's ErrRange); underflow is not an error.
+    /// With `bits` 32 the value is rounded once, straight to the nearest float32.
+    static func parseFloat(_ s: String, bits: Int = 64) -> Double? {
         var b = Array(s.utf8)
         var negative = false
         if let f = b.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") {
@@ -264,6 +278,11 @@ enum GoStrconv {
             b.removeFirst()
         }
         guard !b.isEmpty else { return nil }
+        switch String(decoding: b, as: UTF8.self).lowercased() {
+        case "inf", "infinity": return negative ? -.infinity : .infinity
+        case "nan": return s.utf8.count == 3 ? .nan : nil
+        default: break
+        }
         let hex = b.count > 1 && b[0] == UInt8(ascii: "0") && b[1] | 0x20 == UInt8(ascii: "x")
         if b.contains(UInt8(ascii: "_")) {
             guard underscoreOK(b) else { return nil }
@@ -271,13 +290,13 @@ enum GoStrconv {
         }
         let value: Double?
         if hex {
-            value = parseHexFloat(Array(b.dropFirst(2)))
+            value = parseHexFloat(Array(b.dropFirst(2))).map { bits == 32 ? Double(Float($0)) : $0 }
         } else {
             for c in b where !((0x30...0x39).contains(c) || c == UInt8(ascii: ".") || c | 0x20 == UInt8(ascii: "e")
                                 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) { return nil }
             let text = String(decoding: b, as: UTF8.self)
             if text.hasPrefix(".") && text.count == 1 { return nil }
-            value = Double(text)
+            value = bits == 32 ? Float(text).map(Double.init) : Double(text)
         }
         guard let v = value, v.isFinite else { return nil }
         return negative ? -v : v

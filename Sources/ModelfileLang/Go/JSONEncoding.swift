@@ -117,36 +117,43 @@ struct GoJSONWriter {
         let n = b.count
         while i < n {
             let c = b[i]
-            var escape: [UInt8]? = nil
+            // Fast path: bytes that need no escape (most of any text).
+            if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") && c != 0xE2 && c != 0xF4
+                && !(escapeHTML && (c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: "&"))) {
+                i += 1
+                continue
+            }
+            var width = 1   // input bytes the escape replaces
+            var short: UInt8 = 0
             switch c {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""): escape = [UInt8(ascii: "\\"), c]
-            case 0x0A: escape = [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: escape = [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: escape = [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x08: escape = [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: escape = [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0..<0x20, UInt8(ascii: "<") where escapeHTML, UInt8(ascii: ">") where escapeHTML, UInt8(ascii: "&") where escapeHTML:
-                escape = Array("\\u00".utf8) + [hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)]]
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""): short = c
+            case 0x0A: short = UInt8(ascii: "n")
+            case 0x0D: short = UInt8(ascii: "r")
+            case 0x09: short = UInt8(ascii: "t")
+            case 0x08: short = UInt8(ascii: "b")
+            case 0x0C: short = UInt8(ascii: "f")
             case 0xE2 where i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9):
-                out += UnsafeBufferPointer(rebasing: b[start..<i])
-                out += Array("\\u202".utf8) + [b[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
-                i += 3
-                start = i
-                continue
+                width = 3   // U+2028, U+2029
             case 0xF4 where bytesMarkers && i + 3 < n && b[i + 1] == 0x8F && b[i + 2] & 0xFE == 0xBE:
-                out += UnsafeBufferPointer(rebasing: b[start..<i])
-                out += Array("\\ufffd".utf8)
-                i += 4
-                start = i
+                width = 4   // a template's invalid byte: Go writes \ufffd
+            case 0xE2, 0xF4:
+                i += 1
                 continue
-            default: break
+            default: break   // other control bytes and, with escapeHTML, < > &
             }
-            if let escape {
-                out += UnsafeBufferPointer(rebasing: b[start..<i])
-                out += escape
-                start = i + 1
+            out += UnsafeBufferPointer(rebasing: b[start..<i])
+            out.append(UInt8(ascii: "\\"))
+            if short != 0 {
+                out.append(short)
+            } else if width == 3 {
+                out += [UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"), UInt8(ascii: "2"), b[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+            } else if width == 4 {
+                out += [UInt8(ascii: "u"), UInt8(ascii: "f"), UInt8(ascii: "f"), UInt8(ascii: "f"), UInt8(ascii: "d")]
+            } else {
+                out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)]]
             }
-            i += 1
+            i += width
+            start = i
         }
         out += UnsafeBufferPointer(rebasing: b[start..<n])
         out.append(UInt8(ascii: "\""))

@@ -130,13 +130,14 @@ struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits() > 0 else { throw error("invalid number") }
         }
-        if integer && n <= 18 && !(negative && n == 1 && bytes[intStart] == UInt8(ascii: "0")) {
+        let negativeZero = negative && n == 1 && bytes[intStart] == UInt8(ascii: "0")   // -0 is a float64 in Go
+        if integer && n <= 18 && !negativeZero {
             var v = 0
             for k in intStart..<index { v = v * 10 + Int(bytes[k] - 0x30) }
             return .int(negative ? -v : v)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if integer, let v = Int(text) { return .int(v) }
+        if integer && !negativeZero, let v = Int(text) { return .int(v) }
         guard let d = Double(text), d.isFinite else { throw JSONParseError(message: "number \(text) out of range", offset: start) }
         return .float64(d)
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import ModelfileLang
 
 /// Features of Go newer than the corpus's Go 1.19 that Ollama's builds (Go 1.22+) have:
-/// `{{else with}}` (Go 1.23) and ranging over an integer (Go 1.22). Expectations follow Go's
+/// `{{else with}}` (Go 1.23), ranging over an integer (Go 1.22) and short JSON escapes (Go 1.22). Expectations follow Go's
 /// documentation for those releases; the corpus cannot check them.
 struct NewerGoCase: Sendable, CustomTestStringConvertible {
     let template: String, data: String, expected: String
@@ -17,6 +17,8 @@ struct NewerGoCase: Sendable, CustomTestStringConvertible {
         NewerGoCase(template: "{{range $i := 2}}[{{$i}}]{{end}}", data: "{}", expected: "[0][1]"),
         NewerGoCase(template: "{{range 0}}x{{else}}empty{{end}}", data: "{}", expected: "empty"),
         NewerGoCase(template: "{{range len .l}}{{.}}{{end}}", data: #"{"l":[7,8]}"#, expected: "01"),
+        // Go 1.22 writes \b and \f short in JSON strings (Go 1.19 wrote \u0008 and \u000c).
+        NewerGoCase(template: "{{json .s}}", data: #"{"s":"\b\f<"}"#, expected: #""\b\f\u003c""#),
     ]
 }
 
@@ -40,17 +42,25 @@ func newerGoFeatures(_ c: NewerGoCase) throws {
     // Arbitrary byte soup from template-ish pieces: parse and render must return or throw, never trap.
     let pieces = ["{{", "}}", "{{-", "-}}", "(", ")", "|", "$x", ":=", "=", ".a", ".", "if", "else", "end", "range",
                   "with", "define", "template", "block", "\"s\"", "`r`", "'c'", "1", "-2", "0x", "1e9", "nil", "true",
-                  "print", "index", "slice", "len", "eq", "/*", "*/", " ", "\n", "☃", "\\",
-                  "printf", "\"%v\"", "\"%*d\"", "\"%.3x\"", "\"%[2]q\"", "\"%-08.2f\"", "\"%#U\"", "\"%\"", "json", "lt",
+                  "print", "index", "slice", "len", "eq", "/*", "*/", " ", "\n", "☃", "\\", "2i", "1+2i", "\"é\"",
+                  "printf", "\"%v\"", "\"%*d\"", "\"%.3x\"", "\"%[2]q\"", "\"%-08.2f\"", "\"%#U\"", "\"%b\"", "\"%\"", "json", "lt",
                   "html", "js", "urlquery", "call", ".l", ".m", "$", "break", "continue", "9223372036854775807", "0x1p-2"]
-    var rng = SystemRandomNumberGenerator()
+    let seed = fuzzSeed(default: 5)
+    var rng = SplitMix64(state: seed)
+    var options = TemplateOptions.ollama
+    options.limits = TemplateLimits(maxOutputBytes: 1 << 20, maxSteps: 100_000)   // a random `range 1e9` stops fast
+    let data = TemplateValue.object(["a": .array([.float(1), .string("x")]), "l": .array([.null, .bool(true), .float(-0.5)]),
+                                     "m": .object(["k": .array([]), "": .float(1e300)])])
     // MFC_FUZZ_ITERATIONS raises the count for a longer local run.
     let iterations = Int(ProcessInfo.processInfo.environment["MFC_FUZZ_ITERATIONS"] ?? "") ?? 3000
     for _ in 0..<iterations {
         let text = (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
-        if let t = try? Template.parse(text, options: .ollama) {
-            _ = try? t.render(.object(["a": .array([.float(1), .string("x")]), "l": .array([.null, .bool(true), .float(-0.5)]),
-                                       "m": .object(["k": .array([]), "": .float(1e300)])]))
+        if let t = try? Template.parse(text, options: options) {
+            do {
+                _ = try t.render(data)
+            } catch {
+                #expect(!error.message.isEmpty, "seed \(seed): \(text.debugDescription)")
+            }
         }
     }
 }

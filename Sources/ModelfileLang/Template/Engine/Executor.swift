@@ -122,6 +122,8 @@ final class Executor {
     // MARK: Errors
 
     func fail(_ reason: String) -> TemplateExecError {
+        // A value in the message may hold a cut character's bytes: show them as Go does.
+        let reason = GoBytes.hasMarkers(reason) ? GoBytes.decodingLikeGo(GoBytes.bytes(reason)) : reason
         if case .none = site {
             return TemplateExecError(message: "template: \(templateName): \(reason)", line: nil, column: nil, reason: reason)
         }

@@ -3,7 +3,7 @@
 /// JSON data decodes the way Go's `encoding/json` decodes into `interface{}`: objects become
 /// `map[string]interface {}`, arrays `[]interface {}`, numbers `float64`. Ollama's typed records
 /// (messages, tool calls, tools) are `.record` values with Go's type names, so error messages
-/// and `%T` read exactly as Go prints them.
+/// and `%T` read exactly as Go prints them. docs/template.md describes the data model.
 public indirect enum TemplateValue: Sendable, Hashable {
     /// Go's untyped `nil` (a nil interface, or JSON `null`).
     case null

@@ -2,7 +2,7 @@ import Foundation
 
 /// Ollama's template data as Go values: the records Ollama's `template.Execute` builds
 /// (`templateMessage`, `templateToolCall`, `templateTool`, ...), with their Go type names,
-/// JSON tags and `String()` methods, so printing and `json` give Ollama's bytes.
+/// JSON tags and `String()` methods, so printing and `json` give Ollama's bytes (docs/template.md §3).
 enum OllamaValues {
     typealias Field = TemplateRecord.Field
 
