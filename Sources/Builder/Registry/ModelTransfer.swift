@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 import Synchronization
 
 /// What a push or pull reports as it goes: status lines and per-blob progress, as Ollama's

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 import Synchronization
 
 /// Authorization shared by every connection to one registry: the credentials (if any) and the

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 
 /// A user name and password for a registry's basic auth or token service. `description` hides the
 /// password so credentials never reach a log or an error message.

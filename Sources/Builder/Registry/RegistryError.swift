@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// A registry operation that failed, with a message meant for a person.
 package struct RegistryError: Error, Sendable, CustomStringConvertible {
     package var description: String

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 
 /// `mfc export` / `mfc import`: a model as an OCI image layout in a tar file (`oci-layout`,
 /// `index.json`, `blobs/sha256/<hex>`), the form `skopeo copy oci-archive:FILE` reads.
@@ -29,7 +30,7 @@ package enum OCILayout {
             ("schemaVersion", .int(2)), ("mediaType", .string(OCIMediaType.index)),
             ("manifests", .array([.object([
                 ("mediaType", .string(OCIMediaType.manifest)), ("digest", .string(ociDigest.description)),
-                ("size", .int(Int64(ociBytes.count))),
+                ("size", .int(ociBytes.count)),
                 ("annotations", .object([
                     (OCIMediaType.refName, .string(name.tag)),
                     (ollamaManifestAnnotation, .string(ollamaDigest.description)),

@@ -1,5 +1,5 @@
 // Small SIMD idioms that compile to single instructions under `-Xcc -march=x86-64-v4`
-// (see ../shared/notes/swift-kernels.md "Idioms that fail" for why the generic forms are avoided).
+// (docs/kernels.md says why the generic forms are avoided).
 // Every helper is inlined: an out-of-line copy could be shared with another ISA variant by the linker.
 
 /// Reinterprets 16 × u32 as 32 × i16 (no instructions).
@@ -24,6 +24,12 @@ func halfBitsToFloat(_ h: SIMD4<UInt32>) -> SIMD4<Float> {
 /// Lane i of the result is `v[i / 4]`.
 @inline(__always)
 func spreadBy4(_ v: SIMD4<Float>) -> SIMD16<Float> {
+    SIMD16(v[0], v[0], v[0], v[0], v[1], v[1], v[1], v[1], v[2], v[2], v[2], v[2], v[3], v[3], v[3], v[3])
+}
+
+/// Lane i of the result is `v[i / 4]`.
+@inline(__always)
+func spreadBy4(_ v: SIMD4<UInt32>) -> SIMD16<UInt32> {
     SIMD16(v[0], v[0], v[0], v[0], v[1], v[1], v[1], v[1], v[2], v[2], v[2], v[2], v[3], v[3], v[3], v[3])
 }
 
