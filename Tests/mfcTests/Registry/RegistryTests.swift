@@ -115,3 +115,24 @@ import TestSupport
         #expect(r.err.contains("--insecure"), "\(r.err)")
     }
 }
+
+extension RegistryTests {
+    @Test func runPullsAMissingModelUnlessTurnedOff() throws {
+        let registry = try LocalRegistry()
+        let dir = try examplesFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(runMFC(["build", "-f", dir + "/smollm2-chat.Modelfile", "--store", dir + "/source"]).status == 0)
+        let remote = "\(registry.host)/team/smol"
+        #expect(runMFC(["cp", "smollm2-chat", remote, "--store", dir + "/source"]).status == 0)
+        #expect(runMFC(["push", remote, "--insecure", "--store", dir + "/source"]).status == 0)
+
+        let off = runMFC(["run", remote, "Hi", "--no-pull", "--store", dir + "/empty"])
+        #expect(off.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/empty/blobs"))
+        let run = runMFC(["run", remote, "Hi", "--insecure", "--store", dir + "/empty", "--param", "num_predict=4"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.err.contains("pulling manifest"), "\(run.err)")
+        #expect(!run.out.isEmpty)
+        #expect(Self.manifest(dir + "/empty", "\(registry.host)/team/smol/latest") == Self.manifest(dir + "/source", "\(registry.host)/team/smol/latest"))
+    }
+}
