@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Fetches the real test models from PyPI into a cache outside the repository and checks them.
-# Cache: $MFC_TEST_MODELS, else ~/.cache/mfc-test-models. Idempotent: verified files are kept.
+# Cache: $MFC_TEST_MODELS, else $HOME/.cache/mfc-test-models (scripts/lib/folders.sh). Idempotent: verified files are kept.
 #   scripts/fetch-models.sh            SmolLM2-135M-Instruct Q4_1, Gemma 3 270M Q4_K_M and a SentencePiece model
 #   scripts/fetch-models.sh smol       only SmolLM2
 #   scripts/fetch-models.sh spm        only Mistral 7B's SentencePiece tokenizer.model (from mistral-common)
 #   scripts/fetch-models.sh templates  only llama.cpp's real chat templates (from the llama-cpp-python sdist)
 set -euo pipefail
 
-MODELS="${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}"
+. "$(dirname "$0")/lib/folders.sh"
+MODELS="$(mfc_test_models_dir)"
 WHICH="${1:-all}"
 mkdir -p "$MODELS"
 

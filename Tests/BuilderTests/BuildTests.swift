@@ -94,15 +94,33 @@ import ModelfileLang
     #expect(config.modelFamily == "test")
 }
 
-@Test func safetensorsFromIsAClearError() {
+/// A safetensors folder without config.json says so (not that imports are unsupported).
+@Test func safetensorsFolderWithoutConfigSaysConfigIsMissing() {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes([0], to: dir + "/model.safetensors")
-    #expect(throws: StoreError.self) {
-        try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+    do {
+        _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+        Issue.record("built a folder without config.json")
+    } catch {
+        #expect(error.message.contains("the folder has safetensors weights but no config.json"), "\(error.message)")
     }
-    do { _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s")) }
-    catch { #expect(error.message.contains("not supported yet (issue 6)")) }
+}
+
+/// User-facing strings never name an issue or a session of the project's own tracker.
+@Test func noMessageNamesAnIssueOrASession() throws {
+    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources").path
+    let files = try #require(FileManager.default.enumerator(atPath: sources)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+    #expect(files.count > 100)
+    let pattern = try Regex(#""[^"\n]*\b(issue|session) #?[0-9][^"\n]*""#).ignoresCase()
+    for file in files {
+        let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") && line.contains(pattern) {
+            Issue.record("\(file):\(n + 1) names an issue or session: \(line.trimmingCharacters(in: .whitespaces))")
+        }
+    }
 }
 
 /// A failure after any step leaves a store that verifies clean, and the next build completes it.

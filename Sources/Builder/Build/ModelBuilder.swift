@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// Builds one Modelfile into a manifest in the store, doing only the work its changes require.
 ///
@@ -14,7 +15,7 @@ package struct ModelBuilder: Sendable {
     let home: String
 
     /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
-    package init(store: ModelStore, home: String = NSHomeDirectory()) {
+    package init(store: ModelStore, home: String = FileSystemProbe.homeDirectory()) {
         self.store = store
         self.log = ActionLog(path: store.stateDirectory + "/actions.log")
         self.home = home
@@ -310,7 +311,7 @@ struct BuildRun {
             return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
         }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
-        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
+        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsFile(path) }
         let statCache = StatCache(log: log)
         var digest: Digest
         var size: Int64
@@ -336,7 +337,8 @@ struct BuildRun {
             statCache.remember(digest, for: path, stat: st)
             status = .done
         }
-        let info = try ModelInfo.of(digest, in: store, log: log)
+        let info: ModelInfo
+        do { info = try ModelInfo.of(digest, in: store, log: log) } catch { throw StoreError("\(relativeName): \(error.message)") }
         // Classification by content: an ADAPTER that is an ordinary model GGUF is a model layer.
         let mediaType = forced ?? info.mediaType
         if status == .done { log.record("from", digest.hex, relativeName) }

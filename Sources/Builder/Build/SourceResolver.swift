@@ -43,7 +43,7 @@ enum SourceResolver {
             if st.isDirectory {
                 files += try filesInDirectory(path)
             } else {
-                if path.hasSuffix(".safetensors") { throw safetensorsUnsupported(path) }
+                if path.hasSuffix(".safetensors") { throw safetensorsFile(path) }
                 files.append((path, (path as NSString).lastPathComponent))
             }
         }
@@ -56,15 +56,21 @@ enum SourceResolver {
     static func filesInDirectory(_ dir: String) throws(StoreError) -> [(path: String, relativeName: String)] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
         if HFCheckpoint.isModelFolder(names) { return [(dir, (dir as NSString).lastPathComponent)] }
-        if names.contains(where: { $0.hasSuffix(".safetensors") || $0.hasPrefix("pytorch_model") || $0.hasSuffix(".pth") }) {
-            throw safetensorsUnsupported(dir)
+        if names.contains(where: { $0.hasSuffix(".safetensors") }) && !names.contains("config.json") {
+            throw StoreError("FROM \(dir): the folder has safetensors weights but no config.json, which an import needs "
+                             + "(it names the architecture and its sizes)")
+        }
+        if names.contains(where: { $0.hasPrefix("pytorch_model") || $0.hasSuffix(".pth") }) {
+            throw StoreError("FROM \(dir): PyTorch checkpoints (pytorch_model*.bin, *.pth) cannot be imported; "
+                             + "convert them to safetensors or GGUF first")
         }
         let ggufs = names.filter { $0.hasSuffix(".gguf") }
         guard !ggufs.isEmpty else { throw StoreError("no Modelfile or safetensors files found in \(dir)") }
         return ggufs.map { (dir + "/" + $0, $0) }
     }
 
-    static func safetensorsUnsupported(_ path: String) -> StoreError {
-        StoreError("FROM \(path): importing safetensors/PyTorch checkpoints is not supported yet (issue 6); convert to GGUF first")
+    /// A single .safetensors file: the import reads the whole folder (config.json, tokenizer, every shard).
+    static func safetensorsFile(_ path: String) -> StoreError {
+        StoreError("FROM \(path): a .safetensors file is imported with its folder; write FROM \((path as NSString).deletingLastPathComponent)")
     }
 }

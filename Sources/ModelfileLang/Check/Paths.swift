@@ -28,9 +28,17 @@ public struct FileSystemProbe: Sendable {
         },
         canonical: { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
         home: { user in
-            guard let user else { return FileManager.default.homeDirectoryForCurrentUser.path }
+            guard let user else { return FileSystemProbe.homeDirectory() }
             return FileManager.default.homeDirectory(forUser: user)?.path
         })
+
+    /// The current user's home folder as Go's `os.UserHomeDir` (and so Ollama) finds it: `$HOME` when set
+    /// and not empty, else the password file's entry. Containers and CI runners often set a `HOME` that
+    /// differs from the password file, so every default folder of mfc starts here.
+    public static func homeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        return FileManager.default.homeDirectoryForCurrentUser.path
+    }
 }
 
 /// Ollama's `expandPath`: a FROM/ADAPTER/DRAFT argument made absolute, relative to the Modelfile.

@@ -106,7 +106,7 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        return (ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory()), options)
+        return (ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment)), options)
     }
 
     static func isDirectory(_ path: String, console: Console) -> Bool {

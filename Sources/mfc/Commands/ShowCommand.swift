@@ -53,7 +53,7 @@ enum ShowCommand: MFCCommand {
             ("embedding length", String(facts.embeddingLength)),
         ]
         for (k, v) in rows { s += "    " + k.padding(toLength: 20, withPad: " ", startingAt: 0) + v + "\n" }
-        // Quantization of each tensor group, and the adapters (issue 6).
+        // Quantization of each tensor group, and the adapters.
         if let gguf = try? GGUFFile(path: model.modelPath), !gguf.tensors.isEmpty {
             s += "\n  Tensors\n" + TensorTypeSummary.lines(gguf).map { "    " + $0 + "\n" }.joined()
         }

@@ -88,7 +88,11 @@ enum TemplateCommand: MFCCommand {
     }
 
     static func readInput(_ path: String, console: Console) throws(SourceFailure) -> String {
-        if path == "-" { return String(decoding: console.readStdin(), as: UTF8.self) }
+        if path == "-" {
+            do { return String(decoding: try console.readStdin(), as: UTF8.self) } catch {
+                throw SourceFailure(text: "mfc template: error: \(error.description)\n")
+            }
+        }
         let absolute = path.hasPrefix("/") ? path : console.currentDirectory + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw SourceFailure(text: "mfc template: error: cannot read '\(path)'\n")
@@ -159,7 +163,7 @@ enum TemplateCommand: MFCCommand {
     static func inherit(from: String, directory: String, needTemplate: Bool, _ args: ParsedArguments,
                         console: Console) throws(SourceFailure) -> Source? {
         // The checker's expansion (`~`, `~user`, relative to the Modelfile); an unknown user names no file.
-        let expanded = (try? PathExpansion.expand(from, relativeTo: directory, home: console.environment["HOME"] ?? NSHomeDirectory()).get()) ?? ""
+        let expanded = (try? PathExpansion.expand(from, relativeTo: directory, home: FileSystemProbe.homeDirectory(environment: console.environment)).get()) ?? ""
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory)
         if exists, !isDirectory.boolValue || FileManager.default.fileExists(atPath: expanded + "/config.json") {
