@@ -8,7 +8,8 @@
 set -euo pipefail
 N=${1:-3}
 MFC=$(pwd)/.build/release/mfc
-CACHE=${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}
+. "$(dirname "$0")/lib/folders.sh"
+CACHE=$(mfc_test_models_dir)
 MODEL="$CACHE/gemma3/gemma-3-270m-q4_k_m.gguf"
 WORK=$(mktemp -d /tmp/mfc-bench-registry.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
