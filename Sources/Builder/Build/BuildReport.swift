@@ -48,6 +48,8 @@ package struct BuildOptions: Sendable {
     package var prune = true
     /// `--quantize`: convert the model layers (a cached action of its own).
     package var quantize: QuantizeRequest? = nil
+    /// A shared cache of action outputs (`--cache`), asked after a local miss.
+    package var remoteCache: (any RemoteActionCache)? = nil
 
     package init() {}
 }

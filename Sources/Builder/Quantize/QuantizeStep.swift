@@ -35,6 +35,14 @@ extension BuildRun {
             try record("quantize", .cached, "\(target) " + describe(d), "this model layer was already quantized to \(target)", since: t0)
             return d
         }
+        if !options.noCache, !options.dryRun, let remote = options.remoteCache,
+           let (digest, size) = remote.fetch(key, kind: "quantize", into: store.blobs) {
+            log.record("action", key, "\(digest.description) \(size)")
+            let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
+            try record("quantize", .cached, "\(target) " + describe(d) + " downloaded from the build cache",
+                       "another machine quantized this model layer to \(target) and shared it", since: t0)
+            return d
+        }
         if options.dryRun {
             try record("quantize", .planned, "\(target) of sha256:\(layer.digest.shortID)", "would quantize the model layer", since: t0)
             return layer
@@ -53,6 +61,7 @@ extension BuildRun {
         }
         let (digest, size) = try store.blobs.importFile(temp, progress: options.progress)
         log.record("action", key, "\(digest.description) \(size)")
+        options.remoteCache?.store(key, kind: "quantize", digest: digest, size: size, mediaType: layer.mediaType, from: store.blobs)
         let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
         try record("quantize", .done, "\(target) " + describe(d), "model layer not quantized to \(target) before", since: t0)
         return d

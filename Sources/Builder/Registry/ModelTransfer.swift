@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 import Synchronization
 
 /// What a push or pull reports as it goes: status lines and per-blob progress, as Ollama's

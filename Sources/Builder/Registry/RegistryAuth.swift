@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 import Synchronization
 
 /// Authorization shared by every connection to one registry: the credentials (if any) and the

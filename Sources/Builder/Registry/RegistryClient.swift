@@ -49,11 +49,12 @@ package final class RegistryClient: Sendable {
     @discardableResult
     package func upload(_ digest: Digest, size: Int64, file: String, mountFrom: String? = nil,
                         sent: (@Sendable (Int64) -> Void)? = nil) throws(RegistryError) -> Bool {
-        var start = URLComponents(url: address.url("blobs/uploads/"), resolvingAgainstBaseURL: false)!
+        var start = URLComponents(url: address.url("blobs/uploads/"), resolvingAgainstBaseURL: false)
         if let mountFrom, mountFrom != address.repository {
-            start.queryItems = [URLQueryItem(name: "mount", value: digest.description), URLQueryItem(name: "from", value: mountFrom)]
+            start?.queryItems = [URLQueryItem(name: "mount", value: digest.description), URLQueryItem(name: "from", value: mountFrom)]
         }
-        let begun = try send(HTTPRequest("POST", start.url!, headers: [("Content-Length", "0")]))
+        guard let startURL = start?.url else { throw RegistryError("cannot form the upload URL for \(address.repository)") }
+        let begun = try send(HTTPRequest("POST", startURL, headers: [("Content-Length", "0")]))
         if begun.status == 201 { return false }
         guard begun.status == 202 else { throw RegistryError.answer(begun, doing: "starting the upload of \(digest.shortID)") }
         var location = try uploadLocation(begun)
@@ -67,9 +68,11 @@ package final class RegistryClient: Sendable {
             }
             location = try uploadLocation(patched)
         }
-        var finish = URLComponents(url: location, resolvingAgainstBaseURL: false)!
-        finish.queryItems = (finish.queryItems ?? []) + [URLQueryItem(name: "digest", value: digest.description)]
-        let done = try send(HTTPRequest("PUT", finish.url!, headers: [
+        var finish = URLComponents(url: location, resolvingAgainstBaseURL: false)
+        let query = (finish?.queryItems ?? []) + [URLQueryItem(name: "digest", value: digest.description)]
+        finish?.queryItems = query
+        guard let finishURL = finish?.url else { throw RegistryError("the registry's upload location is not a usable URL: \(location)") }
+        let done = try send(HTTPRequest("PUT", finishURL, headers: [
             ("Content-Type", "application/octet-stream"), ("Content-Length", "0"),
         ]))
         guard done.status == 201 || done.status == 204 else { throw RegistryError.answer(done, doing: "finishing the upload of \(digest.shortID)") }

@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// A user name and password for a registry's basic auth or token service. `description` hides the
 /// password so credentials never reach a log or an error message.

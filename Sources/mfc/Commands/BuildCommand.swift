@@ -7,7 +7,7 @@ import Synchronization
 enum BuildCommand: MFCCommand {
     static let info = CommandInfo(
         name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
-        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--explain] [--dry-run] [--no-cache]",
+        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--cache REPO] [--explain] [--dry-run] [--no-cache]",
         discussion: """
         With -f (default ./Modelfile) builds one Modelfile as NAME or -t NAME (default: named after the
         file: X.Modelfile gives x, Modelfile gives its folder's name); `mfc build NAME -f FILE` and
@@ -22,6 +22,8 @@ enum BuildCommand: MFCCommand {
             OptionSpec(["--dry-run"], help: "Print the plan without writing anything."),
             OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
             OptionSpec(["-q", "--quantize"], value: "TYPE", help: "Quantize the model layers (Q4_K_M, Q8_0, F16, ...; see mfc quantize --help)."),
+            OptionSpec(["--cache"], value: "HOST/NAMESPACE/REPO",
+                       help: "Share quantized layers through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
             OptionSpec(["--allow-requantize"], help: "With --quantize, also convert tensors that are already quantized."),
             StoreAccess.option,
         ],
@@ -53,6 +55,7 @@ enum BuildCommand: MFCCommand {
             case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
             }
         }
+        for note in options.remoteCache?.notes ?? [] { console.stderr.write("warning: \(note)\n") }
         return ok ? ExitStatus.success : ExitStatus.failure
     }
 
@@ -75,7 +78,7 @@ enum BuildCommand: MFCCommand {
             if lintFailed { return ExitStatus.failure }   // the diagnostics are printed already
             throw error
         }
-        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
+        for w in result.warnings + (options.remoteCache?.notes ?? []) { console.stderr.write("warning: \(w)\n") }
         console.stdout.write(report(result, source: file, explain: args.flag("--explain")))
         return ExitStatus.success
     }
@@ -93,6 +96,12 @@ enum BuildCommand: MFCCommand {
             options.quantize = QuantizeRequest(fileType: fileType, allowRequantize: args.flag("--allow-requantize"))
         } else if args.flag("--allow-requantize") {
             throw UsageError("--allow-requantize needs --quantize TYPE")
+        }
+        if let cache = args.value("--cache") ?? console.environment["MFC_BUILD_CACHE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            do {
+                options.remoteCache = try RegistryActionCache(reference: cache, credentials: RegistryCredentials.lookup(
+                    host: ModelName(parsing: cache).host, environment: console.environment))
+            } catch { throw UsageError("\(error)") }
         }
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.

@@ -9,7 +9,7 @@ enum RunCommand: MFCCommand {
         name: "run", abstract: "Chat with a model, or answer one prompt.",
         usage: "<model> [<prompt>...]",
         discussion: """
-        MODEL is a GGUF file, a Modelfile (built first, incrementally) or the name of a built model. \
+        MODEL is a GGUF file, a Modelfile (built first, incrementally) or the name of a model in the store (pulled from its registry when missing, unless --no-pull). \
         With a PROMPT (or piped standard input) mfc prints one answer; on a terminal without one it \
         starts a chat (/? lists its commands; Ctrl-C stops an answer, /bye or Ctrl-D leaves). \
         A model's ADAPTER layers are applied at alpha/rank times the environment variable \
@@ -25,7 +25,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--lora-scale"], value: "S[,S...]",
                        help: "Scale the model's ADAPTER layers: one S for all, or one per ADAPTER line in order (default: MFC_LORA_SCALE, else 1; 0 turns an adapter off)."),
             StoreAccess.option,
-        ],
+        ] + AutoPull.options,
         positionals: 1...Int.max)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
@@ -71,6 +71,7 @@ enum RunCommand: MFCCommand {
     static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
                      console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
         let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
+        try AutoPull.ifMissing(reference, args: args, console: console)
         var model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales, console: console)
         if !model.ignoredParameters.isEmpty {
             console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")

@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// `mfc export` / `mfc import`: a model as an OCI image layout in a tar file (`oci-layout`,
 /// `index.json`, `blobs/sha256/<hex>`), the form `skopeo copy oci-archive:FILE` reads.
