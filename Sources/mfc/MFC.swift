@@ -15,6 +15,7 @@ enum MFC {
         RmCommand.self,
         CpCommand.self,
         VerifyCommand.self,
+        PruneCommand.self,
         TokenizeCommand.self,
         FmtCommand.self,
         TemplateCommand.self,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Builder
 
@@ -7,7 +8,7 @@ import Testing
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    let builder = ModelBuilder(store: store)
+    let builder = ModelBuilder(store: store, clock: laterClock)
     let r = try builder.build(modelfile: "FROM test.gguf\n", directory: dir, as: ModelName(parsing: "t"))
     let m = try #require(try store.manifest(ModelName(parsing: "t")))
     #expect(m.layers.map(\.digest.hex) == ["89a2116c3a82d6a97f59f748d86ed4417214353fd178ee54df418fde32495fad"])
@@ -33,7 +34,7 @@ import Testing
     SYSTEM Say hi!
 
     """
-    _ = try ModelBuilder(store: store).build(modelfile: text, directory: dir, as: ModelName(parsing: "p"))
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: text, directory: dir, as: ModelName(parsing: "p"))
     let m = try #require(try store.manifest(ModelName(parsing: "p")))
     #expect(m.layers.map { stepName($0.mediaType) } == ["model", "template", "system", "license", "params", "messages"])
     #expect(m.layers(ofType: MediaType.params).first?.digest.hex == "1d0ad71299d48c2fb7ae2b98e683643e771f8a5b72be34942af90d97a91c1e37")
@@ -52,7 +53,7 @@ import Testing
     for (line, code) in [("PARAMETER temprature 1", "error[MF1002]: unknown parameter 'temprature'"), ("PARAMETER top_k 1.5", "error[MF1003]"),
                          ("PARAMETER top_p x", "error[MF1003]"), ("PARAMETER use_mmap maybe", "error[MF1003]")] {
         do {
-            _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
+            _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
             Issue.record("\(line) built")
         } catch { #expect(error.message.contains("Modelfile:2:") && error.message.contains(code), "\(error)") }
     }
@@ -77,7 +78,7 @@ import Testing
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     _ = try b.build(modelfile: "FROM test.gguf\nSYSTEM base\nPARAMETER top_k 10\nPARAMETER stop a\nLICENSE MIT\nMESSAGE user u\nRENDERER r1\n",
                     directory: dir, as: ModelName(parsing: "base"))
     _ = try b.build(modelfile: "FROM base\nPARAMETER temperature 0.6\nPARAMETER stop b\nLICENSE Apache-2.0\nSYSTEM \"\"\n",
@@ -98,9 +99,9 @@ import Testing
     defer { cleanup(dir) }
     writeBytes([0], to: dir + "/model.safetensors")
     #expect(throws: StoreError.self) {
-        try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+        try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
     }
-    do { _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s")) }
+    do { _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s")) }
     catch { #expect(error.message.contains("not supported yet (issue 6)")) }
 }
 
@@ -110,7 +111,7 @@ import Testing
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
     let text = "FROM test.gguf\nSYSTEM s\nTEMPLATE t\nPARAMETER top_k 1\nLICENSE l\nMESSAGE user m\n"
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     let full = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "ref"))
     for step in 1...full.steps.count {
         var options = BuildOptions()
@@ -124,18 +125,18 @@ import Testing
     let done = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
     #expect(done.manifestDigest != nil)
     #expect(store.verify().isClean)
-    // A process killed while copying leaves only a temp file: reported, not corruption.
+    // A process killed while copying leaves only a temp file: reported with its size, not corruption.
     writeBytes([1, 2, 3], to: store.blobs.directory + "/sha256-tmp-1-2")
     let report = store.verify()
     #expect(report.isClean)
-    #expect(report.temporaryFiles == ["sha256-tmp-1-2"])
+    #expect(report.temporaryFiles == [TemporaryFile(path: "blobs/sha256-tmp-1-2", size: 3, isStale: true)])
 }
 
 @Test func verifyFindsCorruptionAndDanglingReferences() throws {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\nSYSTEM hello\n", directory: dir, as: ModelName(parsing: "v"))
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM test.gguf\nSYSTEM hello\n", directory: dir, as: ModelName(parsing: "v"))
     #expect(store.verify().isClean)
     let m = try #require(try store.manifest(ModelName(parsing: "v")))
     let system = try #require(m.layers(ofType: MediaType.system).first)
@@ -149,12 +150,14 @@ import Testing
 @Test func racilyCleanFilesAreNotRemembered() throws {
     let dir = temporaryDirectory()
     defer { cleanup(dir) }
-    let cache = StatCache(log: ActionLog(path: dir + "/log"))
+    let now = Atomic<Int64>(11_000_000_000)
+    let cache = StatCache(log: ActionLog(path: dir + "/log"), clock: WallClock { now.load(ordering: .relaxed) })
     let digest = Digest.of([1])
     let st = FileStat(device: 1, inode: 2, size: 1, mtimeNanoseconds: 10_000_000_000, isDirectory: false, isRegular: true)
-    cache.remember(digest, for: "/f", stat: st, now: 11_000_000_000)
+    cache.remember(digest, for: "/f", stat: st)
     #expect(cache.digest(for: "/f", stat: st) == nil)
-    cache.remember(digest, for: "/f", stat: st, now: 12_000_000_000)
+    now.store(12_000_000_000, ordering: .relaxed)
+    cache.remember(digest, for: "/f", stat: st)
     #expect(cache.digest(for: "/f", stat: st)?.digest == digest)
     var changed = st
     changed.mtimeNanoseconds += 1
@@ -169,7 +172,7 @@ import Testing
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     let sources = [
         ("base", "FROM m.gguf\nTEMPLATE \"\"\"{{ .System }}\n{{ .Prompt }}\"\"\"\nSYSTEM \"  padded \"\nPARAMETER stop \"a b\"\nPARAMETER stop <|x|>\nPARAMETER num_ctx 4096\nLICENSE \"\"\"line \"one\"\nline two\"\"\"\nMESSAGE user hi\nREQUIRES 0.5.1\nRENDERER r\n"),
         ("child", "FROM base\nSYSTEM child\nPARAMETER temperature 0.25\nLICENSE MIT\n"),

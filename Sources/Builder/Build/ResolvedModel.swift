@@ -87,14 +87,15 @@ extension ModelStore {
 
     /// Resolves what `mfc run` was given: a path to a Modelfile (built incrementally first, named
     /// after the file) or a model name.
-    package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions()) throws(StoreError) -> ResolvedModel {
+    package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions(),
+                         clock: WallClock = .system) throws(StoreError) -> ResolvedModel {
         let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if let st = FileIO.status(path), st.isRegular {
             let bytes = FileIO.read(path) ?? []
             let name = ModelfileNaming.defaultName(forModelfileAt: path)
             let input = try ModelfileFrontEnd.input(bytes, path: (path as NSString).lastPathComponent,
                                                     directory: (path as NSString).deletingLastPathComponent)
-            _ = try ModelBuilder(store: self).build(input, as: name, options: options)
+            _ = try ModelBuilder(store: self, clock: clock).build(input, as: name, options: options)
             return try resolve(name)
         }
         let name = ModelName(parsing: reference)

@@ -48,6 +48,7 @@ enum SourceResolver {
             if st.isDirectory {
                 files += try filesInDirectory(path)
             } else {
+                guard st.isRegular else { throw StoreError("FROM \(from): \(path) is \(st.kindDescription), not a model file") }
                 if path.hasSuffix(".safetensors") { throw safetensorsUnsupported(path) }
                 files.append((path, (path as NSString).lastPathComponent))
             }

@@ -27,7 +27,7 @@ enum BuildCommand: MFCCommand {
         positionals: 0...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         var options = BuildOptions()
         options.noCache = args.flag("--no-cache")
         options.dryRun = args.flag("--dry-run")
@@ -42,7 +42,7 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
+        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory(), clock: console.wallClock)
         let explain = args.flag("--explain")
 
         if let dir = args.positionals.first {
@@ -61,11 +61,12 @@ enum BuildCommand: MFCCommand {
         }
 
         let file = args.value("--file") ?? "Modelfile"
-        let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
-        guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
+        let modelfile: ModelfileInput
+        do { modelfile = try ModelfileInput.read(file, console: console) } catch { throw BuildFailure(error.description) }
+        let path = modelfile.absolutePath ?? file
         let name = try args.value("--tag").map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
         // Lint first: print every diagnostic, stop on errors.
-        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
+        let checked = ModelfileFrontEnd.read(modelfile.bytes, path: file, directory: modelfile.directory)
         console.stderr.write(checked.rendered(color: console.stderrColor))
         guard let input = checked.input else { return ExitStatus.failure }
         let result = try builder.build(input, as: name, options: options)
