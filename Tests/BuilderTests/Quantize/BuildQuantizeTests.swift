@@ -26,6 +26,13 @@ import Runtime
     #expect(second.steps.first { $0.name == "quantize" }?.status == .cached)
     #expect(try store.manifest(name)?.layers(ofType: MediaType.model).first?.digest == layer.digest)
 
+    // A damaged quantized blob is made again from its intact input by `verify --repair`.
+    try corrupt(store.blobs.path(of: layer.digest))
+    let outcome = try store.repair(store.verify().damagedDigests)
+    #expect(outcome.map(\.digest) == [layer.digest])
+    #expect(outcome.first?.source?.hasPrefix("quantize sha256:") == true, "\(outcome)")
+    #expect(store.verify().isClean)
+
     // Without --quantize the same Modelfile keeps the F16 layer: the type is part of the build key.
     _ = try builder.build(modelfile: "FROM smol-f16.gguf\nSYSTEM two\n", directory: dir, as: name)
     #expect(try store.manifest(name)?.layers(ofType: MediaType.model).first?.digest != layer.digest)
