@@ -5,7 +5,7 @@ enum MFC {
     static let version = "0.1.0"
 
     /// Every subcommand, in the order `mfc --help` lists them.
-    static let commands: [any MFCCommand.Type] = [
+    static var commands: [any MFCCommand.Type] { [
         VersionCommand.self,
         LintCommand.self,
         ParseCommand.self,
@@ -22,7 +22,7 @@ enum MFC {
         QuantizeCommand.self,
         BenchCommand.self,
         RunCommand.self,
-    ]
+    ] }
 
     static func main(arguments: [String], console: Console) -> Int32 {
         guard let first = arguments.first else {
