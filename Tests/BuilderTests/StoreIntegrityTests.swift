@@ -212,3 +212,20 @@ func deadPID() throws -> Int32 {
     #expect(steps.compactMap { ($0 as? TextLayerStep)?.name } == ["template", "system", "license", "messages"])
     #expect(store.blobs.allFileNames().isEmpty, "planning writes nothing")
 }
+
+/// A model built FROM a stored model whose blob is damaged is refused, naming the blob.
+@Test func fromADamagedBaseModelIsRefused() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let b = ModelBuilder(store: store, clock: laterClock)
+    _ = try b.build(modelfile: "FROM m.gguf\nSYSTEM base\n", directory: dir, as: ModelName(parsing: "base"))
+    let system = try #require(try store.manifest(ModelName(parsing: "base"))?.layers(ofType: MediaType.system).first)
+    try corrupt(store.blobs.path(of: system.digest))
+    #expect {
+        try b.build(modelfile: "FROM base\nPARAMETER top_k 1\n", directory: dir, as: ModelName(parsing: "child"))
+    } throws: { error in
+        "\(error)".contains("base model 'base:latest' is damaged: blob \(system.digest)")
+    }
+    #expect(try store.manifest(ModelName(parsing: "child")) == nil)
+}

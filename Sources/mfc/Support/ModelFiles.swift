@@ -26,6 +26,7 @@ enum ModelFiles {
         guard FileManager.default.fileExists(atPath: full) else {
             throw UsageError("no model file at '\(model)'")
         }
+        try refuseSpecialFile(full, as: model)
         return try GGUFFile(path: full)
     }
 
