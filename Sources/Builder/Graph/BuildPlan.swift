@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// The steps that build one Modelfile, in order: the base (imported files or a stored model),

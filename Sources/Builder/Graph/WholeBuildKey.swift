@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// The whole-build action key: the digests of every source (from the stat cache only, so no

@@ -14,6 +14,9 @@ struct RunnableModel {
     var options: SamplingOptions
     /// Parameters the runtime does not implement (reported once, then ignored).
     var ignoredParameters: [String] = []
+    /// What `/show modelfile` prints: the built model's Modelfile, or a FROM line for a file.
+    var modelfile: String = ""
+    var licenses: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
     static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
@@ -25,7 +28,7 @@ struct RunnableModel {
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
-                                 system: "", history: [], options: options)
+                                 system: "", history: [], options: options, modelfile: "FROM \(ModelfilePrinter.quoted(path))\n")
         }
         let modelStore = try StoreAccess.store(option: store, console: console)
         let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory, clock: console.wallClock)
@@ -35,7 +38,8 @@ struct RunnableModel {
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
-                                  options: SamplingOptions())
+                                  options: SamplingOptions(),
+                                  modelfile: ModelfilePrinter.modelfile(for: resolved, store: modelStore), licenses: resolved.licenses)
         for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
             guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
             switch value {
@@ -76,6 +80,11 @@ struct RunnableModel {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
+    }
+
+    /// What the chat shows of this model, named as the user named it.
+    func card(reference: String) -> ChatModelCard {
+        ChatModelCard(reference: reference, info: info, modelfile: modelfile, licenses: licenses)
     }
 
     /// Rows for `/show info`.

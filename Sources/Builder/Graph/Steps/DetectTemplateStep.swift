@@ -1,3 +1,4 @@
+import ModelfileLang
 /// Ollama's template auto-detection (only for models built from files): a template layer and a
 /// stop-only params layer after the model. GGUF files match Ollama's named templates when their
 /// data is available; safetensors imports fall back to mfc's own family templates, with a warning

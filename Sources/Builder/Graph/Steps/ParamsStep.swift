@@ -1,3 +1,4 @@
+import ModelfileLang
 /// The params layer: the Modelfile's typed PARAMETERs over those of inherited or detected params
 /// layers (a name set here wins), as one JSON object with sorted keys.
 ///
