@@ -36,8 +36,8 @@ package struct ModelBuilder: Sendable {
         guard name.isValid else { throw StoreError("invalid model name '\(name.displayShortest)'") }
         let clock = ContinuousClock()
         let start = clock.now
-        var run = BuildRun(builder: self, name: store.canonical(name), options: options)
         let lock = try store.lock(exclusive: false)
+        var run = BuildRun(builder: self, name: store.canonical(name), options: options)
         var previous: Manifest? = nil
         do {
             store.removeStaleTemporaries()   // leftovers of killed builds
