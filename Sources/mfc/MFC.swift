@@ -23,6 +23,10 @@ enum MFC {
         QuantizeCommand.self,
         BenchCommand.self,
         RunCommand.self,
+        PushCommand.self,
+        PullCommand.self,
+        ExportCommand.self,
+        ImportCommand.self,
     ] }
 
     static func main(arguments: [String], console: Console) -> Int32 {

@@ -1,11 +1,5 @@
 import Foundation
 
-/// The `mfc` executable that `swift test` builds next to the test bundle.
-func builtMFC() -> String {
-    let directory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
-    return directory.appendingPathComponent("mfc").path
-}
-
 /// How a child `mfc` ended and what it wrote.
 struct ChildResult {
     var status: Int32

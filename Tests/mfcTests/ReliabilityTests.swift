@@ -25,11 +25,11 @@ private func leftovers(in store: String) -> [String] {
 
 /// (a) Crash safety: a build with a quantize step is killed with SIGKILL at random moments.
 /// After each kill the store verifies clean, a rebuild succeeds, and after it no temporary is
-/// left. MFC_RELIABILITY_KILLS sets the number of kills (default 10, which keeps CI short; the
+/// left. MFC_RELIABILITY_KILLS sets the number of kills (default 6, which keeps CI short; the
 /// full run is 50).
 @Test func killedBuildsLeaveAConsistentStore() throws {
     let model = try TestModels.smolLM2()
-    let kills = ProcessInfo.processInfo.environment["MFC_RELIABILITY_KILLS"].flatMap { Int($0) } ?? 10
+    let kills = ProcessInfo.processInfo.environment["MFC_RELIABILITY_KILLS"].flatMap { Int($0) } ?? 6
     var rng = SplitMix64(seed: reliabilitySeed("killedBuildsLeaveAConsistentStore"))
     let dir = NSTemporaryDirectory() + "mfc-kill-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -54,6 +54,11 @@ private func openPseudoTerminal() -> (master: Int32, slave: Int32)? {
     return (master, slave)
 }
 
+/// The `mfc` executable that `swift test` builds next to the test bundle.
+func builtMFC() -> String {
+    let directory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
+    return directory.appendingPathComponent("mfc").path
+}
 
 @Test func ctrlCStopsTheAnswerNotTheChat() throws {
     let binary = builtMFC()

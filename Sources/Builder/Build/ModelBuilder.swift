@@ -1,5 +1,5 @@
-import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// Builds one Modelfile into a manifest in the store, doing only the work its changes require.
 ///
@@ -15,7 +15,7 @@ package struct ModelBuilder: Sendable {
     let wallClock: WallClock
 
     /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
-    package init(store: ModelStore, home: String = NSHomeDirectory(), clock: WallClock = .system) {
+    package init(store: ModelStore, home: String = FileSystemProbe.homeDirectory(), clock: WallClock = .system) {
         self.store = store
         self.log = store.openActionLog()
         self.home = home

@@ -18,7 +18,7 @@ enum BuildPlan {
                     steps.append(ImportFileStep(path: f.path, relativeName: f.relativeName, forcedMediaType: nil, name: "model"))
                 }
             }
-            steps.append(DetectTemplateStep())
+            steps.append(DetectTemplateStep(hasTemplateLine: input.template?.isEmpty == false))
         case .model(let base):
             steps.append(BaseModelStep(base: base))
         }

@@ -22,9 +22,12 @@ struct BuildRun {
     var baseConfig: ModelConfig? = nil
     /// Set in a dry run when a model file would have to be hashed first.
     var pendingImport = false
-    /// Model layers converted from safetensors folders in this build (they get family templates).
-    var importedFolders: Set<Digest> = []
     var config: Descriptor? = nil
+    /// Stop words of a detected chat template (the params layer's `stop` unless set otherwise).
+    var detectedStop: [String] = []
+    /// Small blobs made by this build, written only if the manifest names them (a detected
+    /// template that a TEMPLATE line replaces never reaches the store).
+    var pendingBlobs: [Digest: [UInt8]] = [:]
     var manifest: Manifest? = nil
     var manifestDigest: Digest? = nil
     let clock = ContinuousClock()
@@ -41,8 +44,8 @@ struct BuildRun {
 
     /// Walks the plan of `input`, unless the whole-build key shows the stored manifest is current.
     mutating func execute(_ input: BuildInput) throws(StoreError) {
-        let (params, paramWarnings) = try ParameterTable.typed(input.parameters)
-        warnings += paramWarnings
+        let params = input.parameters.storedJSON
+        warnings += input.deprecatedParameters.map { "parameter \($0) is deprecated" }
         let source = try SourceResolver.resolve(input.from, directory: input.directory, home: builder.home)
         let whole = WholeBuildKey(input: input, source: source, build: self)
         if try whole.replay(&self) { return }
@@ -68,11 +71,24 @@ struct BuildRun {
         } else if options.dryRun {
             try record(step, .planned, describe(d), "content is new: would write blob", since: t0)
         } else {
-            try store.blobs.write(bytes)
-            store.blobs.remember(digest, cache: statCache)
+            pendingBlobs[digest] = bytes
             try record(step, .done, describe(d), options.noCache ? "--no-cache" : "content is new", since: t0)
         }
         return d
+    }
+
+    /// The content of a layer so far: a pending blob of this build, else the stored blob.
+    func content(of d: Descriptor) -> [UInt8]? {
+        pendingBlobs[d.digest] ?? FileIO.read(store.blobs.path(of: d.digest))
+    }
+
+    /// Writes the pending blobs that `manifest` names, before the manifest itself.
+    func writePendingBlobs(of manifest: Manifest) throws(StoreError) {
+        for d in manifest.allDescriptors {
+            guard let bytes = pendingBlobs[d.digest] else { continue }
+            try store.blobs.write(bytes)
+            store.blobs.remember(d.digest, cache: statCache)
+        }
     }
 
     /// Brings a file an action converted into the store and records it as the output of `key`.

@@ -71,7 +71,7 @@ struct WholeBuildKey {
     }
 
     static func key(_ sourceKeys: [String], _ input: BuildInput, _ build: BuildRun) -> String {
-        let settings = ["name": build.name.path, "templates": build.options.namedTemplates?.directory ?? ""]
+        let settings = ["name": build.name.path, "templates": build.options.namedTemplates?.directory ?? "", "chat-families": ChatTemplateFamily.version]
             .merging(build.options.quantize?.keySettings ?? [:]) { a, _ in a }
         return ActionKey(kind: "build", version: 1, inputs: sourceKeys + [inputEncoding(input)], settings: settings).description
     }
@@ -82,7 +82,7 @@ struct WholeBuildKey {
         return JSONValue.object([
             ("from", .array(input.from.map { .string($0) })), ("dir", .string(input.directory)),
             ("template", s(input.template)), ("system", s(input.system)),
-            ("parameters", .array(input.parameters.map { .array([.string($0.name), .string($0.value)]) })),
+            ("parameters", JSONValue.sortedObject(input.parameters.storedJSON)),
             ("licenses", .array(input.licenses.map { .string($0) })),
             ("messages", .array(input.messages.map { .array([.string($0.role), .string($0.content)]) })),
             ("adapters", .array(input.adapters.map { .string($0) })),

@@ -58,10 +58,20 @@ enum FileIO {
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
-    /// The whole file, or nil when it cannot be read.
+    /// The whole file, or nil when it cannot be read. Reads to end of file with `read(2)`, so a
+    /// pipe (`-f <(...)`, /dev/fd/N) works as well as a regular file.
     static func read(_ path: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return [UInt8](data)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -76,6 +86,9 @@ enum FileIO {
                         fileType: s.st_mode & S_IFMT, permissions: s.st_mode & 0o7777)
     }
 }
+
+/// The whole file at `path` read to its end (pipes too), nil when it cannot be read.
+package func readWholeFile(_ path: String) -> [UInt8]? { FileIO.read(path) }
 
 /// The parts of `stat` that identify one version of a file.
 package struct FileStat: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 
 /// `mfc run MODEL [PROMPT]`: one answer, or an interactive chat on a terminal.
@@ -20,7 +21,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
             OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
-            OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
+            OptionSpec(["--threads"], value: "N", help: "Worker threads, 1 to 512 (default: all cores)."),
             OptionSpec(["--lora-scale"], value: "S[,S...]",
                        help: "Scale the model's ADAPTER layers: one S for all, or one per ADAPTER line in order (default: MFC_LORA_SCALE, else 1; 0 turns an adapter off)."),
             StoreAccess.option,
@@ -30,16 +31,14 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let threads = try args.value("--threads").map { text throws(UsageError) -> Int in
-            guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive integer, got '\(text)'") }
-            return n
-        } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try args.value("--threads").map { text throws(UsageError) in try ThreadOption.parse(text) }
+            ?? ProcessInfo.processInfo.activeProcessorCount
         let (session, model, engine) = try load(args.positionals[0], args, threads: threads, console: console)
         let loadDuration = clock.now - loadStart
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")
         if !console.stdinIsTerminal {
-            let piped = String(decoding: console.readStdin(), as: UTF8.self)
+            let piped = String(decoding: try console.readStdin(), as: UTF8.self)
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")
@@ -81,6 +80,7 @@ enum RunCommand: MFCCommand {
         let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
         let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
         let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
+        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
         let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
         session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
@@ -92,7 +92,7 @@ enum RunCommand: MFCCommand {
         let store = try StoreAccess.store(args, console: console)
         let checked = ModelfileFrontEnd.read(Array(modelfile.utf8), path: "/save", directory: console.currentDirectory)
         guard let input = checked.input else { throw ChatActionError(checked.rendered(color: false)) }
-        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory(), clock: console.wallClock)
+        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment), clock: console.wallClock)
         _ = try builder.build(input, as: try StoreAccess.name(name), options: BuildOptions())
     }
 

@@ -3,7 +3,7 @@ import Builder
 /// The `--store` option and store lookup shared by the model-store commands.
 enum StoreAccess {
     static let option = OptionSpec(["--store"], value: "DIR",
-                                   help: "Models folder (default: $MFC_MODELS, else ~/.mfc/models; an Ollama models folder works).")
+                                   help: "Models folder (default: $MFC_MODELS, else $OLLAMA_MODELS, else $HOME/.mfc/models; an Ollama models folder works).")
 
     /// The store the command works on.
     /// - Throws: when that path exists but is not a folder.

@@ -1,32 +1,27 @@
 import ModelfileLang
-/// Ollama's template auto-detection (only for models built from files): a template layer and a
-/// stop-only params layer after the model. GGUF files match Ollama's named templates when their
-/// data is available; safetensors imports fall back to mfc's own family templates, with a warning
-/// when their chat template is of no known family.
+
+/// Ollama's template auto-detection for models built from files: a template layer after the
+/// model and stop words that the params layer takes unless the Modelfile sets its own, chosen by `ChatTemplateResolver` from the file's
+/// Jinja chat template. Without a TEMPLATE line, a model whose chat format is not recognised gets
+/// a warning that names the template it will use.
 ///
-/// Input: the model layer's digest. Key: `TemplateDetection`'s action key (digest and template
-/// data). Output: the template (and params) layers, content-addressed.
+/// Input: the model layer's digest and whether the Modelfile has a TEMPLATE line. Key: the
+/// model's Jinja template is cached by digest (`TemplateDetection`). Output: the template layer,
+/// content-addressed, and the detected stop words for `ParamsStep`.
 struct DetectTemplateStep: BuildAction {
+    let hasTemplateLine: Bool
+
     func run(_ build: inout BuildRun) throws(StoreError) {
-        guard !build.pendingImport else { return }
-        for layer in build.layers where layer.mediaType == MediaType.model {
-            let imported = build.importedFolders.contains(layer.digest)
-            guard build.options.namedTemplates != nil || imported else { continue }
-            let found: TemplateDetection.Detected
-            switch try TemplateDetection.detect(layer.digest, store: build.store, log: build.log, named: build.options.namedTemplates, families: imported) {
-            case .detected(let d): found = d
-            case .unknownFamily:
-                build.warnings.append("\(layer.from.isEmpty ? "model" : layer.from): the chat template in tokenizer_config.json is of no family mfc knows "
-                                      + "(chatml, qwen2, llama3, llama2, mistral, gemma, phi3); add a TEMPLATE line")
-                continue
-            case .none: continue
-            }
-            build.layers.append(try build.blob("template", MediaType.template, Array(found.template.utf8), since: build.clock.now))
-            if !found.stop.isEmpty {
-                let params = JSONValue.object([("stop", .array(found.stop.map { .string($0) }))])
-                build.layers.append(try build.blob("params", MediaType.params, params.goEncoded, since: build.clock.now))
-            }
-            return
+        guard !build.pendingImport, let layer = build.layers.first(where: { $0.mediaType == MediaType.model }) else { return }
+        let jinja = try TemplateDetection.jinja(of: layer.digest, location: layer.from.isEmpty ? "the model" : layer.from,
+                                                store: build.store, log: build.log)
+        let choice = try ChatTemplateResolver.resolve(jinja: jinja, named: build.options.namedTemplates)
+        if let warning = choice.warning, !hasTemplateLine { build.warnings.append(warning) }
+        guard choice.origin != .fallback else { return }
+        // A TEMPLATE line replaces the detected template, so it is not made at all.
+        if !hasTemplateLine {
+            build.layers.append(try build.blob("template", MediaType.template, Array(choice.template.utf8), since: build.clock.now))
         }
+        build.detectedStop = choice.stop
     }
 }

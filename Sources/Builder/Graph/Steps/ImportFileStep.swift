@@ -18,7 +18,7 @@ struct ImportFileStep: BuildAction {
         let t0 = build.clock.now
         guard let st = FileIO.status(path) else { throw StoreError("\(name) file not found: \(path)") }
         guard st.isRegular else { throw StoreError("\(name) file \(path) is \(st.kindDescription), not a model file") }
-        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
+        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsFile(path) }
         let statCache = build.statCache
         var digest: Digest
         var size: Int64
@@ -44,10 +44,10 @@ struct ImportFileStep: BuildAction {
             reason = build.options.noCache ? "--no-cache"
                 : (statCache.digest(for: path, stat: st) == nil ? "file is new or changed since last build" : "blob missing or damaged")
             let facts = BackgroundModelInfo(path: path)
-            let path = self.path
+            let path = self.path, relativeName = self.relativeName
             (digest, size) = try build.store.blobs.importFile(path, progress: build.options.progress) { () throws(StoreError) in
                 // Checked before the copy becomes a blob: a file that is not a model leaves nothing behind.
-                if case .failure(let error) = facts.wait() { throw StoreError("not a GGUF model file: \(error.message)") }
+                if case .failure(let error) = facts.wait() { throw StoreError("\(relativeName): \(error.message)") }
             }
             // importFile checked the source did not change meanwhile, so the facts belong to `digest`.
             if case .success(let info) = facts.wait() { ModelInfo.remember(info, for: digest, log: build.log) }
@@ -55,7 +55,8 @@ struct ImportFileStep: BuildAction {
             build.store.blobs.remember(digest, cache: statCache)
             status = .done
         }
-        let info = try ModelInfo.of(digest, in: build.store, log: build.log)
+        let info: ModelInfo
+        do { info = try ModelInfo.of(digest, in: build.store, log: build.log) } catch { throw StoreError("\(relativeName): \(error.message)") }
         let mediaType = forcedMediaType ?? info.mediaType
         if status == .done { build.log.record("from", digest.hex, relativeName) }
         let layer = Descriptor(mediaType: mediaType, digest: digest, size: size, from: fromName(build.log, digest: digest))

@@ -14,7 +14,7 @@ extension HFCheckpoint {
 ///
 /// Input: the folder. Key: an action key over the (name, size, mtime, device, inode) of every
 /// file in it, so an unchanged folder is never read again. Output: the converted GGUF as the
-/// model layer (mfc's family templates apply to it).
+/// model layer.
 struct ImportFolderStep: BuildAction {
     let path: String
     let relativeName: String
@@ -26,7 +26,6 @@ struct ImportFolderStep: BuildAction {
             let d = Descriptor(mediaType: MediaType.model, digest: digest, size: size, from: relativeName)
             try build.record("model", .cached, describe(d), "safetensors folder unchanged since its last import (every file's size, mtime, inode)", since: t0)
             build.layers.append(d)
-            build.importedFolders.insert(digest)
             return
         }
         if build.options.dryRun {
@@ -44,7 +43,6 @@ struct ImportFolderStep: BuildAction {
         try build.record("model", .done, describe(d) + " (\(summary.architecture), \(summary.tensorCount) tensors from safetensors)",
                          "folder is new or changed since its last import", since: t0)
         build.layers.append(d)
-        build.importedFolders.insert(digest)
     }
 }
 

@@ -16,6 +16,7 @@ struct ManifestStep: BuildAction {
             try build.record("manifest", same ? .cached : .planned, digest.description,
                              same ? "identical manifest exists" : "manifest would change", since: t1)
         } else {
+            try build.writePendingBlobs(of: m)
             let (_, changed) = try build.store.writeManifest(m, as: build.name)
             try build.record("manifest", changed ? .done : .cached, digest.description,
                              changed ? "manifest content changed" : "identical manifest already stored (early cutoff)", since: t1)
