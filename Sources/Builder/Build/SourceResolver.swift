@@ -44,7 +44,13 @@ enum SourceResolver {
                 files += try filesInDirectory(path)
             } else {
                 guard st.isRegular else { throw StoreError("FROM \(from): \(path) is \(st.kindDescription), not a model file") }
-                if path.hasSuffix(".safetensors") { throw safetensorsFile(path) }
+                if path.hasSuffix(".safetensors") {
+                    // One shard (`model-00001-of-00004.safetensors`, as tutorials write it) imports its folder.
+                    let folder = (path as NSString).deletingLastPathComponent
+                    guard HFCheckpoint.isModelFolder(FileIO.names(in: folder)) else { throw safetensorsFile(path) }
+                    files.append((folder, (folder as NSString).lastPathComponent))
+                    continue
+                }
                 files.append((path, (path as NSString).lastPathComponent))
             }
         }
@@ -55,7 +61,7 @@ enum SourceResolver {
     /// The GGUF files of a FROM folder; a Hugging Face safetensors folder is itself the source (the
     /// build imports it); other checkpoints are refused clearly.
     static func filesInDirectory(_ dir: String) throws(StoreError) -> [(path: String, relativeName: String)] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+        let names = FileIO.names(in: dir)
         if HFCheckpoint.isModelFolder(names) { return [(dir, (dir as NSString).lastPathComponent)] }
         if names.contains(where: { $0.hasSuffix(".safetensors") }) && !names.contains("config.json") {
             throw StoreError("FROM \(dir): the folder has safetensors weights but no config.json, which an import needs "
@@ -70,8 +76,9 @@ enum SourceResolver {
         return ggufs.map { (dir + "/" + $0, $0) }
     }
 
-    /// A single .safetensors file: the import reads the whole folder (config.json, tokenizer, every shard).
+    /// A .safetensors file outside a model folder: an import needs the folder's config.json and tokenizer.
     static func safetensorsFile(_ path: String) -> StoreError {
-        StoreError("FROM \(path): a .safetensors file is imported with its folder; write FROM \((path as NSString).deletingLastPathComponent)")
+        StoreError("FROM \(path): a .safetensors file is imported with its folder, and \((path as NSString).deletingLastPathComponent) "
+                   + "has no config.json (it names the architecture and its sizes)")
     }
 }

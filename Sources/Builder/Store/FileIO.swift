@@ -85,6 +85,11 @@ enum FileIO {
                         isDirectory: (s.st_mode & S_IFMT) == S_IFDIR, isRegular: (s.st_mode & S_IFMT) == S_IFREG,
                         fileType: s.st_mode & S_IFMT, permissions: s.st_mode & 0o7777)
     }
+
+    /// The names in a folder, sorted; empty when it cannot be read.
+    static func names(in dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
 }
 
 /// The whole file at `path` read to its end (pipes too), nil when it cannot be read.
