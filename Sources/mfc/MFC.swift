@@ -16,6 +16,7 @@ enum MFC {
         RmCommand.self,
         CpCommand.self,
         VerifyCommand.self,
+        PruneCommand.self,
         TokenizeCommand.self,
         FmtCommand.self,
         TemplateCommand.self,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Builder
 import ModelfileLang
@@ -8,7 +9,7 @@ import ModelfileLang
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    let builder = ModelBuilder(store: store)
+    let builder = ModelBuilder(store: store, clock: laterClock)
     let r = try builder.build(modelfile: "FROM test.gguf\n", directory: dir, as: ModelName(parsing: "t"))
     let m = try #require(try store.manifest(ModelName(parsing: "t")))
     #expect(m.layers.map(\.digest.hex) == ["89a2116c3a82d6a97f59f748d86ed4417214353fd178ee54df418fde32495fad"])
@@ -34,7 +35,7 @@ import ModelfileLang
     SYSTEM Say hi!
 
     """
-    _ = try ModelBuilder(store: store).build(modelfile: text, directory: dir, as: ModelName(parsing: "p"))
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: text, directory: dir, as: ModelName(parsing: "p"))
     let m = try #require(try store.manifest(ModelName(parsing: "p")))
     #expect(m.layers.map { stepName($0.mediaType) } == ["model", "template", "system", "license", "params", "messages"])
     #expect(m.layers(ofType: MediaType.params).first?.digest.hex == "1d0ad71299d48c2fb7ae2b98e683643e771f8a5b72be34942af90d97a91c1e37")
@@ -53,7 +54,7 @@ import ModelfileLang
     for (line, code) in [("PARAMETER temprature 1", "error[MF1002]: unknown parameter 'temprature'"), ("PARAMETER top_k 1.5", "error[MF1003]"),
                          ("PARAMETER top_p x", "error[MF1003]"), ("PARAMETER use_mmap maybe", "error[MF1003]")] {
         do {
-            _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
+            _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM test.gguf\n\(line)\n", directory: dir, as: ModelName(parsing: "p"))
             Issue.record("\(line) built")
         } catch { #expect(error.message.contains("Modelfile:2:") && error.message.contains(code), "\(error)") }
     }
@@ -78,7 +79,7 @@ import ModelfileLang
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     _ = try b.build(modelfile: "FROM test.gguf\nSYSTEM base\nPARAMETER top_k 10\nPARAMETER stop a\nLICENSE MIT\nMESSAGE user u\nRENDERER r1\n",
                     directory: dir, as: ModelName(parsing: "base"))
     _ = try b.build(modelfile: "FROM base\nPARAMETER temperature 0.6\nPARAMETER stop b\nLICENSE Apache-2.0\nSYSTEM \"\"\n",
@@ -100,7 +101,7 @@ import ModelfileLang
     defer { cleanup(dir) }
     writeBytes([0], to: dir + "/model.safetensors")
     do {
-        _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+        _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
         Issue.record("built a folder without config.json")
     } catch {
         #expect(error.message.contains("the folder has safetensors weights but no config.json"), "\(error.message)")
@@ -129,7 +130,7 @@ import ModelfileLang
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
     let text = "FROM test.gguf\nSYSTEM s\nTEMPLATE t\nPARAMETER top_k 1\nLICENSE l\nMESSAGE user m\n"
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     let full = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "ref"))
     for step in 1...full.steps.count {
         var options = BuildOptions()
@@ -143,18 +144,18 @@ import ModelfileLang
     let done = try b.build(modelfile: text, directory: dir, as: ModelName(parsing: "x"))
     #expect(done.manifestDigest != nil)
     #expect(store.verify().isClean)
-    // A process killed while copying leaves only a temp file: reported, not corruption.
+    // A process killed while copying leaves only a temp file: reported with its size, not corruption.
     writeBytes([1, 2, 3], to: store.blobs.directory + "/sha256-tmp-1-2")
     let report = store.verify()
     #expect(report.isClean)
-    #expect(report.temporaryFiles == ["sha256-tmp-1-2"])
+    #expect(report.temporaryFiles == [TemporaryFile(path: "blobs/sha256-tmp-1-2", size: 3, isStale: true)])
 }
 
 @Test func verifyFindsCorruptionAndDanglingReferences() throws {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/test.gguf")
-    _ = try ModelBuilder(store: store).build(modelfile: "FROM test.gguf\nSYSTEM hello\n", directory: dir, as: ModelName(parsing: "v"))
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM test.gguf\nSYSTEM hello\n", directory: dir, as: ModelName(parsing: "v"))
     #expect(store.verify().isClean)
     let m = try #require(try store.manifest(ModelName(parsing: "v")))
     let system = try #require(m.layers(ofType: MediaType.system).first)
@@ -168,12 +169,14 @@ import ModelfileLang
 @Test func racilyCleanFilesAreNotRemembered() throws {
     let dir = temporaryDirectory()
     defer { cleanup(dir) }
-    let cache = StatCache(log: ActionLog(path: dir + "/log"))
+    let now = Atomic<Int64>(11_000_000_000)
+    let cache = StatCache(log: ActionLog(path: dir + "/log"), clock: WallClock { now.load(ordering: .relaxed) })
     let digest = Digest.of([1])
     let st = FileStat(device: 1, inode: 2, size: 1, mtimeNanoseconds: 10_000_000_000, isDirectory: false, isRegular: true)
-    cache.remember(digest, for: "/f", stat: st, now: 11_000_000_000)
+    cache.remember(digest, for: "/f", stat: st)
     #expect(cache.digest(for: "/f", stat: st) == nil)
-    cache.remember(digest, for: "/f", stat: st, now: 12_000_000_000)
+    now.store(12_000_000_000, ordering: .relaxed)
+    cache.remember(digest, for: "/f", stat: st)
     #expect(cache.digest(for: "/f", stat: st)?.digest == digest)
     var changed = st
     changed.mtimeNanoseconds += 1
@@ -188,7 +191,7 @@ import ModelfileLang
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     let sources = [
         ("base", "FROM m.gguf\nTEMPLATE \"\"\"{{ .System }}\n{{ .Prompt }}\"\"\"\nSYSTEM \"  padded \"\nPARAMETER stop \"a b\"\nPARAMETER stop <|x|>\nPARAMETER num_ctx 4096\nLICENSE \"\"\"line \"one\"\nline two\"\"\"\nMESSAGE user hi\nREQUIRES 0.5.1\nRENDERER r\n"),
         ("child", "FROM base\nSYSTEM child\nPARAMETER temperature 0.25\nLICENSE MIT\n"),

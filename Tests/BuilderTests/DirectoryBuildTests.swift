@@ -12,7 +12,7 @@ import Testing
     write("FROM m.gguf\n", to: dir + "/solo.Modelfile")
     let waves = try DirectoryBuild.waves(try DirectoryBuild.targets(in: dir))
     #expect(waves.map { $0.map(\.name.model) } == [["base", "solo"], ["child"], ["grand"]])
-    let ok = DirectoryBuild.build(waves, builder: ModelBuilder(store: store), options: BuildOptions()) { _, _ in }
+    let ok = DirectoryBuild.build(waves, builder: ModelBuilder(store: store, clock: laterClock), options: BuildOptions()) { _, _ in }
     #expect(ok)
     #expect(store.modelNames().map(\.model).sorted() == ["base", "child", "grand", "solo"])
     #expect(try store.resolve(ModelName(parsing: "grand")).system == "grandchild")
@@ -39,7 +39,7 @@ import Testing
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     _ = try b.build(modelfile: "FROM m.gguf\n", directory: dir, as: ModelName(parsing: "foo"))
     _ = try b.build(modelfile: "FROM m.gguf\nSYSTEM x\n", directory: dir, as: ModelName(parsing: "Foo"))
     #expect(store.modelNames().map(\.model) == ["foo"])

@@ -16,7 +16,7 @@ import TestSupport
         "FROM \(model)\nTEMPLATE \"\"\"<|im_start|>system\n{{ .System }}<|im_end|>\n\"\"\"\nSYSTEM \(system)\nPARAMETER temperature 0.2\nPARAMETER stop <|im_end|>\n"
     }
     let persona = ModelName(parsing: "persona")
-    let builder = ModelBuilder(store: store)
+    let builder = ModelBuilder(store: store, clock: laterClock)
 
     let first = try builder.build(modelfile: modelfile(system: "You are terse."), directory: dir, as: persona)
     #expect(store.blobs.sourceBytesRead.load(ordering: .relaxed) == modelSize, "the first build reads the model once")
@@ -25,7 +25,7 @@ import TestSupport
     #expect(firstManifest.layers(ofType: MediaType.model).first?.digest.hex == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
 
     // No-op rebuild: a fresh builder (new process) reads no model bytes and changes nothing.
-    let again = try ModelBuilder(store: store).build(modelfile: modelfile(system: "You are terse."), directory: dir, as: persona)
+    let again = try ModelBuilder(store: store, clock: laterClock).build(modelfile: modelfile(system: "You are terse."), directory: dir, as: persona)
     #expect(store.blobs.sourceBytesRead.load(ordering: .relaxed) == modelSize)
     #expect(again.upToDate)
     #expect(again.manifestDigest == first.manifestDigest)
@@ -71,7 +71,7 @@ import TestSupport
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     let first = try b.build(modelfile: "FROM m.gguf\nSYSTEM s\n", directory: dir, as: ModelName(parsing: "t"))
     var times = [timeval(tv_sec: 1_000_000, tv_usec: 0), timeval(tv_sec: 1_000_000, tv_usec: 0)]
     #expect(utimes(dir + "/m.gguf", &times) == 0)
@@ -88,7 +88,7 @@ import TestSupport
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
     var options = BuildOptions()
     options.dryRun = true
-    let r = try ModelBuilder(store: store).build(modelfile: "FROM m.gguf\nSYSTEM s\n", directory: dir, as: ModelName(parsing: "t"), options: options)
+    let r = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM m.gguf\nSYSTEM s\n", directory: dir, as: ModelName(parsing: "t"), options: options)
     #expect(r.steps.map(\.status) == [.planned, .planned, .planned, .planned])
     #expect(store.blobs.allFileNames().isEmpty)
     #expect(store.modelNames().isEmpty)
@@ -98,7 +98,7 @@ import TestSupport
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes(minimalGGUF(), to: dir + "/m.gguf")
-    let b = ModelBuilder(store: store)
+    let b = ModelBuilder(store: store, clock: laterClock)
     _ = try b.build(modelfile: "FROM m.gguf\nSYSTEM s\n", directory: dir, as: ModelName(parsing: "t"))
     var options = BuildOptions()
     options.noCache = true

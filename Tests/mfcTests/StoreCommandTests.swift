@@ -4,7 +4,7 @@ import TestSupport
 @testable import mfc
 
 /// A temp folder with the minimal GGUF (arch `test`, no tensors) and a store inside it.
-private func workspace() -> String {
+func workspace() -> String {
     let dir = NSTemporaryDirectory() + "mfc-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     var b: [UInt8] = Array("GGUF".utf8)
@@ -13,9 +13,6 @@ private func workspace() -> String {
     func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
     u32(3); u64(0); u64(1); str("general.architecture"); u32(8); str("test")
     FileManager.default.createFile(atPath: dir + "/m.gguf", contents: Data(b))
-    // A day old, so the stat cache trusts it (files changed in the last 2 s are always re-hashed).
-    var times = [timeval(tv_sec: time(nil) - 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 86_400, tv_usec: 0)]
-    utimes(dir + "/m.gguf", &times)
     return dir
 }
 

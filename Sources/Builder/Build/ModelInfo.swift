@@ -101,20 +101,20 @@ package struct ModelInfo: Sendable, Equatable {
 /// Reads a GGUF's facts on another thread, so a first build parses the header while the
 /// import hashes and copies the weights.
 final class BackgroundModelInfo: @unchecked Sendable {
-    private var result: ModelInfo? = nil
+    private var result: Result<ModelInfo, StoreError> = .failure(StoreError("not read"))
     private let done = DispatchSemaphore(value: 0)
 
     init(path: String) {
         Thread { [self] in
-            result = try? ModelInfo(ggufAt: path)
+            do throws(StoreError) { result = .success(try ModelInfo(ggufAt: path)) } catch { result = .failure(error) }
             done.signal()
         }.start()
     }
 
-    /// The facts, or nil when the file could not be read as GGUF (the blob is then read later,
-    /// which reports the error).
-    func wait() -> ModelInfo? {
+    /// The facts, or why the file could not be read as GGUF.
+    func wait() -> Result<ModelInfo, StoreError> {
         done.wait()
+        done.signal()   // later waits return at once
         return result
     }
 }

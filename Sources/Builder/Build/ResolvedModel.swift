@@ -59,12 +59,13 @@ extension ModelStore {
 
     /// Resolves what `mfc run` was given: a path to a Modelfile (built incrementally first, named
     /// after the file) or a model name.
-    package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions()) throws(StoreError) -> ResolvedModel {
+    package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions(),
+                         clock: WallClock = .system) throws(StoreError) -> ResolvedModel {
         let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if let st = FileIO.status(path), st.isRegular {
             let name = ModelfileNaming.defaultName(forModelfileAt: path)
             _ = try ModelfileFrontEnd.build(fileAt: path, displayPath: (path as NSString).lastPathComponent, as: name,
-                                            builder: ModelBuilder(store: self), options: options)
+                                            builder: ModelBuilder(store: self, clock: clock), options: options)
             return try resolve(name)
         }
         let name = ModelName(parsing: reference)

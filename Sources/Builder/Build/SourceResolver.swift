@@ -43,6 +43,7 @@ enum SourceResolver {
             if st.isDirectory {
                 files += try filesInDirectory(path)
             } else {
+                guard st.isRegular else { throw StoreError("FROM \(from): \(path) is \(st.kindDescription), not a model file") }
                 if path.hasSuffix(".safetensors") {
                     // One shard (`model-00001-of-00004.safetensors`, as tutorials write it) imports its folder.
                     let folder = (path as NSString).deletingLastPathComponent

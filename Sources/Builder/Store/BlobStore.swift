@@ -17,9 +17,12 @@ package final class BlobStore: Sendable {
     /// writes skip the folder fsync and `syncDirectory()` does it once before a manifest is written.
     let directoryDirty = Atomic<Bool>(false)
 
+    let temporaries: Temporaries
+
     /// The blobs folder `directory` (created on the first write).
-    package init(directory: String) {
+    init(directory: String, temporaries: Temporaries) {
         self.directory = directory
+        self.temporaries = temporaries
     }
 
     /// Where a blob lives (whether or not it exists).
@@ -31,12 +34,14 @@ package final class BlobStore: Sendable {
         return s.size == size
     }
 
-    /// Stores in-memory bytes; returns the descriptor fields (digest, size).
+    /// Stores in-memory bytes; returns the descriptor fields (digest, size). An existing blob is
+    /// kept only when its content is these bytes; a corrupt one is replaced.
     @discardableResult
     package func write(_ bytes: [UInt8]) throws(StoreError) -> (digest: Digest, size: Int64) {
         let digest = Digest.of(bytes)
         let size = Int64(bytes.count)
-        if contains(digest, size: size) { touch(digest); return (digest, size) }
+        if FileIO.read(path(of: digest)) == bytes { return (digest, size) }
+        try temporaries.holdWriterLock()
         try FileIO.makeDirectory(directory)
         try FileIO.writeAtomically(bytes, to: path(of: digest), syncDirectory: false)
         directoryDirty.store(true, ordering: .releasing)
@@ -45,16 +50,21 @@ package final class BlobStore: Sendable {
 
     /// Brings a file into the store. The copy runs in the kernel (`sendfile`) on one thread while
     /// this thread hashes the mapped source, so the import costs about max(copy, hash) rather
-    /// than their sum. The temp file is fsynced and renamed to its digest; if that blob already
-    /// exists the temp file is dropped. A source that changes during the import is an error.
-    package func importFile(_ source: String, progress: ProgressHandler? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
+    /// than their sum. The temporary copy is fsynced, checked by `validate` (a file that is not
+    /// a model never becomes a blob), then renamed to its digest: the fresh copy replaces any
+    /// blob already there, because only the fresh copy's content is known to match the digest.
+    /// The blob is never more readable than its source. A source that changes during the
+    /// import is an error.
+    package func importFile(_ source: String, progress: ProgressHandler? = nil,
+                           validate: () throws(StoreError) -> Void = {}) throws(StoreError) -> (digest: Digest, size: Int64) {
         try FileIO.makeDirectory(directory)
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileIO.error("cannot open", source) }
         defer { close(input) }
         guard let before = FileIO.status(source) else { throw FileIO.error("cannot stat", source) }
-        let temp = directory + "/sha256-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let output = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard before.isRegular else { throw StoreError("\(source) is \(before.kindDescription), not a model file") }
+        let temp = try temporaries.path(in: directory, kind: "sha256")
+        let output = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644 & before.permissions)
         guard output >= 0 else { throw FileIO.error("cannot create", temp) }
         var keepTemp = false
         defer { if !keepTemp { unlink(temp) } }
@@ -77,7 +87,7 @@ package final class BlobStore: Sendable {
               FileIO.status(temp)?.size == before.size else {
             throw StoreError("\(source) changed while it was being imported; build again")
         }
-        if contains(hashed.digest, size: hashed.size) { touch(hashed.digest); return hashed }
+        try validate()
         guard rename(temp, path(of: hashed.digest)) == 0 else { throw FileIO.error("cannot rename into", path(of: hashed.digest)) }
         keepTemp = true
         directoryDirty.store(true, ordering: .releasing)
@@ -137,9 +147,6 @@ package final class BlobStore: Sendable {
     package func syncDirectory() {
         if directoryDirty.exchange(false, ordering: .acquiringAndReleasing) { FileIO.syncDirectory(directory) }
     }
-
-    /// Sets the blob's mtime to now, as Ollama does when a layer is reused (GC keeps young blobs).
-    package func touch(_ digest: Digest) { utimes(path(of: digest), nil) }
 
     /// Every file name in the blobs folder.
     package func allFileNames() -> [String] {

@@ -6,11 +6,19 @@ enum FileIO {
         StoreError("\(what) \(path): \(String(cString: strerror(errno)))")
     }
 
-    /// Creates a directory and its parents with mode 0755 (Ollama's mode).
+    /// Creates a directory and its parents with mode 0755 (Ollama's mode). The error names the
+    /// part of the path that is in the way (for example a file where a folder should be).
     static func makeDirectory(_ path: String) throws(StoreError) {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o755]) }
-        catch { throw StoreError("cannot create directory \(path): \(error.localizedDescription)") }
+        if status(path)?.isDirectory == true { return }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + part
+            if let st = status(prefix) {
+                guard st.isDirectory else { throw StoreError("cannot create directory \(path): \(prefix) is not a directory") }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw error("cannot create directory", prefix) }
+        }
     }
 
     /// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, and (unless
@@ -50,10 +58,20 @@ enum FileIO {
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
-    /// The whole file, or nil when it cannot be read.
+    /// The whole file, or nil when it cannot be read. Reads to end of file with `read(2)`, so a
+    /// pipe (`-f <(...)`, /dev/fd/N) works as well as a regular file.
     static func read(_ path: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return [UInt8](data)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -64,7 +82,8 @@ enum FileIO {
         guard stat(path, &s) == 0 else { return nil }
         return FileStat(device: UInt64(s.st_dev), inode: UInt64(s.st_ino), size: Int64(s.st_size),
                         mtimeNanoseconds: Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec),
-                        isDirectory: (s.st_mode & S_IFMT) == S_IFDIR, isRegular: (s.st_mode & S_IFMT) == S_IFREG)
+                        isDirectory: (s.st_mode & S_IFMT) == S_IFDIR, isRegular: (s.st_mode & S_IFMT) == S_IFREG,
+                        fileType: s.st_mode & S_IFMT, permissions: s.st_mode & 0o7777)
     }
 
     /// The names in a folder, sorted; empty when it cannot be read.
@@ -72,6 +91,9 @@ enum FileIO {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
     }
 }
+
+/// The whole file at `path` read to its end (pipes too), nil when it cannot be read.
+package func readWholeFile(_ path: String) -> [UInt8]? { FileIO.read(path) }
 
 /// The parts of `stat` that identify one version of a file.
 package struct FileStat: Sendable, Hashable {
@@ -81,5 +103,24 @@ package struct FileStat: Sendable, Hashable {
     package var mtimeNanoseconds: Int64
     package var isDirectory: Bool
     package var isRegular: Bool
+    /// `st_mode & S_IFMT`.
+    package var fileType: mode_t = S_IFREG
+    /// `st_mode & 0o7777`.
+    package var permissions: mode_t = 0o644
 
+    /// The `stat` facts of `path` (following symlinks), nil when it cannot be stat'ed.
+    package static func of(_ path: String) -> FileStat? { FileIO.status(path) }
+
+    /// What kind of file this is, for messages: "a regular file", "a FIFO (named pipe)", ...
+    package var kindDescription: String {
+        switch fileType {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+    }
 }

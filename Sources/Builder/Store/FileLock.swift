@@ -17,6 +17,13 @@ package final class FileLock: @unchecked Sendable {
         }
     }
 
+    /// True when the locked file is still the one at `path` (it was not unlinked or replaced).
+    func isCurrentFile(at path: String) -> Bool {
+        var mine = stat(), there = stat()
+        guard fd >= 0, fstat(fd, &mine) == 0, stat(path, &there) == 0 else { return false }
+        return mine.st_dev == there.st_dev && mine.st_ino == there.st_ino
+    }
+
     /// Releases the lock; later calls do nothing.
     package func unlock() {
         guard fd >= 0 else { return }

@@ -7,11 +7,14 @@ import ModelfileLang
 package final class ModelStore: Sendable {
     package let root: String
     package let blobs: BlobStore
+    /// Names temporaries after this process and tells stale ones from live ones.
+    package let temporaries: Temporaries
 
     /// Opens (without creating) the store at `root`.
     package init(root: String) {
         self.root = root
-        self.blobs = BlobStore(directory: root + "/blobs")
+        self.temporaries = Temporaries(stateDirectory: root + "/.mfc")
+        self.blobs = BlobStore(directory: root + "/blobs", temporaries: temporaries)
     }
 
     /// The variables that name a store, in order: mfc's own, then Ollama's, so mfc can share an Ollama store.
@@ -29,6 +32,21 @@ package final class ModelStore: Sendable {
             if !v.isEmpty { return v }
         }
         return FileSystemProbe.homeDirectory(environment: environment) + "/.mfc/models"
+    }
+
+    /// Refuses a root that exists but is not a folder (a store path given by mistake); a missing
+    /// root is fine, it is created by the first write.
+    /// - Parameter origin: how the root was chosen (`--store`, `MFC_MODELS`), for the message.
+    package func checkRoot(origin: String) throws(StoreError) {
+        guard let st = FileIO.status(root), !st.isDirectory else { return }
+        throw StoreError("\(origin)\(origin.hasSuffix("=") ? "" : " ")\(root) is not a directory (it should name a models folder)")
+    }
+
+    /// What chose the root: the `--store` option, else `MFC_MODELS`, else the default folder.
+    package static func rootOrigin(option: String?, environment: [String: String]) -> String {
+        if let option, !option.isEmpty { return "--store" }
+        if let env = environment["MFC_MODELS"], !env.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "MFC_MODELS=" }
+        return "the models folder"
     }
 
     package var manifestsDirectory: String { root + "/manifests" }
@@ -61,6 +79,7 @@ package final class ModelStore: Sendable {
         let digest = Digest.of(bytes)
         let path = manifestPath(canonical(name))
         if FileIO.read(path) == bytes { return (digest, false) }
+        try temporaries.holdWriterLock()
         blobs.syncDirectory()   // the blobs must be durable before the manifest that names them
         try FileIO.makeDirectory((path as NSString).deletingLastPathComponent)
         try FileIO.writeAtomically(bytes, to: path)
@@ -126,19 +145,8 @@ package final class ModelStore: Sendable {
             blobs.remove(d)
             deleted.append(d)
         }
-        removeStaleTemporaryFiles()
+        removeStaleTemporaries()
         return deleted
-    }
-
-    /// Deletes files in `blobs/` that are not blobs (leftovers of killed writes) and are more than
-    /// an hour old, like Ollama's startup GC; younger ones may belong to a running build.
-    func removeStaleTemporaryFiles(now: Date = Date()) {
-        for name in blobs.allFileNames() where Digest(parsing: name) == nil {
-            let path = blobs.directory + "/" + name
-            guard let st = FileIO.status(path), st.isRegular,
-                  Double(st.mtimeNanoseconds) / 1e9 < now.timeIntervalSince1970 - 3600 else { continue }
-            unlink(path)
-        }
     }
 
     /// Digests referenced by every parseable manifest (corrupt ones are ignored, as Ollama does).
@@ -150,13 +158,15 @@ package final class ModelStore: Sendable {
         return used
     }
 
-    /// Copies a manifest byte for byte to a new name (blobs are shared).
+    /// Copies a manifest byte for byte to a new name (blobs are shared). The source is read under
+    /// the store lock, so a concurrent `remove` cannot delete its blobs between read and write.
     package func copy(from source: ModelName, to destination: ModelName) throws(StoreError) {
+        let lock = try self.lock(exclusive: false)
+        defer { lock.unlock() }
         let src = canonical(source), dst = canonical(destination)
         guard let bytes = FileIO.read(manifestPath(src)) else { throw StoreError("model '\(source)' not found") }
         if src.path == dst.path { return }
-        let lock = try self.lock(exclusive: false)
-        defer { lock.unlock() }
+        try temporaries.holdWriterLock()
         let path = manifestPath(dst)
         try FileIO.makeDirectory((path as NSString).deletingLastPathComponent)
         try FileIO.writeAtomically(bytes, to: path)

@@ -1,3 +1,4 @@
+import Builder
 import Foundation
 
 /// A text destination: the process's stdout/stderr, or a buffer in tests.
@@ -48,6 +49,9 @@ struct Console: Sendable {
     var stdinIsTerminal: Bool
     var environment: [String: String]
     var currentDirectory: String
+    /// The clock the build cache compares file times with (tests run it ahead instead of
+    /// backdating files).
+    var wallClock: WallClock = .system
 
     init(stdout: any TextOutput, stderr: any TextOutput,
                 readStdin: @escaping @Sendable () throws(InputError) -> Data,

@@ -85,7 +85,7 @@ enum BuildCommand: MFCCommand {
 
     /// The builder and build options the command line asks for.
     static func setUp(_ args: ParsedArguments, console: Console) throws -> (ModelBuilder, BuildOptions) {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         var options = BuildOptions()
         options.noCache = args.flag("--no-cache")
         options.dryRun = args.flag("--dry-run")
@@ -106,7 +106,7 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        return (ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment)), options)
+        return (ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment), clock: console.wallClock), options)
     }
 
     static func isDirectory(_ path: String, console: Console) -> Bool {

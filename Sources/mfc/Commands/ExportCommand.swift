@@ -13,7 +13,7 @@ enum ExportCommand: MFCCommand {
         options: [StoreAccess.option], positionals: 2...2)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         let name = try StoreAccess.name(args.positionals[0])
         let file = args.positionals[1].hasPrefix("/") ? args.positionals[1] : console.currentDirectory + "/" + args.positionals[1]
         let digest = try OCILayout.export(name, from: store, to: file)

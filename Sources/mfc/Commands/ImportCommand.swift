@@ -12,7 +12,7 @@ enum ImportCommand: MFCCommand {
         options: [StoreAccess.option], positionals: 1...2)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         let requested = try args.positionals.dropFirst().first.map(StoreAccess.name)
         let file = args.positionals[0].hasPrefix("/") ? args.positionals[0] : console.currentDirectory + "/" + args.positionals[0]
         let (name, digest) = try OCILayout.importArchive(file, as: requested, into: store)

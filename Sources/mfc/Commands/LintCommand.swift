@@ -38,7 +38,7 @@ enum LintCommand: MFCCommand {
             }
             // FROM a model name is checked against the store (MF1012); a FROM file's chat template by the resolver.
             let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader,
-                                       modelExists: StoreAccess.store(args, console: console).modelLookup,
+                                       modelExists: (try? StoreAccess.store(args, console: console))?.modelLookup,
                                        chatTemplateWarning: ChatTemplateResolver.lintWarning)
             var (modelfile, diagnostics) = lint(input.bytes, path: input.displayPath, options: options)
             if fix, let target = input.absolutePath {

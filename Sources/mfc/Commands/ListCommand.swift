@@ -6,7 +6,7 @@ enum ListCommand: MFCCommand {
                                   options: [StoreAccess.option], positionals: 0...0)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         var rows: [[String]] = [["NAME", "ID", "SIZE", "MODIFIED"]]
         var entries: [(name: ModelName, modified: Date)] = []
         for name in store.modelNames() {

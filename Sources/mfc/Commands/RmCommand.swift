@@ -6,7 +6,7 @@ enum RmCommand: MFCCommand {
         options: [StoreAccess.option], positionals: 1...Int.max)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         var status = ExitStatus.success
         for text in args.positionals {
             let name = try StoreAccess.name(text)

@@ -90,10 +90,10 @@ enum RunCommand: MFCCommand {
 
     /// `/save NAME`: builds the chat's Modelfile into the store, FROM paths relative to the current folder.
     static func save(_ modelfile: String, as name: String, _ args: ParsedArguments, console: Console) throws {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         let checked = ModelfileFrontEnd.read(Array(modelfile.utf8), path: "/save", directory: console.currentDirectory)
         guard let input = checked.input else { throw ChatActionError(checked.rendered(color: false)) }
-        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment))
+        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment), clock: console.wallClock)
         _ = try builder.build(input, as: try StoreAccess.name(name), options: BuildOptions())
     }
 

@@ -17,7 +17,7 @@ enum ShowCommand: MFCCommand {
         positionals: 1...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         let selected = ["--modelfile", "--template", "--system", "--parameters", "--license"].filter(args.flag)
         guard selected.count <= 1 else { throw UsageError("choose one of \(selected.joined(separator: ", "))") }
         let model = try store.resolve(try StoreAccess.name(args.positionals[0]))

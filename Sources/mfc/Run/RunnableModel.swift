@@ -21,6 +21,7 @@ struct RunnableModel {
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
     static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
         let path = ModelFiles.path(reference, console: console)
+        try ModelFiles.refuseSpecialFile(path, as: reference)
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
             let choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate(text: gguf["tokenizer.chat_template"]?.string, location: reference),
@@ -32,9 +33,9 @@ struct RunnableModel {
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
                                  system: "", history: [], options: options, modelfile: "FROM \(ModelfilePrinter.quoted(path))\n")
         }
-        let root = ModelStore.defaultRoot(option: store, environment: console.environment)
-        let modelStore = ModelStore(root: root)
-        let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory)
+        let modelStore = try StoreAccess.store(option: store, console: console)
+        let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory, clock: console.wallClock)
+        try modelStore.checkBlobs(of: resolved)
         let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,

@@ -1,3 +1,4 @@
+import Builder
 import Foundation
 import ModelfileLang
 
@@ -22,13 +23,14 @@ struct ModelfileInput {
             return ModelfileInput(displayPath: "<stdin>", absolutePath: nil, directory: console.currentDirectory, bytes: [UInt8](data))
         }
         let absolute = argument.hasPrefix("/") ? argument : console.currentDirectory + "/" + argument
-        guard let data = FileManager.default.contents(atPath: absolute) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
-            throw ReadError(description: "cannot read '\(argument)': " + (exists ? (isDirectory.boolValue ? "is a directory" : "permission denied") : "no such file"))
+        guard let st = FileStat.of(absolute) else { throw ReadError(description: "cannot read '\(argument)': no such file") }
+        if st.isDirectory { throw ReadError(description: "cannot read '\(argument)': is a directory") }
+        guard let bytes = readWholeFile(absolute) else {
+            throw ReadError(description: "cannot read '\(argument)': \(String(cString: strerror(errno)))")
         }
-        return ModelfileInput(displayPath: argument, absolutePath: absolute,
-                              directory: (absolute as NSString).deletingLastPathComponent, bytes: [UInt8](data))
+        // A pipe (`-f <(...)`, /dev/fd/N) has no folder of its own: relative paths start here.
+        let directory = st.isRegular ? (absolute as NSString).deletingLastPathComponent : console.currentDirectory
+        return ModelfileInput(displayPath: argument, absolutePath: absolute, directory: directory, bytes: bytes)
     }
 
     func parse() -> (Modelfile, [Diagnostic]) {

@@ -5,8 +5,16 @@ enum StoreAccess {
     static let option = OptionSpec(["--store"], value: "DIR",
                                    help: "Models folder (default: $MFC_MODELS, else $OLLAMA_MODELS, else $HOME/.mfc/models; an Ollama models folder works).")
 
-    static func store(_ args: ParsedArguments, console: Console) -> ModelStore {
-        ModelStore(root: ModelStore.defaultRoot(option: args.value("--store"), environment: console.environment))
+    /// The store the command works on.
+    /// - Throws: when that path exists but is not a folder.
+    static func store(_ args: ParsedArguments, console: Console) throws(StoreError) -> ModelStore {
+        try store(option: args.value("--store"), console: console)
+    }
+
+    static func store(option: String?, console: Console) throws(StoreError) -> ModelStore {
+        let store = ModelStore(root: ModelStore.defaultRoot(option: option, environment: console.environment))
+        try store.checkRoot(origin: ModelStore.rootOrigin(option: option, environment: console.environment))
+        return store
     }
 
     /// Parses a model name argument, as a usage error when invalid.

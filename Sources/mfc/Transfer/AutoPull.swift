@@ -14,7 +14,7 @@ enum AutoPull {
         guard !args.flag("--no-pull"), console.environment["MFC_NO_PULL"].map({ $0.isEmpty || $0 == "0" }) ?? true,
               !FileManager.default.fileExists(atPath: ModelFiles.path(reference, console: console)) else { return }
         let name = ModelName(parsing: reference)
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         guard name.isValid, store.manifestBytes(name) == nil else { return }
         let options = try RegistryOptions.transfer(args, host: name.host, console: console)
         _ = try ModelTransfer.pull(name, into: store, options: options, observer: TransferDisplay(output: console.stderr))

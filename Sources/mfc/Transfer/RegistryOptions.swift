@@ -25,7 +25,7 @@ enum RegistryOptions {
     /// Runs a push or pull of the one NAME argument and prints what moved.
     static func transfer(_ args: ParsedArguments, console: Console, done: String, moved: String,
                          _ body: (ModelName, ModelStore, TransferOptions, TransferDisplay) throws -> TransferReport) throws -> Int32 {
-        let store = StoreAccess.store(args, console: console)
+        let store = try StoreAccess.store(args, console: console)
         let name = try StoreAccess.name(args.positionals[0])
         let options = try transfer(args, host: name.host, console: console)
         let r = try body(name, store, options, TransferDisplay(output: console.stderr))

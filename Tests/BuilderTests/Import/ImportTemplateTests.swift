@@ -36,7 +36,7 @@ private func text(_ store: ModelStore, _ name: ModelName, _ mediaType: String) t
     defer { cleanup(dir) }
     let jinja = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
     _ = try folder(in: dir, chatTemplate: jinja)
-    let builder = ModelBuilder(store: store), name = ModelName(parsing: "tiny")
+    let builder = ModelBuilder(store: store, clock: laterClock), name = ModelName(parsing: "tiny")
     let result = try builder.build(modelfile: "FROM ./tiny-hf\n", directory: dir, as: name)
     #expect(result.warnings.isEmpty)
     let family = try #require(ChatTemplateFamily.detect(jinja: jinja))
@@ -56,7 +56,7 @@ private func text(_ store: ModelStore, _ name: ModelName, _ mediaType: String) t
     defer { cleanup(dir) }
     _ = try folder(in: dir, chatTemplate: "{% for m in messages %}### {{ m['role'] }}: {{ m['content'] }}\n{% endfor %}")
     let name = ModelName(parsing: "tiny")
-    let result = try ModelBuilder(store: store).build(modelfile: "FROM ./tiny-hf\n", directory: dir, as: name)
+    let result = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM ./tiny-hf\n", directory: dir, as: name)
     #expect(result.warnings.count == 1, "\(result.warnings)")
     #expect(result.warnings.first?.contains("the chat template in tiny-hf is of no family mfc knows") == true, "\(result.warnings)")
     #expect(try text(store, name, MediaType.template) == nil)
@@ -69,7 +69,7 @@ private func text(_ store: ModelStore, _ name: ModelName, _ mediaType: String) t
     let jinja = "{% for m in messages %}<start_of_turn>{{ m['role'] }}\n{{ m['content'] }}<end_of_turn>\n{% endfor %}"
     _ = try folder(in: dir, chatTemplate: jinja, jinjaFile: true)
     let name = ModelName(parsing: "tiny")
-    let result = try ModelBuilder(store: store).build(modelfile: "FROM ./tiny-hf\n", directory: dir, as: name)
+    let result = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM ./tiny-hf\n", directory: dir, as: name)
     #expect(result.warnings.isEmpty)
     #expect(try text(store, name, MediaType.template) == ChatTemplateFamily.gemma.template)
     let model = try #require(try store.manifest(name)?.layers(ofType: MediaType.model).first)

@@ -40,7 +40,7 @@ private func floats(_ file: GGUFFile, _ name: String) throws -> [Float] {
     defer { cleanup(dir) }
     let source = try writeAdapter(to: dir + "/lora", layers: [0, 1])
     let name = ModelName(parsing: "smol-lora")
-    let result = try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: name)
+    let result = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: name)
     #expect(result.steps.first { $0.name == "adapter" }?.status == .done)
     let layer = try #require(try store.manifest(name)?.layers(ofType: MediaType.adapter).first)
     let adapter = try GGUFFile(path: store.blobs.path(of: layer.digest))
@@ -59,7 +59,7 @@ private func floats(_ file: GGUFFile, _ name: String) throws -> [Float] {
     }
     #expect(try floats(adapter, "blk.1.attn_v.weight.lora_b") == source["base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight"])
 
-    let again = try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\nSYSTEM x\n", directory: dir, as: name)
+    let again = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\nSYSTEM x\n", directory: dir, as: name)
     #expect(again.steps.first { $0.name == "adapter" }?.status == .cached)
 }
 
@@ -68,7 +68,7 @@ private func floats(_ file: GGUFFile, _ name: String) throws -> [Float] {
     defer { cleanup(dir) }
     _ = try writeAdapter(to: dir + "/lora", layers: [0, 40], vOutputs: 100)
     let error = #expect(throws: StoreError.self) {
-        try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: ModelName(parsing: "bad"))
+        try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(try TestModels.smolLM2())\nADAPTER ./lora\n", directory: dir, as: ModelName(parsing: "bad"))
     }
     let message = error?.message ?? ""
     #expect(message.hasPrefix("ADAPTER lora does not fit the base model:"))
@@ -131,8 +131,8 @@ private func logits(of name: ModelName, in store: ModelStore, tokens: [Int32]) t
     try writeSafetensors(tensors, to: dir + "/peft/adapter_model.safetensors")
 
     let fromGGUF = ModelName(parsing: "smol-gguf-lora"), fromPEFT = ModelName(parsing: "smol-peft-lora")
-    _ = try ModelBuilder(store: store).build(modelfile: "FROM \(smol)\nADAPTER \(fixture)\n", directory: dir, as: fromGGUF)
-    _ = try ModelBuilder(store: store).build(modelfile: "FROM \(smol)\nADAPTER ./peft\n", directory: dir, as: fromPEFT)
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(smol)\nADAPTER \(fixture)\n", directory: dir, as: fromGGUF)
+    _ = try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(smol)\nADAPTER ./peft\n", directory: dir, as: fromPEFT)
     let layer = try #require(try store.manifest(fromGGUF)?.layers(ofType: MediaType.adapter).first)
     #expect(layer.digest == Digest.of(Array(try Data(contentsOf: URL(fileURLWithPath: fixture)))), "stored byte for byte")
 
@@ -148,7 +148,7 @@ private func logits(of name: ModelName, in store: ModelStore, tokens: [Int32]) t
     let dir = temporaryDirectory("mfc-gguf-lora-bad"), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     let error = #expect(throws: StoreError.self) {
-        try ModelBuilder(store: store).build(modelfile: "FROM \(try TestModels.gemma3())\nADAPTER \(loraFixture("lora-smollm2-b.gguf"))\n",
+        try ModelBuilder(store: store, clock: laterClock).build(modelfile: "FROM \(try TestModels.gemma3())\nADAPTER \(loraFixture("lora-smollm2-b.gguf"))\n",
                                              directory: dir, as: ModelName(parsing: "bad"))
     }
     let message = error?.message ?? ""

@@ -142,7 +142,7 @@ func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     let f16 = try GGUFFile(path: dir + "/f16.gguf")
     try FileManager.default.createDirectory(atPath: dir + "/SmolLM2-hf", withIntermediateDirectories: true)
     try exportSmolLM2(f16, to: dir + "/SmolLM2-hf")
-    let builder = ModelBuilder(store: store), name = ModelName(parsing: "smol-hf")
+    let builder = ModelBuilder(store: store, clock: laterClock), name = ModelName(parsing: "smol-hf")
 
     let first = try builder.build(modelfile: "FROM ./SmolLM2-hf\n", directory: dir, as: name)
     #expect(first.steps.first?.status == .done)

@@ -37,6 +37,14 @@ package final class ActionLog: Sendable {
         entries.withLock { $0[kind + "\t" + key] }
     }
 
+    /// Every (key, value) of one kind, in key order.
+    package func entries(ofKind kind: String) -> [(key: String, value: String)] {
+        let prefix = kind + "\t"
+        return entries.withLock { map in
+            map.compactMap { k, v in k.hasPrefix(prefix) ? (String(k.dropFirst(prefix.count)), v) : nil }
+        }.sorted { $0.key < $1.key }
+    }
+
     /// Records a value in memory and appends it to the file (one `write` with O_APPEND, so
     /// concurrent builds interleave whole lines).
     package func record(_ kind: String, _ key: String, _ value: String) {

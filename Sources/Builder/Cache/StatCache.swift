@@ -4,17 +4,14 @@ import Foundation
 /// fast key changes is the file read and hashed again (the slow key).
 package struct StatCache: Sendable {
     let log: ActionLog
+    let clock: WallClock
     static let kind = "stat"
     static let racyWindowNanoseconds: Int64 = 2_000_000_000
 
-    /// CLOCK_REALTIME in nanoseconds, the clock file mtimes use.
-    package static func nowNanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    package init(log: ActionLog, clock: WallClock = .system) {
+        self.log = log
+        self.clock = clock
     }
-
-    package init(log: ActionLog) { self.log = log }
 
     /// The remembered digest when the file still has the same identity, else nil.
     package func digest(for path: String, stat: FileStat) -> (digest: Digest, size: Int64)? {
@@ -29,8 +26,8 @@ package struct StatCache: Sendable {
     /// Records a digest for the file's current identity, unless the file was modified in the last
     /// two seconds: a write within the same mtime tick could then go unnoticed (git's "racily
     /// clean" problem), so such files are simply hashed again next time.
-    package func remember(_ digest: Digest, for path: String, stat: FileStat, now: Int64 = StatCache.nowNanoseconds()) {
-        guard now - stat.mtimeNanoseconds >= StatCache.racyWindowNanoseconds else { return }
+    package func remember(_ digest: Digest, for path: String, stat: FileStat) {
+        guard clock.nanoseconds() - stat.mtimeNanoseconds >= StatCache.racyWindowNanoseconds else { return }
         log.record(StatCache.kind, path, "\(stat.device) \(stat.inode) \(stat.size) \(stat.mtimeNanoseconds) \(digest.hex)")
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Runtime
+
+/// Converts an ADAPTER folder in PEFT format to a GGUF LoRA layer for the model layer.
+///
+/// Input: the folder and the base model layer. Key: an action key over every file's stat and
+/// the base layer's digest. Output: the adapter layer.
+struct PEFTAdapterStep: BuildAction {
+    let path: String
+    let relativeName: String
+
+    func run(_ build: inout BuildRun) throws(StoreError) {
+        let t0 = build.clock.now
+        guard let baseLayer = build.layers.first(where: { $0.mediaType == MediaType.model }) else {
+            throw StoreError("ADAPTER \(relativeName): there is no base model layer to apply it to")
+        }
+        let key = ActionKey(kind: "import-peft-adapter", version: 1, inputs: folderStatKeys(path) + [baseLayer.digest.description],
+                            settings: ["dir": path]).description
+        if let cached = build.log.lookup("action", key), let (digest, size) = parseBlobReference(cached), build.reusable(digest, size: size) {
+            let d = Descriptor(mediaType: MediaType.adapter, digest: digest, size: size, from: relativeName)
+            try build.record("adapter", .cached, describe(d), "adapter folder and base model unchanged since the last import", since: t0)
+            build.layers.append(d)
+            return
+        }
+        if build.options.dryRun {
+            try build.record("adapter", .planned, "\(relativeName) (PEFT LoRA)", "folder is new or changed: would convert it to a GGUF LoRA", since: t0)
+            build.layers.append(Descriptor(mediaType: MediaType.adapter, digest: Digest(bytes: []), size: 0, from: relativeName))
+            return
+        }
+        let base: GGUFFile
+        do { base = try GGUFFile(path: build.store.blobs.path(of: baseLayer.digest)) } catch { throw StoreError("base model layer: \(error.message)") }
+        let heads = base.archValue("attention.head_count")?.int ?? 0
+        try FileIO.makeDirectory(build.store.blobs.directory)
+        let temp = try build.store.temporaries.path(in: build.store.blobs.directory, kind: "adapter", suffix: ".gguf")
+        defer { unlink(temp) }
+        let summary = try PEFTAdapterImporter.importFolder(path, baseArchitecture: base.architecture ?? "",
+                                                           baseHeads: (heads, base.archValue("attention.head_count_kv")?.int ?? heads), to: temp)
+        let (digest, size) = try build.storeOutput(temp, key: key)
+        let d = Descriptor(mediaType: MediaType.adapter, digest: digest, size: size, from: relativeName)
+        try build.record("adapter", .done, describe(d) + " (LoRA r=\(summary.rank) alpha=\(summary.alpha), \(summary.pairCount) tensors)",
+                         "adapter folder is new or changed", since: t0)
+        build.layers.append(d)
+    }
+}
+
+/// Refuses the build when an adapter layer does not fit the model layer, listing every mismatch.
+/// Input: the layers so far. No output and no record: a check between steps.
+struct AdapterFitStep: BuildAction {
+    func run(_ build: inout BuildRun) throws(StoreError) {
+        guard !build.options.dryRun, let baseLayer = build.layers.first(where: { $0.mediaType == MediaType.model }) else { return }
+        let adapters = build.layers.filter { $0.mediaType == MediaType.adapter }
+        guard !adapters.isEmpty, let base = try? GGUFFile(path: build.store.blobs.path(of: baseLayer.digest)) else { return }
+        for layer in adapters {
+            guard let adapter = try? GGUFFile(path: build.store.blobs.path(of: layer.digest)) else {
+                throw StoreError("ADAPTER \(layer.from): not a readable GGUF adapter")
+            }
+            let problems = AdapterFit.problems(adapter: adapter, base: base)
+            if !problems.isEmpty {
+                throw StoreError("ADAPTER \(layer.from) does not fit the base model:\n  - " + problems.joined(separator: "\n  - "))
+            }
+        }
+    }
+}
