@@ -47,12 +47,15 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
         .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
-        .target(name: "TestSupport", path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["ModelfileLang"], path: "Tests/Support"),
         .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"],
                     exclude: ["Template/Conformance"]),   // corpus data, read from the source tree
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
-        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
-        .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport"]),
+        // Small generated models for the runtime, build and CLI tests.
+        .target(name: "ModelTestSupport", dependencies: ["Runtime"], path: "Tests/ModelSupport", swiftSettings: [optimizedInDebug]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "ModelTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport", "ModelTestSupport"]),
+        .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport", "ModelTestSupport"],
+                    exclude: ["Registry/fake-registry.py"]),   // run by the registry tests
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import ModelfileLang
 import Dispatch
 import Foundation
 import Runtime
@@ -15,10 +16,12 @@ package struct ModelInfo: Sendable, Equatable {
     package var contextLength: Int
     package var embeddingLength: Int
 
-    /// Reads the header of a GGUF file.
+    /// Reads the header of a GGUF file; a model the runtime implements is checked as loading it would
+    /// (metadata, tensor shapes, vocabulary), so a build refuses what `run` would refuse.
+    /// - Throws: `StoreError` saying what is wrong, without the path (callers name the source).
     package init(ggufAt path: String) throws(StoreError) {
         let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch { throw StoreError("\(path): \(error)") }
+        do { file = try GGUFFile(path: path) } catch { throw StoreError("\(error)") }
         architecture = file.architecture ?? ""
         parameterCount = file.tensors.reduce(0) { $0 &+ UInt64(max(0, $1.elementCount)) }
         if case .uint32(let ft)? = file["general.file_type"] {
@@ -29,6 +32,9 @@ package struct ModelInfo: Sendable, Equatable {
         contextLength = file.archValue("context_length")?.int ?? 0
         embeddingLength = file.archValue("embedding_length")?.int ?? 0
         mediaType = ModelInfo.classify(file)
+        if mediaType == MediaType.model, LlamaConfig.supports(architecture: architecture) {
+            do { try ModelValidation.check(file) } catch { throw StoreError(error.description) }
+        }
     }
 
     /// Ollama's layer classification of a GGUF.
@@ -59,8 +65,8 @@ package struct ModelInfo: Sendable, Equatable {
     var cacheText: String {
         JSONValue.object([
             ("mediaType", .string(mediaType)), ("architecture", .string(architecture)),
-            ("parameterCount", .int(Int64(truncatingIfNeeded: parameterCount))), ("fileType", .string(fileType)),
-            ("contextLength", .int(Int64(contextLength))), ("embeddingLength", .int(Int64(embeddingLength))),
+            ("parameterCount", .int(Int(truncatingIfNeeded: parameterCount))), ("fileType", .string(fileType)),
+            ("contextLength", .int(contextLength)), ("embeddingLength", .int(embeddingLength)),
         ]).goEncodedString.trimmingSuffixNewline
     }
 
@@ -69,7 +75,7 @@ package struct ModelInfo: Sendable, Equatable {
               let arch = j["architecture"]?.stringValue, case .int(let count)? = j["parameterCount"],
               let ft = j["fileType"]?.stringValue, let ctx = j["contextLength"]?.intValue,
               let emb = j["embeddingLength"]?.intValue else { return nil }
-        self.init(mediaType: mt, architecture: arch, parameterCount: UInt64(bitPattern: count), fileType: ft,
+        self.init(mediaType: mt, architecture: arch, parameterCount: UInt64(bitPattern: Int64(count)), fileType: ft,
                   contextLength: ctx, embeddingLength: emb)
     }
 
@@ -88,7 +94,7 @@ package struct ModelInfo: Sendable, Equatable {
     }
 
     static func cacheKey(_ digest: Digest) -> String {
-        ActionKey(kind: "model-info", version: 1, inputs: [digest.description], settings: [:]).description
+        ActionKey(kind: "model-info", version: 2, inputs: [digest.description], settings: [:]).description
     }
 }
 

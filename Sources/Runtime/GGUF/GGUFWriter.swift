@@ -1,4 +1,4 @@
-// The one GGUF writer (layout: GGUFFile.swift and ../shared/spec/gguf.md §2–4, little-endian):
+// The one GGUF writer (layout: GGUFFile.swift and docs/gguf.md, little-endian):
 //   "GGUF" u32 version u64 n_tensors u64 n_kv, KV pairs, tensor infos, zero padding to the alignment,
 //   then the tensor data, each tensor starting at a multiple of the alignment.
 // Offsets are recomputed (consecutive, as llama.cpp requires), so a file read with `GGUFFile` and written
@@ -78,7 +78,8 @@ package struct GGUFWriter {
         var infos: [GGUFOutputTensor] = []
         for t in tensors {
             guard (1...4).contains(t.dimensions.count), let rowBytes = t.type.rowBytes(elements: t.dimensions[0]),
-                  rowBytes * t.dimensions.dropFirst().reduce(1, *) == t.data.count else {
+                  let rows = checkedShape(t.dimensions)?.rows,
+                  rowBytes.multipliedReportingOverflow(by: rows) == (t.data.count, false) else {
                 throw GGUFWriteError("tensor '\(t.name)': shape \(t.dimensions) of \(t.type.name) does not match its \(t.data.count) bytes")
             }
             infos.append(GGUFOutputTensor(name: t.name, dimensions: t.dimensions, type: t.type, byteCount: t.data.count))

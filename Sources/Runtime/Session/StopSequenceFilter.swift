@@ -1,5 +1,5 @@
 /// Turns token pieces into text that is safe to show, honouring stop strings the way Ollama's
-/// native runner did (template.md §7):
+/// native runner did (docs/template.md):
 /// - text that ends with a prefix of some stop string is held back until it is decided;
 /// - after each piece the stop strings are tried in list order, and the first one found anywhere
 ///   in the held text ends generation: only what precedes it is released;
@@ -34,10 +34,13 @@ package struct StopSequenceFilter: Sendable {
         return text
     }
 
-    /// Everything still held (at the end of generation without a stop).
+    /// Everything still held (at the end of generation without a stop), except a UTF-8 sequence
+    /// cut short by the end (num_predict reached mid-character): those bytes show nothing, as in
+    /// Ollama, rather than U+FFFD.
     package mutating func flush() -> String {
         defer { pending = [] }
-        return stopped ? "" : String(decoding: pending, as: UTF8.self)
+        guard !stopped else { return "" }
+        return String(decoding: pending.dropLast(Self.incompleteUTF8Tail(pending)), as: UTF8.self)
     }
 
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
