@@ -2,15 +2,17 @@ import KernelInterface
 
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
-//   nibbles: Q4_0, Q4_1, Q5_0, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
+//   nibbles: Q4_0, Q4_1, Q4_K, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
 //            nb × 80 B: block b's 16 quant bytes of each of the 4 rows, then their 4 × u32 (d16 | m16<<16),
 //            so one 64-byte load feeds 4 independent rows and a group is read strictly front to back (the
 //            hardware prefetcher loses track when scales sit apart). Q4_0 stores m = −8d. The last group is
 //            padded with zero rows (scales 0, so they add nothing and their outputs are never written).
-//            Q5_0 blocks are 96 B: the same, m = 0, then each row's 32 fifth bits permuted for the kernel
-//            (`fifthBitsForKernel`), 24 B per 32 weights instead of 34 as int8.
-//   int8:    Q8_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
-//            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
+//            Q4_K blocks are 96 B: each 32-element sub-block's nibbles re-paired like Q4_1's (byte i =
+//            q_i | q_(i+16) << 4), then the 4 rows' f32 scales d·sc and f32 mins −dmin·m (24 B per 32 weights
+//            instead of 40 as int8).
+//   int8:    Q8_0, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
+//            with groups of 32 (Q8_0, Q5_x, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min. (Q5_0 as nibbles
+//            plus fifth bits was tried: 1.5x slower per matrix, LLVM turns the bit spreading into shuffles.)
 //            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
 //            LM head of both test models is Q8_0, the largest matrix read per token).
 //   float:   F32, F16, BF16 widened to f32.
@@ -59,8 +61,8 @@ final class WeightMatrix: @unchecked Sendable {
         self.columns = columns
         self.sourceType = type
         switch type {
-        case .q4_0, .q4_1, .q5_0:
-            let blockBytes = type == .q5_0 ? 96 : 80
+        case .q4_0, .q4_1, .q4_K:
+            let blockBytes = type == .q4_K ? 96 : 80
             layout = .nibbles(blockBytes: blockBytes)
             paddedColumns = columns
             scalesOffset = 64                     // inside a block of a row group
@@ -103,7 +105,13 @@ final class WeightMatrix: @unchecked Sendable {
     var view: MatrixView {
         let kernelLayout: MatrixLayout
         switch layout {
-        case .nibbles: kernelLayout = .nibbles(q8_1Sums: sourceType == .q4_1, highBits: sourceType == .q5_0)
+        case .nibbles:
+            let format: NibbleFormat = switch sourceType {
+            case .q4_0: .q4_0
+            case .q4_K: .q4_K
+            default: .q4_1
+            }
+            kernelLayout = .nibbles(format)
         case .int8(let group, let hasMin): kernelLayout = .int8(group: group, hasMin: hasMin)
         case .float: kernelLayout = .float
         }
@@ -122,27 +130,34 @@ final class WeightMatrix: @unchecked Sendable {
         let qk = sourceType.blockSize, blocks = columns / qk
         let row = storage.base + r * rowStride
         switch layout {
+        case .nibbles(let blockBytes) where sourceType == .q4_K:
+            let group = storage.base + r / 4 * groupStride, slot = r % 4
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 256) { q in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { scaleMin in
+                    let q = q.baseAddress!, scales = scaleMin.baseAddress!, mins = scales + 8
+                    for b in 0..<blocks {
+                        decodeIntegerBlock(.q4_K, src + b * sourceType.blockBytes, q, scales, mins)
+                        for k in 0..<8 {
+                            let out = group + blockBytes * (8 * b + k)
+                            for i in 0..<16 {
+                                let byte = UInt8(q[32 * k + i]) | UInt8(q[32 * k + 16 + i]) << 4
+                                out.storeBytes(of: byte, toByteOffset: 16 * slot + i, as: UInt8.self)
+                            }
+                            out.storeBytes(of: scales[k], toByteOffset: scalesOffset + 4 * slot, as: Float.self)
+                            out.storeBytes(of: mins[k], toByteOffset: scalesOffset + 16 + 4 * slot, as: Float.self)
+                        }
+                    }
+                }
+            }
         case .nibbles(let blockBytes):
             let group = storage.base + r / 4 * groupStride, slot = r % 4
             for b in 0..<blocks {
                 let block = src + b * sourceType.blockBytes, out = group + blockBytes * b
-                let qs = switch sourceType {
-                case .q4_0: BlockLayout.Q4_0.qs
-                case .q5_0: BlockLayout.Q5_0.qs
-                default: BlockLayout.Q4_1.qs
-                }
+                let qs = sourceType == .q4_0 ? BlockLayout.Q4_0.qs : BlockLayout.Q4_1.qs
                 (out + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
                 let d = block.loadUnaligned(as: UInt16.self)
-                let m: UInt16 = switch sourceType {
-                case .q4_0: floatToHalf(-8 * halfToFloat(d))
-                case .q5_0: 0
-                default: block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
-                }
+                let m = sourceType == .q4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
                 out.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: scalesOffset + 4 * slot, as: UInt32.self)
-                if sourceType == .q5_0 {
-                    let qh = block.loadUnaligned(fromByteOffset: BlockLayout.Q5_0.qh, as: UInt32.self)
-                    out.storeBytes(of: fifthBitsForKernel(qh), toByteOffset: scalesOffset + 16 + 4 * slot, as: UInt32.self)
-                }
             }
         case .float:
             let out = row.assumingMemoryBound(to: Float.self)
@@ -164,21 +179,6 @@ final class WeightMatrix: @unchecked Sendable {
             }
         }
     }
-}
-
-/// Q5_0's fifth bits (bit e for element e) reordered for DotNibbles: bit 4p + k holds the bit of the element
-/// in the low i16 half of nibble plane p at lane k, bit 16 + 4p + k the one in the high half. Plane p's lane k
-/// holds elements s + 4k and s + 4k + 2 with s = 0, 1, 16, 17 for p = 0...3 (low nibbles of bytes 4k and
-/// 4k + 2, the same shifted by 8 bits, then the high nibbles).
-func fifthBitsForKernel(_ qh: UInt32) -> UInt32 {
-    var bits: UInt32 = 0
-    for (p, s) in [0, 1, 16, 17].enumerated() {
-        for k in 0..<4 {
-            bits |= (qh >> UInt32(s + 4 * k) & 1) << UInt32(4 * p + k)
-            bits |= (qh >> UInt32(s + 4 * k + 2) & 1) << UInt32(16 + 4 * p + k)
-        }
-    }
-    return bits
 }
 
 /// Splits one block into integer quants and per-group (16 or 32 elements) scale and min, so that

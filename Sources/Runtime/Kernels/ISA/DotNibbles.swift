@@ -1,8 +1,7 @@
 import KernelInterface
 
-// Fused dequantize-and-dot for Q4_0/Q4_1/Q5_0 against q8 activations, rounding exactly like ggml's AVX2
-// `ggml_vec_dot_q4_1_q8_1` (what llama.cpp runs for Q4_1 on x86, batched or not) and, with the fifth bits
-// and no min, `ggml_vec_dot_q5_0_q8_0`, so both engines see
+// Fused dequantize-and-dot for Q4_0/Q4_1/Q4_K against q8 activations, rounding exactly like ggml's AVX2
+// `ggml_vec_dot_q4_1_q8_1` (what llama.cpp runs for Q4_1 on x86, batched or not), so both engines see
 // bit-identical matmul outputs and make the same 8-bit re-quantizations downstream. Per row:
 //   lane j (0..7) of block b = Σ of the 4 products of elements 4j..4j+3, as an exact integer;
 //   acc_j = fma(d_w·d_x, lane_j, acc_j) block after block; summs = fma(m_w, s_x, summs) block after block;
@@ -18,29 +17,21 @@ private struct NibbleBlock {
     let n0, n1, n2, n3: SIMD32<Int16>
     let dw, mw: SIMD4<Float>
 
-    /// `highBits` (Q5_0): the block is 96 bytes, its last 16 the 4 rows' fifth bits (permuted as in
-    /// WeightMatrix), and the planes hold the signed quants q − 16 like ggml's q5_0 dot.
+    /// Q4_K: f32 scales and mins in a 96-byte block.
     @inline(__always)
-    init(_ group: UnsafeRawPointer, scalesOffset: Int, block b: Int, highBits: Bool) {
+    init(_ group: UnsafeRawPointer, scalesOffset: Int, block b: Int, _ format: NibbleFormat) {
         let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
-        let blockBytes = highBits ? 96 : 80
+        let blockBytes = format.blockBytes
         let v = group.loadUnaligned(fromByteOffset: blockBytes * b, as: SIMD16<UInt32>.self)
-        let dm = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset, as: SIMD4<UInt32>.self)
-        dw = halfBitsToFloat(dm & 0xFFFF); mw = halfBitsToFloat(dm &>> 16)
-        guard highBits else {
-            n0 = asInt16x32(v & mask); n1 = asInt16x32((v &>> 8) & mask)
-            n2 = asInt16x32((v &>> 4) & mask); n3 = asInt16x32((v &>> 12) & mask)
-            return
+        if format.hasFloatScales {
+            dw = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset, as: SIMD4<Float>.self)
+            mw = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset + 16, as: SIMD4<Float>.self)
+        } else {
+            let dm = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset, as: SIMD4<UInt32>.self)
+            dw = halfBitsToFloat(dm & 0xFFFF); mw = halfBitsToFloat(dm &>> 16)
         }
-        // Lane 4r + k of `t`: row r's permuted bits shifted by k, so bit 4p (16 + 4p) is the fifth bit of the
-        // element in the low (high) i16 half of plane p; moved to bit 4 (20) it adds 16.
-        let h = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset + 16, as: SIMD4<UInt32>.self)
-        let t = spreadBy4(h) &>> SIMD16<UInt32>(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)
-        let fifth = SIMD16<UInt32>(repeating: 0x0010_0010), sixteen = SIMD32<Int16>(repeating: 16)
-        n0 = asInt16x32((v & mask) | ((t &<< 4) & fifth)) &- sixteen
-        n1 = asInt16x32(((v &>> 8) & mask) | (t & fifth)) &- sixteen
-        n2 = asInt16x32(((v &>> 4) & mask) | ((t &>> 4) & fifth)) &- sixteen
-        n3 = asInt16x32(((v &>> 12) & mask) | ((t &>> 8) & fifth)) &- sixteen
+        n0 = asInt16x32(v & mask); n1 = asInt16x32((v &>> 8) & mask)
+        n2 = asInt16x32((v &>> 4) & mask); n3 = asInt16x32((v &>> 12) & mask)
     }
 }
 
@@ -48,12 +39,21 @@ private struct NibbleBlock {
 private struct NibbleInput {
     let planes: Int, scales: Int, sums: Int
 
-    init(q8_1Sums: Bool, _ input: InputView) {
+    init(_ format: NibbleFormat, _ input: InputView) {
         planes = input.nibblePlanesOffset
         scales = input.scalesOffset
-        // Q4_1 pairs with ggml's q8_1 `s` (f16-rounded); Q4_0 (m = −8d) with q8_0, whose sum is exact.
-        sums = q8_1Sums ? input.sumsOffset : input.sums32Offset
+        // Q4_1 pairs with ggml's q8_1 `s` (f16-rounded); Q4_0 (m = −8d) and Q4_K with the exact q8_0 sums.
+        sums = format.pairsWithQ8_1Sums ? input.sumsOffset : input.sums32Offset
     }
+}
+
+// Pattern matches, not `==`: the synthesized Equatable of an enum from KernelInterface is a call into that
+// (baseline) module, once per block.
+extension NibbleFormat {
+    @inline(__always) var hasFloatScales: Bool { if case .q4_K = self { true } else { false } }
+    @inline(__always) var pairsWithQ8_1Sums: Bool { if case .q4_1 = self { true } else { false } }
+    /// Bytes of one block of a row group.
+    @inline(__always) var blockBytes: Int { hasFloatScales ? 96 : 80 }
 }
 
 /// One token against a row group: ggml's 8 lane accumulators of each row (lanes 0-3 of row r in
@@ -96,14 +96,14 @@ private func repeated(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
 /// Dots row group `group` (rows 4·group ..< 4·group + rows, rows 1...4) with `tokens` (1...4) prepared inputs
 /// from token `first`; writes out[t·outStride + i] for row 4·group + i.
 @inline(__always)
-func dotNibbles(_ w: MatrixView, group: Int, rows: Int, q8_1Sums: Bool, highBits: Bool, _ input: InputView, first: Int, tokens: Int,
+func dotNibbles(_ w: MatrixView, group: Int, rows: Int, _ format: NibbleFormat, _ input: InputView, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-    let at = NibbleInput(q8_1Sums: q8_1Sums, input)
+    let at = NibbleInput(format, input)
     let base = w.base + group * w.groupStride
     let x0 = UnsafeRawPointer(input.token(first)), stride = input.tokenStride
     var acc0 = NibbleAccumulator(), acc1 = NibbleAccumulator(), acc2 = NibbleAccumulator(), acc3 = NibbleAccumulator()
     for b in 0..<w.chunks {
-        let block = NibbleBlock(base, scalesOffset: w.scalesOffset, block: b, highBits: highBits)
+        let block = NibbleBlock(base, scalesOffset: w.scalesOffset, block: b, format)
         acc0.add(block, x0, block: b, at)
         if tokens > 1 { acc1.add(block, x0 + stride, block: b, at) }
         if tokens > 2 { acc2.add(block, x0 + 2 * stride, block: b, at) }

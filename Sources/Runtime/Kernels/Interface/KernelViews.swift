@@ -4,13 +4,22 @@
 
 /// How a weight matrix's rows are laid out; the byte layouts are described in Runtime's WeightMatrix.swift.
 package enum MatrixLayout: Equatable, Sendable {
-    /// Q4_0/Q4_1/Q5_0 nibbles; `q8_1Sums` pairs the min term with ggml's f16-rounded q8_1 sums (Q4_1) instead
-    /// of the exact q8_0 sums (Q4_0); `highBits` adds Q5_0's fifth bits (96-byte blocks instead of 80).
-    case nibbles(q8_1Sums: Bool, highBits: Bool)
+    /// 4-bit quants in row groups of 4 (Q4_0, Q4_1, Q4_K).
+    case nibbles(NibbleFormat)
     /// i8 quants with per-group (16 or 32) scales and optional mins.
     case int8(group: Int, hasMin: Bool)
     /// f32 rows.
     case float
+}
+
+/// What the blocks of the nibble layout hold besides the 4 rows' 16 quant bytes each (WeightMatrix.swift).
+package enum NibbleFormat: Equatable, Sendable {
+    /// 80-byte blocks, f16 d and m (m = −8d) paired with the exact q8_0 sums.
+    case q4_0
+    /// 80-byte blocks, f16 d and m paired with ggml's f16-rounded q8_1 sums.
+    case q4_1
+    /// 96-byte blocks, f32 scales then f32 mins (d·sc and −dmin·m of each 32-element sub-block).
+    case q4_K
 }
 
 /// A repacked weight matrix: `rowStride` bytes per row starting at `base`, followed by slack the kernels may read.
