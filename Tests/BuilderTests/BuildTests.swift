@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Builder
+import ModelfileLang
 
 /// A Modelfile over the minimal GGUF: every step on a tiny input.
 @Test func minimalBuildMatchesOllamaFixtures() throws {
@@ -59,18 +60,18 @@ import Testing
     #expect(store.modelNames().isEmpty)
 }
 
-/// Values are typed as Ollama's `api.FormatParams` does, with its error texts.
+/// Values are typed once, by the checker, as Ollama's `api.FormatParams` does; deprecated names warn.
 @Test func parametersAreTypedLikeOllama() throws {
-    let typed = try ParameterTable.typed([.init(name: "top_k", value: "10"), .init(name: "stop", value: "a"), .init(name: "stop", value: "b"),
-                                          .init(name: "temperature", value: "0.7"), .init(name: "use_mmap", value: "T"), .init(name: "mirostat", value: "1")])
-    #expect(typed.values["top_k"] == .int(10))
-    #expect(typed.values["stop"] == .array([.string("a"), .string("b")]))
-    #expect(typed.values["temperature"] == .float32(0.7))
-    #expect(typed.values["use_mmap"] == .bool(true))
-    #expect(typed.values["mirostat"] == nil)
-    #expect(typed.warnings == ["parameter mirostat is deprecated"])
-    #expect(throws: StoreError("invalid int value [1.5]")) { try ParameterTable.typed([.init(name: "top_k", value: "1.5")]) }
-    #expect(throws: StoreError("unknown parameter 'numa'")) { try ParameterTable.typed([.init(name: "numa", value: "1")]) }
+    let text = "FROM x\nPARAMETER top_k 10\nPARAMETER stop a\nPARAMETER stop b\nPARAMETER temperature 0.7\nPARAMETER use_mmap T\nPARAMETER mirostat 1\n"
+    let input = try ModelfileFrontEnd.input(Array(text.utf8), path: "Modelfile", directory: "/")
+    #expect(input.parameters["top_k"] == .int(10))
+    #expect(input.parameters["stop"] == .strings(["a", "b"]))
+    #expect(input.parameters["temperature"] == .float(0.7))
+    #expect(input.parameters["use_mmap"] == .bool(true))
+    #expect(input.parameters["mirostat"] == nil)
+    #expect(input.deprecatedParameters == ["mirostat"])
+    #expect(input.parameters.storedJSON["stop"] == .array([.string("a"), .string("b")]))
+    #expect(input.parameters.storedJSON["temperature"] == .float32(0.7))
 }
 
 @Test func inheritsFromABuiltModel() throws {

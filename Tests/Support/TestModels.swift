@@ -36,6 +36,13 @@ public enum TestModels {
         try existing(cacheDirectory + "/spm/mistral-tokenizer.model.v1")
     }
 
+    /// The real chat templates in llama.cpp's models/templates/ (from the llama-cpp-python source
+    /// package), a folder of `.jinja` files.
+    public static func llamaCppTemplates() throws -> String {
+        _ = try existing(cacheDirectory + "/llama.cpp-templates/Qwen-Qwen2.5-7B-Instruct.jinja")
+        return cacheDirectory + "/llama.cpp-templates"
+    }
+
     static func existing(_ path: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
         return path

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 
 /// What a FROM argument names after path expansion (modelfile spec §5).
 package enum FromSource: Sendable, Equatable {
@@ -17,19 +18,13 @@ package enum FromSource: Sendable, Equatable {
 }
 
 enum SourceResolver {
-    /// Expands `~`, `~user` and relative paths against the Modelfile's folder.
+    /// Expands `~`, `~user` and relative paths against the Modelfile's folder (ModelfileLang's
+    /// `PathExpansion`, the same the checker uses).
     static func expand(_ path: String, directory: String, home: String) throws(StoreError) -> String {
-        var p = path
-        if p == "~" || p.hasPrefix("~/") {
-            p = home + p.dropFirst()
-        } else if p.hasPrefix("~") {
-            let user = String(p.dropFirst().prefix { $0 != "/" })
-            guard let pw = getpwnam(user), let dir = pw.pointee.pw_dir else { throw StoreError("failed to find user '\(user)'") }
-            p = String(cString: dir) + p.dropFirst(1 + user.utf8.count)
-        } else if !p.hasPrefix("/") {
-            p = directory + "/" + p
+        switch PathExpansion.expand(path, relativeTo: directory, home: home) {
+        case .success(let p): return p
+        case .failure(let f): throw StoreError(f.description)
         }
-        return (p as NSString).standardizingPath
     }
 
     /// Resolves every FROM: files and folders add GGUF files; if any FROM is a model name, the last

@@ -199,6 +199,10 @@ package final class GGUFFile: @unchecked Sendable {
         UnsafeRawBufferPointer(rebasing: mapping.bytes[dataOffset + tensor.offset ..< dataOffset + tensor.offset + tensor.byteCount])
     }
 
+    /// Releases the resident pages of `bytes` (a part of the file, e.g. of a tensor's data) once they have been
+    /// copied elsewhere (see `MappedFile.releasePages`).
+    package func releasePages(_ bytes: UnsafeRawBufferPointer) { mapping.releasePages(bytes) }
+
     /// The whole file.
     package var bytes: UnsafeRawBufferPointer { mapping.bytes }
 

@@ -36,6 +36,18 @@ package final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: base, count: size)
     }
 
+    /// Drops the pages of `range` (a part of `bytes`) from this process's memory, so data copied out of the
+    /// mapping is not resident twice; the pages read back from the file if touched again (the mapping is
+    /// private and never written, so nothing is lost). Whole pages covering the range are released.
+    package func releasePages(_ range: UnsafeRawBufferPointer) {
+        guard isMapped, let start = range.baseAddress, let base = bytes.baseAddress, range.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lo = max(Int(bitPattern: base), Int(bitPattern: start) / page * page)
+        let hi = min(Int(bitPattern: base) + bytes.count, Int(bitPattern: start) + range.count)
+        guard hi > lo, let p = UnsafeMutableRawPointer(bitPattern: lo) else { return }
+        _ = madvise(p, hi - lo, Int32(MADV_DONTNEED))
+    }
+
     /// A copy of `contents` in memory that reads like a mapped file named `path` (for parsing bytes that
     /// never were a file, such as generated or mutated headers).
     package init(copying contents: [UInt8], path: String) {

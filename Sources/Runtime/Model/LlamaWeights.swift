@@ -1,6 +1,7 @@
 // The model's tensors, checked against the config and repacked into kernel layouts at load time.
 // The token embedding stays in the GGUF mapping (one row is dequantized per token); when the
-// output is tied it is also repacked as the LM head.
+// output is tied it is also repacked as the LM head. The mapped pages of every repacked tensor are
+// released after the copy (an embedding row read later faults its page back in from the file).
 
 /// One transformer block's weights. Optional tensors are nil when the family does not use them.
 struct LayerWeights: @unchecked Sendable {
@@ -97,8 +98,10 @@ private struct TensorLoader {
         var matrices: [WeightMatrix] = [], start = 0
         for count in counts {
             let end = min(data.count, start + count * rowBytes)
+            // The repacked copy replaces the mapped bytes: their pages are dropped as the repacking goes, so the
+            // weights are resident once even while the largest matrix is being copied.
             matrices.append(try WeightMatrix(type: type, data: UnsafeRawBufferPointer(rebasing: data[min(start, end)..<end]),
-                                             rows: count, columns: columns))
+                                             rows: count, columns: columns, release: gguf.releasePages))
             start = end
         }
         return matrices

@@ -1,4 +1,6 @@
+import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 
 /// `mfc run MODEL [PROMPT]`: one answer, or an interactive chat on a terminal.
@@ -29,23 +31,9 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
-        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), loraScales: loraScales, console: console)
-        if !model.ignoredParameters.isEmpty {
-            console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
-        }
-        try applyParameters(args.values("--param"), to: &model.options)
-        if let system = args.value("--system") { model.system = system }
         let threads = try args.value("--threads").map { text throws(UsageError) in try ThreadOption.parse(text) }
             ?? ProcessInfo.processInfo.activeProcessorCount
-
-        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
-        let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
-        let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
-        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
-        let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
-                                  options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
-        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        let (session, model, engine) = try load(args.positionals[0], args, threads: threads, console: console)
         let loadDuration = clock.now - loadStart
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")
@@ -56,6 +44,8 @@ enum RunCommand: MFCCommand {
         let verbose = args.flag("--verbose")
         if verbose { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
         if !prompt.isEmpty || !console.stdinIsTerminal {
+            // An empty prompt (`echo "" | mfc run MODEL`, stdin from /dev/null) only loads the model, as in Ollama.
+            if prompt.allSatisfy(\.isWhitespace) { return ExitStatus.success }
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
             let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }
             console.stdout.write("\n")
@@ -64,10 +54,46 @@ enum RunCommand: MFCCommand {
         }
         TerminalInput.catchInterrupts()
         if verbose { console.stderr.write(String(format: "load duration:        %.3fs\n", loadDuration.seconds)) }
-        ChatLoop(session: session, info: model.info, write: { console.stdout.write($0) },
+        let actions = ChatActions(
+            load: { reference in
+                let (session, model, _) = try load(reference, args, threads: threads, console: console)
+                return (session, model.card(reference: reference))
+            },
+            save: { name, modelfile in try save(modelfile, as: name, args, console: console) })
+        ChatLoop(session: session, card: model.card(reference: args.positionals[0]), actions: actions,
+                 write: { console.stdout.write($0) },
                  readLine: { TerminalInput.readLine(prompt: $0) { console.stdout.write($0) } },
                  interrupted: TerminalInput.takeInterrupt, verbose: verbose).run()
         return ExitStatus.success
+    }
+
+    /// Resolves and loads MODEL with the command line's parameters, system message and adapters.
+    static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
+                     console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
+        let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
+        var model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales, console: console)
+        if !model.ignoredParameters.isEmpty {
+            console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
+        }
+        try applyParameters(args.values("--param"), to: &model.options)
+        if let system = args.value("--system") { model.system = system }
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
+        let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
+        let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
+        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
+        let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
+                                  options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
+        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        return (session, model, engine)
+    }
+
+    /// `/save NAME`: builds the chat's Modelfile into the store, FROM paths relative to the current folder.
+    static func save(_ modelfile: String, as name: String, _ args: ParsedArguments, console: Console) throws {
+        let store = StoreAccess.store(args, console: console)
+        let checked = ModelfileFrontEnd.read(Array(modelfile.utf8), path: "/save", directory: console.currentDirectory)
+        guard let input = checked.input else { throw ChatActionError(checked.rendered(color: false)) }
+        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment))
+        _ = try builder.build(input, as: try StoreAccess.name(name), options: BuildOptions())
     }
 
     /// `--param NAME=VALUE`: the first `stop` replaces the model's list, later ones add to it.

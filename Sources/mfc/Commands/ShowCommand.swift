@@ -34,8 +34,9 @@ enum ShowCommand: MFCCommand {
 
     static func parameterLines(_ model: ResolvedModel, indent: String) -> String {
         var s = ""
-        let width = (model.parameters.keys.map(\.count).max() ?? 0) + 4
-        for (k, v) in model.parameters.sorted(by: { $0.key < $1.key }) {
+        let parameters = model.parameters.sorted
+        let width = (parameters.map(\.name.count).max() ?? 0) + 4
+        for (k, v) in parameters {
             let values: [String]
             if case .strings(let list) = v { values = list.map { "\"\($0)\"" } } else { values = [v.description] }
             for value in values { s += indent + k.padding(toLength: width, withPad: " ", startingAt: 0) + value + "\n" }

@@ -7,7 +7,7 @@ import Runtime
 /// first; the system text and the model's MESSAGE history stay.
 final class ChatSession {
     let generator: Generator
-    let format: any ChatFormat
+    let format: ChatFormat
     var options: SamplingOptions
     var system: String
     /// The model's MESSAGE history (kept when trimming).
@@ -18,7 +18,7 @@ final class ChatSession {
     /// `--format json` / `/set format json`: answers are constrained to one JSON object.
     var json = false
 
-    init(generator: Generator, format: any ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
+    init(generator: Generator, format: ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
         self.format = format
         self.options = options
@@ -41,7 +41,8 @@ final class ChatSession {
         let all = turns + [Turn(role: "user", content: user)]
         let limit = max(1, min(options.numCtx, generator.model.contextLength) - 1)
         var tokens: [Int] = []
-        for start in all.indices {
+        // Drop whole exchanges (turns are user/assistant pairs), so the kept part starts with a user turn.
+        for start in stride(from: 0, to: all.count, by: 2) {
             tokens = tokenizer.encode(try format.render(fixed + all[start...]))
             if tokens.count <= limit { break }
         }

@@ -8,42 +8,41 @@ import Runtime
 struct RunnableModel {
     let gguf: GGUFFile
     let displayName: String
-    let format: any ChatFormat
+    let format: ChatFormat
     var system: String
     let history: [Turn]
     var options: SamplingOptions
     /// Parameters the runtime does not implement (reported once, then ignored).
     var ignoredParameters: [String] = []
+    /// What `/show modelfile` prints: the built model's Modelfile, or a FROM line for a file.
+    var modelfile: String = ""
+    var licenses: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
     static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
         let path = ModelFiles.path(reference, console: console)
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
-            let format = try detectFormat(gguf, console: console)
+            let choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate(text: gguf["tokenizer.chat_template"]?.string, location: reference),
+                                                          named: NamedTemplates.fromEnvironment(console.environment))
+            if let warning = choice.warning { console.stderr.write("mfc run: warning: \(warning)\n") }
+            let format = try ChatFormat(choice)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
-                                 system: "", history: [], options: options)
+                                 system: "", history: [], options: options, modelfile: "FROM \(ModelfilePrinter.quoted(path))\n")
         }
         let root = ModelStore.defaultRoot(option: store, environment: console.environment)
-        let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
-        let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
+        let modelStore = ModelStore(root: root)
+        let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory)
+        let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
-                                  options: SamplingOptions())
-        for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
-            guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
-            switch value {
-            case .strings(let list) where name == "stop": model.options.stop = list
-            case .strings(let list): try model.options.set(name, to: list.first ?? "")
-            case .int(let i): try model.options.set(name, to: String(i))
-            case .float(let d): try model.options.set(name, to: String(d))
-            case .bool(let b): try model.options.set(name, to: b ? "1" : "0")
-            }
-        }
+                                  options: SamplingOptions(resolved.parameters),
+                                  modelfile: ModelfilePrinter.modelfile(for: resolved, store: modelStore), licenses: resolved.licenses)
+        model.ignoredParameters = resolved.parameters.sorted.map(\.name).filter { !SamplingOptions.names.contains($0) }
         return model
     }
 
@@ -58,22 +57,16 @@ struct RunnableModel {
         return try GGUFFile(path: temp)   // the mapping outlives the unlinked file
     }
 
-    /// Ollama's named template for the GGUF's chat template when its data folder is configured
-    /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
-    static func detectFormat(_ gguf: GGUFFile, console: Console) throws -> any ChatFormat {
-        let jinja = gguf["tokenizer.chat_template"]?.string
-        if let jinja, let named = try NamedTemplates.fromEnvironment(console.environment),
-           let match = try named.match(chatTemplate: jinja) {
-            return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
-        }
-        return BuiltinChatFormat.detect(chatTemplate: jinja)
-    }
-
     /// True when the file starts with the GGUF magic.
     static func isGGUF(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
+    }
+
+    /// What the chat shows of this model, named as the user named it.
+    func card(reference: String) -> ChatModelCard {
+        ChatModelCard(reference: reference, info: info, modelfile: modelfile, licenses: licenses)
     }
 
     /// Rows for `/show info`.
