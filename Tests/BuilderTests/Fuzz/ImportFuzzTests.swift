@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ModelfileLang
 import TestSupport
 @testable import Builder
 @testable import Runtime
