@@ -136,3 +136,33 @@ func checksLikeOllama(_ c: CheckCase) {
     #expect(file.source.location(of: start) == SourceLocation(line: 3, column: 7, offset: start))
     #expect(file.source.text(in: SourceRange(start: start, end: file.sourceOffset(ofValueOffset: offset + 4, in: template))) == ".Bad")
 }
+
+/// Names from the OpenAI API and other servers get Ollama's name as a fix-it.
+@Test(arguments: [("max_tokens", "num_predict"), ("MAX_TOKENS", "num_predict"), ("stop_sequences", "stop"),
+                  ("max_completion_tokens", "num_predict"), ("context_length", "num_ctx"), ("repetition_penalty", "repeat_penalty")])
+func foreignParameterNamesGetOllamasName(name: String, ollama: String) {
+    let text = "FROM x\nPARAMETER \(name) 1\n"
+    let (file, _) = Modelfile.parse(source: text, path: "M")
+    let d = file.check(options: CheckOptions(directory: "/", fileSystem: fakeFileSystem([:])))
+    #expect(d.map(\.code) == [.unknownParameter])
+    #expect(d.first?.help == "did you mean '\(ollama)'?")
+    #expect(d.first?.fixIts == [FixIt(range: SourceRange(start: 17, end: 17 + name.utf8.count), replacement: ollama)])
+    // Ollama's own names need no fix: presence_penalty and frequency_penalty are in its table.
+    #expect(checkCodes("FROM x\nPARAMETER presence_penalty 0.5\nPARAMETER frequency_penalty 0.5\n") == [])
+}
+
+/// FROM a model name is checked against the store's view when one is given (MF1012).
+@Test func fromAMissingModelIsAnErrorWithAStore() {
+    func codes(_ text: String, store: Set<String>?) -> [String] {
+        let (file, _) = Modelfile.parse(source: text, path: "M")
+        var lookup: (@Sendable (String) -> Bool)? = nil
+        if let store { lookup = { store.contains($0) } }
+        return file.check(options: CheckOptions(directory: "/w", fileSystem: fakeFileSystem(["/w/m.gguf": .file]), modelExists: lookup))
+            .map(\.code.description)
+    }
+    #expect(codes("FROM llama3\n", store: ["llama3"]) == [])
+    #expect(codes("FROM lama3\n", store: ["llama3"]) == ["MF1012"])
+    #expect(codes("FROM lama3\n", store: nil) == [])                  // no store: not checked
+    #expect(codes("FROM ./m.gguf\n", store: []) == [])                // a file is not a model name
+    #expect(codes("FROM ./missing.gguf\n", store: []) == ["MF1008"])  // a path: the path warning only
+}

@@ -4,9 +4,9 @@ import Testing
 /// `Parameters.options(fromJSON:)` against Ollama's `api.Options.FromMap`.
 @Test func jsonOptionsFollowOllamasFromMap() throws {
     let parsed = try Parameters.options(fromJSON: [
-        ("temperature", .number(0.25)), ("top_k", .number(7.9)), ("num_predict", .number(-1.5)),
+        ("temperature", .float64(0.25)), ("top_k", .float64(7.9)), ("num_predict", .float64(-1.5)),
         ("stop", .array([.string("a"), .string("b")])), ("use_mmap", .bool(false)), ("seed", .null),
-        ("max_tokens", .number(5)), ("mirostat", .number(1)),
+        ("max_tokens", .float64(5)), ("mirostat", .float64(1)),
     ])
     #expect(parsed.values["temperature"] == .float(0.25))
     #expect(parsed.values["top_k"] == .int(7))            // int64(7.9): truncated
@@ -18,13 +18,13 @@ import Testing
 }
 
 @Test(arguments: [
-    ("top_k", GoJSONAny.string("4"), "option \"top_k\" must be of type integer"),
+    ("top_k", JSONValue.string("4"), "option \"top_k\" must be of type integer"),
     ("temperature", .bool(true), "option \"temperature\" must be of type float32"),
-    ("use_mmap", .number(1), "option \"use_mmap\" must be of type boolean"),
+    ("use_mmap", .float64(1), "option \"use_mmap\" must be of type boolean"),
     ("stop", .string("x"), "option \"stop\" must be of type array"),
-    ("stop", .array([.number(1)]), "option \"stop\" must be of an array of strings"),
+    ("stop", .array([.float64(1)]), "option \"stop\" must be of an array of strings"),
 ])
-func jsonOptionsOfTheWrongTypeNameTheField(name: String, value: GoJSONAny, message: String) {
+func jsonOptionsOfTheWrongTypeNameTheField(name: String, value: JSONValue, message: String) {
     #expect(throws: ParameterError.self) { try Parameters.options(fromJSON: [(name, value)]) }
     do { _ = try Parameters.options(fromJSON: [(name, value)]) } catch {
         #expect(error.description == message)
@@ -33,7 +33,7 @@ func jsonOptionsOfTheWrongTypeNameTheField(name: String, value: GoJSONAny, messa
 }
 
 @Test func jsonFloatOverflowingFloat32IsRefused() {
-    #expect(throws: ParameterError.self) { try Parameters.options(fromJSON: [("top_p", .number(1e39))]) }
+    #expect(throws: ParameterError.self) { try Parameters.options(fromJSON: [("top_p", .float64(1e39))]) }
     #expect(Parameters.goInt64(1e300) == Int64.min)
 }
 

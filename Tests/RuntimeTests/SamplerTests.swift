@@ -88,14 +88,16 @@ struct SamplerTests {
     @Test func optionsParseAndReject() throws {
         var o = SamplingOptions()
         try o.set("temperature", to: "0.25")
-        try o.set("top_k", to: " 7")
+        try o.set("top_k", to: "7")
         try o.set("stop", to: "<|im_end|>")
         try o.set("stop", to: "User:")
         #expect(o.temperature == 0.25 && o.topK == 7 && o.stop == ["<|im_end|>", "User:"])
         #expect(throws: SamplingOptionError.self) { try o.set("temprature", to: "1") }
         #expect(throws: SamplingOptionError.self) { try o.set("top_k", to: "1.5") }
-        #expect(throws: SamplingOptionError.self) { try o.set("num_ctx", to: "0") }
+        #expect(throws: SamplingOptionError.self) { try o.set("top_k", to: " 7") }   // Go's ParseInt does not trim
         #expect(throws: SamplingOptionError.self) { try o.set("top_p", to: "nan") }
+        try o.set("num_ctx", to: "0")   // accepted, and raised to 4 as Ollama's scheduler does
+        #expect(o.numCtx == 4 && o.temperature == 0.25 && o.stop.count == 2)
     }
 }
 

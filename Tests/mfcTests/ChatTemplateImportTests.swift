@@ -25,6 +25,10 @@ private func modelfileFolder(_ text: String) throws -> String {
     #expect(shown.status == 0, "\(shown.err)")
     #expect(shown.out == "Once upon a time")
 
+    let run = runMFC(["run", gguf, "Once upon a time", "--param", "num_predict=1"])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.err.contains("mfc run: warning: \(gguf) carries no chat template"), "\(run.err)")
+
     let lint = runMFC(["lint", "Modelfile"], cwd: dir)
     #expect(lint.status == 0)
     #expect(lint.err.contains("warning[MF2007]: no chat template for FROM"), "\(lint.err)")
@@ -51,8 +55,9 @@ private func modelfileFolder(_ text: String) throws -> String {
     let prompt = runMFC(["template", "--model", "mario", "--prompt", "Hi! Who are you?", "--store", store])
     #expect(prompt.out == "<|im_start|>system\n\(system)<|im_end|>\n<|im_start|>user\nHi! Who are you?<|im_end|>\n<|im_start|>assistant\n")
 
-    let run = runMFC(["run", "--verbose", "--param", "temperature=0", "--param", "num_predict=400", "--store", store,
-                      "mario", "Hi! Who are you?"])
+    // Greedy, with Ollama's default repeat penalty (1.1): pure greedy decoding of a 135M model can loop.
+    let run = runMFC(["run", "--verbose", "--param", "temperature=0", "--param", "repeat_penalty=1.1", "--param", "num_predict=400",
+                      "--store", store, "mario", "Hi! Who are you?"])
     #expect(run.err.contains("done reason:          stop") && run.status == 0, "\(run.err)")
     #expect(run.out.contains("Mario") && !run.out.contains("<|im_"), "answer: \(run.out)")
 }

@@ -57,12 +57,9 @@ package enum ModelfilePrinter {
         return name
     }
 
-    /// Quotes a value only when the reader would otherwise change it: line breaks, surrounding
-    /// whitespace, a leading quote, or emptiness. `"""` is used when the text contains `"`.
+    /// The formatter's quoting (checked by reading back); a value no quoting can carry (a line
+    /// break next to `"""` and `"`) is written triple-quoted, as Ollama's `show` would.
     package static func quoted(_ value: String) -> String {
-        let needs = value.isEmpty || value.contains("\n") || value.contains("\r") || value.hasPrefix("\"")
-            || value.first.map { $0.isWhitespace } == true || value.last.map { $0.isWhitespace } == true
-        guard needs else { return value }
-        return value.contains("\"") ? "\"\"\"" + value + "\"\"\"" : "\"" + value + "\""
+        ModelfileQuoting.quote(value) ?? "\"\"\"" + value + "\"\"\""
     }
 }

@@ -20,25 +20,9 @@ extension ParameterValues {
     /// - Throws: the field and Ollama's message when a value has the wrong type.
     init(storedJSON members: [(String, JSONValue)]) throws(StoreError) {
         do throws(ParameterError) {
-            self = try Parameters.options(fromJSON: members.map { ($0.0, $0.1.goAny) }).values
+            self = try Parameters.options(fromJSON: members).values
         } catch {
             throw StoreError("params layer: \(error)")
-        }
-    }
-}
-
-extension JSONValue {
-    /// The value as Go's `encoding/json` decodes it into `any`.
-    var goAny: GoJSONAny {
-        switch self {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .int(let i): .number(Double(i))
-        case .float32(let f): .number(Double(f.description) ?? Double(f))
-        case .float64(let d): .number(d)
-        case .string(let s): .string(s)
-        case .array(let items): .array(items.map(\.goAny))
-        case .object: .object
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import ModelfileLang
 
-/// What a FROM argument names after path expansion (modelfile spec §5).
+/// What a FROM argument names after path expansion (docs/modelfile.md, "Paths").
 package enum FromSource: Sendable, Equatable {
     /// GGUF files: absolute path and the relative name recorded in the layer's `from`.
     case files([(path: String, relativeName: String)])
@@ -43,7 +43,13 @@ enum SourceResolver {
             if st.isDirectory {
                 files += try filesInDirectory(path)
             } else {
-                if path.hasSuffix(".safetensors") { throw safetensorsFile(path) }
+                if path.hasSuffix(".safetensors") {
+                    // One shard (`model-00001-of-00004.safetensors`, as tutorials write it) imports its folder.
+                    let folder = (path as NSString).deletingLastPathComponent
+                    guard HFCheckpoint.isModelFolder(FileIO.names(in: folder)) else { throw safetensorsFile(path) }
+                    files.append((folder, (folder as NSString).lastPathComponent))
+                    continue
+                }
                 files.append((path, (path as NSString).lastPathComponent))
             }
         }
@@ -54,7 +60,7 @@ enum SourceResolver {
     /// The GGUF files of a FROM folder; a Hugging Face safetensors folder is itself the source (the
     /// build imports it); other checkpoints are refused clearly.
     static func filesInDirectory(_ dir: String) throws(StoreError) -> [(path: String, relativeName: String)] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+        let names = FileIO.names(in: dir)
         if HFCheckpoint.isModelFolder(names) { return [(dir, (dir as NSString).lastPathComponent)] }
         if names.contains(where: { $0.hasSuffix(".safetensors") }) && !names.contains("config.json") {
             throw StoreError("FROM \(dir): the folder has safetensors weights but no config.json, which an import needs "
@@ -69,8 +75,9 @@ enum SourceResolver {
         return ggufs.map { (dir + "/" + $0, $0) }
     }
 
-    /// A single .safetensors file: the import reads the whole folder (config.json, tokenizer, every shard).
+    /// A .safetensors file outside a model folder: an import needs the folder's config.json and tokenizer.
     static func safetensorsFile(_ path: String) -> StoreError {
-        StoreError("FROM \(path): a .safetensors file is imported with its folder; write FROM \((path as NSString).deletingLastPathComponent)")
+        StoreError("FROM \(path): a .safetensors file is imported with its folder, and \((path as NSString).deletingLastPathComponent) "
+                   + "has no config.json (it names the architecture and its sizes)")
     }
 }

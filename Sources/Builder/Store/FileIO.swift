@@ -66,6 +66,11 @@ enum FileIO {
                         mtimeNanoseconds: Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec),
                         isDirectory: (s.st_mode & S_IFMT) == S_IFDIR, isRegular: (s.st_mode & S_IFMT) == S_IFREG)
     }
+
+    /// The names in a folder, sorted; empty when it cannot be read.
+    static func names(in dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
 }
 
 /// The parts of `stat` that identify one version of a file.
@@ -76,4 +81,5 @@ package struct FileStat: Sendable, Hashable {
     package var mtimeNanoseconds: Int64
     package var isDirectory: Bool
     package var isRegular: Bool
+
 }

@@ -65,11 +65,13 @@ extension Modelfile {
             case .from, .parameter, .adapter, .draft: break
             }
         }
-        let parsedTemplate = template.flatMap { try? PromptTemplate.parse($0) }
+        // Parsed once, here: the template lint rules and every consumer use this result.
+        let parsed = template.map { text in Result { () throws(TemplateParseError) in try PromptTemplate.parse(text) } }
+        let parsedTemplate = try? parsed?.get()
         var diagnostics = syntaxDiagnostics + checker.diagnostics
         if options.lint {
             diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds,
-                                                     instructions: checker.instructions))
+                                                     instructions: checker.instructions, parsedTemplate: parsed))
         }
         return CheckedModelfile(
             modelfile: self, diagnostics: diagnostics.sortedByPosition(), froms: checker.froms, adapters: checker.adapters,

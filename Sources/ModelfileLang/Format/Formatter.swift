@@ -52,19 +52,11 @@ public enum Formatter {
         return tokens
     }
 
-    /// The lightest quoting of `value` that reads back as `value`.
+    /// The lightest quoting of `value` that reads back as `value`, else the original spelling.
     static func quoted(_ value: String, original: String) -> String {
-        let multiline = value.utf8.contains { $0 == 0x0A || $0 == 0x0D }
-        let bare = value, double = "\"" + value + "\"", triple = "\"\"\"" + value + "\"\"\""
-        let candidates = multiline ? [triple, double] : (value.isEmpty ? [double] : [bare, double, triple])
-        for c in candidates where readsBack(c, as: value) { return c }
-        return original
+        ModelfileQuoting.quote(value) ?? original
     }
 
-    /// Whether `text` reads back as exactly `value`, with nothing dropped.
-    static func readsBack(_ text: String, as value: String) -> Bool {
-        Lexer.readValue(text, allowDropped: false) == value
-    }
 
     static func usesCRLF(_ bytes: [UInt8]) -> Bool {
         guard let i = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return false }

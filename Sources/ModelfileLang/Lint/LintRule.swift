@@ -18,7 +18,12 @@ struct LintContext {
     /// True when some FROM names a model rather than an existing path.
     var hasModelNameFrom: Bool { fromIndices.contains { fromKinds[$0] == nil } }
 
-    init(modelfile: Modelfile, options: CheckOptions, fromKinds: [Int: (path: String, kind: PathKind)], instructions: [Instruction]) {
+    /// The last TEMPLATE parsed once (by `Modelfile.checked`), nil without a TEMPLATE.
+    let parsedTemplate: Result<PromptTemplate, TemplateParseError>?
+
+    init(modelfile: Modelfile, options: CheckOptions, fromKinds: [Int: (path: String, kind: PathKind)], instructions: [Instruction],
+         parsedTemplate: Result<PromptTemplate, TemplateParseError>?) {
+        self.parsedTemplate = parsedTemplate
         self.modelfile = modelfile
         self.options = options
         self.fromKinds = fromKinds

@@ -1,15 +1,3 @@
-/// One JSON value as Go's `encoding/json` decodes it into `any`: every number is a float64.
-/// Convert your JSON type into this to call `Parameters.options(fromJSON:)`.
-public enum GoJSONAny: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    /// A JSON number (`1`, `1.5`, `1e3`): Go holds it as float64.
-    case number(Double)
-    case string(String)
-    case array([GoJSONAny])
-    case object
-}
-
 /// The outcome of `Parameters.options(fromJSON:)`.
 public struct ParsedOptions: Sendable, Equatable {
     public var values: ParameterValues
@@ -28,12 +16,13 @@ extension Parameters {
     ///   (Ollama cannot send the infinity on to its runner);
     /// - bool fields take only `true`/`false`, `stop` only an array of strings.
     ///
-    /// Example: `Parameters.options(fromJSON: [("temperature", .number(0.2)), ("stop", .array([.string("\n")]))])`.
-    /// - Parameter object: the object's members in order.
+    /// Numbers count as the float64 Go decodes them into, whichever `JSONValue` case holds them.
+    /// Example: `Parameters.options(fromJSON: [("temperature", .float64(0.2)), ("stop", .array([.string("\n")]))])`.
+    /// - Parameter object: the object's members in order (`JSONValue.object`'s payload).
     /// - Returns: the typed values and the skipped keys.
     /// - Throws: `ParameterError` naming the field, with Ollama's message
     ///   (`option "top_k" must be of type integer`).
-    public static func options(fromJSON object: [(key: String, value: GoJSONAny)]) throws(ParameterError) -> ParsedOptions {
+    public static func options(fromJSON object: [(String, JSONValue)]) throws(ParameterError) -> ParsedOptions {
         var result = ParsedOptions(values: ParameterValues(), ignored: [])
         for (key, value) in object {
             guard let spec = table[key] else { result.ignored.append(key); continue }
@@ -43,17 +32,27 @@ extension Parameters {
         return result
     }
 
-    static func typed(_ value: GoJSONAny, _ spec: ParameterSpec) throws(ParameterError) -> ParameterValue {
+    /// A JSON number as the float64 Go's `interface{}` decoding makes of it.
+    static func goNumber(_ value: JSONValue) -> Double? {
+        switch value {
+        case .int(let i): Double(i)
+        case .float64(let d): d
+        case .float32(let f): Double(f.description) ?? Double(f)   // written with its shortest float32 digits
+        default: nil
+        }
+    }
+
+    static func typed(_ value: JSONValue, _ spec: ParameterSpec) throws(ParameterError) -> ParameterValue {
         let key = spec.name
         func wrong(_ type: String) -> ParameterError {
             ParameterError(key, .wrongJSONType(type), "option \"\(key)\" must be of type \(type)")
         }
         switch spec.type {
         case .int:
-            guard case .number(let d) = value else { throw wrong("integer") }
+            guard let d = goNumber(value) else { throw wrong("integer") }
             return .int(goInt64(d))
         case .float:
-            guard case .number(let d) = value else { throw wrong("float32") }
+            guard let d = goNumber(value) else { throw wrong("float32") }
             let f = Float(d)
             guard f.isFinite else {
                 throw ParameterError(key, .notFinite, "option \"\(key)\" is \(ShowFormat.goFloat(d)), which overflows float32 (json: unsupported value: \(f < 0 ? "-" : "+")Inf)")
@@ -78,5 +77,17 @@ extension Parameters {
     static func goInt64(_ d: Double) -> Int64 {
         guard d.isFinite, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 else { return Int64.min }
         return Int64(d.rounded(.towardZero))
+    }
+}
+
+extension ParameterValue {
+    /// The value as Ollama's server holds it after the JSON trip every parameter takes (the params
+    /// layer, an API request, the REPL's `/set parameter`): numbers decode as float64, so integers
+    /// past 2^53 round, and 2^63-1 becomes Int64.min (Go's `int64(f)` on x86-64).
+    public var afterJSON: ParameterValue {
+        switch self {
+        case .int(let i): .int(Parameters.goInt64(Double(i)))
+        default: self
+        }
     }
 }

@@ -27,7 +27,9 @@ package struct SamplingOptions: Sendable, Equatable {
 
     /// Options from typed parameters; unset ones take Ollama's defaults.
     package init(_ values: ParameterValues = ParameterValues()) {
-        func int(_ name: String) -> Int { Int(clamping: values.int(name)) }
+        // As Ollama's runner gets them: after the JSON trip (see `ParameterValue.afterJSON`).
+        func int64(_ name: String) -> Int64 { ParameterValue.int(values.int(name)).afterJSON.intValue ?? 0 }
+        func int(_ name: String) -> Int { Int(clamping: int64(name)) }
         temperature = values.float("temperature")
         topK = int("top_k")
         topP = values.float("top_p")
@@ -39,7 +41,7 @@ package struct SamplingOptions: Sendable, Equatable {
         frequencyPenalty = values.float("frequency_penalty")
         seed = int("seed")
         numPredict = int("num_predict")
-        numCtx = Parameters.effectiveContext(numCtx: values.int("num_ctx"))
+        numCtx = Parameters.effectiveContext(numCtx: int64("num_ctx"))
         numKeep = int("num_keep")
         stop = values.strings("stop")
     }

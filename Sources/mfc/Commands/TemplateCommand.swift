@@ -134,11 +134,13 @@ enum TemplateCommand: MFCCommand {
         if syntax.hasErrors {
             throw SourceFailure(text: DiagnosticRenderer.render(syntax, source: file.source, color: console.stderrColor))
         }
+        // The checked Modelfile's values (Ollama's repeat rules); only syntax errors stop the command.
+        let checked = file.checked(options: CheckOptions(directory: input.directory, lint: false))
         let instructions = file.instructions
         let templateInstruction = instructions.last { $0.keyword == .template }
-        var source = Source(template: templateInstruction?.value ?? "")
-        source.system = instructions.last { $0.keyword == .system }?.value ?? ""
-        source.messages = instructions.filter { $0.keyword == .message }.map { ChatMessage(role: ($0.name ?? "").lowercased(), content: $0.value) }
+        var source = Source(template: checked.template ?? "")
+        source.system = checked.system ?? ""
+        source.messages = checked.messages.map { ChatMessage(role: $0.role, content: $0.content) }
         if let t = templateInstruction { source.modelfile = (file, t) }
         // What FROM supplies for whatever the file leaves out.
         if let from = instructions.first(where: { $0.keyword == .from })?.value {
@@ -151,7 +153,7 @@ enum TemplateCommand: MFCCommand {
                 return source
             }
             if templateInstruction == nil { source.template = inherited.template }
-            if !instructions.contains(where: { $0.keyword == .system }) { source.system = inherited.system }
+            if checked.system == nil { source.system = inherited.system }
             if source.messages.isEmpty { source.messages = inherited.messages }
         } else if templateInstruction == nil {
             source.template = PromptTemplate.defaultText

@@ -38,7 +38,7 @@ import Runtime
 
     #expect(g.architecture == "gemma2" && g.tensor(named: "output.weight") == nil)
     #expect(g["gemma2.attention.sliding_window"] == .uint32(32) && g["gemma2.final_logit_softcapping"] == .float32(30))
-    #expect(g["gemma2.attention.key_length"] == .uint32(16) && g["tokenizer.ggml.pre"] == .string("gpt2"))
+    #expect(g["gemma2.attention.key_length"] == .uint32(16) && g["tokenizer.ggml.pre"] == .string("gpt-2"))
     func floats(_ name: String) throws -> [Float] {
         let t = try #require(g.tensor(named: name)), raw = g.data(of: t)
         return (0..<t.elementCount).map { i in

@@ -154,4 +154,14 @@ func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     let second = try builder.build(modelfile: "FROM ./SmolLM2-hf\nSYSTEM hi\n", directory: dir, as: name)
     #expect(second.steps.first?.status == .cached)
     #expect(try store.manifest(name)?.layers(ofType: MediaType.model).first?.digest == layer.digest)
+
+    // FROM one shard file, as tutorials write it, imports its folder: the same model layer.
+    let shard = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/SmolLM2-hf").first { $0.hasSuffix(".safetensors") })
+    let fromShard = ModelName(parsing: "smol-shard")
+    _ = try builder.build(modelfile: "FROM ./SmolLM2-hf/\(shard)\n", directory: dir, as: fromShard)
+    #expect(try store.manifest(fromShard)?.layers(ofType: MediaType.model).first?.digest == layer.digest)
+    // A .safetensors file outside a model folder names what is missing.
+    try FileManager.default.copyItem(atPath: dir + "/SmolLM2-hf/" + shard, toPath: dir + "/loose.safetensors")
+    let error = #expect(throws: StoreError.self) { try builder.build(modelfile: "FROM ./loose.safetensors\n", directory: dir, as: fromShard) }
+    #expect(error?.message.contains("has no config.json") == true, "\(String(describing: error))")
 }

@@ -23,11 +23,12 @@ enum TemplateDiagnostics: LintRule {
     }
 
     static func check(_ context: LintContext) -> [Diagnostic] {
-        guard let instruction = context.instructions.last(where: { $0.keyword == .template }) else { return [] }
+        guard let instruction = context.instructions.last(where: { $0.keyword == .template }),
+              let parsed = context.parsedTemplate else { return [] }
         let map = SourceMap(instruction: instruction, source: context.modelfile.source.bytes)
         let template: PromptTemplate
         do {
-            template = try PromptTemplate.parse(instruction.value)
+            template = try parsed.get()
         } catch {
             let range = map.lineRange(error.line, in: instruction.value)
             if error.reason.hasPrefix("function \""), error.reason.hasSuffix("\" not defined") {

@@ -1,0 +1,3 @@
+module mfc/tools/paramverdicts
+
+go 1.19
