@@ -38,7 +38,7 @@ enum HFModelMetadata {
         // the runtime's default, only llama and phi3 write the RoPE width).
         if a != "gemma" && a != "gemma2" { keys.append(("\(a).rope.freq_base", .float32(Float(config["rope_theta"]?.doubleValue ?? 10_000)))) }
         if a == "llama" { keys.append(("llama.rope.dimension_count", uint(headDim))) }
-        if a == "phi3" { keys.append(("phi3.rope.dimension_count", uint(RopeScaling.phi3RopeDimensions(config)))) }
+        if a == "phi3" { keys.append(("phi3.rope.dimension_count", uint(try RopeScaling.phi3RopeDimensions(config)))) }
         if a == "llama" || arch.normOffset {
             keys.append(("\(a).attention.key_length", uint(headDim)))
             keys.append(("\(a).attention.value_length", uint(headDim)))

@@ -13,9 +13,17 @@ enum RopeScaling {
 
     /// Phi-3's rotary width: partial_rotary_factor × hidden_size / heads, as llama.cpp computes it
     /// (Phi-4-mini rotates 3/4 of each head).
-    static func phi3RopeDimensions(_ config: JSONValue) -> Int {
+    /// - Throws: `StoreError` when partial_rotary_factor is not a number from 0 to 1.
+    static func phi3RopeDimensions(_ config: JSONValue) throws(StoreError) -> Int {
         let hidden = config["hidden_size"]?.intValue ?? 0, heads = max(config["num_attention_heads"]?.intValue ?? 1, 1)
         let factor = parameters(config)?["partial_rotary_factor"]?.doubleValue ?? config["partial_rotary_factor"]?.doubleValue ?? 1
+        // Checked before the conversion to Int, which traps on NaN or values past Int's range.
+        guard (0...1).contains(factor) else {
+            throw StoreError("config.json: partial_rotary_factor is \(factor), expected a number from 0 to 1")
+        }
+        guard (0...Int(UInt32.max)).contains(hidden) else {
+            throw StoreError("config.json: hidden_size is \(hidden), expected a whole number from 0 to \(UInt32.max)")
+        }
         return Int(factor * Double(hidden)) / heads
     }
 

@@ -36,9 +36,21 @@ package final class SafetensorsFile: @unchecked Sendable {
 
     /// Opens `path` and validates every tensor's dtype size, shape and offsets against the file.
     /// - Throws: `StoreError` naming the file and the problem.
-    package init(path: String) throws(StoreError) {
-        self.path = path
+    package convenience init(path: String) throws(StoreError) {
+        let mapping: MappedFile
         do { mapping = try MappedFile(path: path) } catch { throw StoreError(error.message) }
+        try self.init(mapping: mapping)
+    }
+
+    /// Parses safetensors `bytes` held in memory, reporting errors as if they came from a file named `path`.
+    package convenience init(bytes: [UInt8], path: String) throws(StoreError) {
+        try self.init(mapping: MappedFile(copying: bytes, path: path))
+    }
+
+    private init(mapping: MappedFile) throws(StoreError) {
+        let path = mapping.path
+        self.path = path
+        self.mapping = mapping
         let bytes = mapping.bytes
         guard bytes.count >= 8 else { throw StoreError("\(path): not a safetensors file (shorter than its 8-byte header length)") }
         let headerLength = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))

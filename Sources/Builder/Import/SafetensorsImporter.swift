@@ -77,7 +77,7 @@ package enum SafetensorsImporter {
                               addOne: arch.normOffset && name.hasSuffix("_norm.weight")))
         }
         if arch.ggufName == "phi3" {
-            for (name, values) in try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: RopeScaling.phi3RopeDimensions(config)) {
+            for (name, values) in try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: try RopeScaling.phi3RopeDimensions(config)) {
                 plans.append(Plan(source: .values(values), output: GGUFOutputTensor(name: name, dimensions: [values.count], type: .f32, byteCount: 4 * values.count),
                                   sourceType: .f32, rowSource: nil, addOne: false))
             }

@@ -30,7 +30,7 @@ package struct RegistryCredentials: Sendable, CustomStringConvertible {
     /// `{"auths": {"host:port": {"auth": base64("user:password")}}}`.
     package static func lookup(host: String, environment: [String: String]) -> RegistryCredentials? {
         if let pair = environment["MFC_REGISTRY_AUTH"], !pair.isEmpty { return RegistryCredentials(pair: pair) }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = FileSystemProbe.homeDirectory(environment: environment)
         let file = environment["MFC_REGISTRY_AUTH_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.mfc/auth.json"
         guard let bytes = FileIO.read(file), let json = try? JSONValue.parse(bytes),
               let auths = json["auths"]?.objectValue else { return nil }

@@ -134,9 +134,9 @@ package final class LlamaModel: @unchecked Sendable {
             let isLast = start + count == tokens.count
             logitsBuffer.withUnsafeMutableBufferPointer { logits in
                 tokens.withUnsafeBufferPointer { ids in
-                    forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
-                                 logits: allLogits ? logits.baseAddress! + start * vocab : (isLast ? logits.baseAddress! : nil),
-                                 allLogits: allLogits)
+                    _ = forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
+                                     logits: allLogits ? logits.baseAddress! + start * vocab : (isLast ? logits.baseAddress! : nil),
+                                     allLogits: allLogits)
                 }
             }
             cachedCount = startPosition + start + count

@@ -58,9 +58,9 @@ func importMatchesLlamaCppConverter(_ c: ReferenceCase) throws {
     #expect(tensors.first?.values == config["rope_scaling"]?["long_factor"]?.arrayValue?.compactMap(\.doubleValue).map(Float.init))
     #expect(throws: StoreError.self) { try RopeScaling.phi3FactorTensors(config: config, ropeDimensions: 32) }
     #expect(try RopeScaling.phi3FactorTensors(config: .object([]), ropeDimensions: 16).isEmpty)
-    #expect(RopeScaling.phi3RopeDimensions(config) == 16)   // 64 / 4 heads
+    #expect(try RopeScaling.phi3RopeDimensions(config) == 16)   // 64 / 4 heads
     let phi4 = JSONValue.object([("hidden_size", .int(3072)), ("num_attention_heads", .int(24)), ("partial_rotary_factor", .float64(0.75))])
-    #expect(RopeScaling.phi3RopeDimensions(phi4) == 96)     // Phi-4-mini: 3/4 of 128
+    #expect(try RopeScaling.phi3RopeDimensions(phi4) == 96)     // Phi-4-mini: 3/4 of 128
 }
 
 private func json(_ path: String) throws -> JSONValue {
