@@ -46,13 +46,17 @@ let package = Package(
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
         .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
-        .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
+        // A small HTTP/1.1 server on sockets; the API layer (Server) answers Ollama's and OpenAI's requests.
+        .target(name: "HTTPServer"),
+        .target(name: "Server", dependencies: ["HTTPServer", "Builder", "Runtime", "ModelfileLang"]),
+        .executableTarget(name: "mfc", dependencies: ["Server", "Builder", "Runtime", "ModelfileLang"]),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"],
                     exclude: ["Template/Conformance"]),   // corpus data, read from the source tree
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
-        .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport"]),
+        .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,9 @@ enum MFC {
         QuantizeCommand.self,
         BenchCommand.self,
         RunCommand.self,
+        ServeCommand.self,
+        PsCommand.self,
+        StopCommand.self,
     ]
 
     static func main(arguments: [String], console: Console) -> Int32 {

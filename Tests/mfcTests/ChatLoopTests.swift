@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Runtime
 import TestSupport
+import Server
 @testable import mfc
 
 /// A stand-in model that always answers the same tokens, then end of sequence.

@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import Server
 
 /// `mfc run MODEL [PROMPT]`: one answer, or an interactive chat on a terminal.
 enum RunCommand: MFCCommand {
@@ -29,8 +30,12 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
-        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), loraScales: loraScales, console: console)
+        let loraScales: LoRAScales
+        do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
+            throw UsageError(error.description)
+        }
+        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), loraScales: loraScales,
+                                              environment: console.environment, currentDirectory: console.currentDirectory)
         if !model.ignoredParameters.isEmpty {
             console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
         }
@@ -41,10 +46,8 @@ enum RunCommand: MFCCommand {
             return n
         } ?? ProcessInfo.processInfo.activeProcessorCount
 
-        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
-        let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
-        let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
-        let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
+        let generator = try model.makeGenerator(threads: threads)
+        let session = ChatSession(generator: generator, format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
         session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
         let loadDuration = clock.now - loadStart
@@ -55,7 +58,7 @@ enum RunCommand: MFCCommand {
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")
-        if verbose { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
+        if verbose, let engine = generator.model as? LlamaModel { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
         if !prompt.isEmpty || !console.stdinIsTerminal {
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
             let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }

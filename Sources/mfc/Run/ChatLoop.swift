@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import Server
 
 /// What the interactive prompt read.
 enum LineInput: Equatable {

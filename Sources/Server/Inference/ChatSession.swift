@@ -5,20 +5,20 @@ import Runtime
 /// Each answer re-renders the whole conversation; the generator reuses the cached prefix, so only
 /// the new turn is evaluated. When the rendering exceeds num_ctx, the oldest turns are dropped
 /// first; the system text and the model's MESSAGE history stay.
-final class ChatSession {
-    let generator: Generator
-    let format: any ChatFormat
-    var options: SamplingOptions
-    var system: String
+package final class ChatSession {
+    package let generator: Generator
+    package let format: any ChatFormat
+    package var options: SamplingOptions
+    package var system: String
     /// The model's MESSAGE history (kept when trimming).
-    let history: [Turn]
-    private(set) var turns: [Turn] = []
+    package let history: [Turn]
+    package private(set) var turns: [Turn] = []
     /// Whether to apply the chat format at all (`--raw` sends text as is).
-    let raw: Bool
+    package let raw: Bool
     /// `--format json` / `/set format json`: answers are constrained to one JSON object.
-    var json = false
+    package var json = false
 
-    init(generator: Generator, format: any ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
+    package init(generator: Generator, format: any ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
         self.format = format
         self.options = options
@@ -28,28 +28,33 @@ final class ChatSession {
     }
 
     /// Forgets the conversation (system and MESSAGE history stay) and the cache.
-    func clear() {
+    package func clear() {
         turns = []
         generator.reset()
     }
 
     /// The prompt tokens for the conversation plus `user`, dropping oldest turns to fit num_ctx.
-    func promptTokens(for user: String) throws -> [Int] {
-        let tokenizer = generator.tokenizer
-        if raw { return tokenizer.encode(user) }
+    package func promptTokens(for user: String) throws -> [Int] {
+        if raw { return generator.tokenizer.encode(user) }
         let fixed = (system.isEmpty ? [] : [Turn(role: "system", content: system)]) + history
-        let all = turns + [Turn(role: "user", content: user)]
-        let limit = max(1, min(options.numCtx, generator.model.contextLength) - 1)
+        return try Self.fittedPrompt(fixed: fixed, turns: turns + [Turn(role: "user", content: user)], format: format,
+                                     tokenizer: generator.tokenizer, limit: min(options.numCtx, generator.model.contextLength) - 1)
+    }
+
+    /// The tokens of `fixed + turns` rendered by `format`, dropping the oldest of `turns` until they fit
+    /// in `limit` tokens (the last turn always stays). `mfc run` and the server's chat both prompt this way.
+    package static func fittedPrompt(fixed: [Turn], turns: [Turn], format: any ChatFormat, tokenizer: Tokenizer, limit: Int) throws -> [Int] {
+        let limit = max(1, limit)
         var tokens: [Int] = []
-        for start in all.indices {
-            tokens = tokenizer.encode(try format.render(fixed + all[start...]))
+        for start in turns.indices {
+            tokens = tokenizer.encode(try format.render(fixed + turns[start...]))
             if tokens.count <= limit { break }
         }
         return tokens
     }
 
     /// Answers `user`, streaming text to `emit`; the answer joins the conversation unless cancelled.
-    func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void) throws -> GenerationStats {
+    package func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void) throws -> GenerationStats {
         let prompt = try promptTokens(for: user)
         let (text, stats) = try generator.generate(prompt: prompt, options: options, json: json, shouldStop: shouldStop, emit: emit)
         if !raw {

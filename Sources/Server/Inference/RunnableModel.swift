@@ -5,29 +5,36 @@ import Runtime
 
 /// Everything `mfc run` needs about a model before loading its weights: the GGUF, the chat
 /// format, the SYSTEM, MESSAGE history and PARAMETER values.
-struct RunnableModel {
-    let gguf: GGUFFile
-    let displayName: String
-    let format: any ChatFormat
-    var system: String
-    let history: [Turn]
-    var options: SamplingOptions
+package struct RunnableModel: @unchecked Sendable {
+    package let gguf: GGUFFile
+    package let displayName: String
+    package let format: any ChatFormat
+    package var system: String
+    package let history: [Turn]
+    package var options: SamplingOptions
     /// Parameters the runtime does not implement (reported once, then ignored).
-    var ignoredParameters: [String] = []
+    package var ignoredParameters: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
-    static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
-        let path = ModelFiles.path(reference, console: console)
+    package static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(),
+                                environment: [String: String], currentDirectory: String) throws -> RunnableModel {
+        let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
-            let format = try detectFormat(gguf, console: console)
+            let format = try detectFormat(gguf, environment: environment)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
                                  system: "", history: [], options: options)
         }
-        let root = ModelStore.defaultRoot(option: store, environment: console.environment)
-        let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: console.currentDirectory)
+        let root = ModelStore.defaultRoot(option: store, environment: environment)
+        let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: currentDirectory)
+        return try load(resolved, loraScales: loraScales)
+    }
+
+    /// A built model as the store resolved it: its GGUF (with ADAPTER layers merged), TEMPLATE,
+    /// SYSTEM, MESSAGE history and PARAMETER values.
+    package static func load(_ resolved: ResolvedModel, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
         let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
@@ -49,7 +56,7 @@ struct RunnableModel {
 
     /// The model with its ADAPTER layers applied in order (stacked, each at its own alpha/r times its user
     /// scale): merged into the targeted weights in a temporary file that is unlinked once mapped.
-    static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
+    package static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
         guard !paths.isEmpty else { return base }
         let adapters = try paths.enumerated().map { i, path in LoRAAdapter(file: try GGUFFile(path: path), scale: try scales.scale(of: i, count: paths.count)) }
         let temp = NSTemporaryDirectory() + "mfc-lora-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
@@ -60,9 +67,9 @@ struct RunnableModel {
 
     /// Ollama's named template for the GGUF's chat template when its data folder is configured
     /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
-    static func detectFormat(_ gguf: GGUFFile, console: Console) throws -> any ChatFormat {
+    package static func detectFormat(_ gguf: GGUFFile, environment: [String: String]) throws -> any ChatFormat {
         let jinja = gguf["tokenizer.chat_template"]?.string
-        if let jinja, let named = try NamedTemplates.fromEnvironment(console.environment),
+        if let jinja, let named = try NamedTemplates.fromEnvironment(environment),
            let match = try named.match(chatTemplate: jinja) {
             return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
         }
@@ -70,14 +77,26 @@ struct RunnableModel {
     }
 
     /// True when the file starts with the GGUF magic.
-    static func isGGUF(_ path: String) -> Bool {
+    package static func isGGUF(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 
+    /// The tokenizer and a model instance with a cache of num_ctx positions (at most the trained context),
+    /// ready to generate.
+    /// - Throws: when the GGUF's vocabulary or tensors cannot be used.
+    package func makeGenerator(threads: Int) throws -> Generator {
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: gguf))
+        let engine = try LlamaModel(gguf: gguf, contextLength: min(options.numCtx, trainedContextLength), threads: threads)
+        return Generator(model: engine, tokenizer: tokenizer)
+    }
+
+    /// The context length the model was trained with (num_ctx when the GGUF does not say).
+    package var trainedContextLength: Int { gguf.archValue("context_length")?.int ?? options.numCtx }
+
     /// Rows for `/show info`.
-    var info: [(String, String)] {
+    package var info: [(String, String)] {
         var rows: [(String, String)] = [("architecture", gguf.architecture ?? "unknown")]
         if let i = try? ModelInfo(ggufAt: gguf.path) {
             rows += [("parameters", String(i.parameterCount)), ("context length", String(i.contextLength)),

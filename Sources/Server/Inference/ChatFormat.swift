@@ -1,13 +1,18 @@
 import Runtime
 
 /// One chat turn as the run loop keeps it.
-struct Turn: Sendable, Equatable {
-    var role: String      // "system", "user" or "assistant"
-    var content: String
+package struct Turn: Sendable, Equatable {
+    package var role: String      // "system", "user", "assistant" or "tool"
+    package var content: String
+
+    package init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
 }
 
 /// Renders a conversation into prompt text for a model.
-protocol ChatFormat: Sendable {
+package protocol ChatFormat: Sendable {
     /// A short name for `/show template`.
     var name: String { get }
     /// The template text shown by `/show template`.
@@ -20,7 +25,7 @@ protocol ChatFormat: Sendable {
 
 /// The two chat formats of the test models, recognised from `tokenizer.chat_template`, and a plain
 /// fallback. Used for GGUF paths until a TEMPLATE is available from the template engine.
-enum BuiltinChatFormat: ChatFormat {
+package enum BuiltinChatFormat: ChatFormat {
     /// `<|im_start|>role\n…<|im_end|>\n` (SmolLM2, Qwen, …).
     case chatML
     /// `<start_of_turn>user\n…<end_of_turn>\n`, system text folded into the first user turn.
@@ -29,14 +34,14 @@ enum BuiltinChatFormat: ChatFormat {
     case plain
 
     /// Picks the format whose turn markers the GGUF's Jinja chat template uses.
-    static func detect(chatTemplate: String?) -> BuiltinChatFormat {
+    package static func detect(chatTemplate: String?) -> BuiltinChatFormat {
         guard let t = chatTemplate else { return .plain }
         if t.contains("<|im_start|>") { return .chatML }
         if t.contains("<start_of_turn>") { return .gemma }
         return .plain
     }
 
-    var name: String {
+    package var name: String {
         switch self {
         case .chatML: "chatml"
         case .gemma: "gemma3-instruct"
@@ -44,7 +49,7 @@ enum BuiltinChatFormat: ChatFormat {
         }
     }
 
-    var templateText: String {
+    package var templateText: String {
         switch self {
         case .chatML:
             "{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n"
@@ -55,7 +60,7 @@ enum BuiltinChatFormat: ChatFormat {
         }
     }
 
-    var stops: [String] {
+    package var stops: [String] {
         switch self {
         case .chatML: ["<|im_start|>", "<|im_end|>"]
         case .gemma: ["<end_of_turn>"]
@@ -63,7 +68,7 @@ enum BuiltinChatFormat: ChatFormat {
         }
     }
 
-    func render(_ turns: [Turn]) -> String {
+    package func render(_ turns: [Turn]) -> String {
         switch self {
         case .chatML:
             return turns.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined() + "<|im_start|>assistant\n"

@@ -1,21 +1,21 @@
 import ModelfileLang
 
 /// A model's TEMPLATE rendered by the template engine exactly as Ollama's `/api/chat` does.
-struct TemplateChatFormat: ChatFormat {
-    let name: String
-    let template: PromptTemplate
-    let stops: [String]
+package struct TemplateChatFormat: ChatFormat {
+    package let name: String
+    package let template: PromptTemplate
+    package let stops: [String]
 
     /// - Throws: `TemplateParseError` when the TEMPLATE does not parse.
-    init(name: String, text: String, stops: [String] = []) throws {
+    package init(name: String, text: String, stops: [String] = []) throws {
         self.name = name
         self.template = try PromptTemplate.parse(text)
         self.stops = stops
     }
 
-    var templateText: String { template.raw }
+    package var templateText: String { template.raw }
 
-    func render(_ turns: [Turn]) throws -> String {
+    package func render(_ turns: [Turn]) throws -> String {
         try template.execute(PromptValues(messages: turns.map { ChatMessage(role: $0.role, content: $0.content) }))
     }
 }
