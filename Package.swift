@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
         .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport"]),
-        .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "mfc", "TestSupport"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,8 @@ package struct HTTPLimits: Sendable {
     package var maxHeaderBytes = 64 * 1024
     /// A body over this gets 413.
     package var maxBodyBytes = 64 * 1024 * 1024
+    /// A larger limit for some requests (blob uploads), by method and path; nil keeps `maxBodyBytes`.
+    package var bodyLimitOverride: (@Sendable (_ method: String, _ path: String) -> Int?)? = nil
     /// From the first byte of a request to the end of its headers.
     package var headerTimeout: Duration = .seconds(10)
     /// For the whole body once the headers are in.
@@ -89,14 +91,15 @@ struct HTTPRequestReader {
     }
 
     func readBody(of request: HTTPRequest) throws(RequestRejection) -> [UInt8] {
+        let maxBodyBytes = limits.bodyLimitOverride?(request.method, request.path) ?? limits.maxBodyBytes
         let deadline = ContinuousClock.now + limits.bodyTimeout
         if request.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
-            return try readChunked(deadline: deadline, expectsContinue: expectsContinue(request))
+            return try readChunked(deadline: deadline, expectsContinue: expectsContinue(request), maxBodyBytes: maxBodyBytes)
         }
         guard let lengthText = request.header("Content-Length") else { return [] }
         guard let length = Int(lengthText), length >= 0 else { throw RequestRejection(status: 400, message: "invalid Content-Length") }
-        if length > limits.maxBodyBytes {
-            throw RequestRejection(status: 413, message: "request body of \(length) bytes is over the limit of \(limits.maxBodyBytes)")
+        if length > maxBodyBytes {
+            throw RequestRejection(status: 413, message: "request body of \(length) bytes is over the limit of \(maxBodyBytes)")
         }
         if length > connection.buffer.count && expectsContinue(request) { connection.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }
         while connection.buffer.count < length { try fill(deadline) }
@@ -108,7 +111,7 @@ struct HTTPRequestReader {
     func expectsContinue(_ request: HTTPRequest) -> Bool { request.header("Expect")?.lowercased() == "100-continue" }
 
     /// A chunked body: hex size lines, data, and a final zero chunk with optional trailers.
-    func readChunked(deadline: ContinuousClock.Instant, expectsContinue: Bool) throws(RequestRejection) -> [UInt8] {
+    func readChunked(deadline: ContinuousClock.Instant, expectsContinue: Bool, maxBodyBytes: Int) throws(RequestRejection) -> [UInt8] {
         if expectsContinue && connection.buffer.isEmpty { connection.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }
         var body: [UInt8] = []
         while true {
@@ -135,8 +138,8 @@ struct HTTPRequestReader {
                 }
                 return body
             }
-            if body.count + size > limits.maxBodyBytes {
-                throw RequestRejection(status: 413, message: "request body is over the limit of \(limits.maxBodyBytes) bytes")
+            if body.count + size > maxBodyBytes {
+                throw RequestRejection(status: 413, message: "request body is over the limit of \(maxBodyBytes) bytes")
             }
             while connection.buffer.count < size + 2 { try fill(deadline) }
             body += connection.buffer[..<size]

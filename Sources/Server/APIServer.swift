@@ -15,7 +15,10 @@ package final class APIServer: @unchecked Sendable {
         self.store = ModelStore(root: configuration.storeRoot)
         self.scheduler = ModelScheduler(store: store, limits: configuration.scheduler)
         self.origins = OriginPolicy(extra: configuration.origins)
-        self.http = HTTPServer(limits: configuration.http, log: log) { [unowned self] request, writer in
+        var limits = configuration.http
+        let blobLimit = configuration.maxBlobBytes
+        limits.bodyLimitOverride = { method, path in method == "POST" && path.hasPrefix("/api/blobs/") ? blobLimit : nil }
+        self.http = HTTPServer(limits: limits, log: log) { [unowned self] request, writer in
             handle(request, writer)
         }
     }

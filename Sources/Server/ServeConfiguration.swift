@@ -9,6 +9,8 @@ package struct ServeConfiguration: Sendable {
     package var storeRoot: String
     package var scheduler = SchedulerLimits()
     package var http = HTTPLimits()
+    /// Blob uploads (POST /api/blobs/:digest) are held in memory up to this size.
+    package var maxBlobBytes = 16 << 30
     /// Extra allowed browser origins (OLLAMA_ORIGINS syntax).
     package var origins: String?
     /// Reported by /api/version.

@@ -20,7 +20,8 @@ enum ServeCommand: MFCCommand {
             OptionSpec(["--max-queue"], value: "N", help: "Requests waiting per model before 503 (default: $OLLAMA_MAX_QUEUE, else 512)."),
             OptionSpec(["--keep-alive"], value: "DURATION", help: "Default keep_alive, e.g. 5m, 0, -1 (default: $OLLAMA_KEEP_ALIVE, else 5m)."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads per model instance (default: cores / parallel)."),
-            OptionSpec(["--max-body"], value: "BYTES", help: "Largest request body accepted (default 64 MiB; blobs up to 64 GiB)."),
+            OptionSpec(["--max-body"], value: "BYTES", help: "Largest request body accepted (default 64 MiB; blob uploads up to 16 GiB)."),
+            OptionSpec(["--header-timeout"], value: "SECONDS", help: "Time a client has to send a request's headers (default 10)."),
             StoreAccess.option,
         ],
         positionals: 0...0)
@@ -47,6 +48,10 @@ enum ServeCommand: MFCCommand {
         if let text = args.value("--max-body") {
             guard let n = Int(text), n > 0 else { throw UsageError("--max-body needs a positive number of bytes, got '\(text)'") }
             config.http.maxBodyBytes = n
+        }
+        if let text = args.value("--header-timeout") {
+            guard let n = Int(text), n > 0 else { throw UsageError("--header-timeout needs a positive number of seconds, got '\(text)'") }
+            config.http.headerTimeout = .seconds(n)
         }
         config.origins = env["OLLAMA_ORIGINS"]
         config.version = MFC.version
