@@ -1,4 +1,2 @@
-/// Runtime: GGUF reading, tokenizers, quantized kernels and the llama-family forward pass.
-package enum RuntimeInfo {
-    package static let version = "0.1.0"
-}
+// Runtime: GGUF reading, tokenizers, quantized kernels and the llama-family forward pass.
+// docs/architecture.md lists its folders.

@@ -5,7 +5,7 @@ enum MFC {
     static let version = "0.1.0"
 
     /// Every subcommand, in the order `mfc --help` lists them.
-    static let commands: [any MFCCommand.Type] = [
+    static var commands: [any MFCCommand.Type] { [
         VersionCommand.self,
         LintCommand.self,
         ParseCommand.self,
@@ -24,7 +24,7 @@ enum MFC {
         ServeCommand.self,
         PsCommand.self,
         StopCommand.self,
-    ]
+    ] }
 
     static func main(arguments: [String], console: Console) -> Int32 {
         guard let first = arguments.first else {

@@ -37,10 +37,10 @@ protocol LintRule {
 }
 
 enum LintRules {
-    static let all: [any LintRule.Type] = [
+    static var all: [any LintRule.Type] { [
         SystemNotRead.self, TemplateIgnoresInput.self, DroppedCharacterRule.self,
         EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self,
-    ]
+    ] }
 
     static func run(_ context: LintContext) -> [Diagnostic] {
         all.flatMap { $0.check(context) }

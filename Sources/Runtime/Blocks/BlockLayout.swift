@@ -1,4 +1,4 @@
-// Byte offsets inside ggml's quantized blocks (ggml-common.h; spec/gguf.md §9).
+// Byte offsets inside ggml's quantized blocks (ggml-common.h; docs/gguf.md).
 // Every block is little-endian and packed; `d`, `m`, `dmin` are f16 unless noted.
 
 /// Field offsets of each supported block type, so readers never hard-code them twice.

@@ -1,5 +1,5 @@
 // Scalar dequantization of every supported GGML type: the reference the fast kernels are tested
-// against (ggml's `dequantize_row_*`), written per output element straight from spec/gguf.md §9.
+// against (ggml's `dequantize_row_*`), written per output element straight from docs/gguf.md.
 
 /// The tensor types the runtime can compute with.
 let supportedWeightTypes: Set<GGMLType> = [

@@ -1,4 +1,4 @@
-// GGUF layout (little-endian; see ../shared/spec/gguf.md):
+// GGUF layout (little-endian; docs/gguf.md):
 //   "GGUF" u32 version(2|3) u64 n_tensors u64 n_kv
 //   n_kv   × { string key, u32 type, value }           string = u64 len + UTF-8 bytes
 //   n_tens × { string name, u32 n_dims(≤4), u64 ne[n_dims], u32 ggml_type, u64 offset }

@@ -1,4 +1,4 @@
-// The one GGUF writer (layout: GGUFFile.swift and ../shared/spec/gguf.md §2–4, little-endian):
+// The one GGUF writer (layout: GGUFFile.swift and docs/gguf.md, little-endian):
 //   "GGUF" u32 version u64 n_tensors u64 n_kv, KV pairs, tensor infos, zero padding to the alignment,
 //   then the tensor data, each tensor starting at a multiple of the alignment.
 // Offsets are recomputed (consecutive, as llama.cpp requires), so a file read with `GGUFFile` and written

@@ -17,7 +17,7 @@ package enum QuantizationFileType: String, Sendable, CaseIterable {
         self = match
     }
 
-    /// The `general.file_type` value (gguf.md §6).
+    /// The `general.file_type` value (docs/gguf.md).
     package var fileTypeValue: UInt32 {
         switch self {
         case .f32: 0

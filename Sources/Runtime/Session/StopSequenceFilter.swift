@@ -1,5 +1,5 @@
 /// Turns token pieces into text that is safe to show, honouring stop strings the way Ollama's
-/// native runner did (template.md §7):
+/// native runner did (docs/template.md):
 /// - text that ends with a prefix of some stop string is held back until it is decided;
 /// - after each piece the stop strings are tried in list order, and the first one found anywhere
 ///   in the held text ends generation: only what precedes it is released;

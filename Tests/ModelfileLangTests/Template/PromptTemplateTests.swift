@@ -13,7 +13,7 @@ struct LegacyCase: Sendable, CustomTestStringConvertible {
     let template: String, messages: String, expected: String
     var testDescription: String { "\(template) over \(messages)" }
 
-    /// The examples of shared/spec/template.md §3.3, which were verified against Ollama.
+    /// Examples of Ollama prompt assembly, each verified against Ollama's Go code.
     static let all: [LegacyCase] = [
         LegacyCase(template: "<s>{{.System}}|{{.Prompt}}|{{.Response}}</s>", messages: "S:S U:U1 A:A1 U:U2", expected: "<s>S|U1|A1</s><s>|U2|"),
         LegacyCase(template: "<s>{{.System}}|{{.Prompt}}|{{.Response}}</s>", messages: "S:S U:U1 A:A1 U:U2 A:A2partial",

@@ -1,5 +1,5 @@
 // Small SIMD idioms that compile to single instructions under `-Xcc -march=x86-64-v4`
-// (see ../shared/notes/swift-kernels.md "Idioms that fail" for why the generic forms are avoided).
+// (docs/kernels.md says why the generic forms are avoided).
 // Every helper is inlined: an out-of-line copy could be shared with another ISA variant by the linker.
 
 /// Reinterprets 16 × u32 as 32 × i16 (no instructions).

@@ -1,4 +1,4 @@
-// The quantized block formats the quantizer kernels write (ggml's, bit for bit; spec/gguf.md §9).
+// The quantized block formats the quantizer kernels write (ggml's, bit for bit; docs/gguf.md).
 
 /// A ggml block format with a quantizer.
 package enum BlockFormat: Sendable, CaseIterable {

@@ -15,48 +15,6 @@ func signedMaxMagnitude(_ x: UnsafePointer<Float>, _ n: Int) -> (value: Float, m
     return (max, amax)
 }
 
-/// Symmetric levels in [0, 2·nmax) for `n` values, searching 19 scales around -nmax/max that
-/// maximize (Σ w·x·l)² / Σ w·l² with w = x² (ggml's rmse_type 1, no importance weights).
-/// - Returns: the scale; `levels[i] - nmax` is the signed level of `x[i]`.
-@inline(__always)
-func makeQXQuants(_ n: Int, _ nmax: Int32, _ x: UnsafePointer<Float>, _ levels: UnsafeMutablePointer<Int8>) -> Float {
-    let (max, amax) = signedMaxMagnitude(x, n)
-    if amax < groupMaxEpsilon {
-        for i in 0..<n { levels[i] = 0 }
-        return 0
-    }
-    let fmax = Float(nmax)
-    var iscale = Float(-nmax) / max
-    var sumlx: Float = 0, suml2: Float = 0
-    for i in 0..<n {
-        let l = Swift.max(-nmax, Swift.min(nmax - 1, nearestInt(iscale * x[i])))
-        levels[i] = Int8(truncatingIfNeeded: l + nmax)
-        let w = x[i] * x[i], fl = Float(l)
-        sumlx += w * x[i] * fl
-        suml2 += w * fl * fl
-    }
-    var scale: Float = suml2 != 0 ? sumlx / suml2 : 0
-    var best = scale * sumlx
-    for step in -9...9 where step != 0 {
-        iscale = -(fmax + 0.1 * Float(step)) / max
-        sumlx = 0; suml2 = 0
-        for i in 0..<n {
-            let l = Swift.max(-nmax, Swift.min(nmax - 1, nearestInt(iscale * x[i])))
-            let w = x[i] * x[i], fl = Float(l)
-            sumlx += w * x[i] * fl
-            suml2 += w * fl * fl
-        }
-        if suml2 > 0 && sumlx * sumlx > best * suml2 {
-            for i in 0..<n {
-                let l = Swift.max(-nmax, Swift.min(nmax - 1, nearestInt(iscale * x[i])))
-                levels[i] = Int8(truncatingIfNeeded: l + nmax)
-            }
-            scale = sumlx / suml2; best = scale * sumlx
-        }
-    }
-    return scale
-}
-
 /// Q3_K's symmetric levels: start from -nmax/max, then up to 5 passes that move single levels
 /// when that raises (Σ w·x·l)² / Σ w·l² (w = x²). Levels are returned shifted by +nmax.
 @inline(__always)

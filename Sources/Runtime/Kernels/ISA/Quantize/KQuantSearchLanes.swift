@@ -137,7 +137,7 @@ func fitGroupsOf32(
     // A group whose values are all equal gets level 0, scale 0 and min -min (before the search).
     scale.replace(with: 0, where: flat)
     low.replace(with: flatLow, where: flat)
-    let noLevels = unsafeBitCast(flat._storage, to: SIMD8<Int32>.self)   // all ones in flat lanes
+    let noLevels = flat._storage   // all ones in flat lanes
     for i in 0..<32 { best[i] = levelsInRange(levelScale * (xt[i] - levelLow), top) & ~noLevels }
     UnsafeMutableRawPointer(scales).storeBytes(of: scale, as: F8.self)
     UnsafeMutableRawPointer(mins).storeBytes(of: -low, as: F8.self)
@@ -212,7 +212,7 @@ func fitSymmetricGroupsOf16(
     scale.replace(with: 0, where: zero)
     for i in 0..<16 { best[i] = signedLevels(levelScale * xt[i], top) }
     // Levels are stored shifted by +nmax; a group of zeros gets 0.
-    let keep = ~unsafeBitCast(zero._storage, to: SIMD16<Int32>.self)
+    let keep = ~zero._storage
     for i in 0..<16 { best[i] = (best[i] &+ top) & keep }
     UnsafeMutableRawPointer(scales).storeBytes(of: scale, as: F16.self)
     let bestScalars = UnsafeMutableRawPointer(best).assumingMemoryBound(to: Int32.self)
