@@ -8,6 +8,8 @@ package struct SchedulerLimits: Sendable {
     package var parallel = 1
     /// Models kept loaded at once; the least recently used idle one is unloaded first.
     package var maxLoaded = 3
+    /// Bytes of model layers kept loaded at once (0: no limit); least recently used idle models go first.
+    package var maxMemory: Int64 = 0
     /// Requests that may wait for a busy model; more get 503.
     package var maxQueue = 512
     /// Worker threads per model instance.
@@ -72,6 +74,7 @@ package final class ModelScheduler: @unchecked Sendable {
         var entry = models[key]
         if entry == nil {
             let fresh = LoadedModel(key: key)
+            fresh.size = (try? store.manifest(name))?.totalSize ?? 0
             models[key] = fresh
             entry = fresh
             makeRoom(except: key)
@@ -186,9 +189,10 @@ package final class ModelScheduler: @unchecked Sendable {
         }
     }
 
-    /// Unloads least recently used idle models until a new one fits the limit.
+    /// Unloads least recently used idle models until a new one fits the count and memory limits.
     private func makeRoom(except key: String) {
-        while models.count > limits.maxLoaded {
+        func overMemory() -> Bool { limits.maxMemory > 0 && models.values.reduce(0) { $0 + $1.size } > limits.maxMemory }
+        while models.count > limits.maxLoaded || overMemory() {
             let idle = models.values.filter { $0.key != key && $0.isReady && $0.busy == 0 && $0.waiting == 0 }
             guard let victim = idle.min(by: { $0.lastUsed < $1.lastUsed }) else { return }
             models[victim.key] = nil

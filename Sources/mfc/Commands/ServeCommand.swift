@@ -17,6 +17,7 @@ enum ServeCommand: MFCCommand {
             OptionSpec(["--host"], value: "HOST:PORT", help: "Address to listen on."),
             OptionSpec(["--parallel"], value: "N", help: "Requests one model serves at once (default: $OLLAMA_NUM_PARALLEL, else 1)."),
             OptionSpec(["--max-loaded"], value: "N", help: "Models loaded at once (default: $OLLAMA_MAX_LOADED_MODELS, else 3)."),
+            OptionSpec(["--max-memory"], value: "BYTES", help: "Bytes of models loaded at once, least recently used unloaded first (default: no limit)."),
             OptionSpec(["--max-queue"], value: "N", help: "Requests waiting per model before 503 (default: $OLLAMA_MAX_QUEUE, else 512)."),
             OptionSpec(["--keep-alive"], value: "DURATION", help: "Default keep_alive, e.g. 5m, 0, -1 (default: $OLLAMA_KEEP_ALIVE, else 5m)."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads per model instance (default: cores / parallel)."),
@@ -48,6 +49,10 @@ enum ServeCommand: MFCCommand {
         if let text = args.value("--max-body") {
             guard let n = Int(text), n > 0 else { throw UsageError("--max-body needs a positive number of bytes, got '\(text)'") }
             config.http.maxBodyBytes = n
+        }
+        if let text = args.value("--max-memory") {
+            guard let n = Int64(text), n > 0 else { throw UsageError("--max-memory needs a positive number of bytes, got '\(text)'") }
+            config.scheduler.maxMemory = n
         }
         if let text = args.value("--header-timeout") {
             guard let n = Int(text), n > 0 else { throw UsageError("--header-timeout needs a positive number of seconds, got '\(text)'") }
