@@ -10,6 +10,7 @@ enum MFC {
         LintCommand.self,
         ParseCommand.self,
         BuildCommand.self,
+        CreateCommand.self,
         ListCommand.self,
         ShowCommand.self,
         RmCommand.self,
@@ -35,12 +36,12 @@ enum MFC {
         case "-h", "--help":
             console.stdout.write(overview)
             return ExitStatus.success
-        case "--version":
+        case "--version", "-v":
             console.stdout.write("mfc \(version)\n")
             return ExitStatus.success
         case "help":
             guard arguments.count > 1 else { console.stdout.write(overview); return ExitStatus.success }
-            guard let command = commands.first(where: { $0.info.name == arguments[1] }) else {
+            guard let command = command(named: arguments[1]) else {
                 return usageError(UsageError("unknown command '\(arguments[1])'"), console: console, command: nil)
             }
             console.stdout.write(command.info.helpText)
@@ -48,7 +49,7 @@ enum MFC {
         default:
             break
         }
-        guard let command = commands.first(where: { $0.info.name == first }) else {
+        guard let command = command(named: first) else {
             return usageError(UsageError("unknown command '\(first)'"), console: console, command: nil)
         }
         do {
@@ -64,6 +65,11 @@ enum MFC {
             console.stderr.write("mfc \(command.info.name): error: \(error)\n")
             return ExitStatus.failure
         }
+    }
+
+    /// The command called `name`, by its name or one of its aliases.
+    static func command(named name: String) -> (any MFCCommand.Type)? {
+        commands.first { $0.info.name == name || $0.info.aliases.contains(name) }
     }
 
     static func usageError(_ error: UsageError, console: Console, command: String?) -> Int32 {

@@ -132,6 +132,15 @@ struct StopSequenceFilterTests {
         #expect(f.flush() == "")
     }
 
+    @Test func characterCutByTheEndShowsNothing() {
+        var f = StopSequenceFilter(stops: [])
+        let euro = Array("€".utf8)
+        #expect(f.push([0x61, euro[0], euro[1]]) == "a")
+        #expect(f.flush() == "")   // not U+FFFD
+        var g = StopSequenceFilter(stops: [])
+        #expect(g.push([0xFF, 0x62]) == "\u{FFFD}b")   // bytes that can never be UTF-8 still show as U+FFFD
+    }
+
     @Test func flushReleasesHeldText() {
         let r = Self.run(["the end <|im"], stops: ["<|im_end|>"])
         #expect(r.shown == ["the end "])

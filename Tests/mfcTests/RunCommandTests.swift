@@ -58,3 +58,13 @@ private let greedy = ["--param", "temperature=0", "--param", "num_predict=12"]
     let help = runMFC(["run", "--help"])
     #expect(help.status == 0 && help.out.contains("MFC_LORA_SCALE"))
 }
+
+/// `echo "" | mfc run MODEL` and stdin from /dev/null load the model and exit without generating, as Ollama does.
+@Test func emptyPipedPromptOnlyLoadsTheModel() throws {
+    for stdin in ["", "\n", "  \n\t"] {
+        let r = runMFC(["run", try smol(), "--verbose"] + greedy, stdin: stdin)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.isEmpty, "generated \(r.out.debugDescription) for stdin \(stdin.debugDescription)")
+        #expect(!r.err.contains("eval count:"))
+    }
+}

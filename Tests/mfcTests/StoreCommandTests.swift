@@ -117,3 +117,28 @@ private func workspace() -> String {
     #expect(out.text.contains("100% 100 MB / 100 MB"))
     #expect(out.text.hasSuffix("\r\u{1B}[K"))
 }
+
+/// Ollama's spellings reach the same commands: `create NAME -f`, `build NAME -f`, `ls`, `-v`.
+@Test func ollamaSpellingsRunTheSameCommands() throws {
+    let dir = workspace()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let env = ["MFC_MODELS": dir + "/store"]
+    FileManager.default.createFile(atPath: dir + "/persona.txt", contents: Data("FROM m.gguf\nSYSTEM Say hi!\n".utf8))
+
+    let tagged = runMFC(["build", "-f", "persona.txt", "-t", "a"], cwd: dir, env: env)
+    let created = runMFC(["create", "b", "-f", "persona.txt"], cwd: dir, env: env)
+    let named = runMFC(["build", "c", "-f", "persona.txt"], cwd: dir, env: env)
+    for r in [tagged, created, named] { #expect(r.status == 0, "\(r.err)") }
+    let ids = ["a", "b", "c"].map { runMFC(["show", $0, "--modelfile"], env: env).out.replacingOccurrences(of: "FROM \($0):latest", with: "") }
+    #expect(Set(ids).count == 1, "\(ids)")
+
+    let list = runMFC(["list"], env: env), ls = runMFC(["ls"], env: env)
+    #expect(ls.status == 0 && ls.out == list.out)
+    #expect(list.out.contains("b:latest") && list.out.contains("c:latest"))
+    #expect(runMFC(["-v"]).out == runMFC(["--version"]).out)
+    // `create` without a Modelfile in the folder names the missing file.
+    let missing = runMFC(["create", "d"], cwd: dir, env: env)
+    #expect(missing.status == 1 && missing.err.contains("Modelfile not found: Modelfile"))
+    // The name once only.
+    #expect(runMFC(["build", "e", "-t", "f", "-f", "persona.txt"], cwd: dir, env: env).status == 2)
+}

@@ -195,7 +195,7 @@ enum HFTokenizerMetadata {
         if kinds.contains("Digits"), kinds.contains("ByteLevel") { return "smollm" }
         if regex.contains("\\p{N}{1,3}") { return "llama-bpe" }
         if regex.contains("\\p{N}") { return "qwen2" }
-        if kinds == ["ByteLevel"] { return "gpt2" }
+        if kinds == ["ByteLevel"] { return "gpt-2" }   // llama.cpp's name for the plain GPT-2 split
         return "default"
     }
 }

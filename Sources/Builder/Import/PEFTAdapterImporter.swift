@@ -43,29 +43,37 @@ package enum PEFTAdapterImporter {
         let file = try SafetensorsFile(path: path)
 
         var plans: [SafetensorsImporter.Plan] = []
+        // Every tensor is checked and every problem reported at once, as the GGUF adapter fit check does.
+        var problems: [String] = []
         for tensor in file.tensors {
             // base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight
             var name = tensor.name
             if name.hasPrefix("base_model.model.") { name.removeFirst("base_model.model.".count) }
             let kind: String
             if name.hasSuffix(".lora_A.weight") { kind = "lora_a" } else if name.hasSuffix(".lora_B.weight") { kind = "lora_b" } else {
-                throw StoreError("\(path): unexpected tensor '\(tensor.name)' (expected lora_A/lora_B weights)")
+                problems.append("unexpected tensor '\(tensor.name)' (expected lora_A/lora_B weights)")
+                continue
             }
             let module = String(name.dropLast(".lora_A.weight".count))
             name = module + ".weight"
             guard let target = try arch.ggufName(of: name) else { continue }
             guard let sourceType = tensor.ggmlType, tensor.shape.count == 2 else {
-                throw StoreError("\(path): tensor '\(tensor.name)' must be a 2-D F32, F16 or BF16 matrix")
+                problems.append("tensor '\(tensor.name)' must be a 2-D F32, F16 or BF16 matrix")
+                continue
             }
             let r = kind == "lora_a" ? tensor.shape[0] : tensor.shape[1]
             let expected = rankPattern.first { module == $0.module || module.hasSuffix("." + $0.module) }?.rank ?? rank
-            guard r == expected else { throw StoreError("\(path): '\(tensor.name)' has rank \(r), adapter_config.json says r = \(expected)") }
+            guard r == expected else {
+                problems.append("'\(tensor.name)' has rank \(r), adapter_config.json says r = \(expected)")
+                continue
+            }
             let dims = Array(tensor.shape.reversed())
             var rowSource: [Int]? = nil
             if kind == "lora_b", arch.permutesQK, target.hasSuffix("attn_q.weight") || target.hasSuffix("attn_k.weight") {
                 let heads = target.hasSuffix("attn_q.weight") ? baseHeads.q : baseHeads.kv
                 guard let p = ropeRowPermutation(rows: dims[1], heads: heads) else {
-                    throw StoreError("\(path): '\(tensor.name)' rows do not split into \(heads) heads")
+                    problems.append("'\(tensor.name)' rows do not split into \(heads) heads")
+                    continue
                 }
                 rowSource = p
             }
@@ -75,8 +83,11 @@ package enum PEFTAdapterImporter {
                 sourceType: sourceType, rowSource: rowSource, addOne: false))
         }
         let names = Set(plans.map(\.output.name))
-        for name in names where name.hasSuffix(".lora_a") && !names.contains(String(name.dropLast(7)) + ".lora_b") {
-            throw StoreError("\(path): \(name) has no matching lora_b")
+        for name in names.sorted() where name.hasSuffix(".lora_a") && !names.contains(String(name.dropLast(7)) + ".lora_b") {
+            problems.append("\(name) has no matching lora_b")
+        }
+        guard problems.isEmpty else {
+            throw StoreError("\(path) does not fit:\n" + problems.map { "  - " + $0 }.joined(separator: "\n"))
         }
         guard !plans.isEmpty, names.count == plans.count else { throw StoreError("\(path): no LoRA tensor pairs found") }
         plans = TensorTypePolicy.llamaCppOrder(plans.map(\.output.name)).map { plans[$0] }

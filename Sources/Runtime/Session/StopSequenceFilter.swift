@@ -34,10 +34,13 @@ package struct StopSequenceFilter: Sendable {
         return text
     }
 
-    /// Everything still held (at the end of generation without a stop).
+    /// Everything still held (at the end of generation without a stop), except a UTF-8 sequence
+    /// cut short by the end (num_predict reached mid-character): those bytes show nothing, as in
+    /// Ollama, rather than U+FFFD.
     package mutating func flush() -> String {
         defer { pending = [] }
-        return stopped ? "" : String(decoding: pending, as: UTF8.self)
+        guard !stopped else { return "" }
+        return String(decoding: pending.dropLast(Self.incompleteUTF8Tail(pending)), as: UTF8.self)
     }
 
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

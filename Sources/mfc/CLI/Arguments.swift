@@ -17,6 +17,8 @@ struct OptionSpec: Sendable {
 /// What `mfc help CMD` and `mfc CMD --help` print, generated from the same declarations the parser uses.
 struct CommandInfo: Sendable {
     var name: String
+    /// Other names that run the same command (Ollama's spellings, e.g. `ls` for `list`).
+    var aliases: [String]
     var abstract: String
     var usage: String          // after "mfc NAME "
     var discussion: String
@@ -24,9 +26,10 @@ struct CommandInfo: Sendable {
     /// Smallest and largest number of positional arguments (nil = unbounded).
     var positionals: ClosedRange<Int>?
 
-    init(name: String, abstract: String, usage: String, discussion: String = "",
+    init(name: String, aliases: [String] = [], abstract: String, usage: String, discussion: String = "",
                 options: [OptionSpec] = [], positionals: ClosedRange<Int>? = nil) {
         self.name = name
+        self.aliases = aliases
         self.abstract = abstract
         self.usage = usage
         self.discussion = discussion
@@ -36,6 +39,7 @@ struct CommandInfo: Sendable {
 
     var helpText: String {
         var s = "OVERVIEW: \(abstract)\n\nUSAGE: mfc \(name) \(usage)\n"
+        if !aliases.isEmpty { s += "\nALIASES: \(aliases.joined(separator: ", "))\n" }
         if !discussion.isEmpty { s += "\n\(discussion)\n" }
         s += "\nOPTIONS:\n"
         let rows = options.map { o in (o.names.joined(separator: ", ") + (o.valueName.map { " <\($0)>" } ?? ""), o.help) }

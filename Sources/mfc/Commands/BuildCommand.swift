@@ -7,10 +7,11 @@ import Synchronization
 enum BuildCommand: MFCCommand {
     static let info = CommandInfo(
         name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
-        usage: "[-f PATH] [-t NAME[:TAG]] [DIR] [--quantize TYPE] [--explain] [--dry-run] [--no-cache]",
+        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--explain] [--dry-run] [--no-cache]",
         discussion: """
-        With -f (default ./Modelfile) builds one Modelfile as -t NAME (default: named after the file:
-        X.Modelfile gives x, Modelfile gives its folder's name). With DIR builds every Modelfile and
+        With -f (default ./Modelfile) builds one Modelfile as NAME or -t NAME (default: named after the
+        file: X.Modelfile gives x, Modelfile gives its folder's name); `mfc build NAME -f FILE` and
+        `mfc create NAME -f FILE` are the same build. With DIR builds every Modelfile and
         *.Modelfile there, in dependency order when one's FROM names another, independent ones in parallel.
         Each step prints DONE (work was done) or CACHED (its output was already there) with its time.
         """,
@@ -27,6 +28,53 @@ enum BuildCommand: MFCCommand {
         positionals: 0...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
+        if let dir = args.positionals.first, args.value("--file") == nil, isDirectory(dir, console: console) {
+            guard args.value("--tag") == nil else { throw UsageError("DIR cannot be combined with -t") }
+            return try buildDirectory(dir, args, console: console)
+        }
+        // `mfc build NAME [-f FILE]`, the form of `ollama create NAME -f FILE`.
+        if args.positionals.first != nil, args.value("--tag") != nil {
+            throw UsageError("give the model name once: as NAME or with -t")
+        }
+        return try buildModelfile(args.value("--file"), as: args.positionals.first ?? args.value("--tag"), args, console: console)
+    }
+
+    /// Builds every Modelfile in `dir`, in FROM order, independent ones in parallel.
+    static func buildDirectory(_ dir: String, _ args: ParsedArguments, console: Console) throws -> Int32 {
+        let (builder, options) = try setUp(args, console: console)
+        let explain = args.flag("--explain")
+        let path = dir.hasPrefix("/") ? dir : console.currentDirectory + "/" + dir
+        let targets = try DirectoryBuild.targets(in: path)
+        for t in targets { console.stderr.write(t.warnings) }
+        let waves = try DirectoryBuild.waves(targets)
+        let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
+            switch result {
+            case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
+            case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
+            }
+        }
+        return ok ? ExitStatus.success : ExitStatus.failure
+    }
+
+    /// Builds one Modelfile (default ./Modelfile) as `name` (default: named after the file).
+    static func buildModelfile(_ file: String?, as name: String?, _ args: ParsedArguments, console: Console) throws -> Int32 {
+        let (builder, options) = try setUp(args, console: console)
+        let file = file ?? "Modelfile"
+        let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
+        guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
+        let name = try name.map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
+        // Lint first: print every diagnostic, stop on errors.
+        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
+        console.stderr.write(checked.rendered(color: console.stderrColor))
+        guard let input = checked.input else { return ExitStatus.failure }
+        let result = try builder.build(input, as: name, options: options)
+        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
+        console.stdout.write(report(result, source: file, explain: args.flag("--explain")))
+        return ExitStatus.success
+    }
+
+    /// The builder and build options the command line asks for.
+    static func setUp(_ args: ParsedArguments, console: Console) throws -> (ModelBuilder, BuildOptions) {
         let store = StoreAccess.store(args, console: console)
         var options = BuildOptions()
         options.noCache = args.flag("--no-cache")
@@ -42,36 +90,13 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
-        let explain = args.flag("--explain")
+        return (ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory()), options)
+    }
 
-        if let dir = args.positionals.first {
-            guard args.value("--file") == nil, args.value("--tag") == nil else { throw UsageError("DIR cannot be combined with -f or -t") }
-            let path = dir.hasPrefix("/") ? dir : console.currentDirectory + "/" + dir
-            let targets = try DirectoryBuild.targets(in: path)
-            for t in targets { console.stderr.write(t.warnings) }
-            let waves = try DirectoryBuild.waves(targets)
-            let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
-                switch result {
-                case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
-                case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
-                }
-            }
-            return ok ? ExitStatus.success : ExitStatus.failure
-        }
-
-        let file = args.value("--file") ?? "Modelfile"
-        let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
-        guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
-        let name = try args.value("--tag").map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
-        // Lint first: print every diagnostic, stop on errors.
-        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
-        console.stderr.write(checked.rendered(color: console.stderrColor))
-        guard let input = checked.input else { return ExitStatus.failure }
-        let result = try builder.build(input, as: name, options: options)
-        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
-        console.stdout.write(report(result, source: file, explain: explain))
-        return ExitStatus.success
+    static func isDirectory(_ path: String, console: Console) -> Bool {
+        var isDir: ObjCBool = false
+        let full = path.hasPrefix("/") ? path : console.currentDirectory + "/" + path
+        return FileManager.default.fileExists(atPath: full, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// The step lines and a summary line.

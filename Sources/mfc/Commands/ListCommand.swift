@@ -2,7 +2,7 @@ import Builder
 import Foundation
 
 enum ListCommand: MFCCommand {
-    static let info = CommandInfo(name: "list", abstract: "List the models in the store.", usage: "[--store DIR]",
+    static let info = CommandInfo(name: "list", aliases: ["ls"], abstract: "List the models in the store.", usage: "[--store DIR]",
                                   options: [StoreAccess.option], positionals: 0...0)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {

@@ -60,6 +60,8 @@ enum RunCommand: MFCCommand {
         let verbose = args.flag("--verbose")
         if verbose, let engine = generator.model as? LlamaModel { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
         if !prompt.isEmpty || !console.stdinIsTerminal {
+            // An empty prompt (`echo "" | mfc run MODEL`, stdin from /dev/null) only loads the model, as in Ollama.
+            if prompt.allSatisfy(\.isWhitespace) { return ExitStatus.success }
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
             let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }
             console.stdout.write("\n")

@@ -156,3 +156,27 @@ private func logits(of name: ModelName, in store: ModelStore, tokens: [Int32]) t
     #expect(message.contains("it is for architecture 'llama' but the base model is 'gemma3'"))
     #expect(message.contains("'blk.1.ffn_up.weight': lora_a has 576 inputs, the base weight has 640"))
 }
+
+/// A PEFT folder with several problems names all of them, not only the first.
+@Test func peftAdapterListsEveryMismatch() throws {
+    let dir = temporaryDirectory("mfc-lora-mismatches")
+    defer { cleanup(dir) }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "{\"r\":4,\"lora_alpha\":8}".write(toFile: dir + "/adapter_config.json", atomically: true, encoding: .utf8)
+    func zeros(_ n: Int) -> [UInt8] { [UInt8](repeating: 0, count: 4 * n) }
+    let prefix = "base_model.model.model.layers."
+    try writeSafetensors([
+        ("extra.weight", "F32", [2, 2], zeros(4)),                                              // not a LoRA tensor
+        (prefix + "0.self_attn.q_proj.lora_A.weight", "F32", [3, 576], zeros(3 * 576)),        // rank 3, config says 4
+        (prefix + "0.self_attn.q_proj.lora_B.weight", "F32", [576, 3], zeros(576 * 3)),
+        (prefix + "1.self_attn.v_proj.lora_A.weight", "F32", [4, 576], zeros(4 * 576)),        // no lora_B
+    ], to: dir + "/adapter_model.safetensors")
+    let error = #expect(throws: StoreError.self) {
+        try PEFTAdapterImporter.importFolder(dir, baseArchitecture: "llama", baseHeads: (9, 3), to: dir + "/out.gguf")
+    }
+    let message = error?.description ?? ""
+    #expect(message.contains("unexpected tensor 'extra.weight'"), "\(message)")
+    #expect(message.contains("q_proj.lora_A.weight' has rank 3"), "\(message)")
+    #expect(message.contains("q_proj.lora_B.weight' has rank 3"), "\(message)")
+    #expect(message.contains("blk.1.attn_v.weight.lora_a has no matching lora_b"), "\(message)")
+}
