@@ -26,6 +26,7 @@ T = {
  "legacy-json-after": "{{ .Prompt }}{{ .Response }}{{ json .System }}",
  "legacy-else": "{{ .Prompt }}{{ if .Response }}{{ .Response }}{{ else }}-{{ end }}",
  "legacy-think": "{{ if .IsThinkSet }}[think={{ .Think }} {{ .ThinkLevel }}]{{ end }}{{ .System }}|{{ .Prompt }}|{{ .Response }}",
+ "tool-json": "{{ range .Tools }}{{ json .Function.Parameters }}|{{ .Function.Parameters.Properties }}|{{ json .Function.Parameters.Properties }}|{{ range $n, $p := .Function.Parameters.Properties }}{{ $n }}:{{ json $p }};{{ end }}\n{{ end }}{{ range .Messages }}{{ range .ToolCalls }}{{ .Function.Name }}={{ .Function.Arguments }}|{{ json .Function.Arguments }}|{{ printf \"%v\" .Function.Arguments }}|{{ len .Function.Arguments }}|{{ if .Function.Arguments }}T{{ else }}F{{ end }}\n{{ end }}{{ end }}",
  "prompt-in-messages": "{{ range .Messages }}{{ .Content }}{{ end }}[{{ .Prompt }}][{{ .Suffix }}]",
 }
 
@@ -42,6 +43,12 @@ weather = {"type": "function", "function": {"name": "get_weather", "description"
         "opts": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}}}
 clock = {"type": "function", "function": {"name": "now", "parameters": {"type": "object", "properties": {}}}}
 
+nested = {"type": "function", "function": {"name": "book", "parameters": {"type": "object", "required": ["when"], "properties": {
+    "when": {"type": "string"}, "where": {"type": "object", "properties": {"zip": {"type": "string"}, "city": {"type": "string"},
+        "geo": {"type": "object", "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}}}}},
+    "party": {"type": "integer", "properties": None}, "alpha": {"type": "object", "properties": {}}}}}}
+bare = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+
 chats = {
     "user": {"messages": [msg("user", "Hello!")]},
     "system-user": {"messages": [msg("system", "Be brief."), msg("user", "Hello!")]},
@@ -53,6 +60,11 @@ chats = {
         msg("assistant", "", tool_calls=[{"function": {"name": "get_weather", "arguments": {"unit": "c", "city": "Paris", "days": 2}}},
                                           {"id": "call_2", "function": {"index": 1, "name": "now", "arguments": {}}}]),
         msg("tool", "21C", tool_name="get_weather"), msg("tool", "noon", tool_name="now"), msg("user", "Thanks")]},
+    "tool-order": {"tools": [nested, bare], "messages": [msg("user", "Book it"),
+        msg("assistant", "", tool_calls=[{"function": {"name": "book", "arguments": {"when": "now", "party": 2, "where": {"zip": "1", "city": "x"}}}},
+                                          {"function": {"name": "ping"}}, {"function": {"name": "ping", "arguments": None}},
+                                          {"function": {"name": "ping", "arguments": {}}}]),
+        msg("tool", "booked")]},
     "tools-pending": {"tools": [weather], "messages": [msg("user", "Weather?")]},
     "thinking": {"think": True, "messages": [msg("user", "2+2?"), msg("assistant", "4", thinking="add them"), msg("user", "3+3?")]},
     "think-high": {"think": "high", "messages": [msg("user", "Why?")]},

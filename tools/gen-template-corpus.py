@@ -87,8 +87,8 @@ for i, t in enumerate(texts):
     add(f"text/{i}", t, {"x": "X"})
 
 # ---- literals -----------------------------------------------------------------
-# Left out on purpose: complex constants (1i), which mfc rejects, and ranging over an integer,
-# which Go 1.19 (the reference here) rejects but Go 1.22+ (Ollama's builds) accepts.
+# Left out on purpose: ranging over an integer, which Go 1.19 (the reference here) rejects but
+# Go 1.22+ (Ollama's builds) accepts.
 lits = ["0", "42", "-7", "+7", "0x1F", "0X1f", "0o17", "017", "0b101", "1_000", "0x_1F", "1.5", "-0.5", ".5", "1e3", "1E-3",
         "0x1p4", "1_0.2_5", "'a'", "'\\x41'", "'\\u263A'", "true", "false", "\"s\"", "`raw\\n`", "nil", "9223372036854775807",
         "9223372036854775808", "-9223372036854775808", "18446744073709551616", "1e400", "0x", "1__0", "0b2", "08", "1.2.3", "1a", "-", "+",
@@ -96,6 +96,32 @@ lits = ["0", "42", "-7", "+7", "0x1F", "0X1f", "0o17", "017", "0b101", "1_000", 
 for i, l in enumerate(lits):
     add(f"literal/{i}", "{{" + l + "}}")
     add(f"literal-printf/{i}", "{{printf \"%v %T\" " + l + " " + l + "}}")
+
+
+# ---- Go layer: %b of floats, imaginary and complex constants, slicing strings by bytes ---------
+gofmt = [
+    "{{printf \"%b\" 1.0}}", "{{printf \"%b\" .f}}", "{{printf \"%b|%b|%b\" .z .neg .tiny}}", "{{printf \"%b\" 0.1}}",
+    "{{printf \"%b\" 5e-324}}", "{{printf \"%b\" 1e308}}", "{{printf \"%+b|% b|%20b|%-22b|\" 1.5 1.5 1.5 1.5}}",
+    "{{printf \"%.3b|%#b\" 2.0 2.0}}", "{{printf \"%b\" -0.0}}", "{{printf \"%b %b\" .one 7}}",
+    "{{3i}}", "{{0i}}", "{{-2.5i}}", "{{1+2i}}", "{{1-2i}}", "{{-1.5+0.5i}}", "{{1e3+1e-3i}}", "{{1+0i}}", "{{0x10i}}", "{{1_0i}}",
+    "{{printf \"%T\" 3i}}", "{{printf \"%v|%.2f|%e|%g|%8.1f|%+v\" 1+2i 1+2i 1+2i 1+2i 1+2i 1+2i}}",
+    "{{printf \"%d\" 1i}}", "{{printf \"%x|%b\" 1+2i 1i}}", "{{print 1i 2i \"s\" 3i}}", "{{println 1i}}",
+    "{{if 0i}}T{{else}}F{{end}}", "{{if 1i}}T{{else}}F{{end}}", "{{not 0i}}", "{{and 1i 0}}|{{or 0i 2i}}",
+    "{{eq 1i 1i}}", "{{eq 1i 2i}}", "{{eq 1i 1}}", "{{ne 1+2i 1+2i}}", "{{lt 1i 2i}}", "{{eq 1+0i 1.0}}",
+    "{{len 1i}}", "{{index .l 1i}}", "{{index .l 1+0i}}", "{{slice .l 1i}}", "{{json 1i}}|", "{{json .l}}{{json 2i}}",
+    "{{html 1i}}|{{js 2i}}|{{urlquery 3i}}", "{{$x := 2i}}{{$x}}{{printf \"%v\" $x}}", "{{3i | printf \"%v!\"}}",
+    "{{1+2}}", "{{1+2j}}", "{{1+}}", "{{1+i}}", "{{0x1p2+1i}}", "{{1e+2i}}", "{{1e+2+1i}}", "{{1+1e+2i}}", "{{.s.x 1i}}",
+    "{{slice \"héllo\" 0 2}}", "{{slice \"héllo\" 2}}", "{{slice \"héllo\" 1 2}}|{{len (slice \"héllo\" 1 2)}}",
+    "{{print (slice \"héllo\" 0 2) (slice \"héllo\" 2)}}", "{{printf \"%s%s\" (slice \"é\" 0 1) (slice \"é\" 1)}}",
+    "{{eq (print (slice \"é\" 0 1) (slice \"é\" 1)) \"é\"}}", "{{printf \"%q|%x|%X|% x\" (slice .u 0 1) (slice .u 0 1) (slice .u 1 3) (slice .u 0 3)}}",
+    "{{len (slice .u 0 1)}}|{{index (slice .u 0 3) 2}}", "{{json (slice .u 0 1)}}|{{json (slice .u 0 3)}}", "{{slice .u 1 3}}",
+    "{{printf \"%q\" (slice \"☃\" 0 2)}}|{{printf \"%+q\" (slice \"☃\" 1)}}", "{{printf \"%#q\" (slice \"é\" 0 1)}}",
+    "{{$a := slice .u 0 1}}{{$b := slice .u 1}}{{$a}}{{$b}}|{{print $a $b}}", "{{range $i, $c := slice .u 0 2}}{{$i}}{{end}}",
+    "{{printf \"%5s|%-5s|%.1s|\" (slice .u 0 1) (slice .u 0 1) (slice .u 0 2)}}", "{{html (slice .u 0 1)}}|{{urlquery (slice .u 0 1)}}",
+    "{{slice \"abc\" 1 2}}", "{{slice \"ab☃\" 2 5}}", "{{slice \"ab☃\" 3 4}}",
+]
+for i, t in enumerate(gofmt):
+    add(f"golayer/{i}", t, {"f": 3.25, "z": 0, "neg": -2.5, "tiny": 1e-310, "one": 1, "l": [10, 20, 30], "u": "é☃x", "s": {"x": 1}})
 
 # ---- variables and scope ------------------------------------------------------
 vars_ = [

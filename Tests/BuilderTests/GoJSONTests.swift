@@ -1,4 +1,5 @@
 import Testing
+import ModelfileLang
 @testable import Builder
 
 /// Fixture digests from Ollama's `server/routes_create_test.go` (package spec §5).

@@ -43,10 +43,12 @@ struct ChatLoopTests {
         return (s, model)
     }
 
-    static func run(_ lines: [String], session: ChatSession) -> String {
+    static func run(_ lines: [String], session: ChatSession, card: ChatModelCard? = nil,
+                    actions: ChatActions = ChatActions()) -> String {
         var input = lines.map(LineInput.line)
         var out = ""
-        let loop = ChatLoop(session: session, info: [("architecture", "llama")], write: { out += $0 },
+        let card = card ?? ChatModelCard(reference: "pirate", info: [("architecture", "llama")], modelfile: "FROM pirate.gguf\n")
+        let loop = ChatLoop(session: session, card: card, actions: actions, write: { out += $0 },
                             readLine: { _ in input.isEmpty ? .end : input.removeFirst() }, interrupted: { false }, verbose: false)
         loop.run()
         return out
@@ -122,5 +124,80 @@ extension ChatLoopTests {
         #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>\n<|im_start|>user\nShip?<|im_end|>\n<|im_start|>assistant\nThe Pearl.<|im_end|>"))
         #expect(!text.contains("first word"))
         #expect(text.contains("third") && text.hasSuffix("fourth<|im_end|>\n<|im_start|>assistant\n"))
+    }
+}
+
+/// The REPL commands Ollama users know, beyond /set parameter and /show info.
+extension ChatLoopTests {
+    @Test func helpListsEveryCommandAndItsSubcommands() throws {
+        let (session, _) = try Self.session()
+        let out = Self.run(["/?", "/help set", "/? show"], session: session)
+        for command in ["/set", "/show", "/load <model>", "/save <model>", "/clear", "/bye", "/?, /help",
+                        "/set verbose", "/set quiet", "/set nohistory", "/set think", "/set format json",
+                        "/show modelfile", "/show license", "/show template"] {
+            #expect(out.contains(command), "help lacks \(command)")
+        }
+    }
+
+    @Test func showModelfileAndLicense() throws {
+        let (session, _) = try Self.session()
+        let card = ChatModelCard(reference: "m", info: [], modelfile: "FROM m.gguf\nSYSTEM hi\n", licenses: ["MIT text"])
+        let out = Self.run(["/show modelfile", "/show license"], session: session, card: card)
+        #expect(out == "FROM m.gguf\nSYSTEM hi\nMIT text\n\n")   // the last newline: end of input
+        let none = Self.run(["/show license"], session: try Self.session().0)
+        #expect(none == "No license was specified for this model.\n\n")
+    }
+
+    @Test func verboseQuietHistoryAndThink() throws {
+        let (session, _) = try Self.session()
+        let out = Self.run(["/set verbose", "Hi", "/set quiet", "Hi again", "/set nohistory", "/set history", "/set think"],
+                           session: session)
+        let stats = out.components(separatedBy: "prompt eval count:").count - 1
+        #expect(stats == 1, "stats after the verbose answer only: \(out)")
+        #expect(out.contains("Set 'verbose' mode.") && out.contains("Set 'quiet' mode."))
+        #expect(out.contains("Set 'nohistory' mode.") && out.contains("Set 'history' mode."))
+        #expect(out.contains("does not support thinking"))   // ChatML has no .Think
+    }
+
+    @Test func loadSwitchesTheModelAndSaveBuildsTheConversation() throws {
+        let (first, _) = try Self.session(system: "You are a pirate.")
+        let (second, _) = try Self.session(system: "You are a cat.")
+        var saved: [(String, String)] = []
+        let actions = ChatActions(
+            load: { ref in (second, ChatModelCard(reference: ref, info: [], modelfile: "FROM \(ref)\n")) },
+            save: { name, text in saved.append((name, text)) })
+        let out = Self.run(["Hello", "/set parameter temperature 0.3", "/save pirate2", "/load cat", "/show system", "/show modelfile"],
+                           session: first, actions: actions)
+        #expect(out.contains("Created new model 'pirate2'"))
+        #expect(out.contains("Loading model 'cat'") && out.contains("You are a cat.\n") && out.hasSuffix("FROM cat\n\n"))
+        #expect(saved.count == 1 && saved.first?.0 == "pirate2")
+        #expect(saved.first?.1 == """
+            FROM pirate
+            SYSTEM You are a pirate.
+            PARAMETER temperature 0.3
+            MESSAGE user Hello
+            MESSAGE assistant Ahoy there!
+
+            """)
+        let failing = ChatActions(load: { _ in throw ChatActionError("model 'nope' not found") })
+        #expect(Self.run(["/load nope", "/show system"], session: first, actions: failing).contains("error: model 'nope' not found"))
+    }
+
+    /// `/save` through the real build: the saved model carries the system, parameter and conversation.
+    @Test func saveBuildsAModelInTheStore() throws {
+        let dir = NSTemporaryDirectory() + "mfc-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let env = ["MFC_MODELS": dir + "/store"]
+        let (session, _) = try Self.session(system: "You are a pirate.")
+        let console = Console(stdout: BufferOutput(), stderr: BufferOutput(), readStdin: { Data() }, stdinIsTerminal: false,
+                              environment: env, currentDirectory: dir)
+        let args = try ParsedArguments.parse(["x"], for: RunCommand.info)
+        let actions = ChatActions(save: { name, text in try RunCommand.save(text, as: name, args, console: console) })
+        let card = ChatModelCard(reference: try TestModels.smolLM2(), info: [], modelfile: "")
+        let out = Self.run(["Hello", "/save pirate"], session: session, card: card, actions: actions)
+        #expect(out.contains("Created new model 'pirate'"), "\(out)")
+        let shown = runMFC(["show", "pirate", "--modelfile"], env: env).out
+        #expect(shown.contains("SYSTEM You are a pirate.") || shown.contains("SYSTEM \"You are a pirate.\""), "\(shown)")
+        #expect(shown.contains("MESSAGE user Hello") && shown.contains("MESSAGE assistant Ahoy there!"), "\(shown)")
     }
 }

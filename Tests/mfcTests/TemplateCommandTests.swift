@@ -100,3 +100,15 @@ MESSAGE assistant It's-a me!
     #expect(child.out == "[Be loud.]earlier\n\nhi")
     #expect(runMFC(["template", "--model", "missing", "--store", store, "--prompt", "hi"], cwd: dir).status == 1)
 }
+
+@Test func runawayTemplatesStopOnEveryPath() throws {
+    let doubling = "{{$s := \"ab\"}}{{range 64}}{{$s = print $s $s}}{{end}}{{$s}}"
+    let dir = try scratch(["t.tmpl": "{{$s := .s}}{{range 64}}{{$s = print $s $s}}{{end}}{{$s}}",
+                           "Modelfile": "FROM ./m.gguf\nTEMPLATE \"\"\"\(doubling)\"\"\"\n", "m.gguf": ""])
+    let data = runMFC(["template", "--template", "t.tmpl", "--data", "-"], stdin: #"{"s": "xy"}"#, cwd: dir)
+    #expect(data.status == 1)
+    #expect(data.err.contains("rendering stopped: the template produced more than 33554432 bytes (the output budget)"), "\(data.err)")
+    let modelfile = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "hi"], cwd: dir)
+    #expect(modelfile.status == 1)
+    #expect(modelfile.err.contains("(the output budget)"), "\(modelfile.err)")
+}

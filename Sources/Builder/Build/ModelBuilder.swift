@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// Builds one Modelfile into a manifest in the store, doing only the work its changes require.

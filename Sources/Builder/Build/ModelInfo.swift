@@ -1,3 +1,4 @@
+import ModelfileLang
 import Dispatch
 import Foundation
 import Runtime
@@ -59,8 +60,8 @@ package struct ModelInfo: Sendable, Equatable {
     var cacheText: String {
         JSONValue.object([
             ("mediaType", .string(mediaType)), ("architecture", .string(architecture)),
-            ("parameterCount", .int(Int64(truncatingIfNeeded: parameterCount))), ("fileType", .string(fileType)),
-            ("contextLength", .int(Int64(contextLength))), ("embeddingLength", .int(Int64(embeddingLength))),
+            ("parameterCount", .int(Int(truncatingIfNeeded: parameterCount))), ("fileType", .string(fileType)),
+            ("contextLength", .int(contextLength)), ("embeddingLength", .int(embeddingLength)),
         ]).goEncodedString.trimmingSuffixNewline
     }
 
@@ -69,7 +70,7 @@ package struct ModelInfo: Sendable, Equatable {
               let arch = j["architecture"]?.stringValue, case .int(let count)? = j["parameterCount"],
               let ft = j["fileType"]?.stringValue, let ctx = j["contextLength"]?.intValue,
               let emb = j["embeddingLength"]?.intValue else { return nil }
-        self.init(mediaType: mt, architecture: arch, parameterCount: UInt64(bitPattern: count), fileType: ft,
+        self.init(mediaType: mt, architecture: arch, parameterCount: UInt64(bitPattern: Int64(count)), fileType: ft,
                   contextLength: ctx, embeddingLength: emb)
     }
 

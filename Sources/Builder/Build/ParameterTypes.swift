@@ -13,7 +13,7 @@ enum ParameterTable {
             switch kind {
             case .int:
                 guard let v = parseGoInt(p.value) else { throw StoreError("invalid int value [\(p.value)]") }
-                values[p.name] = .int(v)
+                values[p.name] = .int(Int(v))
             case .float:
                 guard let v = Float(p.value), v.isFinite else { throw StoreError("invalid float value [\(p.value)]") }
                 values[p.name] = .float32(v)

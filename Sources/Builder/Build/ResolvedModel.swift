@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// A typed PARAMETER value as stored in a params layer.
@@ -22,7 +23,7 @@ package enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .int(let i): return String(i)
-        case .float(let d): return GoJSON.formatFloat(d, shortest: d.description, bits: 64)
+        case .float(let d): return JSONValue.float64(d).rendered()
         case .bool(let b): return String(b)
         case .strings(let s): return s.joined(separator: ", ")
         }

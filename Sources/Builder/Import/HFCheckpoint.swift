@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// A Hugging Face model folder as training tools export it: config.json, one or many

@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 import Runtime
 

@@ -1,3 +1,4 @@
+import ModelfileLang
 import Runtime
 
 // safetensors layout: u64 little-endian header length N, N bytes of JSON

@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// One entry of a manifest: a blob's media type, digest and size, plus where it came from.
 package struct Descriptor: Sendable, Equatable {
     package var mediaType: String
@@ -20,7 +22,7 @@ package struct Descriptor: Sendable, Equatable {
     /// The JSON object, fields in Go's struct order.
     var json: JSONValue {
         var members: [(String, JSONValue)] = [
-            ("mediaType", .string(mediaType)), ("digest", .string(digest.description)), ("size", .int(size)),
+            ("mediaType", .string(mediaType)), ("digest", .string(digest.description)), ("size", .int(Int(size))),
         ]
         if !from.isEmpty { members.append(("from", .string(from))) }
         if !name.isEmpty { members.append(("name", .string(name))) }

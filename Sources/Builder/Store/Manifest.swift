@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// An Ollama image manifest: the config blob and the ordered layers (package spec §2).
 package struct Manifest: Sendable, Equatable {
     package var config: Descriptor

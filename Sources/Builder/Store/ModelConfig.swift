@@ -1,3 +1,4 @@
+import ModelfileLang
 import Foundation
 
 /// The config blob (`model.ConfigV2`, package spec §4), fields in Go's order.
@@ -36,8 +37,8 @@ package struct ModelConfig: Sendable, Equatable {
         if !remoteHost.isEmpty { m.append(("remote_host", .string(remoteHost))) }
         if !remoteModel.isEmpty { m.append(("remote_model", .string(remoteModel))) }
         if !capabilities.isEmpty { m.append(("capabilities", .array(capabilities.map { .string($0) }))) }
-        if contextLength != 0 { m.append(("context_length", .int(Int64(contextLength)))) }
-        if embeddingLength != 0 { m.append(("embedding_length", .int(Int64(embeddingLength)))) }
+        if contextLength != 0 { m.append(("context_length", .int(contextLength))) }
+        if embeddingLength != 0 { m.append(("embedding_length", .int(embeddingLength))) }
         if !baseName.isEmpty { m.append(("base_name", .string(baseName))) }
         if let draft { m.append(("draft", draft)) }
         m.append(("architecture", .string("amd64")))

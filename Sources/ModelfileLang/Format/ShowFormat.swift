@@ -60,38 +60,8 @@ enum ShowFormat {
         return "'" + shown.replacingNewlines() + "'"
     }
 
-    /// Go's `%v` of a float64: shortest digits, exponent form below 1e-4 or from 1e6 up.
-    static func goFloat(_ v: Double) -> String {
-        guard v != 0, v.isFinite else { return v == 0 ? "0" : "\(v)" }
-        let exponent = Int((abs(v)).log10Floor)
-        if exponent < -4 || exponent >= 6 {
-            var mantissa = v / pow10(exponent)
-            var e = exponent
-            if abs(mantissa) >= 10 { mantissa /= 10; e += 1 }
-            var m = "\(mantissa)"
-            if m.hasSuffix(".0") { m.removeLast(2) }
-            return m + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
-        }
-        var s = "\(v)"
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
-
-    static func pow10(_ e: Int) -> Double {
-        var r = 1.0
-        for _ in 0..<abs(e) { r *= 10 }
-        return e < 0 ? 1 / r : r
-    }
-}
-
-extension Double {
-    /// floor(log10(|self|)) without Foundation, for exponent formatting.
-    var log10Floor: Int {
-        var x = abs(self), e = 0
-        while x >= 10 { x /= 10; e += 1 }
-        while x < 1 { x *= 10; e -= 1 }
-        return e
-    }
+    /// Go's `%v` of a float64 (`1e+06`, `0.7`), as `ollama show` prints a parameter.
+    static func goFloat(_ v: Double) -> String { GoFloat.format(v, UInt8(ascii: "g"), precision: -1) }
 }
 
 extension String {

@@ -12,9 +12,11 @@ enum GoFloat {
     struct Digits { var digits: [UInt8]; var dp: Int }
 
     /// Shortest digits that round-trip (Go's `shortest`), for a finite non-negative value.
-    static func shortestDigits(_ v: Double) -> Digits {
+    /// With `bits` 32, the digits identify `Float(v)` among float32s.
+    static func shortestDigits(_ v: Double, bits: Int = 64) -> Digits {
         if v == 0 { return Digits(digits: [], dp: 0) }
-        let text = Array(v.description.utf8)   // "1.5", "1e-05", "1.2345e+20", "123456.0"
+        // Swift's description is the shortest round-trip text too: "1.5", "1e-05", "1.2345e+20", "123456.0".
+        let text = Array((bits == 32 ? Float(v).description : v.description).utf8)
         var mantissa: [UInt8] = []
         var pointAt: Int?
         var exp = 0
@@ -55,26 +57,29 @@ enum GoFloat {
         return String(decoding: buf.prefix(Int(min(n, Int32(buf.count - 1)))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// `strconv.FormatFloat(v, fmt, prec, 64)` for fmt in e E f F g G x X; prec -1 means shortest.
-    static func format(_ v: Double, _ fmt: UInt8, precision prec: Int) -> String {
+    /// `strconv.FormatFloat(v, fmt, prec, bits)` for fmt in b e E f F g G x X; prec -1 means shortest.
+    /// `bits` 32 (shortest digits of a float32) is supported for e, f and g.
+    static func format(_ v: Double, _ fmt: UInt8, precision prec: Int, bits: Int = 64) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v < 0 ? "-Inf" : "+Inf" }
         let negative = v.sign == .minus
         let a = abs(v)
         let sign = negative ? "-" : ""
         switch fmt {
+        case UInt8(ascii: "b"):
+            return sign + binaryExponent(a)
         case UInt8(ascii: "x"), UInt8(ascii: "X"):
             return sign + hexFloat(a, precision: prec, upper: fmt == UInt8(ascii: "X"))
         case UInt8(ascii: "f"), UInt8(ascii: "F"):
             if prec >= 0 { return sign + cFormat(a, "f", precision: prec) }
-            let d = shortestDigits(a)
+            let d = shortestDigits(a, bits: bits)
             return sign + fixed(d, decimals: max(d.digits.count - d.dp, 0))
         case UInt8(ascii: "e"), UInt8(ascii: "E"):
-            let d = prec < 0 ? shortestDigits(a) : roundedDigits(a, significant: prec + 1)
+            let d = prec < 0 ? shortestDigits(a, bits: bits) : roundedDigits(a, significant: prec + 1)
             return sign + exponential(d, decimals: prec < 0 ? max(d.digits.count - 1, 0) : prec, upper: fmt == UInt8(ascii: "E"))
         default: // g, G
             let shortest = prec < 0
-            let d = shortest ? shortestDigits(a) : roundedDigits(a, significant: prec == 0 ? 1 : prec)
+            let d = shortest ? shortestDigits(a, bits: bits) : roundedDigits(a, significant: prec == 0 ? 1 : prec)
             let nd = d.digits.count
             var p = shortest ? nd : (prec == 0 ? 1 : prec)
             var eprec = p
@@ -122,6 +127,14 @@ enum GoFloat {
             for i in 0..<decimals { s.append(digit(d, d.dp + i)) }
         }
         return s
+    }
+
+    /// %b layout: the integer significand and the power of two, `4503599627370496p-52` for 1.
+    static func binaryExponent(_ a: Double) -> String {
+        // Go keeps the significand in 53 bits, so subnormals (and zero) get exponent -1074.
+        let mant = a.significandBitPattern | (a.isNormal ? 1 << 52 : 0)
+        let exp = a.isNormal ? Int(a.exponent) - 52 : -1074
+        return String(mant) + "p" + (exp >= 0 ? "+" : "") + String(exp)
     }
 
     /// %x layout: 0x1.8p+00.

@@ -283,6 +283,8 @@ struct GoPrinter {
             }
         case .float(let d):
             fmtFloat(d, verb: verb, verbRune: verbRune)
+        case .complex(let re, let im):
+            fmtComplex(re, im, verb: verb, verbRune: verbRune)
         case .string(let s):
             fmtString(s, verb: verb, verbRune: verbRune)
         case .map(let m):
@@ -389,8 +391,8 @@ struct GoPrinter {
         case UInt8(ascii: "v"):
             if sharpV { fmtQ(s) } else { fmtS(s) }
         case UInt8(ascii: "s"): fmtS(s)
-        case UInt8(ascii: "x"): fmtSx(Array(s.utf8), digits: "0123456789abcdefx")
-        case UInt8(ascii: "X"): fmtSx(Array(s.utf8), digits: "0123456789ABCDEFX")
+        case UInt8(ascii: "x"): fmtSx(GoBytes.bytes(s), digits: "0123456789abcdefx")
+        case UInt8(ascii: "X"): fmtSx(GoBytes.bytes(s), digits: "0123456789ABCDEFX")
         case UInt8(ascii: "q"): fmtQ(s)
         default: badVerb(verbRune)
         }
@@ -554,6 +556,19 @@ struct GoPrinter {
             return
         }
         pad(Array(num[1...]))
+    }
+
+    /// Go's `fmtComplex`: `(re+imi)`, each part formatted (and padded) as a float, the imaginary
+    /// part always signed.
+    private mutating func fmtComplex(_ re: Double, _ im: Double, verb: UInt8, verbRune: Int32) {
+        guard Array("vbgGxXfFeE".utf8).contains(verb) else { badVerb(verbRune); return }
+        let oldPlus = plus
+        out.append(UInt8(ascii: "("))
+        fmtFloat(re, verb: verb, verbRune: verbRune)
+        plus = true
+        fmtFloat(im, verb: verb, verbRune: verbRune)
+        write("i)")
+        plus = oldPlus
     }
 
     /// `%#g` and friends: keep the decimal point (and trailing zeros for %g).

@@ -2,7 +2,7 @@
 enum GoQuote {
     /// `strconv.Quote` (or `QuoteToASCII` when `asciiOnly`).
     static func quote(_ s: String, asciiOnly: Bool = false) -> String {
-        quoteBytes(Array(s.utf8), quote: UInt8(ascii: "\""), asciiOnly: asciiOnly)
+        quoteBytes(GoBytes.bytes(s), quote: UInt8(ascii: "\""), asciiOnly: asciiOnly)
     }
 
     static func quoteBytes(_ b: [UInt8], quote: UInt8, asciiOnly: Bool) -> String {
@@ -34,7 +34,7 @@ enum GoQuote {
 
     /// `strconv.CanBackquote`.
     static func canBackquote(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        let b = GoBytes.bytes(s)
         var i = 0
         while i < b.count {
             let (r, w) = decodeUTF8Rune(b, at: i)

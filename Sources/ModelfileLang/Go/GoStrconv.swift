@@ -104,11 +104,16 @@ enum GoStrconv {
             n.int64 = Int64(rune); n.uint64 = UInt64(rune); n.float64 = Double(rune)
             return .number(n)
         }
-        if isComplex { return .invalid("complex constants are not supported: \(text)") }
-        if text.hasSuffix("i") {
-            if parseFloat(String(text.dropLast())) != nil {
-                return .invalid("imaginary constants are not supported: \(text)")
-            }
+        if isComplex {
+            guard let (re, im) = scanComplex(text) else { return .invalid("syntax error scanning complex number") }
+            n.isComplex = true
+            n.simplifyComplex(re, im)
+            return .number(n)
+        }
+        if text.hasSuffix("i"), let im = parseFloat(String(text.dropLast())) {
+            n.isComplex = true   // an imaginary constant is complex, even 0i
+            n.simplifyComplex(0, im)
+            return .number(n)
         }
         let u = parseUint(text)
         if let u {
@@ -146,6 +151,24 @@ enum GoStrconv {
         }
         if !n.isInt && !n.isUint && !n.isFloat { return .invalid("illegal number syntax: \(GoQuote.quote(text))") }
         return .number(n)
+    }
+
+    /// `fmt.Sscan` into a complex128, for the lexer's `1+2i` form: a float, a sign, a float, `i`.
+    static func scanComplex(_ text: String) -> (Double, Double)? {
+        let b = Array(text.utf8)
+        // The sign between the parts is the first + or - that does not start the text or follow an exponent letter.
+        var split: Int?
+        for i in 1..<max(b.count, 1) where b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            let prev = b[i - 1] | 0x20
+            let hex = b.count > 2 && b[b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") ? 2 : 1] | 0x20 == UInt8(ascii: "x")
+            if prev == UInt8(ascii: "e") && !hex || prev == UInt8(ascii: "p") { continue }
+            split = i
+            break
+        }
+        guard let s = split, b.last == UInt8(ascii: "i") else { return nil }
+        guard let re = parseFloat(String(decoding: b[..<s], as: UTF8.self)),
+              let im = parseFloat(String(decoding: b[s..<(b.count - 1)], as: UTF8.self)) else { return nil }
+        return (re, im)
     }
 
     /// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).

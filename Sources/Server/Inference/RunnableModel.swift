@@ -14,6 +14,9 @@ package struct RunnableModel: @unchecked Sendable {
     package var options: SamplingOptions
     /// Parameters the runtime does not implement (reported once, then ignored).
     package var ignoredParameters: [String] = []
+    /// What `/show modelfile` prints: the built model's Modelfile, or a FROM line for a file.
+    package var modelfile: String = ""
+    package var licenses: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
     package static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(),
@@ -25,22 +28,23 @@ package struct RunnableModel: @unchecked Sendable {
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
-                                 system: "", history: [], options: options)
+                                 system: "", history: [], options: options, modelfile: "FROM \(ModelfilePrinter.quoted(path))\n")
         }
-        let root = ModelStore.defaultRoot(option: store, environment: environment)
-        let resolved = try ModelStore(root: root).resolve(reference: reference, currentDirectory: currentDirectory)
-        return try load(resolved, loraScales: loraScales)
+        let modelStore = ModelStore(root: ModelStore.defaultRoot(option: store, environment: environment))
+        let resolved = try modelStore.resolve(reference: reference, currentDirectory: currentDirectory)
+        return try load(resolved, store: modelStore, loraScales: loraScales)
     }
 
     /// A built model as the store resolved it: its GGUF (with ADAPTER layers merged), TEMPLATE,
     /// SYSTEM, MESSAGE history and PARAMETER values.
-    package static func load(_ resolved: ResolvedModel, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
+    package static func load(_ resolved: ResolvedModel, store modelStore: ModelStore, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
         let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
-                                  options: SamplingOptions())
+                                  options: SamplingOptions(),
+                                  modelfile: ModelfilePrinter.modelfile(for: resolved, store: modelStore), licenses: resolved.licenses)
         for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
             guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
             switch value {

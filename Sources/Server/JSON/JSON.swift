@@ -1,8 +1,8 @@
-import Builder
+import ModelfileLang
 import Foundation
 
 /// The server's JSON type: the project's one JSON value (ordered objects, typed numbers).
-package typealias JSON = Builder.JSONValue
+package typealias JSON = JSONValue
 
 extension JSONValue {
     /// Compact JSON text, as Go's encoder writes it (no trailing newline).

@@ -1,4 +1,4 @@
-import Builder
+import ModelfileLang
 
 /// An API error: the HTTP status and the `{"error": …}` message.
 package struct APIError: Error, Sendable, CustomStringConvertible {

@@ -71,7 +71,7 @@ extension APIServer {
             ("prompt_eval_count", Int64(r.stats.promptEvaluated)), ("prompt_eval_duration", r.stats.promptDuration.nanoseconds),
             ("eval_count", Int64(r.stats.generatedTokens)), ("eval_duration", r.stats.generationDuration.nanoseconds),
         ]
-        return pairs.filter { $0.1 != 0 }.map { ($0.0, .int($0.1)) }
+        return pairs.filter { $0.1 != 0 }.map { ($0.0, .int(Int($0.1))) }
     }
 
     /// Common request fields: model, keep_alive, options (checked), stream.

@@ -59,9 +59,9 @@ extension APIServer {
         }
         var fields: [(String, JSON)] = [("model", .string(request.model)), ("embeddings", .array(vectors.map(vectorJSON)))]
         let total = ContinuousClock.now - request.started
-        if total.nanoseconds != 0 { fields.append(("total_duration", .int(total.nanoseconds))) }
-        if result.load.nanoseconds != 0 { fields.append(("load_duration", .int(result.load.nanoseconds))) }
-        if result.tokens != 0 { fields.append(("prompt_eval_count", .int(Int64(result.tokens)))) }
+        if total.nanoseconds != 0 { fields.append(("total_duration", .int(Int(total.nanoseconds)))) }
+        if result.load.nanoseconds != 0 { fields.append(("load_duration", .int(Int(result.load.nanoseconds)))) }
+        if result.tokens != 0 { fields.append(("prompt_eval_count", .int(Int(result.tokens)))) }
         sendJSON(writer, .object(fields))
     }
 
@@ -86,9 +86,9 @@ extension APIServer {
         let data: [JSON] = result.vectors.enumerated().map { i, v in
             // base64: the little-endian float32 bytes, as OpenAI's clients decode them.
             let embedding: JSON = encoding == "base64" ? .string(Data(v.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian, Array.init) }).base64EncodedString()) : vectorJSON(v)
-            return .object([("object", .string("embedding")), ("embedding", embedding), ("index", .int(Int64(i)))])
+            return .object([("object", .string("embedding")), ("embedding", embedding), ("index", .int(Int(i)))])
         }
         sendJSON(writer, .object([("object", .string("list")), ("data", .array(data)), ("model", .string(request.model)),
-                                  ("usage", .object([("prompt_tokens", .int(Int64(result.tokens))), ("total_tokens", .int(Int64(result.tokens)))]))]))
+                                  ("usage", .object([("prompt_tokens", .int(Int(result.tokens))), ("total_tokens", .int(Int(result.tokens)))]))]))
     }
 }

@@ -68,7 +68,7 @@ extension APIServer {
                     }
                     writer.write(JSON.object([("model", .string(modelName)), ("created_at", .string(created())), ("response", .string("")),
                                               ("done", .bool(true)), ("done_reason", .string(result.stats.doneReason.rawValue)),
-                                              ("context", .array(result.context.map { .int(Int64($0)) }))] + metrics(result)).line)
+                                              ("context", .array(result.context.map { .int(Int($0)) }))] + metrics(result)).line)
                 } catch {
                     writer.write(JSON.object([("error", .string("\(error)"))]).line)
                 }
@@ -77,7 +77,7 @@ extension APIServer {
                 let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { _ in }
                 sendJSON(writer, .object([("model", .string(modelName)), ("created_at", .string(created())), ("response", .string(result.text)),
                                           ("done", .bool(true)), ("done_reason", .string(result.stats.doneReason.rawValue)),
-                                          ("context", .array(result.context.map { .int(Int64($0)) }))] + metrics(result)))
+                                          ("context", .array(result.context.map { .int(Int($0)) }))] + metrics(result)))
             }
         }
     }

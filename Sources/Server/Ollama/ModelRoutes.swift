@@ -13,7 +13,7 @@ extension APIServer {
             let resolved = try? store.resolve(name)
             entries.append((modified, .object([
                 ("name", .string(name.displayShortest)), ("model", .string(name.displayShortest)),
-                ("modified_at", .string(JSONTime.string(modified))), ("size", .int(manifest.totalSize)),
+                ("modified_at", .string(JSONTime.string(modified))), ("size", .int(Int(manifest.totalSize))),
                 ("digest", .string(Digest.of(bytes).hex)), ("details", details(resolved)),
             ])))
         }
@@ -66,7 +66,7 @@ extension APIServer {
         if verbose, let gguf {
             fields.append(("tensors", .array(gguf.tensors.map {
                 .object([("name", .string($0.name)), ("type", .string("\($0.type)".uppercased())),
-                         ("shape", .array($0.dimensions.map { .int(Int64($0)) }))])
+                         ("shape", .array($0.dimensions.map { .int(Int($0)) }))])
             })))
         }
         fields.append(("capabilities", .array(capabilities(model).map { .string($0) })))
@@ -107,10 +107,10 @@ extension APIServer {
             case .array(let a):
                 if !verbose && key.hasPrefix("tokenizer.ggml.") { members.append((key, .null)); continue }
                 members.append((key, ggufArray(a)))
-            default: members.append((key, value.int.map { .int(Int64($0)) } ?? .null))
+            default: members.append((key, value.int.map { .int(Int($0)) } ?? .null))
             }
         }
-        if let count = try? ModelInfo(ggufAt: gguf.path).parameterCount { members.append(("general.parameter_count", .int(Int64(count)))) }
+        if let count = try? ModelInfo(ggufAt: gguf.path).parameterCount { members.append(("general.parameter_count", .int(Int(count)))) }
         return JSON.sortedObject(Dictionary(members, uniquingKeysWith: { a, _ in a }))
     }
 
@@ -118,7 +118,7 @@ extension APIServer {
         guard array.count <= 4096 else { return .null }
         return .array(array.values().map { v in
             if let s = v.string { return .string(s) }
-            if let n = v.int { return .int(Int64(n)) }
+            if let n = v.int { return .int(Int(n)) }
             if let d = v.double { return .float64(d) }
             return .null
         })
@@ -146,10 +146,10 @@ extension APIServer {
         .object([("models", .array(scheduler.running().map { m in
             let expires = m.expiresAt ?? Date(timeIntervalSinceNow: 100 * 365 * 86400)
             return .object([
-                ("name", .string(m.name)), ("model", .string(m.name)), ("size", .int(m.size)),
+                ("name", .string(m.name)), ("model", .string(m.name)), ("size", .int(Int(m.size))),
                 ("digest", .string(m.resolved.manifestDigest.hex)), ("details", details(m.resolved)),
                 ("expires_at", .string(JSONTime.string(expires))), ("size_vram", .int(0)),
-                ("context_length", .int(Int64(m.contextLength))),
+                ("context_length", .int(Int(m.contextLength))),
             ])
         }))])
     }

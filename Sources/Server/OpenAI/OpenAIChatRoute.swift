@@ -26,7 +26,7 @@ extension APIServer {
         }
         let id = completionID("chatcmpl-")
         let modelName = request.model
-        let created = JSON.int(Int64(Date().timeIntervalSince1970))
+        let created = JSON.int(Int(Date().timeIntervalSince1970))
 
         try withModel(request, writer) { lease in
             let options = try RequestOptions.apply(request.options, to: lease.runnable.options)
@@ -84,7 +84,7 @@ extension APIServer {
         let suffix = try body.string("suffix") ?? ""
         let id = completionID("cmpl-")
         let modelName = request.model
-        let created = JSON.int(Int64(Date().timeIntervalSince1970))
+        let created = JSON.int(Int(Date().timeIntervalSince1970))
 
         try withModel(request, writer) { lease in
             let options = try RequestOptions.apply(request.options, to: lease.runnable.options)

@@ -17,6 +17,6 @@ extension APIServer {
 
     func openAIModelEntry(_ name: ModelName) -> JSON {
         .object([("id", .string(name.displayShortest)), ("object", .string("model")),
-                 ("created", .int(Int64(modificationDate(of: name).timeIntervalSince1970))), ("owned_by", .string(name.namespace))])
+                 ("created", .int(Int(modificationDate(of: name).timeIntervalSince1970))), ("owned_by", .string(name.namespace))])
     }
 }

@@ -12,9 +12,9 @@ extension APIServer {
         }
         var maxTokens = try body.int("max_completion_tokens")
         if maxTokens == nil { maxTokens = try body.int("max_tokens") }
-        if let n = maxTokens { options.append(("num_predict", .int(Int64(n)))) }
+        if let n = maxTokens { options.append(("num_predict", .int(Int(n)))) }
         options.append(("temperature", .float64(try body.double("temperature") ?? 1.0)))
-        if let seed = try body.int("seed") { options.append(("seed", .int(Int64(seed)))) }
+        if let seed = try body.int("seed") { options.append(("seed", .int(Int(seed)))) }
         if let f = try body.double("frequency_penalty") { options.append(("frequency_penalty", .float64(f))) }
         if let p = try body.double("presence_penalty") { options.append(("presence_penalty", .float64(p))) }
         let topP = try body.double("top_p") ?? 0
@@ -66,7 +66,7 @@ extension APIServer {
     }
 
     func usage(_ r: CompletionResult) -> JSON {
-        .object([("prompt_tokens", .int(Int64(r.stats.promptTokens))), ("completion_tokens", .int(Int64(r.stats.generatedTokens))),
-                 ("total_tokens", .int(Int64(r.stats.promptTokens + r.stats.generatedTokens)))])
+        .object([("prompt_tokens", .int(Int(r.stats.promptTokens))), ("completion_tokens", .int(Int(r.stats.generatedTokens))),
+                 ("total_tokens", .int(Int(r.stats.promptTokens + r.stats.generatedTokens)))])
     }
 }

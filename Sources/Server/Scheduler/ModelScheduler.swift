@@ -169,7 +169,7 @@ package final class ModelScheduler: @unchecked Sendable {
         let start = clock.now
         do {
             let resolved = try store.resolve(name)
-            let runnable = try RunnableModel.load(resolved)
+            let runnable = try RunnableModel.load(resolved, store: store)
             let first = try runnable.makeGenerator(threads: limits.threads)
             lock.lock()
             model.resolved = resolved

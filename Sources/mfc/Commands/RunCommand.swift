@@ -1,3 +1,4 @@
+import Builder
 import Foundation
 import Runtime
 import Server
@@ -30,26 +31,11 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let loraScales: LoRAScales
-        do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
-            throw UsageError(error.description)
-        }
-        var model = try RunnableModel.resolve(args.positionals[0], store: args.value("--store"), loraScales: loraScales,
-                                              environment: console.environment, currentDirectory: console.currentDirectory)
-        if !model.ignoredParameters.isEmpty {
-            console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
-        }
-        try applyParameters(args.values("--param"), to: &model.options)
-        if let system = args.value("--system") { model.system = system }
         let threads = try args.value("--threads").map { text throws(UsageError) -> Int in
             guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive integer, got '\(text)'") }
             return n
         } ?? ProcessInfo.processInfo.activeProcessorCount
-
-        let generator = try model.makeGenerator(threads: threads)
-        let session = ChatSession(generator: generator, format: model.format,
-                                  options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
-        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        let (session, model, engine) = try load(args.positionals[0], args, threads: threads, console: console)
         let loadDuration = clock.now - loadStart
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")
@@ -58,7 +44,7 @@ enum RunCommand: MFCCommand {
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")
-        if verbose, let engine = generator.model as? LlamaModel { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
+        if verbose { console.stderr.write("kernels:              \(engine.instructionSet)\n") }
         if !prompt.isEmpty || !console.stdinIsTerminal {
             // An empty prompt (`echo "" | mfc run MODEL`, stdin from /dev/null) only loads the model, as in Ollama.
             if prompt.allSatisfy(\.isWhitespace) { return ExitStatus.success }
@@ -70,10 +56,48 @@ enum RunCommand: MFCCommand {
         }
         TerminalInput.catchInterrupts()
         if verbose { console.stderr.write(String(format: "load duration:        %.3fs\n", loadDuration.seconds)) }
-        ChatLoop(session: session, info: model.info, write: { console.stdout.write($0) },
+        let actions = ChatActions(
+            load: { reference in
+                let (session, model, _) = try load(reference, args, threads: threads, console: console)
+                return (session, model.card(reference: reference))
+            },
+            save: { name, modelfile in try save(modelfile, as: name, args, console: console) })
+        ChatLoop(session: session, card: model.card(reference: args.positionals[0]), actions: actions,
+                 write: { console.stdout.write($0) },
                  readLine: { TerminalInput.readLine(prompt: $0) { console.stdout.write($0) } },
                  interrupted: TerminalInput.takeInterrupt, verbose: verbose).run()
         return ExitStatus.success
+    }
+
+    /// Resolves and loads MODEL with the command line's parameters, system message and adapters.
+    static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
+                     console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
+        let loraScales: LoRAScales
+        do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
+            throw UsageError(error.description)
+        }
+        var model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales,
+                                              environment: console.environment, currentDirectory: console.currentDirectory)
+        if !model.ignoredParameters.isEmpty {
+            console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
+        }
+        try applyParameters(args.values("--param"), to: &model.options)
+        if let system = args.value("--system") { model.system = system }
+        let generator = try model.makeGenerator(threads: threads)
+        guard let engine = generator.model as? LlamaModel else { throw UsageError("model '\(reference)' did not load as a llama-family model") }
+        let session = ChatSession(generator: generator, format: model.format,
+                                  options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
+        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        return (session, model, engine)
+    }
+
+    /// `/save NAME`: builds the chat's Modelfile into the store, FROM paths relative to the current folder.
+    static func save(_ modelfile: String, as name: String, _ args: ParsedArguments, console: Console) throws {
+        let store = StoreAccess.store(args, console: console)
+        let checked = ModelfileFrontEnd.read(Array(modelfile.utf8), path: "/save", directory: console.currentDirectory)
+        guard let input = checked.input else { throw ChatActionError(checked.rendered(color: false)) }
+        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
+        _ = try builder.build(input, as: try StoreAccess.name(name), options: BuildOptions())
     }
 
     /// `--param NAME=VALUE`: the first `stop` replaces the model's list, later ones add to it.

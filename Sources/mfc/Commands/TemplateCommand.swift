@@ -235,14 +235,14 @@ enum TemplateCommand: MFCCommand {
         }
         if let path = args.value("--generate") {
             let body = try readInput(path, console: console)
-            let json: TemplateValue
-            do { json = try TemplateValue.decodeJSON(body) } catch { throw RequestError("\(path): \(error)") }
+            let json: JSONValue
+            do { json = try JSONValue.parse(body) } catch { throw RequestError("\(path): \(error)") }
             return try builder.generate(try GenerateRequest(json: json))
         }
         let path = args.value("--request") ?? "-"
         let body = try readInput(path, console: console)
-        let json: TemplateValue
-        do { json = try TemplateValue.decodeJSON(body) } catch { throw RequestError("\(path): \(error)") }
+        let json: JSONValue
+        do { json = try JSONValue.parse(body) } catch { throw RequestError("\(path): \(error)") }
         return try builder.chat(try ChatRequest(json: json))
     }
 

@@ -1,3 +1,4 @@
+import Builder
 import Foundation
 import Runtime
 import Server
@@ -11,31 +12,100 @@ enum LineInput: Equatable {
     case end
 }
 
+/// What the chat shows about the loaded model (`/show info|modelfile|license`).
+struct ChatModelCard {
+    /// The model as the user named it (a built model's name or a file path); `/save` builds FROM it.
+    var reference: String
+    var info: [(String, String)]
+    var modelfile: String
+    var licenses: [String] = []
+}
+
+/// What the chat can do beyond the loaded session: load another model, save the conversation as one.
+struct ChatActions {
+    /// Loads MODEL (`/load MODEL`).
+    var load: (String) throws -> (ChatSession, ChatModelCard) = { _ in throw ChatActionError("/load is not available here") }
+    /// Builds a model called NAME from a Modelfile's text (`/save NAME`).
+    var save: (_ name: String, _ modelfile: String) throws -> Void = { _, _ in throw ChatActionError("/save is not available here") }
+}
+
+struct ChatActionError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The interactive side of `mfc run`: reads lines, handles slash commands and `"""` blocks,
-/// and streams answers.
-struct ChatLoop {
-    let session: ChatSession
-    let info: [(String, String)]
+/// and streams answers. Commands and their wording follow Ollama's REPL.
+final class ChatLoop {
+    private(set) var session: ChatSession
+    private(set) var card: ChatModelCard
+    let actions: ChatActions
     let write: (String) -> Void
     let readLine: (_ prompt: String) -> LineInput
     /// Polled while answering; true stops the answer (Ctrl-C), then it is reset.
     let interrupted: () -> Bool
-    let verbose: Bool
+    private(set) var verbose: Bool
+    /// `/set nohistory`: typed lines are not kept for recall.
+    private(set) var keepsLineHistory = true
+    /// Parameters set with `/set parameter`, in order, for `/save`.
+    private(set) var setParameters: [(name: String, value: String)] = []
+
+    init(session: ChatSession, card: ChatModelCard, actions: ChatActions = ChatActions(), write: @escaping (String) -> Void,
+         readLine: @escaping (_ prompt: String) -> LineInput, interrupted: @escaping () -> Bool, verbose: Bool) {
+        self.session = session
+        self.card = card
+        self.actions = actions
+        self.write = write
+        self.readLine = readLine
+        self.interrupted = interrupted
+        self.verbose = verbose
+    }
 
     static let help = """
     Available Commands:
-      /set parameter NAME VALUE   Set a runtime parameter (temperature, top_k, stop, num_ctx, ...)
-      /set system TEXT            Set the system message
-      /set format json            Answer with one JSON object (/set noformat to stop)
-      /show info                  Show details for this model
-      /show template              Show the prompt template
-      /show system                Show the system message
-      /show parameters            Show the runtime parameters
-      /clear                      Clear the conversation
-      /bye                        Exit
-      /?, /help                   Help for a command
+      /set            Set session variables
+      /show           Show model information
+      /load <model>   Load a session or model
+      /save <model>   Save your current session
+      /clear          Clear session context
+      /bye            Exit
+      /?, /help       Help for a command
+      /? shortcuts    Help for keyboard shortcuts
 
-    Use \"\"\" to begin and end a multi-line message.
+    Use \"\"\" to begin a multi-line message.
+
+    """
+
+    static let setHelp = """
+    Available Commands:
+      /set parameter ...     Set a parameter
+      /set system <string>   Set system message
+      /set history           Enable history
+      /set nohistory         Disable history
+      /set think             Enable thinking
+      /set nothink           Disable thinking
+      /set format json       Enable JSON mode
+      /set noformat          Disable formatting
+      /set verbose           Show LLM stats
+      /set quiet             Disable LLM stats
+
+    """
+
+    static let showHelp = """
+    Available Commands:
+      /show info         Show details for this model
+      /show license      Show model license
+      /show modelfile    Show Modelfile for this model
+      /show parameters   Show parameters for this model
+      /show system       Show system message
+      /show template     Show prompt template
+
+    """
+
+    static let shortcutsHelp = """
+    Available keyboard shortcuts:
+      Ctrl + c    Stop the answer being written
+      Ctrl + d    Exit (on an empty line)
 
     """
 
@@ -96,11 +166,22 @@ struct ChatLoop {
             session.clear()
             write("Cleared session context\n")
         case "/?", "/help":
-            write(Self.help)
+            switch words.count > 1 ? words[1] : "" {
+            case "set", "/set": write(Self.setHelp)
+            case "show", "/show": write(Self.showHelp)
+            case "shortcuts", "shortcut": write(Self.shortcutsHelp)
+            default: write(Self.help)
+            }
         case "/set":
             set(Array(words.dropFirst()), text: text)
         case "/show":
             show(words.count > 1 ? words[1] : "")
+        case "/load":
+            guard words.count > 1 else { write("Usage:\n  /load <modelname>\n"); return true }
+            load(words.dropFirst().joined(separator: " "))
+        case "/save":
+            guard words.count == 2 else { write("Usage:\n  /save <modelname>\n"); return true }
+            save(words[1])
         default:
             write("Unknown command '\(words.first ?? text)'. Type /? for help\n")
         }
@@ -119,6 +200,7 @@ struct ChatLoop {
                 } else {
                     try session.options.set(rest[0], to: rest[1])
                 }
+                setParameters.append((rest[0], rest[1]))
                 write("Set parameter '\(rest[0])' to '\(rest[1])'\n")
             } catch {
                 write("error: \(error)\n")
@@ -130,6 +212,25 @@ struct ChatLoop {
         case "noformat":
             session.json = false
             write("Disabled format.\n")
+        case "verbose":
+            verbose = true
+            write("Set 'verbose' mode.\n")
+        case "quiet":
+            verbose = false
+            write("Set 'quiet' mode.\n")
+        case "history":
+            keepsLineHistory = true
+            write("Set 'history' mode.\n")
+        case "nohistory":
+            keepsLineHistory = false
+            write("Set 'nohistory' mode.\n")
+        case "think", "nothink":
+            // Thinking is a template capability (`.Think`); Ollama refuses it for models without one.
+            if session.format.templateText.contains(".Think") {
+                write(words[0] == "think" ? "Set 'think' mode.\n" : "Set 'nothink' mode.\n")
+            } else {
+                write("error: \"\(card.reference)\" does not support thinking\n")
+            }
         case "system":
             guard let range = text.range(of: "system") else { return }
             var system = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
@@ -138,15 +239,19 @@ struct ChatLoop {
             session.clear()
             write("Set system message.\n")
         default:
-            write("Usage: /set parameter NAME VALUE | /set system TEXT | /set format json | /set noformat\n")
+            write(Self.setHelp)
         }
     }
 
     func show(_ what: String) {
         switch what {
         case "info":
-            let width = (info.map(\.0.count).max() ?? 0) + 4
-            write("  Model\n" + info.map { "    " + $0.0 + String(repeating: " ", count: width - $0.0.count) + $0.1 + "\n" }.joined() + "\n")
+            let width = (card.info.map(\.0.count).max() ?? 0) + 4
+            write("  Model\n" + card.info.map { "    " + $0.0 + String(repeating: " ", count: width - $0.0.count) + $0.1 + "\n" }.joined() + "\n")
+        case "modelfile":
+            write(card.modelfile)
+        case "license":
+            write(card.licenses.isEmpty ? "No license was specified for this model.\n" : card.licenses.joined(separator: "\n\n") + "\n")
         case "template":
             write(session.format.templateText + "\n")
         case "system":
@@ -156,7 +261,53 @@ struct ChatLoop {
             let width = (rows.map(\.name.count).max() ?? 0) + 4
             write("Parameters:\n" + rows.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + $0.value + "\n" }.joined())
         default:
-            write("Usage: /show info|template|system|parameters\n")
+            write(Self.showHelp)
         }
+    }
+
+    /// `/load MODEL`: the new model replaces the session; the conversation starts over.
+    func load(_ reference: String) {
+        write("Loading model '\(reference)'\n")
+        do {
+            (session, card) = try actions.load(reference)
+            setParameters = []
+        } catch {
+            write("error: \(error)\n")
+        }
+    }
+
+    /// `/save NAME`: builds NAME FROM the loaded model with this session's system message, the
+    /// parameters set here and the conversation as MESSAGE lines, as Ollama's `/save` does.
+    func save(_ name: String) {
+        do {
+            try actions.save(name, savedModelfile())
+            write("Created new model '\(name)'\n")
+        } catch {
+            write("error: \(error)\n")
+        }
+    }
+
+    /// The Modelfile `/save` builds.
+    func savedModelfile() -> String {
+        var lines = ["FROM " + ModelfilePrinter.quoted(card.reference)]
+        if !session.system.isEmpty { lines.append("SYSTEM " + ModelfilePrinter.quoted(session.system)) }
+        for (name, value) in setParameters {
+            if name == "stop" {
+                lines += value.split(separator: " ").map { "PARAMETER stop " + ModelfilePrinter.quoted(String($0)) }
+            } else {
+                lines.append("PARAMETER \(name) " + ModelfilePrinter.quoted(value))
+            }
+        }
+        for turn in session.history + session.turns {
+            lines.append("MESSAGE \(turn.role) " + ModelfilePrinter.quoted(turn.content))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RunnableModel {
+    /// What the chat shows of this model, named as the user named it.
+    func card(reference: String) -> ChatModelCard {
+        ChatModelCard(reference: reference, info: info, modelfile: modelfile, licenses: licenses)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ModelfileLang
 @testable import Builder
 import Runtime
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ModelfileLang
 @testable import Builder
 
 /// The tiny checkpoints of scripts/reference/make-import-reference.py, rebuilt from their committed small

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ModelfileLang
 @testable import Builder
 import Runtime
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ModelfileLang
 @testable import Builder
 import Runtime
 
@@ -57,7 +58,7 @@ private func jsonFile(_ name: String) throws -> JSONValue {
     try TinyCheckpoint(architecture: "MistralForCausalLM", vocabulary: 32000).write(to: dir)
     let specials = model.pieces.indices.filter { model.pieces[$0].type == .control || model.pieces[$0].type == .unknown }
     let tokenizer = JSONValue.object([
-        ("added_tokens", .array(specials.map { .object([("id", .int(Int64($0))), ("content", .string(model.pieces[$0].text)), ("special", .bool(true))]) })),
+        ("added_tokens", .array(specials.map { .object([("id", .int($0)), ("content", .string(model.pieces[$0].text)), ("special", .bool(true))]) })),
         ("normalizer", .object([("type", .string("Sequence")), ("normalizers", .array([
             .object([("type", .string("Prepend")), ("prepend", .string("\u{2581}"))]),
             .object([("type", .string("Replace")), ("pattern", .object([("String", .string(" "))])), ("content", .string("\u{2581}"))])]))])),
@@ -65,7 +66,7 @@ private func jsonFile(_ name: String) throws -> JSONValue {
             .object([("SpecialToken", .object([("id", .string("<s>")), ("type_id", .int(0))]))]),
             .object([("Sequence", .object([("id", .string("A")), ("type_id", .int(0))]))])]))])),
         ("model", .object([("type", .string("BPE")), ("byte_fallback", .bool(true)), ("unk_token", .string("<unk>")),
-                           ("vocab", .object(model.pieces.enumerated().map { ($1.text, .int(Int64($0))) })), ("merges", .array([]))])),
+                           ("vocab", .object(model.pieces.enumerated().map { ($1.text, .int($0)) })), ("merges", .array([]))])),
     ])
     try tokenizer.goEncodedString.write(toFile: dir + "/tokenizer.json", atomically: true, encoding: .utf8)
     try "{\"bos_token\":\"<s>\",\"eos_token\":\"</s>\",\"unk_token\":\"<unk>\"}".write(toFile: dir + "/tokenizer_config.json", atomically: true, encoding: .utf8)

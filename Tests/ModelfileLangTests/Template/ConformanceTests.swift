@@ -87,7 +87,8 @@ struct OllamaConformanceCase: Sendable {
     var template: String
     var system: String
     var messages: [ChatMessage]
-    var request: TemplateValue
+    /// The body as JSON text's values in order (tool properties keep it, as in Ollama).
+    var request: JSONValue
     var expectedOutput: String?
     var expectedError: String?
 
@@ -95,19 +96,16 @@ struct OllamaConformanceCase: Sendable {
         let dir = ConformanceCase.directory
         let casesText = try String(contentsOfFile: dir + "/ollama-cases.json", encoding: .utf8)
         let expectedText = try String(contentsOfFile: dir + "/ollama-expected.json", encoding: .utf8)
-        guard case .list(let cases) = try TemplateValue.decodeJSON(casesText),
-              case .list(let expected) = try TemplateValue.decodeJSON(expectedText) else { return [] }
+        guard let cases = try JSONValue.parse(casesText).arrayValue,
+              let expected = try JSONValue.parse(expectedText).arrayValue else { return [] }
         var out: [OllamaConformanceCase] = []
-        for (c, e) in zip(cases.items, expected.items) {
-            guard case .map(let cm) = c, case .map(let em) = e, case .string(let name)? = cm.entries["name"],
-                  case .map(let model)? = cm.entries["model"], let request = cm.entries["request"] else { continue }
-            func str(_ v: TemplateValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
-            var history: [ChatMessage] = []
-            if case .list(let l)? = model.entries["messages"] { history = try l.items.map { try ChatMessage(json: $0) } }
+        for (c, e) in zip(cases, expected) {
+            guard let name = c["name"]?.stringValue, let model = c["model"], let request = c["request"] else { continue }
+            let history = try (model["messages"]?.arrayValue ?? []).map { try ChatMessage(json: $0) }
             out.append(OllamaConformanceCase(
-                name: name, chat: str(cm.entries["mode"]) == "ollama-chat", template: str(model.entries["template"]) ?? "",
-                system: str(model.entries["system"]) ?? "", messages: history, request: request,
-                expectedOutput: str(em.entries["output"]), expectedError: str(em.entries["error"])))
+                name: name, chat: c["mode"]?.stringValue == "ollama-chat", template: model["template"]?.stringValue ?? "",
+                system: model["system"]?.stringValue ?? "", messages: history, request: request,
+                expectedOutput: e["output"]?.stringValue, expectedError: e["error"]?.stringValue))
         }
         return out
     }

@@ -108,7 +108,7 @@ func legacyModeMatchesOllama(_ c: LegacyCase) throws {
     let req = try ChatRequest(json: body)
     #expect(req.messages.first?.role == "user")
     #expect(req.messages.first?.toolCalls.first?.name == "f")
-    #expect(req.tools?.first?.properties["a"]?.type == ["integer", "null"])
+    #expect(req.tools?.first?.properties?["a"]?.type == ["integer", "null"])
     #expect(req.think == .level("high"))
     #expect(throws: RequestError.self) { try ChatRequest(json: try TemplateValue.decodeJSON(#"{"think":"huge"}"#)) }
 }

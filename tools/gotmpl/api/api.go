@@ -44,8 +44,6 @@ func (pt PropertyType) String() string {
 	return fmt.Sprintf("%v", []string(pt))
 }
 
-type ToolPropertiesMap map[string]ToolProperty
-
 type ToolProperty struct {
 	AnyOf       []ToolProperty     `json:"anyOf,omitempty"`
 	Type        PropertyType       `json:"type,omitempty"`
@@ -113,7 +111,7 @@ type Tool struct {
 type ToolCallFunction struct {
 	Index     int            `json:"index"`
 	Name      string         `json:"name"`
-	Arguments map[string]any `json:"arguments"`
+	Arguments ToolCallFunctionArguments `json:"arguments"`
 }
 
 type ToolCall struct {

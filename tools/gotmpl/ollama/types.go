@@ -87,10 +87,7 @@ func convertTools(tools []api.Tool) templateTools {
 	}
 	out := make(templateTools, len(tools))
 	for i, t := range tools {
-		var props templateProperties
-		if t.Function.Parameters.Properties != nil {
-			props = templateProperties(*t.Function.Parameters.Properties)
-		}
+		props := templateProperties(t.Function.Parameters.Properties.ToMap())
 		out[i] = templateTool{Type: t.Type, Items: t.Items, Function: templateToolFunction{
 			Name: t.Function.Name, Description: t.Function.Description,
 			Parameters: templateToolFunctionParameters{
@@ -111,7 +108,7 @@ func convertMessages(msgs []*api.Message) []*templateMessage {
 		var calls []templateToolCall
 		for _, c := range m.ToolCalls {
 			calls = append(calls, templateToolCall{ID: c.ID, Function: templateToolCallFunction{
-				Index: c.Function.Index, Name: c.Function.Name, Arguments: templateArgs(c.Function.Arguments),
+				Index: c.Function.Index, Name: c.Function.Name, Arguments: templateArgs(c.Function.Arguments.ToMap()),
 			}})
 		}
 		out[i] = &templateMessage{Role: m.Role, Content: m.Content, Thinking: m.Thinking, Images: m.Images,

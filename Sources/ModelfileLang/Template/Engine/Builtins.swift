@@ -75,6 +75,7 @@ enum Builtins {
         case .int(let n): return n != 0
         case .uint8(let b): return b != 0
         case .float(let d): return d != 0
+        case .complex(let re, let im): return re != 0 || im != 0
         case .string(let s): return !s.isEmpty
         case .list(let l): return !l.items.isEmpty
         case .map(let m): return !m.entries.isEmpty
@@ -108,7 +109,7 @@ enum Builtins {
         case .invalid: return failure("reflect: call of reflect.Value.Type on zero Value")
         case .value(.list(let l), _): return .success(.plain(.int(l.items.count)))
         case .value(.map(let m), _): return .success(.plain(.int(m.entries.count)))
-        case .value(.string(let s), _): return .success(.plain(.int(s.utf8.count)))
+        case .value(.string(let s), _): return .success(.plain(.int(GoBytes.count(s))))
         case .value(let x, _): return failure("len of type \(x.goType)")
         }
     }
@@ -149,7 +150,7 @@ enum Builtins {
                     item = .value(l.items[l.items.startIndex + x], boxed: l.boxesElements)
                 }
             case .value(.string(let s), _):
-                let b = Array(s.utf8)
+                let b = GoBytes.bytes(s)
                 switch indexArg(index.unboxed, cap: b.count) {
                 case .failure(let e): return .failure(e)
                 case .success(let x):
@@ -177,10 +178,12 @@ enum Builtins {
         guard case .value(let v, _) = item else { return failure("slice of untyped nil") }
         if indexes.count > 3 { return failure("too many slice indexes: \(indexes.count)") }
         let cap: Int, count: Int
+        var bytes: [UInt8] = []
         switch v {
         case .string(let s):
             if indexes.count == 3 { return failure("cannot 3-index slice a string") }
-            cap = s.utf8.count
+            bytes = GoBytes.bytes(s)   // by bytes, as Go does: a cut may split a character
+            cap = bytes.count
             count = cap
         case .list(let l):
             cap = l.capacity
@@ -198,10 +201,9 @@ enum Builtins {
         if idx[0] > idx[1] { return failure("invalid slice index: \(idx[0]) > \(idx[1])") }
         if indexes.count == 3 && idx[1] > idx[2] { return failure("invalid slice index: \(idx[1]) > \(idx[2])") }
         switch v {
-        case .string(let s):
+        case .string:
             if indexes.count < 2 || idx[1] <= cap {
-                let b = Array(s.utf8)[idx[0]..<idx[1]]
-                return .success(.plain(.string(String(decoding: b, as: UTF8.self))))
+                return .success(.plain(.string(GoBytes.string(bytes[idx[0]..<idx[1]]))))
             }
             return failure("reflect: string slice index out of bounds")
         case .list(var l):

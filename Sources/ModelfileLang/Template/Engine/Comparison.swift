@@ -1,7 +1,7 @@
 /// Go's comparison builtins (`eq ne lt le gt ge`): basic kinds compare by value, mixed kinds
 /// are an error ("incompatible types for comparison"), missing values compare only for equality.
 enum Comparison {
-    enum Kind { case invalid, bool, int, uint, float, string }
+    enum Kind { case invalid, bool, int, uint, float, complex, string }
 
     static func kind(_ r: Reflected) -> Kind {
         switch r {
@@ -9,6 +9,7 @@ enum Comparison {
         case .value(.int, _): return .int
         case .value(.uint8, _): return .uint
         case .value(.float, _): return .float
+        case .value(.complex, _): return .complex
         case .value(.string, _): return .string
         default: return .invalid
         }
@@ -68,6 +69,7 @@ enum Comparison {
                 case (.value(.int(let x), _), .value(.int(let y), _)): truth = x == y
                 case (.value(.uint8(let x), _), .value(.uint8(let y), _)): truth = x == y
                 case (.value(.float(let x), _), .value(.float(let y), _)): truth = x == y
+                case (.value(.complex(let a, let b), _), .value(.complex(let c, let d), _)): truth = a == c && b == d
                 case (.value(.string(let x), _), .value(.string(let y), _)): truth = x.utf8.elementsEqual(y.utf8)
                 default:
                     let rk1 = reflectKind(arg1), rk2 = reflectKind(arg)

@@ -1,10 +1,10 @@
-/// Go's `html`, `js` and `urlquery` escapers, byte for byte.
+/// Go's `html`, `js` and `urlquery` escapers, byte for byte (over Go's bytes: see `GoBytes`).
 enum Escapers {
     /// `template.HTMLEscapeString`.
     static func html(_ s: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
-        for c in s.utf8 {
+        for c in GoBytes.bytes(s) {
             switch c {
             case 0: out += Array("\u{FFFD}".utf8)
             case UInt8(ascii: "\""): out += Array("&#34;".utf8)
@@ -15,13 +15,13 @@ enum Escapers {
             default: out.append(c)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return GoBytes.string(out)
     }
 
     /// `template.JSEscapeString`.
     static func js(_ s: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
-        let b = Array(s.utf8)
+        let b = GoBytes.bytes(s)
         var out: [UInt8] = []
         var i = 0
         while i < b.count {
@@ -50,14 +50,14 @@ enum Escapers {
             }
             i += w
         }
-        return String(decoding: out, as: UTF8.self)
+        return GoBytes.string(out)
     }
 
     /// `url.QueryEscape`: unreserved bytes stay, space becomes '+', the rest %XX.
     static func urlQuery(_ s: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
-        for c in s.utf8 {
+        for c in GoBytes.bytes(s) {
             switch c {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
@@ -66,6 +66,6 @@ enum Escapers {
             default: out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 0xF)]]
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return GoBytes.string(out)
     }
 }

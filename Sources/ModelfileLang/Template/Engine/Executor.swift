@@ -83,10 +83,40 @@ final class Executor {
     var depth = 0
     /// Go allows 100000 nested template calls; a thread's stack does not, so we stop earlier.
     static let maxDepth = 200
+    let limits: TemplateLimits
+    var steps = 0
+    /// Bytes written plus bytes of strings built by functions.
+    var bytesBuilt = 0
 
-    init(template: Template, name: String) {
+    init(template: Template, name: String, limits: TemplateLimits) {
         self.template = template
         self.templateName = name
+        self.limits = limits
+    }
+
+    // MARK: Budget
+
+    /// Counts one execution step; throws once the budget is spent.
+    @inline(__always)
+    func step() throws(TemplateExecError) {
+        steps += 1
+        if steps > limits.maxSteps {
+            throw fail("rendering stopped: the template ran more than \(limits.maxSteps) steps (the step budget)")
+        }
+    }
+
+    /// Counts `n` bytes written or built; throws once the budget is spent.
+    @inline(__always)
+    func charge(bytes n: Int) throws(TemplateExecError) {
+        bytesBuilt += n
+        if bytesBuilt > limits.maxOutputBytes {
+            throw fail("rendering stopped: the template produced more than \(limits.maxOutputBytes) bytes (the output budget)")
+        }
+    }
+
+    func write(_ text: String) throws(TemplateExecError) {
+        try charge(bytes: text.utf8.count)
+        if GoBytes.hasMarkers(text) { output += GoBytes.bytes(text) } else { output.append(contentsOf: text.utf8) }
     }
 
     // MARK: Errors
@@ -129,9 +159,10 @@ final class Executor {
 
     func walk(_ dot: Reflected, _ node: TemplateNode) throws(TemplateExecError) -> Control {
         at(.node(node))
+        try step()
         switch node {
         case .text(_, let text):
-            output.append(contentsOf: text.utf8)
+            try write(text)
         case .action(_, _, let pipe):
             let v = try evalPipeline(dot, pipe)
             if pipe.decl.isEmpty { try printValue(node, v) }
@@ -174,6 +205,7 @@ final class Executor {
         let mark = vars.count
         // Returns false on {{break}}.
         func iteration(_ s: Executor, index: Reflected, elem: Reflected) throws(TemplateExecError) -> Bool {
+            try s.step()
             if !b.pipe.decl.isEmpty { s.vars[s.vars.count - 1].value = elem }
             if b.pipe.decl.count > 1 { s.vars[s.vars.count - 2].value = index }
             defer { s.vars.removeLast(s.vars.count - mark) }
@@ -256,6 +288,7 @@ final class Executor {
     }
 
     func evalCommand(_ dot: Reflected, _ cmd: TemplateCommand, final: Reflected?) throws(TemplateExecError) -> Reflected {
+        try step()
         let first = cmd.args[0]
         switch first {
         case .field(_, let ident):
@@ -291,6 +324,7 @@ final class Executor {
         let isHexInt = text.count > 2 && text.hasPrefix("0") && (text.dropFirst().first == "x" || text.dropFirst().first == "X")
             && !text.contains(where: { $0 == "p" || $0 == "P" })
         let isRuneInt = text.hasPrefix("'")
+        if n.isComplex { return .plain(.complex(real: n.complex.real, imaginary: n.complex.imaginary)) }
         if n.isFloat && !isHexInt && !isRuneInt && text.contains(where: { ".eEpP".contains($0) }) {
             return .plain(.float(n.float64))
         }
@@ -400,6 +434,10 @@ final class Executor {
         }
         switch fn.call(argv, template.options) {
         case .success(let v):
+            if case .value(.string(let text), let boxed) = v {
+                try charge(bytes: text.utf8.count)
+                if GoBytes.hasMarkers(text) { return .value(.string(GoBytes.normalized(text)), boxed: boxed) }
+            }
             return v
         case .failure(let e):
             at(cmd)
@@ -466,14 +504,14 @@ final class Executor {
         at(.node(node))
         switch v {
         case .invalid:
-            output.append(contentsOf: "<no value>".utf8)
+            try write("<no value>")
         case .value(.record(var r), _) where r.isPointer:
             r.isPointer = false
-            output.append(contentsOf: GoPrinter.print(.record(r)).utf8)
+            try write(GoPrinter.print(.record(r)))
         case .value(.string(let text), _):
-            output.append(contentsOf: text.utf8)   // the common case, without fmt
+            try write(text)   // the common case, without fmt
         case .value(let value, _):
-            output.append(contentsOf: GoPrinter.print(value).utf8)
+            try write(GoPrinter.print(value))
         }
     }
 }

@@ -1,3 +1,22 @@
+/// The budget of one rendering, so a template (or data) that would run away stops with an error
+/// instead of exhausting memory or time. Go has no such limit; Ollama would run until killed.
+/// The defaults are far above what any real chat template needs (docs/template.md).
+public struct TemplateLimits: Sendable, Hashable {
+    /// Bytes written, plus bytes of the strings functions build (`printf`, `print`, `json`, ...),
+    /// so a string doubled in a loop is caught before it is written.
+    public var maxOutputBytes: Int
+    /// Execution steps: nodes walked, loop iterations and commands evaluated.
+    public var maxSteps: Int
+
+    public init(maxOutputBytes: Int = 32 << 20, maxSteps: Int = 10_000_000) {
+        self.maxOutputBytes = maxOutputBytes
+        self.maxSteps = maxSteps
+    }
+
+    /// 32 MiB of output and 10 million steps.
+    public static let `default` = TemplateLimits()
+}
+
 /// How a template is parsed and run.
 public struct TemplateOptions: Sendable, Hashable {
     /// Go's `missingkey=zero` (Ollama's setting): a missing map key gives the zero value
@@ -8,12 +27,16 @@ public struct TemplateOptions: Sendable, Hashable {
     /// The dates `currentDate` / `yesterdayDate` print (YYYY-MM-DD); nil means today, local time.
     public var fixedToday: String?
     public var fixedYesterday: String?
+    /// The budget every rendering of the template gets.
+    public var limits: TemplateLimits
 
-    public init(missingKeyZero: Bool = true, ollamaFunctions: Bool = true, fixedToday: String? = nil, fixedYesterday: String? = nil) {
+    public init(missingKeyZero: Bool = true, ollamaFunctions: Bool = true, fixedToday: String? = nil, fixedYesterday: String? = nil,
+                limits: TemplateLimits = .default) {
         self.missingKeyZero = missingKeyZero
         self.ollamaFunctions = ollamaFunctions
         self.fixedToday = fixedToday
         self.fixedYesterday = fixedYesterday
+        self.limits = limits
     }
 
     /// Ollama's configuration: `missingkey=zero` plus its functions.
@@ -97,7 +120,7 @@ public struct Template: Sendable {
     }
 
     func execute(root: String, dot: Reflected, partialOutput: inout String) throws(TemplateExecError) -> String {
-        let ex = Executor(template: self, name: root)
+        let ex = Executor(template: self, name: root, limits: options.limits)
         guard let tree = trees[root] else {
             throw ex.fail("\(GoQuote.quote(root)) is an incomplete or empty template")
         }
@@ -105,10 +128,16 @@ public struct Template: Sendable {
         do {
             _ = try ex.walk(dot, tree)
         } catch {
-            partialOutput = String(decoding: ex.output, as: UTF8.self)
+            partialOutput = Self.text(ex.output)
             throw error
         }
-        return String(decoding: ex.output, as: UTF8.self)
+        return Self.text(ex.output)
+    }
+
+    /// The output as text; bytes that are not UTF-8 (a string cut inside a character) become
+    /// U+FFFD one byte at a time, as Go reads them.
+    static func text(_ output: [UInt8]) -> String {
+        String(validating: output, as: UTF8.self) ?? GoBytes.decodingLikeGo(output)
     }
 
     /// Names of all templates the text defines (`define`/`block`), plus the top level.

@@ -137,4 +137,25 @@ struct TemplateNumber: Sendable, Hashable {
     var int64: Int64 = 0
     var uint64: UInt64 = 0
     var float64: Double = 0
+    var complex: (real: Double, imaginary: Double) = (0, 0)
+
+    static func == (a: TemplateNumber, b: TemplateNumber) -> Bool { a.pos == b.pos && a.text == b.text }
+
+    /// Go's `simplifyComplex`: a complex constant with no imaginary part is also a float (and an
+    /// integer when whole), so it can be passed where those are expected; it stays complex.
+    mutating func simplifyComplex(_ re: Double, _ im: Double) {
+        complex = (re, im)
+        isFloat = im == 0
+        guard isFloat else { return }
+        float64 = re
+        if re.rounded(.towardZero) == re, re >= -9.223372036854775808e18, re < 9.223372036854775808e18 {
+            isInt = true
+            int64 = Int64(re)
+        }
+        if re.rounded(.towardZero) == re, re >= 0, re < 1.8446744073709551616e19 {
+            isUint = true
+            uint64 = UInt64(re)
+        }
+    }
+    func hash(into h: inout Hasher) { h.combine(pos); h.combine(text) }
 }

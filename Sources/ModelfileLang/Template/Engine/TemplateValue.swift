@@ -14,6 +14,8 @@ public indirect enum TemplateValue: Sendable, Hashable {
     case uint8(UInt8)
     /// Go `float64` (every JSON number).
     case float(Double)
+    /// Go `complex128`: only an imaginary or complex constant in a template makes one.
+    case complex(real: Double, imaginary: Double)
     case string(String)
     case list(TemplateList)
     case map(TemplateMap)
@@ -99,6 +101,9 @@ public struct TemplateMap: Sendable, Hashable {
     public var entries: [String: TemplateValue]
     public var type: ContainerType
     public var isNil: Bool
+    /// The insertion order of an ordered map (Ollama's `ToolPropertiesMap`), which `json` keeps;
+    /// nil for a Go map, whose keys marshal sorted.
+    public var keyOrder: [String]?
 
     public init(_ entries: [String: TemplateValue], elementType: String = "interface {}", typeName: String? = nil,
                 printsAsJSON: Bool = false, isNil: Bool = false) {
@@ -114,6 +119,8 @@ public struct TemplateMap: Sendable, Hashable {
     var boxesElements: Bool { type.boxesElements }
     /// Keys in Go's sort order for strings (bytewise).
     var sortedKeys: [String] { entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    /// The keys in the order `json` writes them.
+    var orderedKeys: [String] { keyOrder ?? sortedKeys }
 }
 
 /// A Go struct (or pointer to struct) such as Ollama's `templateMessage`.
@@ -162,6 +169,7 @@ extension TemplateValue {
         case .int: return "int"
         case .uint8: return "uint8"
         case .float: return "float64"
+        case .complex: return "complex128"
         case .string: return "string"
         case .list(let l): return l.goType
         case .map(let m): return m.goType

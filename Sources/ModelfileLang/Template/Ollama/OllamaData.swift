@@ -48,11 +48,12 @@ public struct Tool: Sendable, Hashable {
     public var defs: TemplateValue?
     public var parametersItems: TemplateValue?
     public var required: [String]?
-    public var properties: [String: ToolProperty]
+    /// In the request's order; nil when the request had none (templates then see a nil map).
+    public var properties: ToolProperties?
 
     public init(type: String = "function", items: TemplateValue? = nil, name: String, description: String = "",
                 parametersType: String = "object", defs: TemplateValue? = nil, parametersItems: TemplateValue? = nil,
-                required: [String]? = nil, properties: [String: ToolProperty] = [:]) {
+                required: [String]? = nil, properties: ToolProperties? = [:]) {
         self.type = type
         self.items = items
         self.name = name
@@ -74,11 +75,12 @@ public struct ToolProperty: Sendable, Hashable {
     public var items: TemplateValue?
     public var description: String = ""
     public var enumValues: [TemplateValue]?
-    public var properties: [String: ToolProperty]?
+    /// Nested properties in the request's order (their JSON keeps it, as Ollama's ordered map does).
+    public var properties: ToolProperties?
     public var required: [String]?
 
     public init(anyOf: [ToolProperty] = [], type: [String] = [], items: TemplateValue? = nil, description: String = "",
-                enumValues: [TemplateValue]? = nil, properties: [String: ToolProperty]? = nil, required: [String]? = nil) {
+                enumValues: [TemplateValue]? = nil, properties: ToolProperties? = nil, required: [String]? = nil) {
         self.anyOf = anyOf
         self.type = type
         self.items = items
@@ -87,6 +89,35 @@ public struct ToolProperty: Sendable, Hashable {
         self.properties = properties
         self.required = required
     }
+}
+
+/// Ollama's `ToolPropertiesMap`: properties by name in insertion order. Setting a name that is
+/// already there keeps its place and replaces its value, as a repeated JSON key does.
+public struct ToolProperties: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    public private(set) var names: [String] = []
+    public private(set) var byName: [String: ToolProperty] = [:]
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, ToolProperty)...) {
+        for (k, v) in elements { self[k] = v }
+    }
+
+    public subscript(name: String) -> ToolProperty? {
+        get { byName[name] }
+        set {
+            if newValue == nil {
+                names.removeAll { $0 == name }
+            } else if byName[name] == nil {
+                names.append(name)
+            }
+            byName[name] = newValue
+        }
+    }
+
+    public var count: Int { names.count }
+    public var isEmpty: Bool { names.isEmpty }
+    /// (name, property) pairs in order.
+    public var ordered: [(String, ToolProperty)] { names.map { ($0, byName[$0]!) } }
 }
 
 /// The `think` request field: a bool or a level ("high", "medium", "low", "max").
@@ -130,63 +161,80 @@ extension TemplateValue {
     }
 }
 
+/// Request bodies decode from `JSONValue`, which keeps object order (tool properties need it);
+/// the `TemplateValue` forms are kept for callers that already decoded into interface values.
 extension ChatMessage {
     /// Decodes an `api.Message` JSON object.
-    public init(json v: TemplateValue) throws(RequestError) {
-        guard case .map = v else { throw RequestError("a message must be a JSON object") }
+    public init(json v: JSONValue) throws(RequestError) {
+        guard case .object = v else { throw RequestError("a message must be a JSON object") }
         role = (v["role"]?.stringValue ?? "").lowercased()
         content = v["content"]?.stringValue ?? ""
         thinking = v["thinking"]?.stringValue ?? ""
         toolName = v["tool_name"]?.stringValue ?? ""
         toolCallID = v["tool_call_id"]?.stringValue ?? ""
-        images = []
-        if case .list(let l)? = v["images"] { images = l.items.compactMap(\.stringValue) }
+        images = v["images"]?.arrayValue?.compactMap(\.stringValue) ?? []
         toolCalls = []
-        if case .list(let l)? = v["tool_calls"] {
-            for item in l.items {
-                let f = item["function"]
-                var args = f?["arguments"] ?? .object([:])
-                if case .map = args {} else { args = .object([:]) }
-                var index = 0
-                if case .float(let d)? = f?["index"], let n = Int(exactly: d) { index = n }
-                toolCalls.append(ToolCall(id: item["id"]?.stringValue ?? "", index: index,
-                                          name: f?["name"]?.stringValue ?? "", arguments: args))
+        for item in v["tool_calls"]?.arrayValue ?? [] {
+            let f = item["function"]
+            // Absent or null arguments stay nil (a template prints {} but json gives null).
+            var args = TemplateValue.null
+            switch f?["arguments"] {
+            case nil, .null?: break
+            case let a? where a.objectValue != nil: args = TemplateValue(interfaceOf: a)
+            default: throw RequestError("tool call arguments must be a JSON object")
             }
+            toolCalls.append(ToolCall(id: item["id"]?.stringValue ?? "", index: f?["index"]?.intValue ?? 0,
+                                      name: f?["name"]?.stringValue ?? "", arguments: args))
         }
+    }
+
+    /// Decodes an `api.Message` already decoded into interface values.
+    public init(json v: TemplateValue) throws(RequestError) { try self.init(json: GoJSON.jsonValue(v) ?? .null) }
+}
+
+extension ToolProperties {
+    /// Decodes a JSON object of properties, keeping its order.
+    init(json members: [(String, JSONValue)]) {
+        self.init()
+        for (k, v) in members { self[k] = ToolProperty(json: v) }
     }
 }
 
 extension ToolProperty {
     /// Decodes an `api.ToolProperty` JSON object ("type" may be a string or a list).
-    public init(json v: TemplateValue) {
+    public init(json v: JSONValue) {
         self.init()
-        if case .list(let l)? = v["anyOf"] { anyOf = l.items.map(ToolProperty.init(json:)) }
+        anyOf = v["anyOf"]?.arrayValue?.map(ToolProperty.init(json:)) ?? []
         switch v["type"] {
         case .string(let s)?: type = [s]
-        case .list(let l)?: type = l.items.compactMap(\.stringValue)
+        case .array(let l)?: type = l.compactMap(\.stringValue)
         default: break
         }
-        items = v["items"].flatMap { $0 == .null ? nil : $0 }
+        items = v["items"].flatMap { $0.isNull ? nil : TemplateValue(interfaceOf: $0) }
         description = v["description"]?.stringValue ?? ""
-        if case .list(let l)? = v["enum"] { enumValues = Array(l.items) }
-        if case .map(let m)? = v["properties"] { properties = m.entries.mapValues(ToolProperty.init(json:)) }
-        if case .list(let l)? = v["required"] { required = l.items.compactMap(\.stringValue) }
+        enumValues = v["enum"]?.arrayValue?.map(TemplateValue.init(interfaceOf:))
+        properties = v["properties"]?.objectValue.map(ToolProperties.init(json:))
+        required = v["required"]?.arrayValue?.compactMap(\.stringValue)
     }
+
+    /// Decodes an `api.ToolProperty` already decoded into interface values (key order is lost).
+    public init(json v: TemplateValue) { self.init(json: GoJSON.jsonValue(v) ?? .null) }
 }
 
 extension Tool {
     /// Decodes an `api.Tool` JSON object.
-    public init(json v: TemplateValue) throws(RequestError) {
-        guard case .map = v else { throw RequestError("a tool must be a JSON object") }
+    public init(json v: JSONValue) throws(RequestError) {
+        guard case .object = v else { throw RequestError("a tool must be a JSON object") }
         let f = v["function"]
         let p = f?["parameters"]
-        var props: [String: ToolProperty] = [:]
-        if case .map(let m)? = p?["properties"] { props = m.entries.mapValues(ToolProperty.init(json:)) }
-        var required: [String]?
-        if case .list(let l)? = p?["required"] { required = l.items.compactMap(\.stringValue) }
-        self.init(type: v["type"]?.stringValue ?? "", items: v["items"].flatMap { $0 == .null ? nil : $0 },
+        func interface(_ j: JSONValue?) -> TemplateValue? { j.flatMap { $0.isNull ? nil : TemplateValue(interfaceOf: $0) } }
+        self.init(type: v["type"]?.stringValue ?? "", items: interface(v["items"]),
                   name: f?["name"]?.stringValue ?? "", description: f?["description"]?.stringValue ?? "",
-                  parametersType: p?["type"]?.stringValue ?? "", defs: p?["$defs"].flatMap { $0 == .null ? nil : $0 },
-                  parametersItems: p?["items"].flatMap { $0 == .null ? nil : $0 }, required: required, properties: props)
+                  parametersType: p?["type"]?.stringValue ?? "", defs: interface(p?["$defs"]),
+                  parametersItems: interface(p?["items"]), required: p?["required"]?.arrayValue?.compactMap(\.stringValue),
+                  properties: p?["properties"]?.objectValue.map(ToolProperties.init(json:)))
     }
+
+    /// Decodes an `api.Tool` already decoded into interface values (key order is lost).
+    public init(json v: TemplateValue) throws(RequestError) { try self.init(json: GoJSON.jsonValue(v) ?? .null) }
 }

@@ -32,8 +32,12 @@ enum OllamaValues {
     }
 
     static func toolCall(_ c: ToolCall) -> TemplateValue {
-        var args = TemplateMap([:], typeName: "template.templateArgs", printsAsJSON: true)
-        if case .map(let m) = c.arguments { args.entries = m.entries }
+        // `ToMap()` of absent or null arguments is a nil map: `{}` as text, `null` as json.
+        var args = TemplateMap([:], typeName: "template.templateArgs", printsAsJSON: true, isNil: true)
+        if case .map(let m) = c.arguments {
+            args.entries = m.entries
+            args.isNil = m.isNil
+        }
         let function = TemplateRecord(typeName: "template.templateToolCallFunction", fields: [
             Field("Index", .int(c.index), goType: "int"),
             Field("Name", .string(c.name), goType: "string"),
@@ -56,8 +60,9 @@ enum OllamaValues {
     }
 
     static func tool(_ t: Tool) -> TemplateValue {
-        let properties = TemplateMap(t.properties.mapValues(property), elementType: "api.ToolProperty",
-                                     typeName: "template.templateProperties", printsAsJSON: true)
+        // `ToMap()`: a plain Go map (sorted when printed), nil when the tool had no properties.
+        let properties = TemplateMap((t.properties?.byName ?? [:]).mapValues(property), elementType: "api.ToolProperty",
+                                     typeName: "template.templateProperties", printsAsJSON: true, isNil: t.properties == nil)
         let required = TemplateList((t.required ?? []).map { .string($0) }, elementType: "string", isNil: t.required == nil)
         let parameters = TemplateRecord(typeName: "template.templateToolFunctionParameters", fields: [
             Field("Type", .string(t.parametersType), goType: "string", json: "type"),
@@ -83,8 +88,11 @@ enum OllamaValues {
         let anyOf = TemplateList(p.anyOf.map(property), elementType: "api.ToolProperty", isNil: p.anyOf.isEmpty)
         let type = TemplateList(p.type.map { .string($0) }, elementType: "string", typeName: "api.PropertyType", isNil: p.type.isEmpty)
         let enumList = TemplateList(p.enumValues ?? [], isNil: p.enumValues == nil)
+        // Nested properties stay an ordered map: json keeps the request's order.
         let props: TemplateValue = p.properties.map {
-            .map(TemplateMap($0.mapValues(property), elementType: "api.ToolProperty", typeName: "*api.ToolPropertiesMap"))
+            var m = TemplateMap($0.byName.mapValues(property), elementType: "api.ToolProperty", typeName: "*api.ToolPropertiesMap")
+            m.keyOrder = $0.names
+            return .map(m)
         } ?? .null
         let required = TemplateList((p.required ?? []).map { .string($0) }, elementType: "string", isNil: p.required == nil)
         return .record(TemplateRecord(typeName: OllamaTypes.toolProperty, fields: [

@@ -11,20 +11,21 @@ public struct ChatRequest: Sendable, Hashable {
     }
 
     /// Decodes the JSON body (`messages`, `tools`, `think`).
-    public init(json: TemplateValue) throws(RequestError) {
-        guard case .map = json else { throw RequestError("the request body must be a JSON object") }
+    public init(json: JSONValue) throws(RequestError) {
+        guard case .object = json else { throw RequestError("the request body must be a JSON object") }
         var msgs: [ChatMessage] = []
-        if case .list(let l)? = json["messages"] {
-            for m in l.items { msgs.append(try ChatMessage(json: m)) }
-        }
+        for m in json["messages"]?.arrayValue ?? [] { msgs.append(try ChatMessage(json: m)) }
         var tools: [Tool]?
-        if case .list(let l)? = json["tools"] {
+        if let l = json["tools"]?.arrayValue {
             var ts: [Tool] = []
-            for t in l.items { ts.append(try Tool(json: t)) }
+            for t in l { ts.append(try Tool(json: t)) }
             tools = ts
         }
-        self.init(messages: msgs, tools: tools, think: try ThinkValue(json: json["think"]))
+        self.init(messages: msgs, tools: tools, think: try ThinkValue(json: json["think"].map(TemplateValue.init(interfaceOf:))))
     }
+
+    /// Decodes a body already decoded into interface values (tool property order is lost).
+    public init(json: TemplateValue) throws(RequestError) { try self.init(json: GoJSON.jsonValue(json) ?? .null) }
 }
 
 /// An Ollama `/api/generate` request body, as far as it shapes the prompt.
@@ -50,6 +51,9 @@ public struct GenerateRequest: Sendable, Hashable {
     }
 
     /// Decodes the JSON body (`prompt`, `suffix`, `system`, `raw`, `images`, `context`, `think`).
+    public init(json: JSONValue) throws(RequestError) { try self.init(json: TemplateValue(interfaceOf: json)) }
+
+    /// Decodes a body already decoded into interface values.
     public init(json: TemplateValue) throws(RequestError) {
         guard case .map = json else { throw RequestError("the request body must be a JSON object") }
         var images: [String] = []
