@@ -78,11 +78,14 @@ package final class HTTPResponseWriter: @unchecked Sendable {
         return Array((text + "\r\n").utf8)
     }
 
-    static func httpDate() -> String {
+    /// Made once: building one per response is costly (DateFormatter is Sendable).
+    static let dateFormatter: DateFormatter = {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: Date())
-    }
+        return f
+    }()
+
+    static func httpDate() -> String { dateFormatter.string(from: Date()) }
 }

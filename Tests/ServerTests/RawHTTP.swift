@@ -38,17 +38,23 @@ final class RawHTTP {
         return true
     }
 
+    /// The next bytes within 100 ms: nil when nothing came, [] when the peer closed.
+    func receive() -> [UInt8]? {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 100) > 0 else { return nil }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n <= 0 ? [] : Array(buf[..<n])
+    }
+
     /// Reads until `done` says the text is complete, the peer closes, or `seconds` pass.
     func read(seconds: Double = 10, until done: (String) -> Bool = { _ in false }) -> String {
         var out: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) > 0 else { continue }
-            var buf = [UInt8](repeating: 0, count: 65536)
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            out += buf[..<n]
+            guard let bytes = receive() else { continue }
+            if bytes.isEmpty { break }
+            out += bytes
             if done(String(decoding: out, as: UTF8.self)) { break }
         }
         return String(decoding: out, as: UTF8.self)
@@ -58,11 +64,7 @@ final class RawHTTP {
     func closedByPeer(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) > 0 else { continue }
-            var buf = [UInt8](repeating: 0, count: 65536)
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return true }
+            if receive()?.isEmpty == true { return true }
         }
         return false
     }

@@ -26,12 +26,16 @@ extension JSONValue {
 
 /// Times in Ollama's JSON form (RFC 3339 with nanoseconds and the local offset, as Go's time.Time).
 enum JSONTime {
-    static func string(_ date: Date) -> String {
+    /// Made once: a formatter costs more to build than a token to generate. Foundation's formatters
+    /// are Sendable.
+    static let formatter: DateFormatter = {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXXXX"
-        return f.string(from: date)
-    }
+        return f
+    }()
+
+    static func string(_ date: Date) -> String { formatter.string(from: date) }
 }
 
 extension Duration {

@@ -16,7 +16,6 @@ final class LoadedModel: @unchecked Sendable {
     var state: State = .loading
     var resolved: ResolvedModel?
     var runnable: RunnableModel?
-    var loadDuration: Duration = .zero
     /// Instances not serving a request (their caches keep the last prompt for reuse).
     var idle: [Generator] = []
     /// Requests holding an instance.

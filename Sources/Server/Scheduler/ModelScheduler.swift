@@ -146,11 +146,6 @@ package final class ModelScheduler: @unchecked Sendable {
         return true
     }
 
-    /// Loads a model without serving a request (an empty /api/generate or /api/chat), setting keep_alive.
-    package func preload(_ nameText: String, keepAlive: KeepAlive?) throws(APIError) -> ModelLease {
-        try acquire(nameText, isCancelled: { false })
-    }
-
     /// A snapshot of the loaded models for /api/ps, most recently used first.
     package func running() -> [RunningModel] {
         lock.lock(); defer { lock.unlock() }
@@ -165,8 +160,6 @@ package final class ModelScheduler: @unchecked Sendable {
 
     /// Loads the model (lock not held): the manifest, the GGUF and its first instance.
     private func load(_ model: LoadedModel, name: ModelName) {
-        let clock = ContinuousClock()
-        let start = clock.now
         do {
             let resolved = try store.resolve(name)
             let runnable = try RunnableModel.load(resolved, store: store)
@@ -177,7 +170,6 @@ package final class ModelScheduler: @unchecked Sendable {
             model.idle = [first]
             model.contextLength = first.model.contextLength
             model.size = resolved.manifest.layers.reduce(0) { $0 + $1.size }
-            model.loadDuration = clock.now - start
             model.state = .ready
             model.lastUsed = Date()
             model.expiresAt = limits.defaultKeepAlive.expiry(from: Date())
