@@ -31,10 +31,9 @@ package final class APIServer: @unchecked Sendable {
     /// Serves until SIGINT/SIGTERM (or `shutdown()`), then drains open requests.
     package func run() {
         scheduler.start()
-        let signals = http.shutdownOnSignals()
-        http.run()
+        // The signal sources must outlive the loop (an optimised build would otherwise free them early).
+        withExtendedLifetime(http.shutdownOnSignals()) { http.run() }
         scheduler.stop()
-        _ = signals
     }
 
     package func shutdown() { http.shutdown() }

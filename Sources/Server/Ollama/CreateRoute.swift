@@ -115,6 +115,7 @@ extension APIServer {
         case "HEAD":
             writer.send(status: FileManager.default.fileExists(atPath: store.blobs.path(of: digest)) ? 200 : 404)
         case "POST":
+            if FileManager.default.fileExists(atPath: store.blobs.path(of: digest)) { return writer.send(status: 200) }
             guard Digest.of(request.body) == digest else { throw APIError.badRequest("digest mismatch, expected \"\(digest)\", got \"\(Digest.of(request.body))\"") }
             do { try store.blobs.write(request.body) } catch { throw APIError(500, "\(error)") }
             writer.send(status: 201)

@@ -74,14 +74,16 @@ extension APIServer {
         return .object(fields)
     }
 
-    /// Ollama's `parameters` text: `name value` lines, strings quoted.
+    /// Ollama's `parameters` text: one line per value, the name padded to 30 columns, a space, then the
+    /// value as Go's `%#v` prints it (strings quoted).
     func parameterText(_ model: ResolvedModel) -> String {
+        func line(_ name: String, _ value: String) -> String { name.padding(toLength: max(name.count, 30), withPad: " ", startingAt: 0) + " " + value }
         var lines: [String] = []
         for (k, v) in model.parameters.sorted(by: { $0.key < $1.key }) {
             if case .strings(let list) = v {
-                lines += list.map { k.padding(toLength: max(k.count + 1, 30), withPad: " ", startingAt: 0) + "\"\($0)\"" }
+                lines += list.map { line(k, String(decoding: JSON.string($0).goJSON(escapeHTML: false), as: UTF8.self)) }
             } else {
-                lines.append(k.padding(toLength: max(k.count + 1, 30), withPad: " ", startingAt: 0) + v.description)
+                lines.append(line(k, v.description))
             }
         }
         return lines.joined(separator: "\n")

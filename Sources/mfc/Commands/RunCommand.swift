@@ -76,8 +76,13 @@ enum RunCommand: MFCCommand {
         do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
             throw UsageError(error.description)
         }
-        var model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales,
+        var model: RunnableModel
+        do {
+            model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales,
                                               environment: console.environment, currentDirectory: console.currentDirectory)
+        } catch let error as LoRAScaleError {
+            throw UsageError(error.description)   // scales that do not match the model's ADAPTER lines
+        }
         if !model.ignoredParameters.isEmpty {
             console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
         }
