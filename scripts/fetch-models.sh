@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fetches the real test models from PyPI into a cache outside the repository and checks them.
-# Cache: $MFC_TEST_MODELS, else ~/.cache/mfc-test-models. Idempotent: verified files are kept.
+# Cache: $MFC_TEST_MODELS, else $HOME/.cache/mfc-test-models (scripts/lib/folders.sh). Idempotent: verified files are kept.
 #   scripts/fetch-models.sh            SmolLM2-135M-Instruct Q4_1, Gemma 3 270M Q4_K_M and a SentencePiece model
 #   scripts/fetch-models.sh smol       only SmolLM2
 #   scripts/fetch-models.sh spm        only Mistral 7B's SentencePiece tokenizer.model (from mistral-common)
+#   scripts/fetch-models.sh templates  only llama.cpp's real chat templates (from the llama-cpp-python sdist)
 set -euo pipefail
 
-MODELS="${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}"
+. "$(dirname "$0")/lib/folders.sh"
+MODELS="$(mfc_test_models_dir)"
 WHICH="${1:-all}"
 mkdir -p "$MODELS"
 
@@ -70,10 +72,28 @@ PY
     verified spm "$model" "$sum"
 }
 
+fetch_templates() {
+    local dir="$MODELS/llama.cpp-templates" marker="$MODELS/llama.cpp-templates/.from-0.3.36"
+    if [ -f "$marker" ]; then echo "templates: cached at $dir"; return; fi
+    local sdist="$MODELS/dl/llama_cpp_python-0.3.36.tar.gz"
+    local sum=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e
+    if ! check "$sdist" "$sum"; then
+        echo "templates: downloading the llama-cpp-python source package from PyPI..." >&2
+        # pip prepares the package's metadata, which needs its build backend and cmake (isolated).
+        pip download --quiet --no-deps --no-binary llama-cpp-python -d "$MODELS/dl" "llama-cpp-python==0.3.36"
+    fi
+    verified templates "$sdist" "$sum"
+    rm -rf "$dir" && mkdir -p "$dir"
+    tar -xzf "$sdist" -C "$dir" --strip-components=5 --wildcards 'llama_cpp_python-0.3.36/vendor/llama.cpp/models/templates/*.jinja'
+    touch "$marker"
+    echo "templates: ready at $dir"
+}
+
 case "$WHICH" in
     smol) fetch_smol ;;
     gemma) fetch_gemma ;;
     spm) fetch_spm ;;
-    all) fetch_smol; fetch_gemma; fetch_spm ;;
-    *) echo "usage: $0 [all|smol|gemma|spm]" >&2; exit 2 ;;
+    templates) fetch_templates ;;
+    all) fetch_smol; fetch_gemma; fetch_spm; fetch_templates ;;
+    *) echo "usage: $0 [all|smol|gemma|spm|templates]" >&2; exit 2 ;;
 esac

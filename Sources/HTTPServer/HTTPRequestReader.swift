@@ -35,7 +35,7 @@ struct HTTPRequestReader {
 
     /// The next request, or nil when the connection closed (or idled out) between requests.
     /// - Throws: `RequestRejection` for a malformed, oversized or too slow request.
-    func next() throws(RequestRejection) -> HTTPRequest? {
+    func next() throws(RequestRejection) -> IncomingRequest? {
         let clock = ContinuousClock()
         // Wait for the first byte of the request (idle keep-alive time), then the header deadline runs.
         if connection.buffer.isEmpty {
@@ -63,7 +63,7 @@ struct HTTPRequestReader {
     }
 
     /// The request line and header fields.
-    static func parseHead(_ head: String) throws(RequestRejection) -> HTTPRequest {
+    static func parseHead(_ head: String) throws(RequestRejection) -> IncomingRequest {
         var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
         guard !lines.isEmpty else { throw RequestRejection(status: 400, message: "empty request") }
         let requestLine = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: false)
@@ -87,10 +87,10 @@ struct HTTPRequestReader {
             }
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        return HTTPRequest(method: String(requestLine[0]), path: path, query: query, version: version, headers: headers)
+        return IncomingRequest(method: String(requestLine[0]), path: path, query: query, version: version, headers: headers)
     }
 
-    func readBody(of request: HTTPRequest) throws(RequestRejection) -> [UInt8] {
+    func readBody(of request: IncomingRequest) throws(RequestRejection) -> [UInt8] {
         let maxBodyBytes = limits.bodyLimitOverride?(request.method, request.path) ?? limits.maxBodyBytes
         let deadline = ContinuousClock.now + limits.bodyTimeout
         if request.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
@@ -108,7 +108,7 @@ struct HTTPRequestReader {
         return body
     }
 
-    func expectsContinue(_ request: HTTPRequest) -> Bool { request.header("Expect")?.lowercased() == "100-continue" }
+    func expectsContinue(_ request: IncomingRequest) -> Bool { request.header("Expect")?.lowercased() == "100-continue" }
 
     /// A chunked body: hex size lines, data, and a final zero chunk with optional trailers.
     func readChunked(deadline: ContinuousClock.Instant, expectsContinue: Bool, maxBodyBytes: Int) throws(RequestRejection) -> [UInt8] {

@@ -5,7 +5,7 @@ import Foundation
 /// true when the client went away or the server is shutting down.
 package final class HTTPResponseWriter: @unchecked Sendable {
     let connection: SocketConnection
-    let request: HTTPRequest
+    let request: IncomingRequest
     let server: HTTPServer?
     /// Header fields added to every response (CORS and the like), set by the handler before writing.
     package var extraHeaders: [(String, String)] = []
@@ -19,7 +19,7 @@ package final class HTTPResponseWriter: @unchecked Sendable {
     /// Whether the connection may serve another request after this response.
     var keepAlive: Bool
 
-    init(connection: SocketConnection, request: HTTPRequest, server: HTTPServer?) {
+    init(connection: SocketConnection, request: IncomingRequest, server: HTTPServer?) {
         self.connection = connection
         self.request = request
         self.server = server

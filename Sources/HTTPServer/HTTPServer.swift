@@ -13,7 +13,7 @@ package struct HTTPServerError: Error, CustomStringConvertible, Sendable {
 /// request limits and timeouts. The handler runs on the connection's thread and must answer through
 /// the writer (a handler that writes nothing gets a 500).
 package final class HTTPServer: @unchecked Sendable {
-    package typealias Handler = @Sendable (HTTPRequest, HTTPResponseWriter) -> Void
+    package typealias Handler = @Sendable (IncomingRequest, HTTPResponseWriter) -> Void
 
     let limits: HTTPLimits
     let handler: Handler
@@ -126,13 +126,13 @@ package final class HTTPServer: @unchecked Sendable {
         defer { connection.close() }
         let reader = HTTPRequestReader(connection: connection, limits: limits, shuttingDown: { [self] in isShuttingDown })
         while true {
-            let request: HTTPRequest
+            let request: IncomingRequest
             let start = ContinuousClock.now
             do {
                 guard let r = try reader.next() else { return }
                 request = r
             } catch {
-                let placeholder = HTTPRequest(method: "-", path: "-", remote: connection.remote)
+                let placeholder = IncomingRequest(method: "-", path: "-", remote: connection.remote)
                 let writer = HTTPResponseWriter(connection: connection, request: placeholder, server: self)
                 writer.keepAlive = false
                 let body = Array("{\"error\":\"\(error.message)\"}".utf8)
@@ -151,7 +151,7 @@ package final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    func logLine(_ request: HTTPRequest, status: Int, start: ContinuousClock.Instant, tokens: Int?) {
+    func logLine(_ request: IncomingRequest, status: Int, start: ContinuousClock.Instant, tokens: Int?) {
         let d = ContinuousClock.now - start
         let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         let duration = ms >= 1000 ? String(format: "%.3fs", ms / 1000) : String(format: "%.3fms", ms)

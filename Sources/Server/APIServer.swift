@@ -38,7 +38,7 @@ package final class APIServer: @unchecked Sendable {
 
     package func shutdown() { http.shutdown() }
 
-    func handle(_ request: HTTPRequest, _ writer: HTTPResponseWriter) {
+    func handle(_ request: IncomingRequest, _ writer: HTTPResponseWriter) {
         if let origin = request.header("Origin") {
             guard origins.allows(origin) else {
                 return send(writer, APIError(403, "origin '\(origin)' is not allowed (set OLLAMA_ORIGINS to allow it)"))
@@ -63,7 +63,7 @@ package final class APIServer: @unchecked Sendable {
         }
     }
 
-    func route(_ request: HTTPRequest, _ writer: HTTPResponseWriter) throws {
+    func route(_ request: IncomingRequest, _ writer: HTTPResponseWriter) throws {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let method = request.method == "HEAD" ? "GET" : request.method
         func body() throws(APIError) -> RequestBody { try RequestBody(request.body) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Builder
+import ModelfileLang
 
 /// A Modelfile over the minimal GGUF: every step on a tiny input.
 @Test func minimalBuildMatchesOllamaFixtures() throws {
@@ -59,18 +60,18 @@ import Testing
     #expect(store.modelNames().isEmpty)
 }
 
-/// Values are typed as Ollama's `api.FormatParams` does, with its error texts.
+/// Values are typed once, by the checker, as Ollama's `api.FormatParams` does; deprecated names warn.
 @Test func parametersAreTypedLikeOllama() throws {
-    let typed = try ParameterTable.typed([.init(name: "top_k", value: "10"), .init(name: "stop", value: "a"), .init(name: "stop", value: "b"),
-                                          .init(name: "temperature", value: "0.7"), .init(name: "use_mmap", value: "T"), .init(name: "mirostat", value: "1")])
-    #expect(typed.values["top_k"] == .int(10))
-    #expect(typed.values["stop"] == .array([.string("a"), .string("b")]))
-    #expect(typed.values["temperature"] == .float32(0.7))
-    #expect(typed.values["use_mmap"] == .bool(true))
-    #expect(typed.values["mirostat"] == nil)
-    #expect(typed.warnings == ["parameter mirostat is deprecated"])
-    #expect(throws: StoreError("invalid int value [1.5]")) { try ParameterTable.typed([.init(name: "top_k", value: "1.5")]) }
-    #expect(throws: StoreError("unknown parameter 'numa'")) { try ParameterTable.typed([.init(name: "numa", value: "1")]) }
+    let text = "FROM x\nPARAMETER top_k 10\nPARAMETER stop a\nPARAMETER stop b\nPARAMETER temperature 0.7\nPARAMETER use_mmap T\nPARAMETER mirostat 1\n"
+    let input = try ModelfileFrontEnd.input(Array(text.utf8), path: "Modelfile", directory: "/")
+    #expect(input.parameters["top_k"] == .int(10))
+    #expect(input.parameters["stop"] == .strings(["a", "b"]))
+    #expect(input.parameters["temperature"] == .float(0.7))
+    #expect(input.parameters["use_mmap"] == .bool(true))
+    #expect(input.parameters["mirostat"] == nil)
+    #expect(input.deprecatedParameters == ["mirostat"])
+    #expect(input.parameters.storedJSON["stop"] == .array([.string("a"), .string("b")]))
+    #expect(input.parameters.storedJSON["temperature"] == .float32(0.7))
 }
 
 @Test func inheritsFromABuiltModel() throws {
@@ -93,15 +94,33 @@ import Testing
     #expect(config.modelFamily == "test")
 }
 
-@Test func safetensorsFromIsAClearError() {
+/// A safetensors folder without config.json says so (not that imports are unsupported).
+@Test func safetensorsFolderWithoutConfigSaysConfigIsMissing() {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
     defer { cleanup(dir) }
     writeBytes([0], to: dir + "/model.safetensors")
-    #expect(throws: StoreError.self) {
-        try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+    do {
+        _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s"))
+        Issue.record("built a folder without config.json")
+    } catch {
+        #expect(error.message.contains("the folder has safetensors weights but no config.json"), "\(error.message)")
     }
-    do { _ = try ModelBuilder(store: store).build(modelfile: "FROM .\n", directory: dir, as: ModelName(parsing: "s")) }
-    catch { #expect(error.message.contains("not supported yet (issue 6)")) }
+}
+
+/// User-facing strings never name an issue or a session of the project's own tracker.
+@Test func noMessageNamesAnIssueOrASession() throws {
+    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources").path
+    let files = try #require(FileManager.default.enumerator(atPath: sources)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+    #expect(files.count > 100)
+    let pattern = try Regex(#""[^"\n]*\b(issue|session) #?[0-9][^"\n]*""#).ignoresCase()
+    for file in files {
+        let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") && line.contains(pattern) {
+            Issue.record("\(file):\(n + 1) names an issue or session: \(line.trimmingCharacters(in: .whitespaces))")
+        }
+    }
 }
 
 /// A failure after any step leaves a store that verifies clean, and the next build completes it.

@@ -33,7 +33,10 @@ struct CheckCase: Sendable, CustomTestStringConvertible {
         CheckCase(name: "bad float", input: "FROM x\nPARAMETER temperature warm\n", codes: ["MF1003"]),
         CheckCase(name: "float overflow", input: "FROM x\nPARAMETER temperature 1e39\n", codes: ["MF1003"]),
         CheckCase(name: "float forms", input: "FROM x\nPARAMETER temperature .5\nPARAMETER top_p 0x1p-2\nPARAMETER min_p 1e-50\nPARAMETER repeat_penalty +1.\n", codes: []),
-        CheckCase(name: "float underscore", input: "FROM x\nPARAMETER temperature 1_0\n", codes: ["MF1003"]),
+        // Go's ParseFloat takes underscores between digits (ParseInt with base 10 does not).
+        CheckCase(name: "float underscore", input: "FROM x\nPARAMETER temperature 1_0\n", codes: []),
+        CheckCase(name: "int underscore", input: "FROM x\nPARAMETER top_k 1_0\n", codes: ["MF1003"]),
+        CheckCase(name: "float inf cannot be stored", input: "FROM x\nPARAMETER temperature inf\n", codes: ["MF1003"]),
         CheckCase(name: "bad bool", input: "FROM x\nPARAMETER use_mmap yes\n", codes: ["MF1003"]),
         CheckCase(name: "good bool", input: "FROM x\nPARAMETER use_mmap TRUE\n", codes: []),
         CheckCase(name: "out of range", input: "FROM x\nPARAMETER top_p 1.5\nPARAMETER temperature -1\n", codes: ["MF1004", "MF1004"]),

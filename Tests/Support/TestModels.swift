@@ -1,18 +1,23 @@
 import Foundation
+import ModelfileLang
 
 /// Locates the real GGUF models that `scripts/fetch-models.sh` caches outside the repository.
 ///
 /// Tests that need a model call `TestModels.smolLM2()`; it throws (so the test fails) when the
-/// file is missing. The cache folder is `$MFC_TEST_MODELS`, else `~/.cache/mfc-test-models`.
+/// file is missing. The cache folder is `$MFC_TEST_MODELS`, else `$HOME/.cache/mfc-test-models`, the rule
+/// `scripts/lib/folders.sh` gives the scripts (a test checks that both agree).
 public enum TestModels {
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
         public var description: String { "test model missing at \(path); run scripts/fetch-models.sh" }
     }
 
-    public static var cacheDirectory: String {
-        if let dir = ProcessInfo.processInfo.environment["MFC_TEST_MODELS"], !dir.isEmpty { return dir }
-        return NSHomeDirectory() + "/.cache/mfc-test-models"
+    public static var cacheDirectory: String { cacheDirectory(environment: ProcessInfo.processInfo.environment) }
+
+    /// The cache folder for an environment: `MFC_TEST_MODELS`, else under the home folder mfc uses (`$HOME`).
+    public static func cacheDirectory(environment: [String: String]) -> String {
+        if let dir = environment["MFC_TEST_MODELS"], !dir.isEmpty { return dir }
+        return FileSystemProbe.homeDirectory(environment: environment) + "/.cache/mfc-test-models"
     }
 
     /// SmolLM2-135M-Instruct Q4_1 (llama architecture, GPT-2 BPE tokenizer, ChatML).
@@ -29,6 +34,13 @@ public enum TestModels {
     /// as the `mistral-common` package ships it.
     public static func mistralSentencePiece() throws -> String {
         try existing(cacheDirectory + "/spm/mistral-tokenizer.model.v1")
+    }
+
+    /// The real chat templates in llama.cpp's models/templates/ (from the llama-cpp-python source
+    /// package), a folder of `.jinja` files.
+    public static func llamaCppTemplates() throws -> String {
+        _ = try existing(cacheDirectory + "/llama.cpp-templates/Qwen-Qwen2.5-7B-Instruct.jinja")
+        return cacheDirectory + "/llama.cpp-templates"
     }
 
     static func existing(_ path: String) throws -> String {

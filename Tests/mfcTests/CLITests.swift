@@ -7,6 +7,9 @@ func runMFC(_ args: [String], stdin: String = "", cwd: String = FileManager.defa
             env: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
     let out = BufferOutput(), err = BufferOutput()
     let input = Data(stdin.utf8)
+    // Never the developer's own store: lint's FROM check (MF1012) and builds stay hermetic.
+    var env = env
+    if env["MFC_MODELS"] == nil { env["MFC_MODELS"] = NSTemporaryDirectory() + "mfc-tests-no-store" }
     let console = Console(stdout: out, stderr: err, readStdin: { input }, stdinIsTerminal: false,
                           environment: env, currentDirectory: cwd)
     let status = MFC.main(arguments: args, console: console)

@@ -4,6 +4,7 @@ import Runtime
 import TestSupport
 import Server
 @testable import mfc
+@testable import Builder
 
 /// A stand-in model that always answers the same tokens, then end of sequence.
 final class ScriptedPredictor: TokenPredictor {
@@ -38,7 +39,7 @@ struct ChatLoopTests {
         let model = ScriptedPredictor(contextLength: contextLength, vocabularySize: tokenizer.vocabulary.count, answer: answer, eos: 2)
         var options = SamplingOptions()
         options.temperature = 0
-        let s = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: BuiltinChatFormat.chatML,
+        let s = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: try ChatFormat(name: "chatml", text: ChatTemplateFamily.chatML(defaultSystem: nil, name: "chatml").template),
                             options: options, system: system)
         return (s, model)
     }
@@ -117,7 +118,7 @@ extension ChatLoopTests {
         var options = SamplingOptions()
         options.temperature = 0
         let history = [Turn(role: "user", content: "Ship?"), Turn(role: "assistant", content: "The Pearl.")]
-        let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: BuiltinChatFormat.chatML,
+        let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: try ChatFormat(name: "chatml", text: ChatTemplateFamily.chatML(defaultSystem: nil, name: "chatml").template),
                                   options: options, system: "Sys.", history: history)
         _ = Self.run(["first " + String(repeating: "word ", count: 12), "second question", "third"], session: session)
         let text = tokenizer.decode(try session.promptTokens(for: "fourth"), special: true)

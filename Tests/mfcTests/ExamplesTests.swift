@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import ModelfileLang
 @testable import mfc
+import Builder
 
 let examplesDirectory = Golden.repositoryRoot + "/examples"
 let errorsDirectory = examplesDirectory + "/errors"
@@ -26,8 +27,9 @@ func errorExampleGivesExactlyItsCode(_ code: DiagnosticCode) throws {
     let name = "\(code)-\(code.slug)"
     let data = try #require(FileManager.default.contents(atPath: "\(errorsDirectory)/\(name).Modelfile"))
     let (modelfile, syntax) = Modelfile.parse(source: [UInt8](data), path: "\(name).Modelfile")
-    let diagnostics = (syntax + modelfile.check(options: CheckOptions(directory: errorsDirectory,
-                                                                      templateFieldReader: TemplateFields.defaultReader))).sortedByPosition()
+    let options = CheckOptions(directory: errorsDirectory, templateFieldReader: TemplateFields.defaultReader,
+                               modelExists: { $0 == "llama3" }, chatTemplateWarning: ChatTemplateResolver.lintWarning)
+    let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
     #expect(diagnostics.map(\.code) == [code])
     let rendered = DiagnosticRenderer.render(diagnostics, source: modelfile.source)
     if let diff = Golden.compare(rendered, toFileAt: "\(errorsDirectory)/\(name).stderr") { Issue.record("\(diff)") }
@@ -36,11 +38,22 @@ func errorExampleGivesExactlyItsCode(_ code: DiagnosticCode) throws {
 @Test(arguments: DiagnosticCode.all)
 func lintCommandPrintsTheGolden(_ code: DiagnosticCode) throws {
     let name = "\(code)-\(code.slug)"
-    let r = runMFC(["lint", "\(name).Modelfile"], cwd: errorsDirectory)
+    let env = ["MFC_MODELS": try storeWithLlama3()]
+    let r = runMFC(["lint", "\(name).Modelfile"], cwd: errorsDirectory, env: env)
     let expected = try String(contentsOfFile: "\(errorsDirectory)/\(name).stderr", encoding: .utf8)
     #expect(r.err == expected)
     #expect(r.status == (code.defaultSeverity == .error ? 1 : 0))
-    #expect(runMFC(["lint", "--strict", "\(name).Modelfile"], cwd: errorsDirectory).status == 1)
+    #expect(runMFC(["lint", "--strict", "\(name).Modelfile"], cwd: errorsDirectory, env: env).status == 1)
+}
+
+/// A store where `llama3` exists (only its manifest file: lint looks no further), as the error
+/// examples assume; FROM any other name is MF1012.
+func storeWithLlama3() throws -> String {
+    let store = NSTemporaryDirectory() + "mfc-examples-store"
+    let manifests = store + "/manifests/registry.ollama.ai/library/llama3"
+    try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: manifests + "/latest", contents: Data("{}".utf8))
+    return store
 }
 
 /// Copies examples/ to a temporary directory with `smollm2.gguf` linked to the real test model.

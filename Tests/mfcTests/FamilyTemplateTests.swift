@@ -12,7 +12,8 @@ struct FamilyCase: Sendable, CustomTestStringConvertible {
     let source: String, family: String
     var testDescription: String { source }
     static let all = [("chatml", "chatml"), ("chatml-smollm2", "chatml"), ("qwen2", "qwen2"), ("llama3", "llama3"), ("llama3.1", "llama3"),
-                      ("llama2", "llama2"), ("mistral", "mistral"), ("mistral-v1", "mistral"), ("mistral-v3", "mistral"), ("gemma", "gemma"), ("phi3", "phi3")]
+                      ("llama2", "llama2"), ("mistral", "mistral"), ("mistral-v1", "mistral"), ("mistral-v3", "mistral"), ("gemma", "gemma"), ("phi3", "phi3"),
+                      ("phi4", "phi4"), ("command-r", "command-r")]
         .map { FamilyCase(source: $0.0, family: $0.1) }
 }
 

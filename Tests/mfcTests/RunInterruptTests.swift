@@ -55,7 +55,7 @@ private func openPseudoTerminal() -> (master: Int32, slave: Int32)? {
 }
 
 /// The `mfc` executable that `swift test` builds next to the test bundle.
-private func builtMFC() -> String {
+func builtMFC() -> String {
     let directory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
     return directory.appendingPathComponent("mfc").path
 }

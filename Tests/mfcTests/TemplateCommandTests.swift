@@ -69,18 +69,22 @@ MESSAGE assistant It's-a me!
     #expect(r.out == "⟦<|user|>⟧→hi·↵\n⟦[INST]⟧")
 }
 
-@Test func ggufWithoutTemplateIsMatchedOrSaysSo() throws {
+/// FROM a GGUF without TEMPLATE renders with the template `mfc build` would store: the GGUF's chat
+/// template recognised as a family, also when Ollama's named templates are configured but none is near.
+@Test func ggufWithoutTemplateGetsItsFamilyTemplate() throws {
     let gguf = try TestModels.smolLM2()
     let dir = try scratch(["Modelfile": "FROM \(gguf)\n",
                            "index.json": #"[{"name":"far","template":"nothing like a chat template"}]"#,
                            "far.gotmpl": "never used"])
-    let none = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "Hello"], cwd: dir)
-    #expect(none.status == 0)
-    #expect(none.out == "Hello")
-    #expect(none.err.contains("set MFC_OLLAMA_TEMPLATES"))
+    let expected = "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
+        + "<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n"
+    let family = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "Hello"], cwd: dir)
+    #expect(family.status == 0)
+    #expect(family.out == expected)
+    #expect(family.err.contains("is of the chatml family"), "\(family.err)")
     let far = runMFC(["template", "--modelfile", "Modelfile", "--prompt", "Hello"], cwd: dir, env: ["MFC_OLLAMA_TEMPLATES": dir])
-    #expect(far.out == "Hello")
-    #expect(far.err.contains("matches none of Ollama's named templates"))
+    #expect(far.out == expected)
+    #expect(far.err.contains("is of the chatml family"), "\(far.err)")
 }
 
 @Test func templateReadsABuiltModelAndModelfilesThatInheritFromIt() throws {

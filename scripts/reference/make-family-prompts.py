@@ -24,7 +24,8 @@ TOKENS = {"chatml": ("<s>", "<|im_end|>"), "chatml-smollm2": ("<|im_start|>", "<
           "qwen2": ("", "<|im_end|>"), "llama3": ("<|begin_of_text|>", "<|eot_id|>"),
           "llama3.1": ("<|begin_of_text|>", "<|eot_id|>"), "llama2": ("<s>", "</s>"),
           "mistral": ("<s>", "</s>"),
-          "mistral-v1": ("<s>", "</s>"), "mistral-v3": ("<s>", "</s>"), "gemma": ("<bos>", "<eos>"), "phi3": ("<s>", "<|endoftext|>")}
+          "mistral-v1": ("<s>", "</s>"), "mistral-v3": ("<s>", "</s>"), "gemma": ("<bos>", "<eos>"), "phi3": ("<s>", "<|endoftext|>"),
+          "phi4": ("<|endoftext|>", "<|im_end|>"), "command-r": ("<BOS_TOKEN>", "<|END_OF_TURN_TOKEN|>")}
 
 
 class TemplateRefused(Exception):

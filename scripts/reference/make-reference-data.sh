@@ -11,7 +11,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 ref=${LLAMA_REF_DIR:-/work/llama.cpp-ref}
-models=${MFC_TEST_MODELS:-$HOME/.cache/mfc-test-models}
+. "$(dirname "$0")/../lib/folders.sh"
+models=$(mfc_test_models_dir)
 src=$ref/src
 g++ -O2 -std=c++17 -I"$src/include" -I"$src/ggml/include" "$here/llama-ref.cpp" \
     -L"$src/build/bin" -lllama -lggml -lggml-base -Wl,-rpath,"$src/build/bin" -o "$ref/llama-ref"

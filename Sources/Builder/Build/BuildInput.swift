@@ -1,11 +1,16 @@
-/// What the build graph needs from a Modelfile, independent of the parser's AST.
+import ModelfileLang
+
+/// What the build graph needs from a Modelfile, independent of the parser's AST: values already
+/// typed by the checker (`CheckedModelfile`).
 package struct BuildInput: Sendable, Equatable {
     /// Every FROM argument, in order (Ollama: if any is a model name, the last name wins).
     package var from: [String] = []
     package var template: String? = nil
     package var system: String? = nil
-    /// PARAMETER lines as written (name, raw value), in order.
-    package var parameters: [Parameter] = []
+    /// PARAMETER values, typed once by the checker.
+    package var parameters = ParameterValues()
+    /// Deprecated PARAMETER names (Ollama warns and drops them).
+    package var deprecatedParameters: [String] = []
     package var licenses: [String] = []
     package var messages: [Message] = []
     package var adapters: [String] = []
@@ -18,13 +23,6 @@ package struct BuildInput: Sendable, Equatable {
 
     /// An empty input whose relative paths start at `directory`.
     package init(directory: String) { self.directory = directory }
-
-    /// A PARAMETER line: its name and its value text, untyped.
-    package struct Parameter: Sendable, Equatable {
-        package var name: String
-        package var value: String
-        package init(name: String, value: String) { self.name = name; self.value = value }
-    }
 
     /// A MESSAGE line: `system`, `user` or `assistant` and the text.
     package struct Message: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import ModelfileLang
 import Foundation
+import ModelfileLang
 
 /// Builds one Modelfile into a manifest in the store, doing only the work its changes require.
 ///
@@ -14,7 +15,7 @@ package struct ModelBuilder: Sendable {
     let home: String
 
     /// A builder writing into `store`; `home` expands `~` in FROM/ADAPTER/DRAFT paths.
-    package init(store: ModelStore, home: String = NSHomeDirectory()) {
+    package init(store: ModelStore, home: String = FileSystemProbe.homeDirectory()) {
         self.store = store
         self.log = ActionLog(path: store.stateDirectory + "/actions.log")
         self.home = home
@@ -85,8 +86,8 @@ struct BuildRun {
     }
 
     mutating func execute(_ input: BuildInput) throws(StoreError) {
-        let (params, paramWarnings) = try ParameterTable.typed(input.parameters)
-        warnings += paramWarnings
+        let params = input.parameters.storedJSON
+        warnings += input.deprecatedParameters.map { "parameter \($0) is deprecated" }
         let source = try SourceResolver.resolve(input.from, directory: input.directory, home: builder.home)
 
         // Fast path: the whole-build key. Source digests come from the stat cache only.
@@ -126,7 +127,7 @@ struct BuildRun {
         case .files(let files):
             guard !files.isEmpty else { throw StoreError("FROM names no model file") }
             for f in files { if let l = try importSource(f.path, relativeName: f.relativeName, forced: nil, step: "model") { layers.append(l) } }
-            try addDetectedTemplate(to: &layers)
+            try addDetectedTemplate(to: &layers, hasTemplateLine: input.template?.isEmpty == false)
         case .model(let base):
             let t0 = clock.now
             guard let m = try store.manifest(base) else { throw StoreError("base model '\(base.displayShortest)' not found") }
@@ -221,43 +222,33 @@ struct BuildRun {
         manifestDigest = digest
     }
 
-    /// Ollama's template auto-detection (only for models built from files): template and stop-only
-    /// params layers after the model. GGUF files match Ollama's named templates when their data is
-    /// available; safetensors imports fall back to mfc's own family templates, with a warning when
-    /// their chat template is of no known family.
-    mutating func addDetectedTemplate(to layers: inout [Descriptor]) throws(StoreError) {
+    /// Ollama's template auto-detection for models built from files: a template layer and a
+    /// stop-only params layer after the model, chosen by ChatTemplateResolver from the file's Jinja
+    /// chat template. Without a TEMPLATE line, a model whose chat format is not recognised gets a
+    /// warning that names the template it will use.
+    mutating func addDetectedTemplate(to layers: inout [Descriptor], hasTemplateLine: Bool) throws(StoreError) {
         guard !pendingImport else { return }
-        for layer in layers where layer.mediaType == MediaType.model {
-            let imported = importedFolders.contains(layer.digest)
-            guard options.namedTemplates != nil || imported else { continue }
-            let found: TemplateDetection.Detected
-            switch try TemplateDetection.detect(layer.digest, store: store, log: log, named: options.namedTemplates, families: imported) {
-            case .detected(let d): found = d
-            case .unknownFamily:
-                warnings.append("\(layer.from.isEmpty ? "model" : layer.from): the chat template in tokenizer_config.json is of no family mfc knows "
-                                + "(chatml, qwen2, llama3, llama2, mistral, gemma, phi3); add a TEMPLATE line")
-                continue
-            case .none: continue
-            }
-            layers.append(try textLayer("template", MediaType.template, Array(found.template.utf8)))
-            if !found.stop.isEmpty {
-                let params = JSONValue.object([("stop", .array(found.stop.map { .string($0) }))])
-                layers.append(try textLayer("params", MediaType.params, params.goEncoded))
-            }
-            return
+        guard let layer = layers.first(where: { $0.mediaType == MediaType.model }) else { return }
+        let jinja = try TemplateDetection.jinja(of: layer.digest, location: layer.from.isEmpty ? "the model" : layer.from,
+                                                store: store, log: log)
+        let choice = try ChatTemplateResolver.resolve(jinja: jinja, named: options.namedTemplates)
+        if let warning = choice.warning, !hasTemplateLine { warnings.append(warning) }
+        guard choice.origin != .fallback else { return }
+        layers.append(try textLayer("template", MediaType.template, Array(choice.template.utf8)))
+        if !choice.stop.isEmpty {
+            let params = JSONValue.object([("stop", .array(choice.stop.map { .string($0) }))])
+            layers.append(try textLayer("params", MediaType.params, params.goEncoded))
         }
     }
 
     /// Settings of the whole-build key; `--quantize` adds its own so changing the type rebuilds.
     var buildKeySettings: [String: String] {
-        ["name": name.path, "templates": options.namedTemplates?.directory ?? ""]
+        ["name": name.path, "templates": options.namedTemplates?.directory ?? "", "chat-families": ChatTemplateFamily.version]
             .merging(options.quantize?.keySettings ?? [:]) { a, _ in a }
     }
 
     /// Set in a dry run when a model file would have to be hashed first.
     var pendingImport = false
-    /// Model layers converted from safetensors folders in this build (they get family templates).
-    var importedFolders: Set<Digest> = []
 
     mutating func planRest(_ t0: ContinuousClock.Instant) throws(StoreError) {
         try record("config", .planned, "", "depends on a model file that is not hashed yet", since: t0)
@@ -304,7 +295,7 @@ struct BuildRun {
         return JSONValue.object([
             ("from", .array(input.from.map { .string($0) })), ("dir", .string(input.directory)),
             ("template", s(input.template)), ("system", s(input.system)),
-            ("parameters", .array(input.parameters.map { .array([.string($0.name), .string($0.value)]) })),
+            ("parameters", JSONValue.sortedObject(input.parameters.storedJSON)),
             ("licenses", .array(input.licenses.map { .string($0) })),
             ("messages", .array(input.messages.map { .array([.string($0.role), .string($0.content)]) })),
             ("adapters", .array(input.adapters.map { .string($0) })),
@@ -317,12 +308,10 @@ struct BuildRun {
     mutating func importSource(_ path: String, relativeName: String, forced: String?, step: String) throws(StoreError) -> Descriptor? {
         let t0 = clock.now
         if let st = FileIO.status(path), st.isDirectory, step == "model" {
-            let layer = try importSafetensorsFolder(path, relativeName: relativeName, step: step)
-            importedFolders.insert(layer.digest)
-            return layer
+            return try importSafetensorsFolder(path, relativeName: relativeName, step: step)
         }
         guard let st = FileIO.status(path), st.isRegular else { throw StoreError("\(step) file not found: \(path)") }
-        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsUnsupported(path) }
+        if path.hasSuffix(".safetensors") { throw SourceResolver.safetensorsFile(path) }
         let statCache = StatCache(log: log)
         var digest: Digest
         var size: Int64
@@ -348,7 +337,8 @@ struct BuildRun {
             statCache.remember(digest, for: path, stat: st)
             status = .done
         }
-        let info = try ModelInfo.of(digest, in: store, log: log)
+        let info: ModelInfo
+        do { info = try ModelInfo.of(digest, in: store, log: log) } catch { throw StoreError("\(relativeName): \(error.message)") }
         // Classification by content: an ADAPTER that is an ordinary model GGUF is a model layer.
         let mediaType = forced ?? info.mediaType
         if status == .done { log.record("from", digest.hex, relativeName) }

@@ -16,10 +16,12 @@ package struct ModelInfo: Sendable, Equatable {
     package var contextLength: Int
     package var embeddingLength: Int
 
-    /// Reads the header of a GGUF file.
+    /// Reads the header of a GGUF file; a model the runtime implements is checked as loading it would
+    /// (metadata, tensor shapes, vocabulary), so a build refuses what `run` would refuse.
+    /// - Throws: `StoreError` saying what is wrong, without the path (callers name the source).
     package init(ggufAt path: String) throws(StoreError) {
         let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch { throw StoreError("\(path): \(error)") }
+        do { file = try GGUFFile(path: path) } catch { throw StoreError("\(error)") }
         architecture = file.architecture ?? ""
         parameterCount = file.tensors.reduce(0) { $0 &+ UInt64(max(0, $1.elementCount)) }
         if case .uint32(let ft)? = file["general.file_type"] {
@@ -30,6 +32,9 @@ package struct ModelInfo: Sendable, Equatable {
         contextLength = file.archValue("context_length")?.int ?? 0
         embeddingLength = file.archValue("embedding_length")?.int ?? 0
         mediaType = ModelInfo.classify(file)
+        if mediaType == MediaType.model, LlamaConfig.supports(architecture: architecture) {
+            do { try ModelValidation.check(file) } catch { throw StoreError(error.description) }
+        }
     }
 
     /// Ollama's layer classification of a GGUF.
@@ -89,7 +94,7 @@ package struct ModelInfo: Sendable, Equatable {
     }
 
     static func cacheKey(_ digest: Digest) -> String {
-        ActionKey(kind: "model-info", version: 1, inputs: [digest.description], settings: [:]).description
+        ActionKey(kind: "model-info", version: 2, inputs: [digest.description], settings: [:]).description
     }
 }
 

@@ -1,7 +1,8 @@
+import Foundation
 import ModelfileLang
 
-/// Turns Modelfile text into a `BuildInput` through ModelfileLang's parser and checker, so a build
-/// lints first and stops on errors.
+/// Turns Modelfile text into a `BuildInput` through ModelfileLang's checker (`CheckedModelfile`),
+/// so a build lints first and stops on errors. The one place that reads a Modelfile for a build.
 package enum ModelfileFrontEnd {
     /// The outcome of reading one Modelfile.
     package struct Checked: Sendable {
@@ -21,39 +22,67 @@ package enum ModelfileFrontEnd {
     ///   - bytes: the file's bytes (any of the encodings Ollama accepts).
     ///   - path: shown in diagnostics.
     ///   - directory: where relative FROM/ADAPTER/DRAFT paths start.
-    package static func read(_ bytes: [UInt8], path: String, directory: String) -> Checked {
-        let (modelfile, syntax) = Modelfile.parse(source: bytes, path: path)
-        let options = CheckOptions(directory: directory, templateFieldReader: TemplateFields.defaultReader)
-        let diagnostics = (syntax + modelfile.check(options: options)).sortedByPosition()
-        guard !diagnostics.hasErrors else { return Checked(input: nil, diagnostics: diagnostics, source: modelfile.source) }
-        return Checked(input: buildInput(modelfile, directory: directory), diagnostics: diagnostics, source: modelfile.source)
+    ///   - modelExists: whether a FROM model name is in the store; nil skips that check.
+    package static func read(_ bytes: [UInt8], path: String, directory: String,
+                             modelExists: (@Sendable (String) -> Bool)? = nil) -> Checked {
+        let checked = Modelfile.checked(source: bytes, path: path, options: CheckOptions(directory: directory, templateFieldReader: TemplateFields.defaultReader, modelExists: modelExists))
+        let source = checked.modelfile.source
+        guard !checked.hasErrors else { return Checked(input: nil, diagnostics: checked.diagnostics, source: source) }
+        return Checked(input: buildInput(checked, directory: directory), diagnostics: checked.diagnostics, source: source)
     }
 
     /// Like `read`, but errors become a thrown `StoreError` holding the rendered diagnostics.
-    package static func input(_ bytes: [UInt8], path: String, directory: String) throws(StoreError) -> BuildInput {
-        let checked = read(bytes, path: path, directory: directory)
+    package static func input(_ bytes: [UInt8], path: String, directory: String,
+                              modelExists: (@Sendable (String) -> Bool)? = nil) throws(StoreError) -> BuildInput {
+        let checked = read(bytes, path: path, directory: directory, modelExists: modelExists)
         guard let input = checked.input else { throw StoreError(checked.rendered().trimmingSuffixNewline) }
         return input
     }
 
-    /// Maps the AST onto the build's input, with Ollama's repeat rules (modelfile spec §3).
-    static func buildInput(_ modelfile: Modelfile, directory: String) -> BuildInput {
+    /// Reads the Modelfile at `path` and builds it as `name` (`mfc build -f`, `mfc run FILE`).
+    /// Diagnostics (warnings included) go to `diagnostics` before the build starts.
+    package static func build(fileAt path: String, displayPath: String, as name: ModelName, builder: ModelBuilder,
+                              options: BuildOptions, diagnostics: (Checked) -> Void = { _ in }) throws(StoreError) -> BuildResult {
+        guard let bytes = FileIO.read(path) else { throw StoreError("cannot read Modelfile \(displayPath)") }
+        let checked = read(bytes, path: displayPath, directory: (path as NSString).deletingLastPathComponent,
+                           modelExists: builder.store.modelLookup)
+        diagnostics(checked)
+        guard let input = checked.input else { throw StoreError(checked.rendered().trimmingSuffixNewline) }
+        return try builder.build(input, as: name, options: options)
+    }
+
+    /// Maps the checked Modelfile onto the build's input.
+    static func buildInput(_ checked: CheckedModelfile, directory: String) -> BuildInput {
         var input = BuildInput(directory: directory)
-        for i in modelfile.instructions {
+        for i in checked.modelfile.instructions {
             switch i.keyword {
             case .from: input.from.append(i.value)
-            case .parameter: input.parameters.append(.init(name: i.name ?? "", value: i.value))
-            case .template: input.template = i.value
-            case .system: input.system = i.value
             case .adapter: input.adapters.append(i.value)   // several ADAPTER lines stack, in order
-            case .license: input.licenses.append(i.value)
-            case .message: input.messages.append(.init(role: i.name ?? "", content: i.value))
-            case .requires: input.requires = i.value.hasPrefix("v") ? String(i.value.dropFirst()) : i.value
-            case .renderer: input.renderer = i.value
-            case .parser: input.parser = i.value
             case .draft: input.draft = i.value
+            default: break
             }
         }
+        input.parameters = checked.parameters
+        input.deprecatedParameters = checked.deprecatedParameters
+        input.template = checked.template
+        input.system = checked.system
+        input.licenses = checked.licenses
+        input.messages = checked.messages.map { .init(role: $0.role, content: $0.content) }
+        input.requires = checked.requires
+        input.renderer = checked.renderer
+        input.parser = checked.parser
         return input
+    }
+}
+
+extension ModelStore {
+    /// The checker's view of this store: whether FROM `text` names a model in it. nil when the
+    /// store does not exist yet (nothing to compare with; the build reports a missing base).
+    package var modelLookup: (@Sendable (String) -> Bool)? {
+        guard FileIO.status(manifestsDirectory)?.isDirectory == true else { return nil }
+        return { [self] text in
+            let name = ModelName(parsing: text)
+            return name.isValid && manifestBytes(name) != nil
+        }
     }
 }

@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// Prints a stored model back as a Modelfile that rebuilds to the same manifest.
 ///
 /// Differences from `ollama show --modelfile`, all for the round trip: REQUIRES is printed,
@@ -34,12 +36,8 @@ package enum ModelfilePrinter {
         if !model.config.parser.isEmpty { s += "PARSER \(quoted(model.config.parser))\n" }
         if !model.config.requires.isEmpty { s += "REQUIRES \(model.config.requires)\n" }
         if own.contains(where: { $0.mediaType == MediaType.params }) {
-            for (key, value) in model.parameters.sorted(by: { $0.key < $1.key }) {
-                if case .strings(let list) = value {
-                    for item in list { s += "PARAMETER \(key) \(quoted(item))\n" }
-                } else {
-                    s += "PARAMETER \(key) \(value)\n"
-                }
+            for (key, value) in model.parameters.sorted {
+                for text in value.modelfileTexts { s += "PARAMETER \(key) \(quoted(text))\n" }
             }
         }
         for l in texts([MediaType.license]) { s += "LICENSE \(quoted(l))\n" }

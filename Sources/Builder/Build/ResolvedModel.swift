@@ -1,34 +1,5 @@
-import ModelfileLang
 import Foundation
-
-/// A typed PARAMETER value as stored in a params layer.
-package enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
-    case int(Int)
-    case float(Double)
-    case bool(Bool)
-    case strings([String])
-
-    init?(_ json: JSONValue) {
-        switch json {
-        case .int(let i): self = .int(Int(i))
-        case .float32(let f): self = .float(Double(f))
-        case .float64(let d): self = d == d.rounded() && abs(d) < 1e15 ? .int(Int(d)) : .float(d)
-        case .bool(let b): self = .bool(b)
-        case .array(let items): self = .strings(items.compactMap(\.stringValue))
-        case .string(let s): self = .strings([s])
-        default: return nil
-        }
-    }
-
-    package var description: String {
-        switch self {
-        case .int(let i): return String(i)
-        case .float(let d): return JSONValue.float64(d).rendered()
-        case .bool(let b): return String(b)
-        case .strings(let s): return s.joined(separator: ", ")
-        }
-    }
-}
+import ModelfileLang
 
 /// Everything a runtime needs to run a built model, read from its manifest.
 package struct ResolvedModel: Sendable {
@@ -44,8 +15,8 @@ package struct ResolvedModel: Sendable {
     /// nil when the model has no template layer.
     package var template: String?
     package var system: String?
-    /// From the params layer; integers that went through JSON as whole floats read as `.int`.
-    package var parameters: [String: ParameterValue]
+    /// From the params layer, typed by ModelfileLang's table as Ollama reads it back.
+    package var parameters: ParameterValues
     package var messages: [BuildInput.Message]
     package var licenses: [String]
 }
@@ -67,9 +38,9 @@ extension ModelStore {
         }
         var config = ModelConfig()
         if let b = FileIO.read(blobs.path(of: manifest.config.digest)) { config = (try? ModelConfig(bytes: b)) ?? config }
-        var parameters: [String: ParameterValue] = [:]
+        var parameters = ParameterValues()
         if let p = manifest.layers(ofType: MediaType.params).last, case .object(let members)? = try? JSONValue.parse(try text(p)) {
-            for (k, v) in members { parameters[k] = ParameterValue(v) }
+            parameters = try ParameterValues(storedJSON: members)
         }
         var messages: [BuildInput.Message] = []
         if let m = manifest.layers(ofType: MediaType.messages).last, case .array(let items)? = try? JSONValue.parse(try text(m)) {
@@ -91,11 +62,9 @@ extension ModelStore {
     package func resolve(reference: String, currentDirectory: String, options: BuildOptions = BuildOptions()) throws(StoreError) -> ResolvedModel {
         let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if let st = FileIO.status(path), st.isRegular {
-            let bytes = FileIO.read(path) ?? []
             let name = ModelfileNaming.defaultName(forModelfileAt: path)
-            let input = try ModelfileFrontEnd.input(bytes, path: (path as NSString).lastPathComponent,
-                                                    directory: (path as NSString).deletingLastPathComponent)
-            _ = try ModelBuilder(store: self).build(input, as: name, options: options)
+            _ = try ModelfileFrontEnd.build(fileAt: path, displayPath: (path as NSString).lastPathComponent, as: name,
+                                            builder: ModelBuilder(store: self), options: options)
             return try resolve(name)
         }
         let name = ModelName(parsing: reference)

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 
 /// What a FROM argument names after path expansion (modelfile spec §5).
 package enum FromSource: Sendable, Equatable {
@@ -17,19 +18,13 @@ package enum FromSource: Sendable, Equatable {
 }
 
 enum SourceResolver {
-    /// Expands `~`, `~user` and relative paths against the Modelfile's folder.
+    /// Expands `~`, `~user` and relative paths against the Modelfile's folder (ModelfileLang's
+    /// `PathExpansion`, the same the checker uses).
     static func expand(_ path: String, directory: String, home: String) throws(StoreError) -> String {
-        var p = path
-        if p == "~" || p.hasPrefix("~/") {
-            p = home + p.dropFirst()
-        } else if p.hasPrefix("~") {
-            let user = String(p.dropFirst().prefix { $0 != "/" })
-            guard let pw = getpwnam(user), let dir = pw.pointee.pw_dir else { throw StoreError("failed to find user '\(user)'") }
-            p = String(cString: dir) + p.dropFirst(1 + user.utf8.count)
-        } else if !p.hasPrefix("/") {
-            p = directory + "/" + p
+        switch PathExpansion.expand(path, relativeTo: directory, home: home) {
+        case .success(let p): return p
+        case .failure(let f): throw StoreError(f.description)
         }
-        return (p as NSString).standardizingPath
     }
 
     /// Resolves every FROM: files and folders add GGUF files; if any FROM is a model name, the last
@@ -48,7 +43,7 @@ enum SourceResolver {
             if st.isDirectory {
                 files += try filesInDirectory(path)
             } else {
-                if path.hasSuffix(".safetensors") { throw safetensorsUnsupported(path) }
+                if path.hasSuffix(".safetensors") { throw safetensorsFile(path) }
                 files.append((path, (path as NSString).lastPathComponent))
             }
         }
@@ -61,15 +56,21 @@ enum SourceResolver {
     static func filesInDirectory(_ dir: String) throws(StoreError) -> [(path: String, relativeName: String)] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
         if HFCheckpoint.isModelFolder(names) { return [(dir, (dir as NSString).lastPathComponent)] }
-        if names.contains(where: { $0.hasSuffix(".safetensors") || $0.hasPrefix("pytorch_model") || $0.hasSuffix(".pth") }) {
-            throw safetensorsUnsupported(dir)
+        if names.contains(where: { $0.hasSuffix(".safetensors") }) && !names.contains("config.json") {
+            throw StoreError("FROM \(dir): the folder has safetensors weights but no config.json, which an import needs "
+                             + "(it names the architecture and its sizes)")
+        }
+        if names.contains(where: { $0.hasPrefix("pytorch_model") || $0.hasSuffix(".pth") }) {
+            throw StoreError("FROM \(dir): PyTorch checkpoints (pytorch_model*.bin, *.pth) cannot be imported; "
+                             + "convert them to safetensors or GGUF first")
         }
         let ggufs = names.filter { $0.hasSuffix(".gguf") }
         guard !ggufs.isEmpty else { throw StoreError("no Modelfile or safetensors files found in \(dir)") }
         return ggufs.map { (dir + "/" + $0, $0) }
     }
 
-    static func safetensorsUnsupported(_ path: String) -> StoreError {
-        StoreError("FROM \(path): importing safetensors/PyTorch checkpoints is not supported yet (issue 6); convert to GGUF first")
+    /// A single .safetensors file: the import reads the whole folder (config.json, tokenizer, every shard).
+    static func safetensorsFile(_ path: String) -> StoreError {
+        StoreError("FROM \(path): a .safetensors file is imported with its folder; write FROM \((path as NSString).deletingLastPathComponent)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 import Synchronization
 
 /// One Modelfile of a folder build and the model it produces.
@@ -36,7 +37,7 @@ package enum DirectoryBuild {
         var deps: [[Int]] = []
         for t in targets {
             var d: [Int] = []
-            for from in t.input.from where FileIO.status(try SourceResolver.expand(from, directory: t.input.directory, home: NSHomeDirectory())) == nil {
+            for from in t.input.from where FileIO.status(try SourceResolver.expand(from, directory: t.input.directory, home: FileSystemProbe.homeDirectory())) == nil {
                 let wanted = ModelName(parsing: from)
                 if let i = targets.firstIndex(where: { $0.name.matches(wanted) }) { d.append(i) }
             }

@@ -6,24 +6,32 @@ import Runtime
 /// llama.cpp's converter writes for each (Tests/Fixtures/import/reference holds its output).
 enum HFModelMetadata {
     static func keys(config: JSONValue, architecture arch: HFArchitecture, name: String) throws(StoreError) -> [(key: String, value: GGUFValue)] {
-        func int(_ key: String) -> Int? { config[key]?.intValue }
+        // Sizes become u32 keys: a value that does not fit is refused by name, never clamped.
+        func int(_ key: String) throws(StoreError) -> Int? {
+            guard let value = config[key], value != .null else { return nil }
+            guard let n = value.intValue, (0...Int(UInt32.max)).contains(n) else {
+                throw StoreError("config.json: \(key) is \(value.goEncodedString.trimmingSuffixNewline), expected a whole number from 0 to \(UInt32.max)")
+            }
+            return n
+        }
         func require(_ key: String) throws(StoreError) -> Int {
-            guard let v = int(key), v > 0 else { throw StoreError("config.json: missing or invalid \(key)") }
+            guard let v = try int(key) else { throw StoreError("config.json: \(key) is missing") }
+            guard v > 0 else { throw StoreError("config.json: \(key) is 0, expected a positive number") }
             return v
         }
         func uint(_ v: Int) -> GGUFValue { .uint32(UInt32(clamping: v)) }
         let a = arch.ggufName
         let embedding = try require("hidden_size"), heads = try require("num_attention_heads")
-        let headDim = int("head_dim") ?? embedding / heads
+        let headDim = try int("head_dim") ?? embedding / heads
         var keys: [(key: String, value: GGUFValue)] = [
             ("general.architecture", .string(a)),
             ("general.name", .string(name)),
-            ("\(a).context_length", uint(int("max_position_embeddings") ?? 2048)),
+            ("\(a).context_length", uint(try int("max_position_embeddings") ?? 2048)),
             ("\(a).embedding_length", uint(embedding)),
             ("\(a).block_count", uint(try require("num_hidden_layers"))),
             ("\(a).feed_forward_length", uint(try require("intermediate_size"))),
             ("\(a).attention.head_count", uint(heads)),
-            ("\(a).attention.head_count_kv", uint(int("num_key_value_heads") ?? heads)),
+            ("\(a).attention.head_count_kv", uint(try int("num_key_value_heads") ?? heads)),
             ("\(a).attention.layer_norm_rms_epsilon", .float32(Float(config["rms_norm_eps"]?.doubleValue ?? 1e-6))),
         ]
         // The optional keys each of llama.cpp's converters writes (gemma and gemma2 leave the RoPE base to
@@ -35,13 +43,13 @@ enum HFModelMetadata {
             keys.append(("\(a).attention.key_length", uint(headDim)))
             keys.append(("\(a).attention.value_length", uint(headDim)))
         }
-        if let window = int("sliding_window"), arch.sandwichNorms || a == "phi3" { keys.append(("\(a).attention.sliding_window", uint(window))) }
+        if let window = try int("sliding_window"), arch.sandwichNorms || a == "phi3" { keys.append(("\(a).attention.sliding_window", uint(window))) }
         if a == "phi3" { keys += try RopeScaling.phi3Keys(config: config) }
         if a == "gemma3", let local = config["rope_local_base_freq"]?.doubleValue { keys.append(("gemma3.rope.freq_base_swa", .float32(Float(local)))) }
         for (hf, gguf) in [("attn_logit_softcapping", "attn_logit_softcapping"), ("final_logit_softcapping", "final_logit_softcapping")] {
             if let v = config[hf]?.doubleValue { keys.append(("\(a).\(gguf)", .float32(Float(v)))) }
         }
-        if a == "llama", let vocab = int("vocab_size") { keys.append(("llama.vocab_size", uint(vocab))) }
+        if a == "llama", let vocab = try int("vocab_size") { keys.append(("llama.vocab_size", uint(vocab))) }
         keys.append(("general.file_type", .uint32(1)))
         return keys
     }

@@ -71,19 +71,22 @@ package final class SafetensorsFile: @unchecked Sendable {
             throw StoreError("\(path): tensor '\(name)' needs dtype, shape and two data_offsets")
         }
         var shape: [Int] = []
-        var count = 1
         for v in shapeValues {
             guard let d = v.intValue, d >= 0 else { throw StoreError("\(path): tensor '\(name)' has an invalid shape") }
-            let (product, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw StoreError("\(path): tensor '\(name)' is too large") }
-            shape.append(d); count = product
+            shape.append(d)
         }
         let elementSize = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1][dtype]
         guard let elementSize else { throw StoreError("\(path): tensor '\(name)' has unknown dtype \(dtype)") }
+        // Checked products: neither the elements, nor their bytes, nor the rows (which count loop iterations
+        // even when a dimension is 0) may exceed the file.
+        guard let (count, _) = checkedShape(shape.reversed(), limit: fileSize),
+              case let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize), !overflow, bytes <= fileSize else {
+            throw StoreError("\(path): tensor '\(name)' has shape \(shape), more \(dtype) values than the file could hold")
+        }
         guard begin >= 0, begin <= end, end <= fileSize - dataStart else {
             throw StoreError("\(path): tensor '\(name)' data [\(begin), \(end)) lies outside the file")
         }
-        guard end - begin == count * elementSize else {
+        guard end - begin == bytes else {
             throw StoreError("\(path): tensor '\(name)' has \(end - begin) bytes for \(count) \(dtype) values")
         }
         return SafetensorsTensor(name: name, dtype: dtype, shape: shape, range: dataStart + begin ..< dataStart + end)

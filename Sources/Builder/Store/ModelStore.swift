@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 
 /// A models folder in Ollama's layout: `blobs/sha256-<hex>` and
 /// `manifests/<host>/<namespace>/<model>/<tag>`. mfc's own build cache lives in `.mfc/`, which
@@ -13,17 +14,21 @@ package final class ModelStore: Sendable {
         self.blobs = BlobStore(directory: root + "/blobs")
     }
 
-    /// The root chosen by `--store`, else `MFC_MODELS`, else `~/.mfc/models`. Surrounding
-    /// whitespace and then quotes are trimmed, as Ollama does for `OLLAMA_MODELS`.
+    /// The variables that name a store, in order: mfc's own, then Ollama's, so mfc can share an Ollama store.
+    package static let rootVariables = ["MFC_MODELS", "OLLAMA_MODELS"]
+
+    /// The root chosen by `--store`, else `MFC_MODELS`, else `OLLAMA_MODELS`, else `$HOME/.mfc/models`
+    /// (the one definition of the default store; README "Where models live"). Surrounding whitespace and
+    /// then quotes are trimmed, as Ollama does for `OLLAMA_MODELS`.
     package static func defaultRoot(option: String?, environment: [String: String]) -> String {
         if let option, !option.isEmpty { return option }
-        if let env = environment["MFC_MODELS"] {
+        for variable in rootVariables {
+            guard let env = environment[variable] else { continue }
             var v = env.trimmingCharacters(in: .whitespacesAndNewlines)
             for q in ["\"", "'"] where v.count >= 2 && v.hasPrefix(q) && v.hasSuffix(q) { v = String(v.dropFirst().dropLast()) }
             if !v.isEmpty { return v }
         }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.mfc/models"
+        return FileSystemProbe.homeDirectory(environment: environment) + "/.mfc/models"
     }
 
     package var manifestsDirectory: String { root + "/manifests" }

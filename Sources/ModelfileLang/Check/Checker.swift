@@ -8,13 +8,23 @@ public struct CheckOptions: Sendable {
     /// The top-level fields a template reads (`System`, `Prompt`, `Messages`, ...), or nil when it
     /// does not parse. Supplied by the template engine; without it the template lint rules are skipped.
     public var templateFieldReader: (@Sendable (String) -> Set<String>?)?
+    /// Whether a model name exists in the local store (FROM a missing one is MF1012); nil skips the check.
+    public var modelExists: (@Sendable (String) -> Bool)?
+    /// For a FROM file (GGUF or model folder) given by its resolved path: why its chat template cannot
+    /// be used and what will be used instead, or nil when mfc recognises it. Supplied by the builder's
+    /// template resolver; without it the rule is skipped.
+    public var chatTemplateWarning: (@Sendable (String) -> String?)?
 
     public init(directory: String, fileSystem: FileSystemProbe = .local, lint: Bool = true,
-                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil) {
+                templateFieldReader: (@Sendable (String) -> Set<String>?)? = nil,
+                modelExists: (@Sendable (String) -> Bool)? = nil,
+                chatTemplateWarning: (@Sendable (String) -> String?)? = nil) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.lint = lint
         self.templateFieldReader = templateFieldReader
+        self.modelExists = modelExists
+        self.chatTemplateWarning = chatTemplateWarning
     }
 }
 
@@ -26,13 +36,7 @@ extension Modelfile {
     /// - Parameter options: where relative paths start, and the file system to probe.
     /// - Returns: the diagnostics in source order.
     public func check(options: CheckOptions) -> [Diagnostic] {
-        var checker = Checker(modelfile: self, options: options)
-        checker.run()
-        if options.lint {
-            checker.diagnostics += LintRules.run(LintContext(modelfile: self, options: options, fromKinds: checker.fromKinds,
-                                                             instructions: checker.instructions))
-        }
-        return checker.diagnostics.sortedByPosition()
+        checked(options: options).diagnostics
     }
 }
 
@@ -52,8 +56,14 @@ struct Checker {
     let options: CheckOptions
     let instructions: [Instruction]
     var diagnostics: [Diagnostic] = []
+    /// The typed PARAMETER values (each value parsed once, here).
+    var parameters = ParameterValues()
     /// For each FROM instruction (by index in `instructions`): its resolved path if it exists.
     var fromKinds: [Int: (path: String, kind: PathKind)] = [:]
+    var froms: [CheckedModelfile.From] = []
+    var adapters: [String] = []
+    var draft: String?
+    var deprecatedParameters: [String] = []
 
     init(modelfile: Modelfile, options: CheckOptions) {
         self.modelfile = modelfile
@@ -101,31 +111,28 @@ struct Checker {
             return
         }
         if Parameters.deprecated.contains(name) {
+            deprecatedParameters.append(name)
             diagnostics.append(.deprecatedParameter(name, at: nameRange))
             return
         }
         guard let spec = Parameters.table[name] else {
-            let suggestion = EditDistance.closest(to: name, in: Parameters.names + Array(Parameters.deprecated))
+            let suggestion = Parameters.foreignNames[name.lowercased()]
+                ?? EditDistance.closest(to: name, in: Parameters.names + Array(Parameters.deprecated))
             diagnostics.append(.unknownParameter(name, suggestion: suggestion == name.lowercased() ? nil : suggestion, at: nameRange))
             return
         }
         if spec.isSingleValued { noteRepeat("PARAMETER \(name)", i, &lastSingle) }
-        let number: Double?
-        switch spec.type {
-        case .int: number = GoSyntax.parseInt(i.value).map(Double.init)
-        case .float: number = GoSyntax.parseFloat32(i.value).map(Double.init)
-        case .bool:
-            if GoSyntax.parseBool(i.value) == nil { diagnostics.append(.invalidParameterValue(i.value, name: name, type: .bool, at: i.valueRange)) }
-            return
-        case .stringList:
-            return
-        }
-        guard let number else {
-            diagnostics.append(.invalidParameterValue(i.value, name: name, type: spec.type, at: i.valueRange))
-            return
-        }
-        if number.isNaN || spec.minimum.map({ number < $0 }) == true || spec.maximum.map({ number > $0 }) == true {
-            diagnostics.append(.parameterOutOfRange(i.value, name: name, spec: spec, at: i.valueRange))
+        switch Parameters.parse(i.value, for: name) {
+        case .success(let value):
+            parameters.set(name, value)
+            if case .int(let v) = value, value.description != String(v) {
+                diagnostics.append(.notPrintableBack("value", reason: "it prints as \(value), which is not an int", at: i.valueRange))
+            }
+            if !spec.isInRange(value) {
+                diagnostics.append(.parameterOutOfRange(i.value, name: name, spec: spec, at: i.valueRange))
+            }
+        case .failure(let error):
+            diagnostics.append(.invalidParameterValue(i.value, error: error, type: spec.type, at: i.valueRange))
         }
     }
 
@@ -142,10 +149,14 @@ struct Checker {
         let kind = options.fileSystem.kind(path)
         if kind != .missing {
             fromKinds[index] = (path, kind)
+            froms.append(.path(path, kind: kind, written: i.value))
             return (path, i.valueRange)
         }
+        froms.append(.model(i.value))
         if PathExpansion.looksLikePath(i.value) {
             diagnostics.append(.fromPathNotFound(i.value, resolved: path, at: i.valueRange))
+        } else if let exists = options.modelExists, !exists(i.value) {
+            diagnostics.append(.modelNotFound(i.value, at: i.valueRange))
         }
         return nil
     }
@@ -155,6 +166,7 @@ struct Checker {
         case .failure(.unknownUser(let user)):
             diagnostics.append(.unknownUser(i.keyword, user: user, at: i.valueRange))
         case .success(let path):
+            if i.keyword == .adapter { adapters.append(path) } else { draft = path }
             guard options.fileSystem.kind(path) != .missing else {
                 diagnostics.append(.missingPath(i.keyword, i.value, resolved: path, at: i.valueRange))
                 return
@@ -173,12 +185,8 @@ struct Checker {
         case .from, .adapter, .draft, .requires:
             return   // printed as blob paths, or (REQUIRES) never printed
         case .parameter:
-            guard let spec = Parameters.table[i.name ?? ""] else { return }
-            if spec.type == .int, let v = GoSyntax.parseInt(i.value), v >= 1_000_000 || v <= -1_000_000 {
-                diagnostics.append(.notPrintableBack("value", reason: "it prints as \(ShowFormat.goFloat(Double(v))), which is not an int", at: i.valueRange))
-                return
-            }
-            guard spec.type == .stringList else { return }
+            // Scalars are checked where they are parsed (checkParameter).
+            guard Parameters.table[i.name ?? ""]?.type == .stringList else { return }
         default:
             break
         }

@@ -28,16 +28,32 @@ public struct FileSystemProbe: Sendable {
         },
         canonical: { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
         home: { user in
-            guard let user else { return FileManager.default.homeDirectoryForCurrentUser.path }
+            guard let user else { return FileSystemProbe.homeDirectory() }
             return FileManager.default.homeDirectory(forUser: user)?.path
         })
+
+    /// The current user's home folder as Go's `os.UserHomeDir` (and so Ollama) finds it: `$HOME` when set
+    /// and not empty, else the password file's entry. Containers and CI runners often set a `HOME` that
+    /// differs from the password file, so every default folder of mfc starts here.
+    public static func homeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        return FileManager.default.homeDirectoryForCurrentUser.path
+    }
 }
 
 /// Ollama's `expandPath`: a FROM/ADAPTER/DRAFT argument made absolute, relative to the Modelfile.
-enum PathExpansion {
-    enum Failure: Error { case unknownUser(String) }
+/// The one `~`/`~user` expansion of the project: the checker, the build and `mfc template` use it.
+public enum PathExpansion {
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case unknownUser(String)
+        public var description: String {
+            switch self { case .unknownUser(let u): "failed to find user '\(u)'" }
+        }
+    }
 
-    static func expand(_ path: String, relativeTo directory: String, probe: FileSystemProbe) -> Result<String, Failure> {
+    /// `~` and `~/x` use `home(nil)`, `~name/x` uses `home("name")`; other relative paths start at
+    /// `directory`; the result is cleaned like Go's `filepath.Clean`.
+    public static func expand(_ path: String, relativeTo directory: String, probe: FileSystemProbe) -> Result<String, Failure> {
         if path.hasPrefix("/") || path.hasPrefix("\\") { return .success(clean(path)) }
         if path.hasPrefix("~") {
             if path == "~" || path.hasPrefix("~/") {
@@ -50,6 +66,15 @@ enum PathExpansion {
             return .success(clean(home + (parts.count > 1 ? "/" + parts[1] : "")))
         }
         return .success(clean(directory + "/" + path))
+    }
+
+    /// `expand` on the real file system, with `home` for `~` (a build's HOME) and the password
+    /// database for `~name`.
+    public static func expand(_ path: String, relativeTo directory: String, home: String) -> Result<String, Failure> {
+        let local = FileSystemProbe.local
+        let probe = FileSystemProbe(kind: local.kind, canonical: local.canonical,
+                                    home: { user in user == nil ? home : local.home(user) })
+        return expand(path, relativeTo: directory, probe: probe)
     }
 
     /// `filepath.Clean` of an absolute path: no `.`, `..` or repeated slashes.

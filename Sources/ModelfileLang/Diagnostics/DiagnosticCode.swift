@@ -41,6 +41,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let repeatedInstruction = DiagnosticCode(1009, "repeated-instruction", .warning)
     public static let notPrintableBack = DiagnosticCode(1010, "not-printable-back", .warning)
     public static let draftSameAsFrom = DiagnosticCode(1011, "draft-same-as-from", .error)
+    public static let modelNotFound = DiagnosticCode(1012, "model-not-found", .error)
 
     // MARK: Lint (MF2xxx): accepted by Ollama but probably not what was meant.
     public static let systemNotRead = DiagnosticCode(2001, "system-not-read", .warning)
@@ -49,6 +50,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let emptyValueKeepsBase = DiagnosticCode(2004, "empty-value-keeps-base", .warning)
     public static let mixedFrom = DiagnosticCode(2005, "mixed-from", .warning)
     public static let hashInValue = DiagnosticCode(2006, "hash-in-value", .warning)
+    public static let unrecognisedChatTemplate = DiagnosticCode(2007, "unrecognised-chat-template", .warning)
 
     // MARK: Template (MF3xxx): the TEMPLATE as Go's text/template and Ollama's data see it.
     public static let templateSyntaxError = DiagnosticCode(3001, "template-syntax-error", .error)
@@ -62,7 +64,9 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         invalidRole,
         missingFrom, unknownParameter, invalidParameterValue, parameterOutOfRange, deprecatedParameter,
         invalidRequires, missingPath, fromPathNotFound, repeatedInstruction, notPrintableBack, draftSameAsFrom,
+        modelNotFound,
         systemNotRead, templateIgnoresInput, droppedCharacter, emptyValueKeepsBase, mixedFrom, hashInValue,
+        unrecognisedChatTemplate,
         templateSyntaxError, unknownTemplateField, undefinedTemplateFunction, templateResponseInElse,
     ]
 }

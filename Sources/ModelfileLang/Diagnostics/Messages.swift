@@ -96,9 +96,14 @@ extension Diagnostic {
                           fixIts: fix.map { [FixIt(range: range, replacement: $0)] } ?? [])
     }
 
-    static func invalidParameterValue(_ value: String, name: String, type: ParameterType, at range: SourceRange) -> Diagnostic {
+    static func invalidParameterValue(_ value: String, error: ParameterError, type: ParameterType, at range: SourceRange) -> Diagnostic {
         let example = type == .int ? "a whole number such as 4096" : type == .float ? "a number such as 0.7" : "true or false"
-        return Diagnostic(code: .invalidParameterValue, message: "invalid \(type.rawValue) value '\(value)' for parameter '\(name)'",
+        if error.kind == .notFinite {
+            return Diagnostic(code: .invalidParameterValue, message: "parameter '\(error.name)' cannot be \(value)", range: range,
+                              help: "expected \(example)",
+                              notes: [Note("Go parses '\(value)' as a float, but Ollama cannot write it into the model (json: unsupported value)")])
+        }
+        return Diagnostic(code: .invalidParameterValue, message: "invalid \(type.rawValue) value '\(value)' for parameter '\(error.name)'",
                           range: range, help: "expected \(example)",
                           notes: [Note("Ollama: invalid \(type.rawValue) value [\(value)]")])
     }
@@ -145,6 +150,12 @@ extension Diagnostic {
         Diagnostic(code: .fromPathNotFound, message: "FROM path '\(path)' does not exist", range: range,
                    help: "Ollama will look for a model named '\(path)' instead",
                    notes: [pathNote(path, resolved: resolved)])
+    }
+
+    static func modelNotFound(_ name: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(code: .modelNotFound, message: "no model named '\(name)' in the local store", range: range,
+                   help: "build it first, or FROM a GGUF file or model folder",
+                   notes: [Note("neither a file nor a folder exists at this path either")])
     }
 
     static func repeated(_ what: String, earlier: SourceRange, at range: SourceRange) -> Diagnostic {

@@ -27,10 +27,14 @@ enum GoSyntax {
     }
 
     /// `strconv.ParseFloat(s, 32)`: decimal or hexadecimal floats (`0x1p-2`), `inf`, `infinity`
-    /// and `nan` in any case, underscores only between digits after a base prefix. Overflowing
-    /// float32 is an error (ErrRange); underflow is not.
+    /// and `nan` in any case (a sign only before the infinities), underscores between digits
+    /// (`1_000`; Go's `underscoreOK`). Overflowing float32 is an error (ErrRange); underflow is not.
     static func parseFloat32(_ s: String) -> Float? {
-        let bytes = Array(s.utf8)
+        var bytes = Array(s.utf8)
+        if bytes.contains(0x5F) {
+            guard GoStrconv.underscoreOK(bytes) else { return nil }
+            bytes.removeAll { $0 == 0x5F }
+        }
         var i = 0
         var sign: Float = 1
         if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D { sign = bytes[i] == 0x2D ? -1 : 1; i += 1 }
@@ -40,31 +44,27 @@ enum GoSyntax {
         let body = Array(rest.utf8)
         let isHex = body.count > 2 && body[0] == 0x30 && body[1] == 0x78
         guard validFloatBody(body, hex: isHex) else { return nil }
-        let cleaned = String(decoding: bytes.filter { $0 != 0x5F }, as: UTF8.self)
-        guard let v = Float(cleaned), v.isFinite else { return nil }
+        guard let v = Float(String(decoding: bytes, as: UTF8.self)), v.isFinite else { return nil }
         return v
     }
 
+    /// Digits with at most one dot, then an exponent (`e`, or `p` for hex, where it is required).
     static func validFloatBody(_ b: [UInt8], hex: Bool) -> Bool {
         var i = hex ? 2 : 0
         var digits = 0, sawDot = false
-        var afterDigit = hex, afterUnderscore = false   // the base prefix counts as a digit for '_'
         func isDigit(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (hex && c >= 0x61 && c <= 0x66) }
         while i < b.count {
             let c = b[i]
             if isDigit(c) {
-                digits += 1; afterDigit = true; afterUnderscore = false
-            } else if c == 0x5F {
-                guard hex, afterDigit else { return false }
-                afterUnderscore = true; afterDigit = false
-            } else if c == 0x2E, !sawDot, !afterUnderscore {
-                sawDot = true; afterDigit = false
+                digits += 1
+            } else if c == 0x2E, !sawDot {
+                sawDot = true
             } else {
                 break
             }
             i += 1
         }
-        guard digits > 0, !afterUnderscore else { return false }
+        guard digits > 0 else { return false }
         if i == b.count { return !hex }   // Go requires a 'p' exponent in hex floats
         let e = b[i]
         guard (hex && e == 0x70) || (!hex && e == 0x65) else { return false }

@@ -39,7 +39,7 @@ protocol LintRule {
 enum LintRules {
     static var all: [any LintRule.Type] { [
         SystemNotRead.self, TemplateIgnoresInput.self, DroppedCharacterRule.self,
-        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self,
+        EmptyValueKeepsBase.self, MixedFrom.self, HashInValue.self, TemplateDiagnostics.self, UnrecognisedChatTemplate.self,
     ] }
 
     static func run(_ context: LintContext) -> [Diagnostic] {

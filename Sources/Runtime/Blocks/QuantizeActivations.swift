@@ -25,7 +25,7 @@ private func quantizeRowQ8(_ x: UnsafePointer<Float>, _ dst: UnsafeMutableRawPoi
         var sum: Int32 = 0
         for j in 0..<32 {
             let q = nearestInt(xb[j] * id)
-            sum += q
+            sum &+= q   // wraps instead of trapping when a NaN or Inf input made `q` garbage
             yb.storeBytes(of: Int8(truncatingIfNeeded: q), toByteOffset: qsOffset + j, as: Int8.self)
         }
         yb.storeBytes(of: floatToHalf(d), toByteOffset: 0, as: UInt16.self)

@@ -15,9 +15,26 @@ package struct GGUFTensorInfo: Sendable, Equatable {
     package let offset: Int
     package let elementCount: Int
     package let byteCount: Int
+    /// Number of rows (product of every dimension after the first), checked by the reader to fit.
+    package let rowCount: Int
+}
 
-    /// Number of rows (product of every dimension after the first).
-    package var rowCount: Int { dimensions.count <= 1 ? 1 : dimensions.dropFirst().reduce(1, *) }
+/// The element and row counts of a tensor shape (ggml order: the first dimension is the row length),
+/// nil when a count is negative or a product passes `limit` (or Int's range). Both counts are checked:
+/// a zero-length row makes the elements 0 however many rows there are.
+package func checkedShape(_ dimensions: [Int], limit: Int = .max) -> (elements: Int, rows: Int)? {
+    var rows = 1
+    for n in dimensions.dropFirst() {
+        guard n >= 0 else { return nil }
+        let (product, overflow) = rows.multipliedReportingOverflow(by: n)
+        guard !overflow, product <= limit else { return nil }
+        rows = product
+    }
+    let rowLength = dimensions.first ?? 1
+    guard rowLength >= 0 else { return nil }
+    let (elements, overflow) = rows.multipliedReportingOverflow(by: rowLength)
+    guard !overflow, elements <= limit else { return nil }
+    return (elements, rows)
 }
 
 /// A GGUF v2/v3 file over a read-only mmap. Every count, offset and size is checked against the file
@@ -40,6 +57,11 @@ package final class GGUFFile: @unchecked Sendable {
     /// - Throws: `GGUFError` with the byte offset of the first problem.
     package convenience init(path: String) throws(GGUFError) {
         try self.init(mapping: try MappedFile(path: path))
+    }
+
+    /// Parses GGUF `bytes` held in memory, reporting errors as if they came from a file named `path`.
+    package convenience init(bytes: [UInt8], path: String = "<memory>") throws(GGUFError) {
+        try self.init(mapping: MappedFile(copying: bytes, path: path))
     }
 
     init(mapping: MappedFile) throws(GGUFError) {
@@ -92,15 +114,13 @@ package final class GGUFFile: @unchecked Sendable {
                 throw GGUFError("tensor '\(name)' has \(nDims) dimensions (1 to 4 allowed)", offset: cursor.position - 4)
             }
             var dims: [Int] = []
-            var elements = 1
             for d in 0..<nDims {
-                let n = try cursor.readCount(what: "dimension \(d) of '\(name)'", limit: Int(Int32.max) * 64)
-                dims.append(n)
-                let (product, overflow) = elements.multipliedReportingOverflow(by: n)
-                guard !overflow, product <= mapping.bytes.count * 256 else {
-                    throw GGUFError("tensor '\(name)' has more elements than the file could hold", offset: cursor.position)
-                }
-                elements = product
+                dims.append(try cursor.readCount(what: "dimension \(d) of '\(name)'", limit: Int(Int32.max) * 64))
+            }
+            // No block packs more than 256 elements per byte, so neither count may exceed that many per file byte.
+            guard let (elements, rows) = checkedShape(dims, limit: mapping.bytes.count * 256) else {
+                throw GGUFError("tensor '\(name)' dimensions \(dims) describe more elements or rows than the file could hold",
+                                offset: cursor.position)
             }
             let typeRaw = try cursor.read(UInt32.self, what: "type of '\(name)'")
             guard let type = GGMLType(rawValue: typeRaw) else {
@@ -110,7 +130,6 @@ package final class GGUFFile: @unchecked Sendable {
                 throw GGUFError("tensor '\(name)': row length \(dims[0]) is not a multiple of \(type.name)'s block size \(type.blockSize)",
                                 offset: cursor.position - 4)
             }
-            let rows = dims.dropFirst().reduce(1, *)
             let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
             guard !overflow else { throw GGUFError("tensor '\(name)' is too large", offset: cursor.position) }
             let offset = try cursor.readCount(what: "offset of '\(name)'", limit: mapping.bytes.count)
@@ -121,7 +140,7 @@ package final class GGUFFile: @unchecked Sendable {
             tensorIndex[name] = tensors.count
             layout.append((cursor.position - 8, tensors.count))
             tensors.append(GGUFTensorInfo(name: name, dimensions: dims, type: type, offset: offset,
-                                          elementCount: elements, byteCount: byteCount))
+                                          elementCount: elements, byteCount: byteCount, rowCount: rows))
         }
 
         let headerEnd = cursor.position
@@ -179,6 +198,10 @@ package final class GGUFFile: @unchecked Sendable {
     package func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: mapping.bytes[dataOffset + tensor.offset ..< dataOffset + tensor.offset + tensor.byteCount])
     }
+
+    /// Releases the resident pages of `bytes` (a part of the file, e.g. of a tensor's data) once they have been
+    /// copied elsewhere (see `MappedFile.releasePages`).
+    package func releasePages(_ bytes: UnsafeRawBufferPointer) { mapping.releasePages(bytes) }
 
     /// The whole file.
     package var bytes: UnsafeRawBufferPointer { mapping.bytes }

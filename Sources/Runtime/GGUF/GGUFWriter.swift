@@ -78,7 +78,8 @@ package struct GGUFWriter {
         var infos: [GGUFOutputTensor] = []
         for t in tensors {
             guard (1...4).contains(t.dimensions.count), let rowBytes = t.type.rowBytes(elements: t.dimensions[0]),
-                  rowBytes * t.dimensions.dropFirst().reduce(1, *) == t.data.count else {
+                  let rows = checkedShape(t.dimensions)?.rows,
+                  rowBytes.multipliedReportingOverflow(by: rows) == (t.data.count, false) else {
                 throw GGUFWriteError("tensor '\(t.name)': shape \(t.dimensions) of \(t.type.name) does not match its \(t.data.count) bytes")
             }
             infos.append(GGUFOutputTensor(name: t.name, dimensions: t.dimensions, type: t.type, byteCount: t.data.count))

@@ -2,12 +2,14 @@ import KernelInterface
 
 // Weight matrices repacked at load time into the three layouts the fast kernels read
 // (same information as ggml's blocks, rearranged so every load is aligned and contiguous):
-//   nibbles: Q4_0, Q4_1, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
+//   nibbles: Q4_0, Q4_1, Q5_0, rows interleaved by 4 (ggml's q4_0_8x8 idea): a group of rows 4g..4g+3 is
 //            nb × 80 B: block b's 16 quant bytes of each of the 4 rows, then their 4 × u32 (d16 | m16<<16),
 //            so one 64-byte load feeds 4 independent rows and a group is read strictly front to back (the
 //            hardware prefetcher loses track when scales sit apart). Q4_0 stores m = −8d. The last group is
 //            padded with zero rows (scales 0, so they add nothing and their outputs are never written).
-//   int8:    Q8_0, Q5_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
+//            Q5_0 blocks are 96 B: the same, m = 0, then each row's 32 fifth bits permuted for the kernel
+//            (`fifthBitsForKernel`), 24 B per 32 weights instead of 34 as int8.
+//   int8:    Q8_0, Q5_1, Q2_K..Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
 //            with groups of 32 (Q8_0, Q5_x, Q4_K, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min.
 //            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
 //            LM head of both test models is Q8_0, the largest matrix read per token).
@@ -23,12 +25,12 @@ package struct ModelError: Error, CustomStringConvertible, Sendable {
 
 /// A rows × columns weight matrix (columns = input length) in a kernel layout.
 final class WeightMatrix: @unchecked Sendable {
-    enum Layout: Equatable { case nibbles, int8(group: Int, hasMin: Bool), float }
+    enum Layout: Equatable { case nibbles(blockBytes: Int), int8(group: Int, hasMin: Bool), float }
     let rows: Int
     let columns: Int
     /// Columns the kernel covers: `columns` for nibbles, rounded up to 64 (int8) or 16 (float).
     let paddedColumns: Int
-    /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
+    /// Byte offset of the scales inside a row (int8) or inside a block of a row group (nibbles).
     let scalesOffset: Int
     /// 64-byte steps of the kernel over a row: one block of 4 rows (nibbles) or 64 weights (int8).
     let chunks: Int
@@ -40,9 +42,11 @@ final class WeightMatrix: @unchecked Sendable {
     let groupStride: Int
     let storage: AlignedBuffer
 
-    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`.
+    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`, handing each repacked
+    /// stretch of `data` (a few MiB at a time) to `release`.
     /// - Throws: `ModelError` for an unsupported type, a partial block or too few bytes.
-    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int) throws(ModelError) {
+    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int,
+         release: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(ModelError) {
         guard supportedWeightTypes.contains(type) else { throw ModelError(description: "unsupported tensor type \(type.name)") }
         guard rows > 0, columns > 0, let srcRowBytes = type.rowBytes(elements: columns) else {
             throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
@@ -55,12 +59,13 @@ final class WeightMatrix: @unchecked Sendable {
         self.columns = columns
         self.sourceType = type
         switch type {
-        case .q4_0, .q4_1:
-            layout = .nibbles
+        case .q4_0, .q4_1, .q5_0:
+            let blockBytes = type == .q5_0 ? 96 : 80
+            layout = .nibbles(blockBytes: blockBytes)
             paddedColumns = columns
             scalesOffset = 64                     // inside a block of a row group
             chunks = columns / 32
-            rowStride = columns / 32 * 20
+            rowStride = columns / 32 * blockBytes / 4
         case .f32, .f16, .bf16:
             layout = .float
             paddedColumns = (columns + 15) / 16 * 16
@@ -78,9 +83,16 @@ final class WeightMatrix: @unchecked Sendable {
             rowStride = paddedColumns + (hasMin ? 2 : 1) * scaleBytes * (paddedColumns / group)
         }
         groupStride = (4 * rowStride + 63) / 64 * 64
-        storage = AlignedBuffer(bytes: layout == .nibbles ? groupStride * ((rows + 3) / 4) : rowStride * rows)
+        let interleaved = if case .nibbles = layout { true } else { false }
+        storage = AlignedBuffer(bytes: interleaved ? groupStride * ((rows + 3) / 4) : rowStride * rows)
+        var released = 0
         for r in 0..<rows {
             repackRow(src + r * srcRowBytes, row: r)
+            let done = (r + 1) * srcRowBytes
+            if let release, done - released >= 4 << 20 || r == rows - 1 {
+                release(UnsafeRawBufferPointer(start: src + released, count: done - released))
+                released = done
+            }
         }
     }
 
@@ -91,7 +103,7 @@ final class WeightMatrix: @unchecked Sendable {
     var view: MatrixView {
         let kernelLayout: MatrixLayout
         switch layout {
-        case .nibbles: kernelLayout = .nibbles(q8_1Sums: sourceType == .q4_1)
+        case .nibbles: kernelLayout = .nibbles(q8_1Sums: sourceType == .q4_1, highBits: sourceType == .q5_0)
         case .int8(let group, let hasMin): kernelLayout = .int8(group: group, hasMin: hasMin)
         case .float: kernelLayout = .float
         }
@@ -110,16 +122,27 @@ final class WeightMatrix: @unchecked Sendable {
         let qk = sourceType.blockSize, blocks = columns / qk
         let row = storage.base + r * rowStride
         switch layout {
-        case .nibbles:
+        case .nibbles(let blockBytes):
             let group = storage.base + r / 4 * groupStride, slot = r % 4
             for b in 0..<blocks {
-                let block = src + b * sourceType.blockBytes
-                let isQ4_0 = sourceType == .q4_0
-                let qs = isQ4_0 ? BlockLayout.Q4_0.qs : BlockLayout.Q4_1.qs
-                (group + 80 * b + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
+                let block = src + b * sourceType.blockBytes, out = group + blockBytes * b
+                let qs = switch sourceType {
+                case .q4_0: BlockLayout.Q4_0.qs
+                case .q5_0: BlockLayout.Q5_0.qs
+                default: BlockLayout.Q4_1.qs
+                }
+                (out + 16 * slot).copyMemory(from: block + qs, byteCount: 16)
                 let d = block.loadUnaligned(as: UInt16.self)
-                let m = isQ4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
-                group.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: 80 * b + scalesOffset + 4 * slot, as: UInt32.self)
+                let m: UInt16 = switch sourceType {
+                case .q4_0: floatToHalf(-8 * halfToFloat(d))
+                case .q5_0: 0
+                default: block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
+                }
+                out.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: scalesOffset + 4 * slot, as: UInt32.self)
+                if sourceType == .q5_0 {
+                    let qh = block.loadUnaligned(fromByteOffset: BlockLayout.Q5_0.qh, as: UInt32.self)
+                    out.storeBytes(of: fifthBitsForKernel(qh), toByteOffset: scalesOffset + 16 + 4 * slot, as: UInt32.self)
+                }
             }
         case .float:
             let out = row.assumingMemoryBound(to: Float.self)
@@ -141,6 +164,21 @@ final class WeightMatrix: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Q5_0's fifth bits (bit e for element e) reordered for DotNibbles: bit 4p + k holds the bit of the element
+/// in the low i16 half of nibble plane p at lane k, bit 16 + 4p + k the one in the high half. Plane p's lane k
+/// holds elements s + 4k and s + 4k + 2 with s = 0, 1, 16, 17 for p = 0...3 (low nibbles of bytes 4k and
+/// 4k + 2, the same shifted by 8 bits, then the high nibbles).
+func fifthBitsForKernel(_ qh: UInt32) -> UInt32 {
+    var bits: UInt32 = 0
+    for (p, s) in [0, 1, 16, 17].enumerated() {
+        for k in 0..<4 {
+            bits |= (qh >> UInt32(s + 4 * k) & 1) << UInt32(4 * p + k)
+            bits |= (qh >> UInt32(s + 4 * k + 2) & 1) << UInt32(16 + 4 * p + k)
+        }
+    }
+    return bits
 }
 
 /// Splits one block into integer quants and per-group (16 or 32 elements) scale and min, so that

@@ -14,7 +14,7 @@ extension LlamaModel {
         let group = c.headCount / c.kvHeadCount
         let kqScale: Float = c.scalesQueryBeforeAttention ? 1 : 1 / Float(hd).squareRoot()
         let softcap = c.attentionLogitSoftcap
-        let pairs = T * c.headCount, n = pool.threadCount
+        let pairs = T * c.headCount
         let tiled = T >= 64   // ggml's GGML_FA_TILE_Q
         let keys = cache.key(layer: l, position: 0), values = cache.value(layer: l, position: 0)
         let stride = cache.kvDimension
@@ -23,17 +23,14 @@ extension LlamaModel {
         if tiled {
             // Keys as f32 (kvHead, dimension, position), so 16 positions load as one vector; each worker
             // converts a run of positions.
-            pool.run { worker in
-                let per = (end + n - 1) / n
-                let first = min(end, worker * per), last = min(end, (worker + 1) * per)
-                if first < last {
-                    kernels.transposeKeys(keys + first * stride, stride, last - first, keysByDimension + first, positions)
-                }
+            pool.parallelFor(end) { part in
+                kernels.transposeKeys(keys + part.lowerBound * stride, stride, part.count, keysByDimension + part.lowerBound, positions)
             }
         }
-        pool.run { worker in
-            let per = (pairs + n - 1) / n
-            for pair in (worker * per)..<min(pairs, (worker + 1) * per) {
+        // Each worker's scratch is indexed by its number, so the split is by worker, not by range alone.
+        let workers = WorkerPool.workers(for: pairs, threads: pool.threadCount)
+        pool.run(workers: workers) { worker in
+            for pair in WorkerPool.share(of: pairs, worker: worker, workers: workers) {
                 let t = pair / c.headCount, h = pair % c.headCount, kvh = h / group
                 let p = position + t
                 // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).

@@ -6,8 +6,12 @@ import Foundation
 extension LlamaModel {
     /// Runs `count` tokens at positions `position...`, filling the KV cache; writes logits for the
     /// last token (or every token when `allLogits`) to `logits` when it is not nil.
+    /// - Parameter locatingNonFinite: check the residual stream after the embeddings and after every layer,
+    ///   and stop at the first NaN or infinity (the slow path after the logits came out non-finite).
+    /// - Returns: where the first non-finite value appeared, when locating; nil otherwise.
+    @discardableResult
     func forwardBatch(_ tokens: UnsafePointer<Int32>, count T: Int, position: Int,
-                      logits: UnsafeMutablePointer<Float>?, allLogits: Bool) {
+                      logits: UnsafeMutablePointer<Float>?, allLogits: Bool, locatingNonFinite: Bool = false) -> NonFiniteSite? {
         let c = config, s = state, w = weights
         let d = c.embeddingLength, qDim = c.qDimension, kvDim = c.kvDimension, ff = c.feedForwardLength
         let hd = c.headDimension, eps = c.rmsEpsilon, gemma = c.isGemma
@@ -31,6 +35,8 @@ extension LlamaModel {
                           into: s.ropeLocal + t * c.ropeDimension)
             }
         }
+
+        if locatingNonFinite && !allFinite(s.x, T * d) { return .embedding }
 
         for (l, layer) in w.layers.enumerated() {
             // Attention block: xb = norm(x); q, k, v = W·xb  (T, qDim), (T, kvDim), (T, kvDim)
@@ -73,9 +79,10 @@ extension LlamaModel {
             s.inputFF.prepare(s.gate, count: T, stride: ff)
             multiply(s.inputFF, (layer.down, s.xb))
             addResidual(layer.postFFNNorm, count: T)
+            if locatingNonFinite && !allFinite(s.x, T * d) { return .layer(l) }
         }
 
-        guard let logits else { return }
+        guard let logits else { return nil }
         // Final norm and LM head, for the last token or all of them.
         let first = allLogits ? 0 : T - 1, n = T - first
         for t in 0..<n { rmsNorm(s.x + (first + t) * d, w.outputNorm, s.xb + t * d, d, eps: eps) }
@@ -85,6 +92,7 @@ extension LlamaModel {
             let cap = c.finalLogitSoftcap
             for i in 0..<n * c.vocabularySize { logits[i] = cap * tanhf(logits[i] / cap) }
         }
+        return locatingNonFinite && !allFinite(logits, n * c.vocabularySize) ? .output : nil
     }
 
     /// x += f(xb) for each token, where f is the optional post-norm (gemma2, gemma3) or the identity.

@@ -62,67 +62,90 @@ package struct LlamaConfig: Sendable, Equatable {
         slidingWindow > 0 && slidingWindowPattern > 0 && layer % slidingWindowPattern < slidingWindowPattern - 1
     }
 
-    /// Reads the configuration of `gguf`.
-    /// - Throws: `ModelError` when the architecture is unsupported or a required key is missing.
+    /// The `general.architecture` values the runtime implements, and their family.
+    static let families: [String: ModelFamily] = [
+        "llama": .llama, "mistral": .llama, "qwen2": .qwen2, "gemma": .gemma, "gemma2": .gemma2, "gemma3": .gemma3, "phi3": .phi3,
+    ]
+
+    /// Whether the runtime implements `architecture` (so `LlamaConfig(gguf:)` can check such a file).
+    package static func supports(architecture: String) -> Bool { families[architecture] != nil }
+
+    /// Reads the configuration of `gguf`, checking every key's type and range and the shapes they imply.
+    /// - Throws: `ModelError` naming the key that is missing, of the wrong type or out of range, or the
+    ///   keys that disagree (heads that KV heads do not divide, a RoPE wider than a head, ...).
     package init(gguf: GGUFFile) throws(ModelError) {
-        guard let arch = gguf.architecture else { throw ModelError(description: "general.architecture is missing") }
-        switch arch {
-        case "llama", "mistral": family = .llama
-        case "qwen2": family = .qwen2
-        case "gemma": family = .gemma
-        case "gemma2": family = .gemma2
-        case "gemma3": family = .gemma3
-        case "phi3": family = .phi3
-        default: throw ModelError(description: "unsupported architecture '\(arch)' (llama, mistral, qwen2, gemma, gemma2, gemma3, phi3)")
+        guard let archValue = gguf["general.architecture"] else { throw ModelError(description: "general.architecture is missing") }
+        guard let arch = archValue.string else {
+            throw ModelError(description: "general.architecture is \(ArchitectureKeys.kind(of: archValue)), expected a string")
         }
-        func int(_ key: String) throws(ModelError) -> Int {
-            guard let v = gguf.archValue(key)?.int, v > 0 else { throw ModelError(description: "\(arch).\(key) is missing") }
-            return v
+        guard let family = Self.families[arch] else {
+            throw ModelError(description: "unsupported architecture '\(arch)' (\(Self.families.keys.sorted().joined(separator: ", ")))")
         }
-        func float(_ key: String, _ fallback: Float) -> Float {
-            gguf.archValue(key)?.double.map { Float($0) } ?? fallback
+        self.family = family
+        let keys = ArchitectureKeys(gguf: gguf, architecture: arch)
+        let positive = 1...ArchitectureKeys.largestDimension
+        layerCount = try keys.integer("block_count", in: 1...Int.max)
+        // Every block has several tensors, so a block count above the tensor count cannot be satisfied.
+        guard layerCount <= gguf.tensors.count else {
+            throw ModelError(description: "\(keys.name("block_count")) is \(layerCount), but the file has only \(gguf.tensors.count) tensors")
         }
-        layerCount = try int("block_count")
-        embeddingLength = try int("embedding_length")
-        feedForwardLength = try int("feed_forward_length")
-        headCount = try int("attention.head_count")
-        kvHeadCount = gguf.archValue("attention.head_count_kv")?.int ?? headCount
-        headDimension = gguf.archValue("attention.key_length")?.int ?? embeddingLength / headCount
-        ropeDimension = gguf.archValue("rope.dimension_count")?.int ?? headDimension
-        ropeBase = float("rope.freq_base", 10_000)
-        let scaling = gguf.archValue("rope.scaling.type")?.string
-        let factor = float("rope.scaling.factor", 1)
+        embeddingLength = try keys.integer("embedding_length", in: positive)
+        feedForwardLength = try keys.integer("feed_forward_length", in: positive)
+        headCount = try keys.integer("attention.head_count", in: positive)
+        kvHeadCount = try keys.integer("attention.head_count_kv", in: positive, default: headCount)
+        guard headCount % kvHeadCount == 0 else {
+            throw ModelError(description: "\(keys.name("attention.head_count_kv")) (\(kvHeadCount)) does not divide "
+                             + "\(keys.name("attention.head_count")) (\(headCount))")
+        }
+        headDimension = try keys.integer("attention.key_length", in: positive, default: embeddingLength / headCount)
+        guard headDimension > 0 else {
+            throw ModelError(description: "\(keys.name("embedding_length")) (\(embeddingLength)) is smaller than "
+                             + "\(keys.name("attention.head_count")) (\(headCount)), so a head has no dimensions")
+        }
+        ropeDimension = try keys.integer("rope.dimension_count", in: 0...headDimension, default: headDimension)
+        guard ropeDimension % 2 == 0 else { throw ModelError(description: "\(keys.name("rope.dimension_count")) is \(ropeDimension), expected an even number") }
+        ropeBase = try keys.float("rope.freq_base", default: 10_000)
+        let scaling = try keys.string("rope.scaling.type")
+        // llama.cpp reads a factor of 0 as no scaling.
+        let factor = try keys.float("rope.scaling.factor", default: 1, expected: "0 (none) or a positive number") { $0 >= 0 }
         ropeScale = (scaling == nil || scaling == "linear") && factor > 0 ? 1 / factor : 1
-        rmsEpsilon = float("attention.layer_norm_rms_epsilon", 1e-5)
-        trainedContextLength = gguf.archValue("context_length")?.int ?? 2048
-        ropeAttentionFactor = float("rope.scaling.attn_factor", 1)
-        ropeOriginalContextLength = gguf.archValue("rope.scaling.original_context_length")?.int ?? trainedContextLength
-        let embedding = gguf.tensor(named: "token_embd.weight")
-        vocabularySize = gguf.archValue("vocab_size")?.int ?? embedding?.dimensions.last ?? 0
+        rmsEpsilon = try keys.float("attention.layer_norm_rms_epsilon", default: 1e-5)
+        trainedContextLength = try keys.integer("context_length", in: positive, default: 2048)
+        ropeAttentionFactor = try keys.float("rope.scaling.attn_factor", default: 1)
+        ropeOriginalContextLength = try keys.integer("rope.scaling.original_context_length", in: positive, default: trainedContextLength)
+        let embeddingRows = gguf.tensor(named: "token_embd.weight")?.dimensions.last
+        // Token ids are Int32, so a vocabulary never exceeds Int32.max entries.
+        vocabularySize = try keys.integer("vocab_size", in: positive, default: embeddingRows ?? 0)
+        if let embeddingRows, embeddingRows != vocabularySize {
+            throw ModelError(description: "\(keys.name("vocab_size")) is \(vocabularySize), but token_embd.weight has \(embeddingRows) rows")
+        }
+        guard vocabularySize > 0 else { throw ModelError(description: "tensor token_embd.weight is missing") }
+        guard positive.contains(vocabularySize) else {
+            throw ModelError(description: "tensor token_embd.weight has \(vocabularySize) rows, more than token ids can number")
+        }
         // llama.cpp's defaults: gemma2 always softcaps (50 on scores, 30 on logits) unless the file says otherwise.
-        finalLogitSoftcap = float("final_logit_softcapping", family == .gemma2 ? 30 : 0)
-        attentionLogitSoftcap = family == .gemma2 ? float("attn_logit_softcapping", 50) : 0
+        let softcap = "0 (none) or a positive number"
+        finalLogitSoftcap = try keys.float("final_logit_softcapping", default: family == .gemma2 ? 30 : 0, expected: softcap) { $0 >= 0 }
+        attentionLogitSoftcap = family == .gemma2 ? try keys.float("attn_logit_softcapping", default: 50, expected: softcap) { $0 >= 0 } : 0
         // llama.cpp ignores query_pre_attn_scalar: Q is scaled by 1/√(head dim), except for Gemma 2 27B
         // (46 layers, recognized by its layer count as llama.cpp does) whose scale is 1/√(d / heads).
         queryScale = family == .gemma2 && layerCount == 46
             ? 1 / Float(embeddingLength / headCount).squareRoot() : 1 / Float(headDimension).squareRoot()
+        let window = 0...ArchitectureKeys.largestDimension
         if family == .gemma3 {
             // llama.cpp hard-codes these for gemma3: local layers use base 10000, 5 local per global.
             ropeBaseLocal = 10_000
-            slidingWindow = gguf.archValue("attention.sliding_window")?.int ?? 0
+            slidingWindow = try keys.integer("attention.sliding_window", in: window, default: 0)
             slidingWindowPattern = 6
         } else if family == .gemma2 {
             // Even layers slide (llama.cpp's swa pattern 2) over a 4096 window unless the file names another.
-            ropeBaseLocal = float("rope.freq_base_swa", ropeBase)
-            slidingWindow = gguf.archValue("attention.sliding_window")?.int ?? 4096
+            ropeBaseLocal = try keys.float("rope.freq_base_swa", default: ropeBase)
+            slidingWindow = try keys.integer("attention.sliding_window", in: window, default: 4096)
             slidingWindowPattern = 2
         } else {
             ropeBaseLocal = ropeBase
             slidingWindow = 0
             slidingWindowPattern = 0
-        }
-        guard kvHeadCount > 0, headDimension > 0, headCount % kvHeadCount == 0, ropeDimension <= headDimension, ropeDimension % 2 == 0, vocabularySize > 0 else {
-            throw ModelError(description: "inconsistent attention shape: \(headCount) heads, \(kvHeadCount) KV heads, rope \(ropeDimension) of \(headDimension)")
         }
     }
 }

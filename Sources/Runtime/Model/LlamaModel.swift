@@ -40,8 +40,8 @@ package final class LlamaModel: @unchecked Sendable {
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
-    init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
-         instructionSet: InstructionSet? = nil) throws(ModelError) {
+    convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
+                     instructionSet: InstructionSet? = nil) throws(ModelError) {
         let isa: InstructionSet
         if let instructionSet {
             let missing = instructionSet.missingFlags(cpuinfo: InstructionSet.cpuinfo())
@@ -52,29 +52,56 @@ package final class LlamaModel: @unchecked Sendable {
         } else {
             isa = try InstructionSet.select()
         }
-        self.instructionSet = isa
-        kernels = isa.kernels
         let config = try LlamaConfig(gguf: gguf)
         guard config.headDimension % 16 == 0 else {
             throw ModelError(description: "head dimension \(config.headDimension) is not a multiple of 16")
         }
+        try Self.checkCache(config, contextLength: contextLength)
+        let weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
+        try self.init(config: config, weights: weights, instructionSet: isa, contextLength: contextLength, threads: threads,
+                      batchSize: batchSize)
+    }
+
+    /// A model with its own KV cache, scratch and threads over the weights of `other`, which are only read,
+    /// so both models may run at the same time.
+    /// - Throws: `ModelError` when a KV cache of `contextLength` positions would not fit in memory.
+    package convenience init(sharingWeightsOf other: LlamaModel, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
+        try self.init(config: other.config, weights: other.weights, instructionSet: other.instructionSet,
+                      contextLength: contextLength, threads: threads, batchSize: batchSize)
+    }
+
+    private init(config: LlamaConfig, weights: LlamaWeights, instructionSet isa: InstructionSet, contextLength: Int,
+                 threads: Int, batchSize: Int) throws(ModelError) {
+        try Self.checkCache(config, contextLength: contextLength)
+        self.instructionSet = isa
+        kernels = isa.kernels
         self.config = config
         self.contextLength = max(1, contextLength)
-        // The KV cache is 4 bytes per position per KV dimension per layer; refuse sizes that overflow or exceed 1 TiB.
-        let (perPosition, overflow1) = (4 * config.kvDimension).multipliedReportingOverflow(by: config.layerCount)
-        let (cacheBytes, overflow2) = perPosition.multipliedReportingOverflow(by: self.contextLength)
-        guard !overflow1, !overflow2, cacheBytes < 1 << 40 else {
-            throw ModelError(description: "a KV cache of \(self.contextLength) positions would not fit in memory")
-        }
-        weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
+        self.weights = weights
         pool = WorkerPool(threads: threads)
         geluTable = config.isGemma ? GeluTable() : nil
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension, kernels: kernels)
-        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount,
+        // Attention scratch for as many workers as a batch has (token, head) pairs to split.
+        let attentionWorkers = WorkerPool.workers(for: max(1, batchSize) * config.headCount, threads: pool.threadCount)
+        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: attentionWorkers,
                          kernels: kernels)
     }
+
+    /// Refuses a KV cache (4 bytes per position per KV dimension per layer) that overflows or exceeds 1 TiB, and
+    /// positions past Int32 (the attention kernels index positions in 32-bit lanes).
+    private static func checkCache(_ config: LlamaConfig, contextLength: Int) throws(ModelError) {
+        let positions = max(1, contextLength)
+        let (perPosition, overflow1) = (4 * config.kvDimension).multipliedReportingOverflow(by: config.layerCount)
+        let (cacheBytes, overflow2) = perPosition.multipliedReportingOverflow(by: positions)
+        guard !overflow1, !overflow2, cacheBytes < 1 << 40, positions < Int(Int32.max) else {
+            throw ModelError(description: "a KV cache of \(positions) positions would not fit in memory")
+        }
+    }
+
+    /// The most worker threads a model computes with; larger requests are capped.
+    package static var maximumThreads: Int { WorkerPool.maximumThreads }
 
     /// Forgets every cached position.
     package func reset() { cachedCount = 0 }
@@ -115,19 +142,38 @@ package final class LlamaModel: @unchecked Sendable {
             cachedCount = startPosition + start + count
             start += count
         }
+        // Non-finite logits mean corrupt weights (or values that overflowed): stop with the layer where they
+        // first appear rather than sample from garbage. The check is one pass over the logits; locating
+        // re-runs the batches, which rewrite their cache positions with the same values.
+        if !allFinite(logitsBuffer) {
+            var site: NonFiniteSite? = nil
+            var start = 0
+            while site == nil && start < tokens.count {
+                let count = min(state.batchCapacity, tokens.count - start)
+                site = tokens.withUnsafeBufferPointer { ids in
+                    logitsBuffer.withUnsafeMutableBufferPointer { logits in
+                        forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
+                                     logits: logits.baseAddress!, allLogits: false, locatingNonFinite: true)
+                    }
+                }
+                start += count
+            }
+            cachedCount = startPosition
+            throw ModelError(description: "the model produced NaN or infinity \(site?.description ?? "in its output")"
+                             + "; its weights or metadata are corrupt")
+        }
         return logitsBuffer
     }
 
     /// Multiplies prepared inputs by several matrices in one fork/join: each worker takes a share of every matrix's rows.
     func multiply(_ input: PreparedBatch, _ jobs: (matrix: WeightMatrix, out: UnsafeMutablePointer<Float>)...) {
-        let n = pool.threadCount
-        pool.run { worker in
+        // Row shares are multiples of 4 rows, so neighbours do not split a cache line of output (and the
+        // nibble kernels start at a row group); only as many workers as the largest matrix has groups.
+        let workers = WorkerPool.workers(for: jobs.map(\.matrix.rows).max() ?? 0, granule: 4, threads: pool.threadCount)
+        pool.run(workers: workers) { worker in
             for job in jobs {
-                let rows = job.matrix.rows
-                // Row shares rounded to 4 rows, so neighbours do not split a cache line of output.
-                let per = ((rows + n - 1) / n + 3) / 4 * 4
-                let lo = min(rows, worker * per), hi = min(rows, lo + per)
-                if lo < hi { job.matrix.multiply(input, rows: lo..<hi, job.out, outStride: job.matrix.rows) }
+                let rows = WorkerPool.share(of: job.matrix.rows, worker: worker, workers: workers, granule: 4)
+                if !rows.isEmpty { job.matrix.multiply(input, rows: rows, job.out, outStride: job.matrix.rows) }
             }
         }
     }

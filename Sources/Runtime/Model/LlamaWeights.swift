@@ -1,6 +1,7 @@
 // The model's tensors, checked against the config and repacked into kernel layouts at load time.
 // The token embedding stays in the GGUF mapping (one row is dequantized per token); when the
-// output is tied it is also repacked as the LM head.
+// output is tied it is also repacked as the LM head. The mapped pages of every repacked tensor are
+// released after the copy (an embedding row read later faults its page back in from the file).
 
 /// One transformer block's weights. Optional tensors are nil when the family does not use them.
 struct LayerWeights: @unchecked Sendable {
@@ -30,51 +31,34 @@ final class LlamaWeights: @unchecked Sendable {
     /// - Parameter dequantized: widen every matrix to f32 (the slow reference: float dots, unquantized activations).
     init(gguf: GGUFFile, config c: LlamaConfig, dequantized: Bool = false) throws(ModelError) {
         file = gguf
+        let plan = try WeightPlan(gguf: gguf, config: c)
         let loader = TensorLoader(gguf: gguf, dequantized: dequantized)
-        let d = c.embeddingLength
-        guard let embedding = gguf.tensor(named: "token_embd.weight"), embedding.dimensions == [d, c.vocabularySize],
-              supportedWeightTypes.contains(embedding.type), let rowBytes = embedding.type.rowBytes(elements: d) else {
-            throw ModelError(description: "token_embd.weight is missing or not \(d) × \(c.vocabularySize) of a supported type")
-        }
-        self.embedding = embedding
-        embeddingData = gguf.data(of: embedding)
-        embeddingRowBytes = rowBytes
+        embedding = plan.embedding
+        embeddingData = gguf.data(of: plan.embedding)
+        embeddingRowBytes = plan.embeddingRowBytes
         var layers: [LayerWeights] = []
-        for i in 0..<c.layerCount {
-            let p = "blk.\(i)."
-            let gemma = c.family == .gemma3, postNorms = c.hasPostNorms
-            // phi3 fuses Q|K|V into attn_qkv and gate|up into ffn_up; they are split here by row ranges.
-            let qkv = c.family == .phi3
-                ? try loader.rowSplit(p + "attn_qkv.weight", rows: [c.qDimension, c.kvDimension, c.kvDimension], columns: d)
-                : [try loader.matrix(p + "attn_q.weight", rows: c.qDimension, columns: d),
-                   try loader.matrix(p + "attn_k.weight", rows: c.kvDimension, columns: d),
-                   try loader.matrix(p + "attn_v.weight", rows: c.kvDimension, columns: d)]
-            let gateUp = c.family == .phi3
-                ? try loader.rowSplit(p + "ffn_up.weight", rows: [c.feedForwardLength, c.feedForwardLength], columns: d)
-                : [try loader.matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, columns: d),
-                   try loader.matrix(p + "ffn_up.weight", rows: c.feedForwardLength, columns: d)]
+        for layer in plan.layers {
+            var qkv: [WeightMatrix] = [], gateUp: [WeightMatrix] = []
+            for m in layer.qkv { qkv += try loader.matrices(m) }
+            for m in layer.gateUp { gateUp += try loader.matrices(m) }
             layers.append(LayerWeights(
-                attentionNorm: try loader.vector(p + "attn_norm.weight", d),
+                attentionNorm: loader.floats(layer.attentionNorm),
                 q: qkv[0], k: qkv[1], v: qkv[2],
-                o: try loader.matrix(p + "attn_output.weight", rows: d, columns: c.qDimension),
-                qBias: try loader.optionalVector(p + "attn_q.bias", c.qDimension),
-                kBias: try loader.optionalVector(p + "attn_k.bias", c.kvDimension),
-                vBias: try loader.optionalVector(p + "attn_v.bias", c.kvDimension),
-                qNorm: gemma ? try loader.vector(p + "attn_q_norm.weight", c.headDimension) : nil,
-                kNorm: gemma ? try loader.vector(p + "attn_k_norm.weight", c.headDimension) : nil,
-                postAttentionNorm: postNorms ? try loader.vector(p + "post_attention_norm.weight", d) : nil,
-                ffnNorm: try loader.vector(p + "ffn_norm.weight", d),
+                o: try loader.matrix(layer.o),
+                qBias: layer.qBias.map(loader.floats), kBias: layer.kBias.map(loader.floats), vBias: layer.vBias.map(loader.floats),
+                qNorm: layer.qNorm.map(loader.floats), kNorm: layer.kNorm.map(loader.floats),
+                postAttentionNorm: layer.postAttentionNorm.map(loader.floats),
+                ffnNorm: loader.floats(layer.ffnNorm),
                 gate: gateUp[0], up: gateUp[1],
-                down: try loader.matrix(p + "ffn_down.weight", rows: d, columns: c.feedForwardLength),
-                postFFNNorm: postNorms ? try loader.vector(p + "post_ffw_norm.weight", d) : nil
+                down: try loader.matrix(layer.down),
+                postFFNNorm: layer.postFFNNorm.map(loader.floats)
             ))
         }
         self.layers = layers
-        outputNorm = try loader.vector("output_norm.weight", d)
-        let tied = gguf.tensor(named: "output.weight") == nil
-        output = try loader.matrix(tied ? "token_embd.weight" : "output.weight", rows: c.vocabularySize, columns: d)
-        ropeFactorsLong = try loader.optionalVector("rope_factors_long.weight", c.ropeDimension / 2)
-        ropeFactorsShort = try loader.optionalVector("rope_factors_short.weight", c.ropeDimension / 2)
+        outputNorm = loader.floats(plan.outputNorm)
+        output = try loader.matrix(plan.output)
+        ropeFactorsLong = plan.ropeFactorsLong.map(loader.floats)
+        ropeFactorsShort = plan.ropeFactorsShort.map(loader.floats)
     }
 
     /// Writes the embedding of `token` (d floats) to `out`; the caller checked the id.
@@ -83,33 +67,27 @@ final class LlamaWeights: @unchecked Sendable {
     }
 }
 
-/// Reads named tensors with their expected shapes.
+/// Reads planned tensors (shapes already checked by `WeightPlan`) into kernel layouts.
 private struct TensorLoader {
     let gguf: GGUFFile
     let dequantized: Bool
 
-    func matrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {
-        try rowSplit(name, rows: [rows], columns: columns)[0]
-    }
+    func matrix(_ m: PlannedMatrix) throws(ModelError) -> WeightMatrix { try matrices(m)[0] }
 
-    /// Consecutive row ranges of one matrix (`rows` counts, in order) as separate matrices.
-    func rowSplit(_ name: String, rows counts: [Int], columns: Int) throws(ModelError) -> [WeightMatrix] {
-        let rows = counts.reduce(0, +)
-        guard let t = gguf.tensor(named: name) else { throw ModelError(description: "tensor \(name) is missing") }
-        guard t.dimensions == [columns, rows] else {
-            throw ModelError(description: "tensor \(name) has shape \(t.dimensions), expected [\(columns), \(rows)]")
-        }
+    /// The planned matrix's consecutive row ranges as separate matrices.
+    func matrices(_ m: PlannedMatrix) throws(ModelError) -> [WeightMatrix] {
+        let t = m.tensor, rows = m.rowCounts.reduce(0, +)
         do throws(ModelError) {
             guard dequantized, t.type != .f32 else {
-                return try slices(of: gguf.data(of: t), type: t.type, counts: counts, columns: columns)
+                return try slices(of: gguf.data(of: t), type: t.type, counts: m.rowCounts, columns: m.columns)
             }
-            let floats = try widened(t, rows: rows, columns: columns)
+            let floats = try widened(t, rows: rows, columns: m.columns)
             let result = floats.withUnsafeBytes { bytes in
-                Result { () throws(ModelError) in try slices(of: bytes, type: .f32, counts: counts, columns: columns) }
+                Result { () throws(ModelError) in try slices(of: bytes, type: .f32, counts: m.rowCounts, columns: m.columns) }
             }
             return try result.get()
         } catch {
-            throw ModelError(description: "tensor \(name): \(error.description)")
+            throw ModelError(description: "tensor \(t.name): \(error.description)")
         }
     }
 
@@ -120,8 +98,10 @@ private struct TensorLoader {
         var matrices: [WeightMatrix] = [], start = 0
         for count in counts {
             let end = min(data.count, start + count * rowBytes)
+            // The repacked copy replaces the mapped bytes: their pages are dropped as the repacking goes, so the
+            // weights are resident once even while the largest matrix is being copied.
             matrices.append(try WeightMatrix(type: type, data: UnsafeRawBufferPointer(rebasing: data[min(start, end)..<end]),
-                                             rows: count, columns: columns))
+                                             rows: count, columns: columns, release: gguf.releasePages))
             start = end
         }
         return matrices
@@ -141,20 +121,12 @@ private struct TensorLoader {
         return floats
     }
 
-    func vector(_ name: String, _ count: Int) throws(ModelError) -> [Float] {
-        guard let v = try optionalVector(name, count) else { throw ModelError(description: "tensor \(name) is missing") }
-        return v
-    }
-
-    func optionalVector(_ name: String, _ count: Int) throws(ModelError) -> [Float]? {
-        guard let t = gguf.tensor(named: name) else { return nil }
-        guard t.elementCount == count, t.type.blockSize == 1 || count % t.type.blockSize == 0,
-              supportedWeightTypes.contains(t.type), let base = gguf.data(of: t).baseAddress else {
-            throw ModelError(description: "tensor \(name) has \(t.elementCount) elements of \(t.type.name), expected \(count)")
-        }
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            dequantizeRow(t.type, base, buffer.baseAddress!, count: count)
-            initialized = count
+    /// The planned vector as floats.
+    func floats(_ v: PlannedVector) -> [Float] {
+        guard v.count > 0, let base = gguf.data(of: v.tensor).baseAddress else { return [] }
+        return [Float](unsafeUninitializedCapacity: v.count) { buffer, initialized in
+            dequantizeRow(v.tensor.type, base, buffer.baseAddress!, count: v.count)
+            initialized = v.count
         }
     }
 }

@@ -51,8 +51,9 @@ package enum GGUFQuantizer {
             guard let rowBytes = target.rowBytes(elements: source.dimensions.first ?? 0) else {
                 throw QuantizeError("tensor '\(source.name)' rows of \(source.dimensions.first ?? 0) are not whole \(target.name) blocks")
             }
-            outputs.append(GGUFOutputTensor(name: source.name, dimensions: source.dimensions, type: target,
-                                            byteCount: rowBytes * source.rowCount))
+            let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: source.rowCount)
+            guard !overflow else { throw QuantizeError("tensor '\(source.name)' would be too large as \(target.name)") }
+            outputs.append(GGUFOutputTensor(name: source.name, dimensions: source.dimensions, type: target, byteCount: byteCount))
         }
         let alignment = 32
         let header = GGUFWriter.header(metadata: outputMetadata(input, fileType), tensors: outputs, alignment: alignment)

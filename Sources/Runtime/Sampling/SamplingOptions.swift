@@ -1,77 +1,80 @@
-import Foundation
+import ModelfileLang
 
-/// Ollama's runtime parameters, with Ollama's defaults (`DefaultOptions` in Ollama's api/types.go; where
-/// spec/modelfile.md §4 says repeat_penalty 1.0, Ollama's code says 1.1, and that is followed here).
+/// The runtime's sampling and generation settings, typed by ModelfileLang's parameter table
+/// (docs/modelfile.md), with Ollama's defaults from that table. Values are never parsed here:
+/// text goes through `Parameters.parse`, JSON through `Parameters.options(fromJSON:)`.
 package struct SamplingOptions: Sendable, Equatable {
-    package var temperature: Float = 0.8
-    package var topK = 40
-    package var topP: Float = 0.9
-    package var minP: Float = 0
-    package var typicalP: Float = 1
-    package var repeatPenalty: Float = 1.1
+    package var temperature: Float
+    package var topK: Int
+    package var topP: Float
+    package var minP: Float
+    package var typicalP: Float
+    package var repeatPenalty: Float
     /// Tokens of history the penalties look at: 0 disables them, -1 means the whole context.
-    package var repeatLastN = 64
-    package var presencePenalty: Float = 0
-    package var frequencyPenalty: Float = 0
+    package var repeatLastN: Int
+    package var presencePenalty: Float
+    package var frequencyPenalty: Float
     /// -1 draws a random seed.
-    package var seed = -1
-    /// -1 means no limit.
-    package var numPredict = -1
-    package var numCtx = 4096
+    package var seed: Int
+    /// Ollama's num_predict; `generationBudget` says what it allows.
+    package var numPredict: Int
+    /// At least 4, as Ollama's scheduler raises smaller values.
+    package var numCtx: Int
     /// Prompt tokens kept at the front when the context overflows.
-    package var numKeep = 4
+    package var numKeep: Int
     /// Generation ends before the first occurrence of any of these.
-    package var stop: [String] = []
+    package var stop: [String]
 
-    package init() {}
+    /// Options from typed parameters; unset ones take Ollama's defaults.
+    package init(_ values: ParameterValues = ParameterValues()) {
+        func int(_ name: String) -> Int { Int(clamping: values.int(name)) }
+        temperature = values.float("temperature")
+        topK = int("top_k")
+        topP = values.float("top_p")
+        minP = values.float("min_p")
+        typicalP = values.float("typical_p")
+        repeatPenalty = values.float("repeat_penalty")
+        repeatLastN = int("repeat_last_n")
+        presencePenalty = values.float("presence_penalty")
+        frequencyPenalty = values.float("frequency_penalty")
+        seed = int("seed")
+        numPredict = int("num_predict")
+        numCtx = Parameters.effectiveContext(numCtx: values.int("num_ctx"))
+        numKeep = int("num_keep")
+        stop = values.strings("stop")
+    }
 
-    /// Every parameter name `set(_:to:)` accepts.
+    /// Every parameter name the runtime uses; the others are accepted and ignored.
     package static let names = ["temperature", "top_k", "top_p", "min_p", "typical_p", "repeat_penalty", "repeat_last_n",
                                "presence_penalty", "frequency_penalty", "seed", "num_predict", "num_ctx", "num_keep", "stop"]
 
-    /// Sets one parameter from its text form (`/set parameter`, `--param`, Modelfile PARAMETER).
-    /// `stop` appends to the list.
-    /// - Throws: `SamplingOptionError` for an unknown name or a value of the wrong type or range.
+    /// Sets one parameter from its text form (`/set parameter`, `--param`) through the one table;
+    /// `stop` appends to the list. A known parameter the runtime does not use is checked, then ignored.
+    /// - Throws: `SamplingOptionError` with the table's message for an unknown name or a bad value.
     package mutating func set(_ name: String, to text: String) throws(SamplingOptionError) {
-        func float() throws(SamplingOptionError) -> Float {
-            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { throw .init("\(name) needs a number, got '\(text)'") }
-            return v
+        let value: ParameterValue
+        switch Parameters.parse(text, for: name) {
+        case .success(let v): value = v
+        case .failure(let e): throw SamplingOptionError(e.description)
         }
-        func int() throws(SamplingOptionError) -> Int {
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else { throw .init("\(name) needs an integer, got '\(text)'") }
-            return v
-        }
-        switch name {
-        case "temperature": temperature = try float()
-        case "top_k": topK = try int()
-        case "top_p": topP = try float()
-        case "min_p": minP = try float()
-        case "typical_p": typicalP = try float()
-        case "repeat_penalty": repeatPenalty = try float()
-        case "repeat_last_n": repeatLastN = try int()
-        case "presence_penalty": presencePenalty = try float()
-        case "frequency_penalty": frequencyPenalty = try float()
-        case "seed": seed = try int()
-        case "num_predict": numPredict = try int()
-        case "num_ctx":
-            numCtx = try int()
-            guard numCtx > 0 else { throw .init("num_ctx must be positive, got \(numCtx)") }
-        case "num_keep": numKeep = try int()
-        case "stop": stop.append(text)
-        default: throw .init("unknown parameter '\(name)'")
-        }
+        var values = ParameterValues()
+        for (n, v) in listingValues where n != name || n == "stop" { values.replace(n, v) }
+        values.set(name, value)
+        self = SamplingOptions(values)
+    }
+
+    /// The options as typed values (every runtime parameter set).
+    var listingValues: [(String, ParameterValue)] {
+        [("temperature", .float(temperature)), ("top_k", .int(Int64(topK))), ("top_p", .float(topP)), ("min_p", .float(minP)),
+         ("typical_p", .float(typicalP)), ("repeat_penalty", .float(repeatPenalty)), ("repeat_last_n", .int(Int64(repeatLastN))),
+         ("presence_penalty", .float(presencePenalty)), ("frequency_penalty", .float(frequencyPenalty)), ("seed", .int(Int64(seed))),
+         ("num_predict", .int(Int64(numPredict))), ("num_ctx", .int(Int64(numCtx))), ("num_keep", .int(Int64(numKeep))),
+         ("stop", .strings(stop))]
     }
 
     /// The parameters as `name value` lines, in `names` order (stop once per entry).
     package var listing: [(name: String, value: String)] {
-        var rows: [(String, String)] = [
-            ("temperature", "\(temperature)"), ("top_k", "\(topK)"), ("top_p", "\(topP)"), ("min_p", "\(minP)"),
-            ("typical_p", "\(typicalP)"), ("repeat_penalty", "\(repeatPenalty)"), ("repeat_last_n", "\(repeatLastN)"),
-            ("presence_penalty", "\(presencePenalty)"), ("frequency_penalty", "\(frequencyPenalty)"), ("seed", "\(seed)"),
-            ("num_predict", "\(numPredict)"), ("num_ctx", "\(numCtx)"), ("num_keep", "\(numKeep)"),
-        ]
-        rows += stop.map { ("stop", $0) }
-        return rows
+        listingValues.flatMap { name, value in value.modelfileTexts.map { (name, $0) } }
     }
 }
 

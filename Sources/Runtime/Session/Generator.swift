@@ -1,3 +1,5 @@
+import ModelfileLang
+
 /// Why a generation ended (Ollama's `done_reason`).
 package enum DoneReason: String, Sendable {
     /// An end-of-generation token or a stop string.
@@ -52,6 +54,7 @@ package final class Generator {
         var stats = GenerationStats()
         let contextLength = max(2, min(options.numCtx, model.contextLength))
         let keep = max(0, min(options.numKeep, contextLength / 2))
+        let budget = Parameters.generationBudget(numPredict: options.numPredict, contextLength: contextLength)
         var tokens = prompt.isEmpty ? tokenizer.vocabulary.bos.map { [$0] } ?? [] : prompt
         guard !tokens.isEmpty else { return ("", stats) }
         if tokens.count >= contextLength {
@@ -78,7 +81,7 @@ package final class Generator {
         defer { stats.generationDuration = clock.now - generationStart }
         while true {
             if shouldStop() { stats.doneReason = .cancelled; break }
-            if options.numPredict >= 0 && stats.generatedTokens >= options.numPredict { stats.doneReason = .length; break }
+            if let budget, stats.generatedTokens >= budget { stats.doneReason = .length; break }
             if let v = validator {
                 // Only tokens that keep the text a JSON prefix may win; an empty piece never helps.
                 for id in logits.indices where id >= pieces.count || pieces[id].isEmpty || !v.accepts(pieces[id]) {

@@ -7,7 +7,7 @@ import Runtime
 /// first; the system text and the model's MESSAGE history stay.
 package final class ChatSession {
     package let generator: Generator
-    package let format: any ChatFormat
+    package let format: ChatFormat
     package var options: SamplingOptions
     package var system: String
     /// The model's MESSAGE history (kept when trimming).
@@ -18,7 +18,7 @@ package final class ChatSession {
     /// `--format json` / `/set format json`: answers are constrained to one JSON object.
     package var json = false
 
-    package init(generator: Generator, format: any ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
+    package init(generator: Generator, format: ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
         self.format = format
         self.options = options
@@ -38,15 +38,18 @@ package final class ChatSession {
         if raw { return generator.tokenizer.encode(user) }
         let fixed = (system.isEmpty ? [] : [Turn(role: "system", content: system)]) + history
         return try Self.fittedPrompt(fixed: fixed, turns: turns + [Turn(role: "user", content: user)], format: format,
-                                     tokenizer: generator.tokenizer, limit: min(options.numCtx, generator.model.contextLength) - 1)
+                                     tokenizer: generator.tokenizer, limit: min(options.numCtx, generator.model.contextLength) - 1,
+                                     step: 2)   // whole exchanges (user/assistant pairs): what is kept starts with a user turn
     }
 
     /// The tokens of `fixed + turns` rendered by `format`, dropping the oldest of `turns` until they fit
-    /// in `limit` tokens (the last turn always stays). `mfc run` and the server's chat both prompt this way.
-    package static func fittedPrompt(fixed: [Turn], turns: [Turn], format: any ChatFormat, tokenizer: Tokenizer, limit: Int) throws -> [Int] {
+    /// in `limit` tokens, `step` turns at a time (the last turn always stays). `mfc run` and the server's chat
+    /// both prompt this way.
+    package static func fittedPrompt(fixed: [Turn], turns: [Turn], format: ChatFormat, tokenizer: Tokenizer, limit: Int,
+                                     step: Int = 1) throws -> [Int] {
         let limit = max(1, limit)
         var tokens: [Int] = []
-        for start in turns.indices {
+        for start in stride(from: 0, to: turns.count, by: max(1, step)) {
             tokens = tokenizer.encode(try format.render(fixed + turns[start...]))
             if tokens.count <= limit { break }
         }

@@ -8,7 +8,7 @@ import Runtime
 package struct RunnableModel: @unchecked Sendable {
     package let gguf: GGUFFile
     package let displayName: String
-    package let format: any ChatFormat
+    package let format: ChatFormat
     package var system: String
     package let history: [Turn]
     package var options: SamplingOptions
@@ -19,12 +19,17 @@ package struct RunnableModel: @unchecked Sendable {
     package var licenses: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
+    /// - Parameter warn: receives the chat-template resolver's warning for a model file run directly.
     package static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(),
-                                environment: [String: String], currentDirectory: String) throws -> RunnableModel {
+                                environment: [String: String], currentDirectory: String,
+                                warn: (String) -> Void = { _ in }) throws -> RunnableModel {
         let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
-            let format = try detectFormat(gguf, environment: environment)
+            let choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate(text: gguf["tokenizer.chat_template"]?.string, location: reference),
+                                                          named: NamedTemplates.fromEnvironment(environment))
+            if let warning = choice.warning { warn(warning) }
+            let format = try ChatFormat(choice)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
@@ -38,23 +43,14 @@ package struct RunnableModel: @unchecked Sendable {
     /// A built model as the store resolved it: its GGUF (with ADAPTER layers merged), TEMPLATE,
     /// SYSTEM, MESSAGE history and PARAMETER values.
     package static func load(_ resolved: ResolvedModel, store modelStore: ModelStore, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
-        let format = try TemplateChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
+        let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
-                                  options: SamplingOptions(),
+                                  options: SamplingOptions(resolved.parameters),
                                   modelfile: ModelfilePrinter.modelfile(for: resolved, store: modelStore), licenses: resolved.licenses)
-        for (name, value) in resolved.parameters.sorted(by: { $0.key < $1.key }) {
-            guard SamplingOptions.names.contains(name) else { model.ignoredParameters.append(name); continue }
-            switch value {
-            case .strings(let list) where name == "stop": model.options.stop = list
-            case .strings(let list): try model.options.set(name, to: list.first ?? "")
-            case .int(let i): try model.options.set(name, to: String(i))
-            case .float(let d): try model.options.set(name, to: String(d))
-            case .bool(let b): try model.options.set(name, to: b ? "1" : "0")
-            }
-        }
+        model.ignoredParameters = resolved.parameters.sorted.map(\.name).filter { !SamplingOptions.names.contains($0) }
         return model
     }
 
@@ -69,17 +65,6 @@ package struct RunnableModel: @unchecked Sendable {
         return try GGUFFile(path: temp)   // the mapping outlives the unlinked file
     }
 
-    /// Ollama's named template for the GGUF's chat template when its data folder is configured
-    /// (MFC_OLLAMA_TEMPLATES), else the built-in ChatML/Gemma formats.
-    package static func detectFormat(_ gguf: GGUFFile, environment: [String: String]) throws -> any ChatFormat {
-        let jinja = gguf["tokenizer.chat_template"]?.string
-        if let jinja, let named = try NamedTemplates.fromEnvironment(environment),
-           let match = try named.match(chatTemplate: jinja) {
-            return try TemplateChatFormat(name: match.name, text: match.template, stops: match.stop)
-        }
-        return BuiltinChatFormat.detect(chatTemplate: jinja)
-    }
-
     /// True when the file starts with the GGUF magic.
     package static func isGGUF(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
@@ -88,11 +73,12 @@ package struct RunnableModel: @unchecked Sendable {
     }
 
     /// The tokenizer and a model instance with a cache of num_ctx positions (at most the trained context),
-    /// ready to generate.
+    /// checked to fit each other, ready to generate.
     /// - Throws: when the GGUF's vocabulary or tensors cannot be used.
     package func makeGenerator(threads: Int) throws -> Generator {
         let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: gguf))
         let engine = try LlamaModel(gguf: gguf, contextLength: min(options.numCtx, trainedContextLength), threads: threads)
+        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
         return Generator(model: engine, tokenizer: tokenizer)
     }
 

@@ -35,19 +35,23 @@ extension APIServer {
         input.licenses = try body.strings("license") ?? []
         if let params = try body.object("parameters"), case .object(let members) = params.value {
             for (key, value) in members {
+                var texts: [String] = []
                 switch value {
-                case .string(let s): input.parameters.append(.init(name: key, value: s))
-                case .bool(let b): input.parameters.append(.init(name: key, value: b ? "true" : "false"))
+                case .string(let s): texts = [s]
+                case .bool(let b): texts = [b ? "true" : "false"]
                 case .array(let items):
                     for item in items {
                         guard let s = item.stringValue ?? item.doubleValue.map(Self.numberText) else {
                             throw APIError.badRequest("field 'parameters.\(key)' must hold strings or numbers")
                         }
-                        input.parameters.append(.init(name: key, value: s))
+                        texts.append(s)
                     }
                 default:
                     guard let d = value.doubleValue else { throw APIError.badRequest("field 'parameters.\(key)' must be a string, number, bool or list") }
-                    input.parameters.append(.init(name: key, value: value.intValue.map(String.init) ?? Self.numberText(d)))
+                    texts = [value.intValue.map(String.init) ?? Self.numberText(d)]
+                }
+                for text in texts {
+                    do { try input.parameters.set(key, text: text) } catch { throw APIError.badRequest("field 'parameters.\(key)': \(error)") }
                 }
             }
         }
@@ -109,7 +113,7 @@ extension APIServer {
     static func numberText(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 
     /// HEAD answers whether the blob exists; POST stores the body after checking its digest.
-    func blob(_ digestText: String, method: String, request: HTTPRequest, _ writer: HTTPResponseWriter) throws {
+    func blob(_ digestText: String, method: String, request: IncomingRequest, _ writer: HTTPResponseWriter) throws {
         guard let digest = Digest(parsing: digestText) else { throw APIError.badRequest("invalid digest '\(digestText)'") }
         switch request.method {
         case "HEAD":

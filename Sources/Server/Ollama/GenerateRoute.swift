@@ -42,8 +42,8 @@ extension APIServer {
             }
             var text = prompt
             if !raw {
-                let format: any ChatFormat = try template.map { t in
-                    do { return try TemplateChatFormat(name: "request", text: t) } catch {
+                let format: ChatFormat = try template.map { t in
+                    do { return try ChatFormat(name: "request", text: t) } catch {
                         throw APIError.badRequest("field 'template' does not parse: \(error)")
                     }
                 } ?? runnable.format
@@ -51,8 +51,8 @@ extension APIServer {
                 var turns: [Turn] = systemText.isEmpty ? [] : [Turn(role: "system", content: systemText)]
                 if context.isEmpty { turns += runnable.history }
                 turns.append(Turn(role: "user", content: prompt))
-                if !suffix.isEmpty, let t = format as? TemplateChatFormat {
-                    text = try t.template.execute(PromptValues(messages: [], prompt: prompt, suffix: suffix))
+                if !suffix.isEmpty {
+                    text = try format.template.execute(PromptValues(messages: [], prompt: prompt, suffix: suffix))
                 } else {
                     text = try format.render(turns)
                 }

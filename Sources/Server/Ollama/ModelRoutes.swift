@@ -79,7 +79,7 @@ extension APIServer {
     func parameterText(_ model: ResolvedModel) -> String {
         func line(_ name: String, _ value: String) -> String { name.padding(toLength: max(name.count, 30), withPad: " ", startingAt: 0) + " " + value }
         var lines: [String] = []
-        for (k, v) in model.parameters.sorted(by: { $0.key < $1.key }) {
+        for (k, v) in model.parameters.sorted {
             if case .strings(let list) = v {
                 lines += list.map { line(k, String(decoding: JSON.string($0).goJSON(escapeHTML: false), as: UTF8.self)) }
             } else {

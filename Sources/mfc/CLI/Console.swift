@@ -44,13 +44,13 @@ struct Console: Sendable {
     var stdout: any TextOutput
     var stderr: any TextOutput
     /// Reads all of standard input (for `-` paths and piped prompts).
-    var readStdin: @Sendable () -> Data
+    var readStdin: @Sendable () throws(InputError) -> Data
     var stdinIsTerminal: Bool
     var environment: [String: String]
     var currentDirectory: String
 
     init(stdout: any TextOutput, stderr: any TextOutput,
-                readStdin: @escaping @Sendable () -> Data,
+                readStdin: @escaping @Sendable () throws(InputError) -> Data,
                 stdinIsTerminal: Bool,
                 environment: [String: String], currentDirectory: String) {
         self.stdout = stdout
@@ -63,7 +63,7 @@ struct Console: Sendable {
 
     static func process() -> Console {
         Console(stdout: FileDescriptorOutput(fd: 1), stderr: FileDescriptorOutput(fd: 2),
-                readStdin: { FileHandle.standardInput.readDataToEndOfFile() },
+                readStdin: { () throws(InputError) in try StandardStreams.readAll() },
                 stdinIsTerminal: isatty(0) == 1,
                 environment: ProcessInfo.processInfo.environment,
                 currentDirectory: FileManager.default.currentDirectoryPath)

@@ -28,9 +28,8 @@ enum BenchCommand: MFCCommand {
         let path = args.positionals[0]
         let prompt = try count(args, "--prompt", 256), generate = try count(args, "--generate", 128)
         let repetitions = max(1, try count(args, "--repetitions", 3))
-        let threadList = try (args.value("--threads") ?? "1,2").split(separator: ",").map { part -> Int in
-            guard let n = Int(part), n > 0 else { throw UsageError("bad thread count '\(part)'") }
-            return n
+        let threadList = try (args.value("--threads") ?? "1,2").split(separator: ",").map { part throws(UsageError) in
+            try ThreadOption.parse(part)
         }
         let gguf: GGUFFile
         do { gguf = try GGUFFile(path: path) } catch {

@@ -61,13 +61,20 @@ enum BuildCommand: MFCCommand {
         let (builder, options) = try setUp(args, console: console)
         let file = file ?? "Modelfile"
         let path = file.hasPrefix("/") ? file : console.currentDirectory + "/" + file
-        guard let data = FileManager.default.contents(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw BuildFailure("Modelfile not found: \(file)") }
         let name = try name.map(StoreAccess.name) ?? ModelfileNaming.defaultName(forModelfileAt: path)
         // Lint first: print every diagnostic, stop on errors.
-        let checked = ModelfileFrontEnd.read([UInt8](data), path: file, directory: (path as NSString).deletingLastPathComponent)
-        console.stderr.write(checked.rendered(color: console.stderrColor))
-        guard let input = checked.input else { return ExitStatus.failure }
-        let result = try builder.build(input, as: name, options: options)
+        var lintFailed = false
+        let result: BuildResult
+        do {
+            result = try ModelfileFrontEnd.build(fileAt: path, displayPath: file, as: name, builder: builder, options: options) { checked in
+                console.stderr.write(checked.rendered(color: console.stderrColor))
+                lintFailed = checked.input == nil
+            }
+        } catch {
+            if lintFailed { return ExitStatus.failure }   // the diagnostics are printed already
+            throw error
+        }
         for w in result.warnings { console.stderr.write("warning: \(w)\n") }
         console.stdout.write(report(result, source: file, explain: args.flag("--explain")))
         return ExitStatus.success
@@ -90,7 +97,7 @@ enum BuildCommand: MFCCommand {
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)
-        return (ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory()), options)
+        return (ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment)), options)
     }
 
     static func isDirectory(_ path: String, console: Console) -> Bool {

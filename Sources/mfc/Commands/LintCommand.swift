@@ -1,3 +1,4 @@
+import enum Builder.ChatTemplateResolver
 import ModelfileLang
 
 /// `mfc lint`: parse and check Modelfiles, print diagnostics.
@@ -11,11 +12,13 @@ enum LintCommand: MFCCommand {
         prints one JSON object on stdout. Exit status: 0 clean, 1 errors (or warnings with --strict).
         --fix applies the suggested fixes (spelling of instructions, parameters and roles, invisible
         characters) to the files in place, atomically, then reports what remains.
+        FROM a model name that is not in the model store is an error (MF1012) once the store exists.
         """,
         options: [
             OptionSpec(["--format"], value: "format", help: "text (default) or json."),
             OptionSpec(["--strict"], help: "Fail on warnings too."),
             OptionSpec(["--fix"], help: "Apply suggested fixes in place, then report what remains."),
+            StoreAccess.option,
         ],
         positionals: 1...Int.max)
 
@@ -33,7 +36,10 @@ enum LintCommand: MFCCommand {
                 failedToRead = true
                 continue
             }
-            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader)
+            // FROM a model name is checked against the store (MF1012); a FROM file's chat template by the resolver.
+            let options = CheckOptions(directory: input.directory, templateFieldReader: TemplateFields.defaultReader,
+                                       modelExists: StoreAccess.store(args, console: console).modelLookup,
+                                       chatTemplateWarning: ChatTemplateResolver.lintWarning)
             var (modelfile, diagnostics) = lint(input.bytes, path: input.displayPath, options: options)
             if fix, let target = input.absolutePath {
                 let (fixed, applied) = FixItApplier.apply(diagnostics, to: modelfile.source)
@@ -66,7 +72,7 @@ enum LintCommand: MFCCommand {
 
     /// Parse, check and lint diagnostics of one file, in source order.
     static func lint(_ bytes: [UInt8], path: String, options: CheckOptions) -> (Modelfile, [Diagnostic]) {
-        let (modelfile, syntax) = Modelfile.parse(source: bytes, path: path)
-        return (modelfile, (syntax + modelfile.check(options: options)).sortedByPosition())
+        let checked = Modelfile.checked(source: bytes, path: path, options: options)
+        return (checked.modelfile, checked.diagnostics)
     }
 }

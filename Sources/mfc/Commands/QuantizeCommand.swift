@@ -24,11 +24,7 @@ enum QuantizeCommand: MFCCommand {
         guard let fileType = QuantizationFileType(name: typeName) else {
             throw UsageError("unknown quantization type '\(typeName)'; expected one of \(QuantizationFileType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var threads = 0
-        if let text = args.value("--threads") {
-            guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive number, not '\(text)'") }
-            threads = n
-        }
+        let threads = try args.value("--threads").map { text throws(UsageError) in try ThreadOption.parse(text) } ?? 0
         let input = try GGUFFile(path: inputPath)
         let start = DispatchTime.now().uptimeNanoseconds
         let summary = try GGUFQuantizer.quantize(input, to: fileType, outputPath: outputPath,

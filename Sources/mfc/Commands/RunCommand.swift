@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 import Server
 
@@ -21,7 +22,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
             OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
-            OptionSpec(["--threads"], value: "N", help: "Worker threads (default: all cores)."),
+            OptionSpec(["--threads"], value: "N", help: "Worker threads, 1 to 512 (default: all cores)."),
             OptionSpec(["--lora-scale"], value: "S[,S...]",
                        help: "Scale the model's ADAPTER layers: one S for all, or one per ADAPTER line in order (default: MFC_LORA_SCALE, else 1; 0 turns an adapter off)."),
             StoreAccess.option,
@@ -31,16 +32,14 @@ enum RunCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let threads = try args.value("--threads").map { text throws(UsageError) -> Int in
-            guard let n = Int(text), n > 0 else { throw UsageError("--threads needs a positive integer, got '\(text)'") }
-            return n
-        } ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try args.value("--threads").map { text throws(UsageError) in try ThreadOption.parse(text) }
+            ?? ProcessInfo.processInfo.activeProcessorCount
         let (session, model, engine) = try load(args.positionals[0], args, threads: threads, console: console)
         let loadDuration = clock.now - loadStart
 
         var prompt = args.positionals.dropFirst().joined(separator: " ")
         if !console.stdinIsTerminal {
-            let piped = String(decoding: console.readStdin(), as: UTF8.self)
+            let piped = String(decoding: try console.readStdin(), as: UTF8.self)
             if !piped.isEmpty { prompt = prompt.isEmpty ? piped : piped + " " + prompt }
         }
         let verbose = args.flag("--verbose")
@@ -79,7 +78,8 @@ enum RunCommand: MFCCommand {
         var model: RunnableModel
         do {
             model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales,
-                                              environment: console.environment, currentDirectory: console.currentDirectory)
+                                              environment: console.environment, currentDirectory: console.currentDirectory,
+                                              warn: { console.stderr.write("mfc run: warning: \($0)\n") })
         } catch let error as LoRAScaleError {
             throw UsageError(error.description)   // scales that do not match the model's ADAPTER lines
         }
@@ -101,7 +101,7 @@ enum RunCommand: MFCCommand {
         let store = StoreAccess.store(args, console: console)
         let checked = ModelfileFrontEnd.read(Array(modelfile.utf8), path: "/save", directory: console.currentDirectory)
         guard let input = checked.input else { throw ChatActionError(checked.rendered(color: false)) }
-        let builder = ModelBuilder(store: store, home: console.environment["HOME"] ?? NSHomeDirectory())
+        let builder = ModelBuilder(store: store, home: FileSystemProbe.homeDirectory(environment: console.environment))
         _ = try builder.build(input, as: try StoreAccess.name(name), options: BuildOptions())
     }
 

@@ -34,8 +34,9 @@ enum ShowCommand: MFCCommand {
 
     static func parameterLines(_ model: ResolvedModel, indent: String) -> String {
         var s = ""
-        let width = (model.parameters.keys.map(\.count).max() ?? 0) + 4
-        for (k, v) in model.parameters.sorted(by: { $0.key < $1.key }) {
+        let parameters = model.parameters.sorted
+        let width = (parameters.map(\.name.count).max() ?? 0) + 4
+        for (k, v) in parameters {
             let values: [String]
             if case .strings(let list) = v { values = list.map { "\"\($0)\"" } } else { values = [v.description] }
             for value in values { s += indent + k.padding(toLength: width, withPad: " ", startingAt: 0) + value + "\n" }
@@ -52,7 +53,7 @@ enum ShowCommand: MFCCommand {
             ("embedding length", String(facts.embeddingLength)),
         ]
         for (k, v) in rows { s += "    " + k.padding(toLength: 20, withPad: " ", startingAt: 0) + v + "\n" }
-        // Quantization of each tensor group, and the adapters (issue 6).
+        // Quantization of each tensor group, and the adapters.
         if let gguf = try? GGUFFile(path: model.modelPath), !gguf.tensors.isEmpty {
             s += "\n  Tensors\n" + TensorTypeSummary.lines(gguf).map { "    " + $0 + "\n" }.joined()
         }

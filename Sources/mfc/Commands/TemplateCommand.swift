@@ -15,8 +15,10 @@ enum TemplateCommand: MFCCommand {
         The conversation is an /api/chat body (--request), an /api/generate body (--generate) or a
         plain prompt (--prompt); '-' reads standard input. --data renders the bare Go template
         against any JSON (numbers are float64, missing keys are Ollama's zero values).
-        A GGUF without TEMPLATE is matched to Ollama's named templates, which need a copy of
-        Ollama's template/ folder in $MFC_OLLAMA_TEMPLATES.
+        Without TEMPLATE, the template is chosen as `mfc build` chooses it: the base model's, else
+        the model file's Jinja chat template recognised as a family (or matched to Ollama's named
+        templates when $MFC_OLLAMA_TEMPLATES names a copy of Ollama's template/ folder), else
+        Ollama's default {{ .Prompt }} with a warning.
         """,
         options: [
             OptionSpec(["--modelfile"], value: "PATH", help: "Take TEMPLATE, SYSTEM and MESSAGE from a Modelfile."),
@@ -86,7 +88,11 @@ enum TemplateCommand: MFCCommand {
     }
 
     static func readInput(_ path: String, console: Console) throws(SourceFailure) -> String {
-        if path == "-" { return String(decoding: console.readStdin(), as: UTF8.self) }
+        if path == "-" {
+            do { return String(decoding: try console.readStdin(), as: UTF8.self) } catch {
+                throw SourceFailure(text: "mfc template: error: \(error.description)\n")
+            }
+        }
         let absolute = path.hasPrefix("/") ? path : console.currentDirectory + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw SourceFailure(text: "mfc template: error: cannot read '\(path)'\n")
@@ -156,17 +162,13 @@ enum TemplateCommand: MFCCommand {
     /// FROM a GGUF file: its chat template matched to a named template; FROM a model: the stored layers.
     static func inherit(from: String, directory: String, needTemplate: Bool, _ args: ParsedArguments,
                         console: Console) throws(SourceFailure) -> Source? {
-        let expanded: String
-        if from.hasPrefix("/") { expanded = from }
-        else if from == "~" || from.hasPrefix("~/") { expanded = NSHomeDirectory() + from.dropFirst() }
-        else { expanded = directory + "/" + from }
+        // The checker's expansion (`~`, `~user`, relative to the Modelfile); an unknown user names no file.
+        let expanded = (try? PathExpansion.expand(from, relativeTo: directory, home: FileSystemProbe.homeDirectory(environment: console.environment)).get()) ?? ""
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory), !isDirectory.boolValue {
+        let exists = FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory)
+        if exists, !isDirectory.boolValue || FileManager.default.fileExists(atPath: expanded + "/config.json") {
             // A file has no SYSTEM or MESSAGEs; only its chat template matters, and only without TEMPLATE.
-            return Source(template: needTemplate ? try detectTemplate(gguf: expanded, console: console) : "")
-        }
-        if isDirectory.boolValue, FileManager.default.fileExists(atPath: expanded + "/config.json") {
-            return Source(template: needTemplate ? familyTemplate(checkpoint: expanded, console: console) : "")
+            return Source(template: needTemplate ? try resolve(file: expanded, location: from, console: console) : "")
         }
         let name = ModelName(parsing: from)
         if name.isValid, let model = try? StoreAccess.store(args, console: console).resolve(name) {
@@ -176,43 +178,24 @@ enum TemplateCommand: MFCCommand {
         return nil
     }
 
-    static func detectTemplate(gguf path: String, console: Console) throws(SourceFailure) -> String {
-        let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch {
-            throw SourceFailure(text: "mfc template: error: \(path): \(error)\n")
-        }
-        guard case .string(let jinja)? = file["tokenizer.chat_template"] else {
-            console.stderr.write("mfc template: note: \(path) has no tokenizer.chat_template; using Ollama's default template {{ .Prompt }}\n")
-            return PromptTemplate.defaultText
-        }
+    /// The template `mfc build` would store for a GGUF file or a Hugging Face folder, with a note on its origin.
+    static func resolve(file path: String, location: String, console: Console) throws(SourceFailure) -> String {
+        let choice: ChatTemplateChoice
         do {
-            guard let named = try NamedTemplates.fromEnvironment(console.environment) else {
-                console.stderr.write("mfc template: note: cannot match the GGUF's chat template: set \(NamedTemplates.environmentKey) to a copy of Ollama's template/ folder; using {{ .Prompt }}\n")
-                return PromptTemplate.defaultText
-            }
-            guard let match = try named.match(chatTemplate: jinja) else {
-                console.stderr.write("mfc template: note: the GGUF's chat template matches none of Ollama's named templates; Ollama would use {{ .Prompt }}\n")
-                return PromptTemplate.defaultText
-            }
-            console.stderr.write("mfc template: note: the GGUF's chat template matches '\(match.name)' (distance \(match.distance)); stop: \(match.stop)\n")
-            return match.template
+            choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate.read(path: path, location: location),
+                                                      named: NamedTemplates.fromEnvironment(console.environment))
         } catch {
             throw SourceFailure(text: "mfc template: error: \(error)\n")
         }
-    }
-
-    /// A Hugging Face folder: the family template an import would get (see ChatTemplateFamily).
-    static func familyTemplate(checkpoint path: String, console: Console) -> String {
-        guard let jinja = ChatTemplateFamily.jinja(inCheckpoint: path) else {
-            console.stderr.write("mfc template: note: \(path) has no chat_template in tokenizer_config.json; using Ollama's default template {{ .Prompt }}\n")
-            return PromptTemplate.defaultText
+        switch choice.origin {
+        case .family(let family):
+            console.stderr.write("mfc template: note: the chat template of \(location) is of the \(family) family; stop: \(choice.stop)\n")
+        case .named(let named):
+            console.stderr.write("mfc template: note: the chat template of \(location) matches Ollama's '\(named)'; stop: \(choice.stop)\n")
+        default:
+            if let warning = choice.warning { console.stderr.write("mfc template: warning: \(warning)\n") }
         }
-        guard let family = ChatTemplateFamily.detect(jinja: jinja) else {
-            console.stderr.write("mfc template: note: the chat template in \(path) is of no family mfc knows; using {{ .Prompt }}\n")
-            return PromptTemplate.defaultText
-        }
-        console.stderr.write("mfc template: note: the chat template in \(path) is of the \(family.name) family; stop: \(family.stop)\n")
-        return family.template
+        return choice.template
     }
 
     static func render(_ source: Source, _ args: ParsedArguments, console: Console) throws -> String {

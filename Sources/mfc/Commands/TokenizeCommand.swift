@@ -24,7 +24,7 @@ enum TokenizeCommand: MFCCommand {
         if args.positionals.count > 1, args.positionals[1] != "-" {
             text = args.positionals[1]
         } else {
-            text = String(decoding: console.readStdin(), as: UTF8.self)
+            text = String(decoding: try console.readStdin(), as: UTF8.self)
         }
         let ids = tokenizer.encode(text, addSpecial: !args.flag("--no-bos"), parseSpecial: !args.flag("--no-special"))
         if args.flag("--json") {

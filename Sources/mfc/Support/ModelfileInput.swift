@@ -17,8 +17,9 @@ struct ModelfileInput {
 
     static func read(_ argument: String, console: Console) throws(ReadError) -> ModelfileInput {
         if argument == "-" {
-            return ModelfileInput(displayPath: "<stdin>", absolutePath: nil, directory: console.currentDirectory,
-                                  bytes: [UInt8](console.readStdin()))
+            let data: Data
+            do { data = try console.readStdin() } catch { throw ReadError(description: error.description) }
+            return ModelfileInput(displayPath: "<stdin>", absolutePath: nil, directory: console.currentDirectory, bytes: [UInt8](data))
         }
         let absolute = argument.hasPrefix("/") ? argument : console.currentDirectory + "/" + argument
         guard let data = FileManager.default.contents(atPath: absolute) else {

@@ -1,7 +1,8 @@
 import KernelInterface
 
-// Fused dequantize-and-dot for Q4_0/Q4_1 against q8 activations, rounding exactly like ggml's AVX2
-// `ggml_vec_dot_q4_1_q8_1` (what llama.cpp runs for Q4_1 on x86, batched or not), so both engines see
+// Fused dequantize-and-dot for Q4_0/Q4_1/Q5_0 against q8 activations, rounding exactly like ggml's AVX2
+// `ggml_vec_dot_q4_1_q8_1` (what llama.cpp runs for Q4_1 on x86, batched or not) and, with the fifth bits
+// and no min, `ggml_vec_dot_q5_0_q8_0`, so both engines see
 // bit-identical matmul outputs and make the same 8-bit re-quantizations downstream. Per row:
 //   lane j (0..7) of block b = Σ of the 4 products of elements 4j..4j+3, as an exact integer;
 //   acc_j = fma(d_w·d_x, lane_j, acc_j) block after block; summs = fma(m_w, s_x, summs) block after block;
@@ -17,14 +18,29 @@ private struct NibbleBlock {
     let n0, n1, n2, n3: SIMD32<Int16>
     let dw, mw: SIMD4<Float>
 
+    /// `highBits` (Q5_0): the block is 96 bytes, its last 16 the 4 rows' fifth bits (permuted as in
+    /// WeightMatrix), and the planes hold the signed quants q − 16 like ggml's q5_0 dot.
     @inline(__always)
-    init(_ group: UnsafeRawPointer, scalesOffset: Int, block b: Int) {
+    init(_ group: UnsafeRawPointer, scalesOffset: Int, block b: Int, highBits: Bool) {
         let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
-        let v = group.loadUnaligned(fromByteOffset: 80 * b, as: SIMD16<UInt32>.self)
-        n0 = asInt16x32(v & mask); n1 = asInt16x32((v &>> 8) & mask)
-        n2 = asInt16x32((v &>> 4) & mask); n3 = asInt16x32((v &>> 12) & mask)
-        let dm = group.loadUnaligned(fromByteOffset: 80 * b + scalesOffset, as: SIMD4<UInt32>.self)
+        let blockBytes = highBits ? 96 : 80
+        let v = group.loadUnaligned(fromByteOffset: blockBytes * b, as: SIMD16<UInt32>.self)
+        let dm = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset, as: SIMD4<UInt32>.self)
         dw = halfBitsToFloat(dm & 0xFFFF); mw = halfBitsToFloat(dm &>> 16)
+        guard highBits else {
+            n0 = asInt16x32(v & mask); n1 = asInt16x32((v &>> 8) & mask)
+            n2 = asInt16x32((v &>> 4) & mask); n3 = asInt16x32((v &>> 12) & mask)
+            return
+        }
+        // Lane 4r + k of `t`: row r's permuted bits shifted by k, so bit 4p (16 + 4p) is the fifth bit of the
+        // element in the low (high) i16 half of plane p; moved to bit 4 (20) it adds 16.
+        let h = group.loadUnaligned(fromByteOffset: blockBytes * b + scalesOffset + 16, as: SIMD4<UInt32>.self)
+        let t = spreadBy4(h) &>> SIMD16<UInt32>(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)
+        let fifth = SIMD16<UInt32>(repeating: 0x0010_0010), sixteen = SIMD32<Int16>(repeating: 16)
+        n0 = asInt16x32((v & mask) | ((t &<< 4) & fifth)) &- sixteen
+        n1 = asInt16x32(((v &>> 8) & mask) | (t & fifth)) &- sixteen
+        n2 = asInt16x32(((v &>> 4) & mask) | ((t &>> 4) & fifth)) &- sixteen
+        n3 = asInt16x32(((v &>> 12) & mask) | ((t &>> 8) & fifth)) &- sixteen
     }
 }
 
@@ -80,14 +96,14 @@ private func repeated(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
 /// Dots row group `group` (rows 4·group ..< 4·group + rows, rows 1...4) with `tokens` (1...4) prepared inputs
 /// from token `first`; writes out[t·outStride + i] for row 4·group + i.
 @inline(__always)
-func dotNibbles(_ w: MatrixView, group: Int, rows: Int, q8_1Sums: Bool, _ input: InputView, first: Int, tokens: Int,
+func dotNibbles(_ w: MatrixView, group: Int, rows: Int, q8_1Sums: Bool, highBits: Bool, _ input: InputView, first: Int, tokens: Int,
                 _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     let at = NibbleInput(q8_1Sums: q8_1Sums, input)
     let base = w.base + group * w.groupStride
     let x0 = UnsafeRawPointer(input.token(first)), stride = input.tokenStride
     var acc0 = NibbleAccumulator(), acc1 = NibbleAccumulator(), acc2 = NibbleAccumulator(), acc3 = NibbleAccumulator()
     for b in 0..<w.chunks {
-        let block = NibbleBlock(base, scalesOffset: w.scalesOffset, block: b)
+        let block = NibbleBlock(base, scalesOffset: w.scalesOffset, block: b, highBits: highBits)
         acc0.add(block, x0, block: b, at)
         if tokens > 1 { acc1.add(block, x0 + stride, block: b, at) }
         if tokens > 2 { acc2.add(block, x0 + 2 * stride, block: b, at) }

@@ -7,8 +7,10 @@ import KernelInterface
 /// row is read from memory once for the whole batch.
 func multiply(_ w: MatrixView, _ input: InputView, tokens: Int, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     switch w.layout {
-    case .nibbles(let q8_1Sums):
-        multiplyNibbles(w, q8_1Sums: q8_1Sums, input, tokens: tokens, rows: rows, out, outStride: outStride)
+    case .nibbles(let q8_1Sums, false):
+        multiplyNibbles(w, q8_1Sums: q8_1Sums, highBits: false, input, tokens: tokens, rows: rows, out, outStride: outStride)
+    case .nibbles(_, true):
+        multiplyNibbles(w, q8_1Sums: false, highBits: true, input, tokens: tokens, rows: rows, out, outStride: outStride)
     // Literal group sizes and min flags, so each arm is a kernel specialized for its layout.
     case .int8(32, false):
         multiplyInt8(w, input, tokens: tokens, rows: rows, group: 32, hasMin: false, out, outStride: outStride)
@@ -25,8 +27,8 @@ func multiply(_ w: MatrixView, _ input: InputView, tokens: Int, rows: Range<Int>
     }
 }
 
-@inline(never)
-private func multiplyNibbles(_ w: MatrixView, q8_1Sums: Bool, _ input: InputView, tokens count: Int, rows: Range<Int>,
+@inline(__always)
+private func multiplyNibbles(_ w: MatrixView, q8_1Sums: Bool, highBits: Bool, _ input: InputView, tokens count: Int, rows: Range<Int>,
                              _ out: UnsafeMutablePointer<Float>, outStride: Int) {
     // Row shares start at multiples of 4 (LlamaModel.multiply), so they cover whole row groups.
     precondition(rows.lowerBound % 4 == 0, "nibble rows must start at a row group")
@@ -35,7 +37,7 @@ private func multiplyNibbles(_ w: MatrixView, q8_1Sums: Bool, _ input: InputView
         var t = 0
         while t < count {
             let tokens = min(4, count - t)
-            dotNibbles(w, group: r / 4, rows: n, q8_1Sums: q8_1Sums, input, first: t, tokens: tokens,
+            dotNibbles(w, group: r / 4, rows: n, q8_1Sums: q8_1Sums, highBits: highBits, input, first: t, tokens: tokens,
                        out + t * outStride + r, outStride: outStride)
             t += tokens
         }

@@ -33,12 +33,14 @@ func prepareToken(_ input: InputView, _ t: Int, _ x: UnsafePointer<Float>) {
             q[32 * b + 16 + j] = Int8(truncatingIfNeeded: qh[j])
         }
         let dq = Float(Float16(amax / 127))
-        let sumLo = horizontalSum(ql), sumHi = horizontalSum(qh)
+        // Wrapping sums: finite inputs give |q| ≤ 127, but NaN or Inf inputs give garbage lanes that must not
+        // trap here (the forward pass reports the non-finite values it produces).
+        let sumLo = horizontalSum(ql), sumHi = horizontalSum(qh), sum = sumLo &+ sumHi
         d[b] = dq
-        s[b] = Float(Float16(amax / 127 * Float(sumLo + sumHi)))
+        s[b] = Float(Float16(amax / 127 * Float(sum)))
         s16[2 * b] = dq * Float(sumLo)
         s16[2 * b + 1] = dq * Float(sumHi)
-        s32[b] = dq * Float(sumLo + sumHi)
+        s32[b] = dq * Float(sum)
     }
     let nib = (base + input.nibblePlanesOffset).assumingMemoryBound(to: Int16.self)
     for c in 0..<paddedColumns / 128 {

@@ -27,6 +27,12 @@ func spreadBy4(_ v: SIMD4<Float>) -> SIMD16<Float> {
     SIMD16(v[0], v[0], v[0], v[0], v[1], v[1], v[1], v[1], v[2], v[2], v[2], v[2], v[3], v[3], v[3], v[3])
 }
 
+/// Lane i of the result is `v[i / 4]`.
+@inline(__always)
+func spreadBy4(_ v: SIMD4<UInt32>) -> SIMD16<UInt32> {
+    SIMD16(v[0], v[0], v[0], v[0], v[1], v[1], v[1], v[1], v[2], v[2], v[2], v[2], v[3], v[3], v[3], v[3])
+}
+
 /// Lanes 0-7 are `a`, lanes 8-15 are `b`.
 @inline(__always)
 func spreadBy8(_ a: Float, _ b: Float) -> SIMD16<Float> {

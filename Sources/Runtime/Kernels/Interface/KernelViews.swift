@@ -4,9 +4,9 @@
 
 /// How a weight matrix's rows are laid out; the byte layouts are described in Runtime's WeightMatrix.swift.
 package enum MatrixLayout: Equatable, Sendable {
-    /// Q4_0/Q4_1 nibbles; `q8_1Sums` pairs the min term with ggml's f16-rounded q8_1 sums (Q4_1) instead
-    /// of the exact q8_0 sums (Q4_0).
-    case nibbles(q8_1Sums: Bool)
+    /// Q4_0/Q4_1/Q5_0 nibbles; `q8_1Sums` pairs the min term with ggml's f16-rounded q8_1 sums (Q4_1) instead
+    /// of the exact q8_0 sums (Q4_0); `highBits` adds Q5_0's fifth bits (96-byte blocks instead of 80).
+    case nibbles(q8_1Sums: Bool, highBits: Bool)
     /// i8 quants with per-group (16 or 32) scales and optional mins.
     case int8(group: Int, hasMin: Bool)
     /// f32 rows.
@@ -19,7 +19,7 @@ package struct MatrixView: @unchecked Sendable {
     package let layout: MatrixLayout
     /// Columns the kernel covers: the real columns (nibbles) or rounded up to 64 (int8) or 16 (float).
     package let paddedColumns: Int
-    /// Byte offset of the scales inside a row (int8) or inside an 80-byte block of a row group (nibbles).
+    /// Byte offset of the scales inside a row (int8) or inside a block of a row group (nibbles).
     package let scalesOffset: Int
     /// 64-byte steps of the kernel over a row.
     package let chunks: Int

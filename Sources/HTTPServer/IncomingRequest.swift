@@ -1,5 +1,5 @@
 /// One parsed HTTP/1.1 request with its whole body.
-package struct HTTPRequest: Sendable {
+package struct IncomingRequest: Sendable {
     package var method: String
     /// The path without the query, percent-decoding not applied.
     package var path: String

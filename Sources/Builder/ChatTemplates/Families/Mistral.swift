@@ -1,0 +1,60 @@
+import Foundation
+
+/// Mistral's [INST] formats.
+extension ChatTemplateFamily {
+    /// Mistral's [INST] format, whose spacing changed between releases: the "[INST]" and "[/INST]"
+    /// literals and the space before an answer are read from the Jinja template. The system message leads
+    /// the first user turn, or the last one in the v3 templates (`loop.last and system_message`).
+    static func mistral(jinja: String) -> ChatTemplateFamily {
+        func literal(containing marker: String) -> String? {
+            for quote in ["'", "\""] {
+                var rest = jinja[...]
+                while let m = rest.range(of: marker) {
+                    let before = rest[..<m.lowerBound], after = rest[m.upperBound...]
+                    if let open = before.lastIndex(where: { "'\"".contains($0) }), String(before[open]) == quote,
+                       let close = after.firstIndex(where: { "'\"".contains($0) }), String(after[close]) == quote,
+                       !before[before.index(after: open)...].contains("\n") {
+                        return String(before[before.index(after: open)...]) + marker + String(after[..<close])
+                    }
+                    rest = after
+                }
+            }
+            return nil
+        }
+        let open = literal(containing: "[INST]") ?? "[INST] ", close = literal(containing: "[/INST]") ?? " [/INST]"
+        let answerSpace = jinja.range(of: #"['"] ['"]\s*\+\s*(message|content)"#, options: .regularExpression) != nil
+        let systemInLast = jinja.contains("loop.last and system_message")
+        let systemHere = systemInLast ? "$last" : "(eq $i 1)"
+        return ChatTemplateFamily(name: "mistral", template: """
+            {{- range $i, $_ := .Messages }}
+            {{- $last := eq (len (slice $.Messages $i)) 1 }}
+            {{- if eq .Role "user" }}\(open){{ if and \(systemHere) (eq (index $.Messages 0).Role "system") }}{{ (index $.Messages 0).Content }}
+
+            {{ end }}{{ .Content }}\(close)
+            {{- else if eq .Role "assistant" }}\(answerSpace ? " " : ""){{ .Content }}</s>
+            {{- end }}
+            {{- end }}
+            """, stop: ["[INST]", "[/INST]"])
+    }
+}
+
+extension ChatTemplateFamily {
+    /// Mistral's v7 / tekken format (Mistral Small 3.x, Devstral): a `[SYSTEM_PROMPT]` block first, the
+    /// conversation's system message or the long default one the Jinja carries (its date as Ollama's
+    /// `currentDate`), then `[INST]…[/INST]answer</s>` with no spaces.
+    static func mistralV7(jinja: String) -> ChatTemplateFamily {
+        let defaultSystem = JinjaLiterals.expression(after: "default_system_message =", in: jinja).map(JinjaLiterals.goText)
+        let first = "(and (gt (len .Messages) 0) (eq (index .Messages 0).Role \"system\"))"
+        let system = defaultSystem.map { "[SYSTEM_PROMPT]{{ if \(first) }}{{ (index .Messages 0).Content }}{{ else }}\($0){{ end }}[/SYSTEM_PROMPT]" }
+            ?? "{{- if \(first) }}[SYSTEM_PROMPT]{{ (index .Messages 0).Content }}[/SYSTEM_PROMPT]{{ end }}"
+        return ChatTemplateFamily(name: "mistral-v7", template: system + """
+            {{- range $i, $_ := .Messages }}
+            {{- $last := eq (len (slice $.Messages $i)) 1 }}
+            {{- if and (eq .Role "system") (ne $i 0) }}[SYSTEM_PROMPT]{{ .Content }}[/SYSTEM_PROMPT]
+            {{- else if eq .Role "user" }}[INST]{{ .Content }}[/INST]
+            {{- else if eq .Role "assistant" }}{{ .Content }}{{ if not $last }}</s>{{ end }}
+            {{- end }}
+            {{- end }}
+            """, stop: ["[INST]", "[/INST]", "[SYSTEM_PROMPT]", "</s>"])
+    }
+}
