@@ -46,7 +46,10 @@ let package = Package(
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
         .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
-        .executableTarget(name: "mfc", dependencies: ["Builder", "Runtime", "ModelfileLang"]),
+        // A small HTTP/1.1 server on sockets; the API layer (Server) answers Ollama's and OpenAI's requests.
+        .target(name: "HTTPServer"),
+        .target(name: "Server", dependencies: ["HTTPServer", "Builder", "Runtime", "ModelfileLang"]),
+        .executableTarget(name: "mfc", dependencies: ["Server", "Builder", "Runtime", "ModelfileLang"]),
         .target(name: "TestSupport", dependencies: ["ModelfileLang"], path: "Tests/Support"),
         .testTarget(name: "ModelfileLangTests", dependencies: ["ModelfileLang", "TestSupport"],
                     exclude: ["Template/Conformance"]),   // corpus data, read from the source tree
@@ -54,8 +57,9 @@ let package = Package(
         .target(name: "ModelTestSupport", dependencies: ["Runtime"], path: "Tests/ModelSupport", swiftSettings: [optimizedInDebug]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "ModelTestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport", "ModelTestSupport"]),
-        .testTarget(name: "mfcTests", dependencies: ["mfc", "TestSupport", "ModelTestSupport"],
+        .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport", "ModelTestSupport"],
                     exclude: ["Registry/fake-registry.py"]),   // run by the registry tests
+        .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "mfc", "TestSupport"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v6]
 )

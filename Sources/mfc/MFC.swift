@@ -27,6 +27,9 @@ enum MFC {
         PullCommand.self,
         ExportCommand.self,
         ImportCommand.self,
+        ServeCommand.self,
+        PsCommand.self,
+        StopCommand.self,
     ] }
 
     static func main(arguments: [String], console: Console) -> Int32 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Server
 @testable import mfc
 
 /// The GGUF LoRA fixtures of the runtime tests (written by the `gguf` Python package).
@@ -41,7 +42,7 @@ private func loraFixture(_ name: String) -> String {
     #expect(try LoRAScales(parsing: nil).scale(of: 1, count: 2) == 1)
     #expect(try LoRAScales(parsing: "0.5").scale(of: 1, count: 2) == 0.5)
     #expect(try LoRAScales(parsing: "1, 0.25").scale(of: 1, count: 2) == 0.25)
-    #expect(throws: UsageError.self) { try LoRAScales(parsing: "1,x") }
-    #expect(throws: UsageError.self) { try LoRAScales(parsing: "nan") }
-    #expect(throws: UsageError.self) { try LoRAScales(parsing: "1,2").scale(of: 0, count: 3) }
+    #expect(throws: LoRAScaleError.self) { try LoRAScales(parsing: "1,x") }
+    #expect(throws: LoRAScaleError.self) { try LoRAScales(parsing: "nan") }
+    #expect(throws: LoRAScaleError.self) { try LoRAScales(parsing: "1,2").scale(of: 0, count: 3) }
 }

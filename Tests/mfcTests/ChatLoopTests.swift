@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Runtime
 import TestSupport
+import Server
 @testable import mfc
 @testable import Builder
 

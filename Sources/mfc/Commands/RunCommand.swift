@@ -2,6 +2,7 @@ import Builder
 import Foundation
 import ModelfileLang
 import Runtime
+import Server
 
 /// `mfc run MODEL [PROMPT]`: one answer, or an interactive chat on a terminal.
 enum RunCommand: MFCCommand {
@@ -70,19 +71,29 @@ enum RunCommand: MFCCommand {
     /// Resolves and loads MODEL with the command line's parameters, system message and adapters.
     static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
                      console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
-        let loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"])
+        let loraScales: LoRAScales
+        do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
+            throw UsageError(error.description)
+        }
         try AutoPull.ifMissing(reference, args: args, console: console)
-        var model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales, console: console)
+        try ModelFiles.refuseSpecialFile(ModelFiles.path(reference, console: console), as: reference)
+        _ = try StoreAccess.store(args, console: console)   // a store path that is not a folder is named here
+        var model: RunnableModel
+        do {
+            model = try RunnableModel.resolve(reference, store: args.value("--store"), loraScales: loraScales,
+                                              environment: console.environment, currentDirectory: console.currentDirectory,
+                                              warn: { console.stderr.write("mfc run: warning: \($0)\n") })
+        } catch let error as LoRAScaleError {
+            throw UsageError(error.description)   // scales that do not match the model's ADAPTER lines
+        }
         if !model.ignoredParameters.isEmpty {
             console.stderr.write("mfc run: note: parameters not used by this runtime: \(model.ignoredParameters.joined(separator: ", "))\n")
         }
         try applyParameters(args.values("--param"), to: &model.options)
         if let system = args.value("--system") { model.system = system }
-        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: model.gguf))
-        let trained = model.gguf.archValue("context_length")?.int ?? model.options.numCtx
-        let engine = try LlamaModel(gguf: model.gguf, contextLength: min(model.options.numCtx, trained), threads: threads)
-        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
-        let session = ChatSession(generator: Generator(model: engine, tokenizer: tokenizer), format: model.format,
+        let generator = try model.makeGenerator(threads: threads)
+        guard let engine = generator.model as? LlamaModel else { throw UsageError("model '\(reference)' did not load as a llama-family model") }
+        let session = ChatSession(generator: generator, format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
         session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
         return (session, model, engine)

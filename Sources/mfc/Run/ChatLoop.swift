@@ -1,6 +1,7 @@
 import Builder
 import Foundation
 import Runtime
+import Server
 
 /// What the interactive prompt read.
 enum LineInput: Equatable {
@@ -301,5 +302,12 @@ final class ChatLoop {
             lines.append("MESSAGE \(turn.role) " + ModelfilePrinter.quoted(turn.content))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RunnableModel {
+    /// What the chat shows of this model, named as the user named it.
+    func card(reference: String) -> ChatModelCard {
+        ChatModelCard(reference: reference, info: info, modelfile: modelfile, licenses: licenses)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import Server
 
 /// The `--verbose` block Ollama prints after an answer.
 enum RunStatistics {

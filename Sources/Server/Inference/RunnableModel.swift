@@ -5,37 +5,45 @@ import Runtime
 
 /// Everything `mfc run` needs about a model before loading its weights: the GGUF, the chat
 /// format, the SYSTEM, MESSAGE history and PARAMETER values.
-struct RunnableModel {
-    let gguf: GGUFFile
-    let displayName: String
-    let format: ChatFormat
-    var system: String
-    let history: [Turn]
-    var options: SamplingOptions
+package struct RunnableModel: @unchecked Sendable {
+    package let gguf: GGUFFile
+    package let displayName: String
+    package let format: ChatFormat
+    package var system: String
+    package let history: [Turn]
+    package var options: SamplingOptions
     /// Parameters the runtime does not implement (reported once, then ignored).
-    var ignoredParameters: [String] = []
+    package var ignoredParameters: [String] = []
     /// What `/show modelfile` prints: the built model's Modelfile, or a FROM line for a file.
-    var modelfile: String = ""
-    var licenses: [String] = []
+    package var modelfile: String = ""
+    package var licenses: [String] = []
 
     /// Resolves MODEL: a GGUF file, a Modelfile (built first, incrementally) or a built model's name.
-    static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(), console: Console) throws -> RunnableModel {
-        let path = ModelFiles.path(reference, console: console)
-        try ModelFiles.refuseSpecialFile(path, as: reference)
+    /// - Parameter warn: receives the chat-template resolver's warning for a model file run directly.
+    package static func resolve(_ reference: String, store: String?, loraScales: LoRAScales = LoRAScales(),
+                                environment: [String: String], currentDirectory: String,
+                                warn: (String) -> Void = { _ in }) throws -> RunnableModel {
+        let path = reference.hasPrefix("/") ? reference : currentDirectory + "/" + reference
         if isGGUF(path) {
             let gguf = try GGUFFile(path: path)
             let choice = try ChatTemplateResolver.resolve(jinja: JinjaChatTemplate(text: gguf["tokenizer.chat_template"]?.string, location: reference),
-                                                          named: NamedTemplates.fromEnvironment(console.environment))
-            if let warning = choice.warning { console.stderr.write("mfc run: warning: \(warning)\n") }
+                                                          named: NamedTemplates.fromEnvironment(environment))
+            if let warning = choice.warning { warn(warning) }
             let format = try ChatFormat(choice)
             var options = SamplingOptions()
             options.stop = format.stops   // as the params layer Ollama writes for a detected template
             return RunnableModel(gguf: gguf, displayName: (path as NSString).lastPathComponent, format: format,
                                  system: "", history: [], options: options, modelfile: "FROM \(ModelfilePrinter.quoted(path))\n")
         }
-        let modelStore = try StoreAccess.store(option: store, console: console)
-        let resolved = try modelStore.resolve(reference: reference, currentDirectory: console.currentDirectory, clock: console.wallClock)
-        try modelStore.checkBlobs(of: resolved)
+        let modelStore = ModelStore(root: ModelStore.defaultRoot(option: store, environment: environment))
+        let resolved = try modelStore.resolve(reference: reference, currentDirectory: currentDirectory)
+        try modelStore.checkBlobs(of: resolved)   // a damaged blob is named before it is loaded
+        return try load(resolved, store: modelStore, loraScales: loraScales)
+    }
+
+    /// A built model as the store resolved it: its GGUF (with ADAPTER layers merged), TEMPLATE,
+    /// SYSTEM, MESSAGE history and PARAMETER values.
+    package static func load(_ resolved: ResolvedModel, store modelStore: ModelStore, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
         let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
         var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
                                   displayName: resolved.name.displayShortest,
@@ -49,7 +57,7 @@ struct RunnableModel {
 
     /// The model with its ADAPTER layers applied in order (stacked, each at its own alpha/r times its user
     /// scale): merged into the targeted weights in a temporary file that is unlinked once mapped.
-    static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
+    package static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
         guard !paths.isEmpty else { return base }
         let adapters = try paths.enumerated().map { i, path in LoRAAdapter(file: try GGUFFile(path: path), scale: try scales.scale(of: i, count: paths.count)) }
         let temp = NSTemporaryDirectory() + "mfc-lora-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
@@ -59,19 +67,27 @@ struct RunnableModel {
     }
 
     /// True when the file starts with the GGUF magic.
-    static func isGGUF(_ path: String) -> Bool {
+    package static func isGGUF(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 4)) == Data("GGUF".utf8)
     }
 
-    /// What the chat shows of this model, named as the user named it.
-    func card(reference: String) -> ChatModelCard {
-        ChatModelCard(reference: reference, info: info, modelfile: modelfile, licenses: licenses)
+    /// The tokenizer and a model instance with a cache of num_ctx positions (at most the trained context),
+    /// checked to fit each other, ready to generate.
+    /// - Throws: when the GGUF's vocabulary or tensors cannot be used.
+    package func makeGenerator(threads: Int) throws -> Generator {
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: gguf))
+        let engine = try LlamaModel(gguf: gguf, contextLength: min(options.numCtx, trainedContextLength), threads: threads)
+        try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
+        return Generator(model: engine, tokenizer: tokenizer)
     }
 
+    /// The context length the model was trained with (num_ctx when the GGUF does not say).
+    package var trainedContextLength: Int { gguf.archValue("context_length")?.int ?? options.numCtx }
+
     /// Rows for `/show info`.
-    var info: [(String, String)] {
+    package var info: [(String, String)] {
         var rows: [(String, String)] = [("architecture", gguf.architecture ?? "unknown")]
         if let i = try? ModelInfo(ggufAt: gguf.path) {
             rows += [("parameters", String(i.parameterCount)), ("context length", String(i.contextLength)),

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPServer
+import Runtime
+
+/// POST /v1/chat/completions and /v1/completions.
+extension APIServer {
+    func openAIChat(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
+        var request = CompletionRequest(model: try body.modelName())
+        request.options = try openAIOptions(body)
+        try CompletionRequest.checkOptions(request.options)
+        request.stream = try body.bool("stream") ?? false
+        request.format = try openAIFormat(body)
+        let includeUsage = try body.object("stream_options")?.bool("include_usage") ?? false
+        var turns: [Turn] = []
+        for m in try body.objects("messages") ?? [] {
+            var role = (try m.string("role") ?? "").lowercased()
+            if role == "developer" { role = "system" }
+            guard ["system", "user", "assistant", "tool"].contains(role) else {
+                throw APIError.badRequest("field '\(m.prefix)role' must be system, developer, user, assistant or tool, got '\(role)'")
+            }
+            turns.append(Turn(role: role, content: try openAIContent(m, model: request.model)))
+        }
+        guard !turns.isEmpty else { throw APIError.badRequest("field 'messages' must hold at least one message") }
+        if let tools = try body.array("tools"), !tools.isEmpty {
+            throw APIError.badRequest("registry.ollama.ai/library/\(request.model) does not support tools")
+        }
+        let id = completionID("chatcmpl-")
+        let modelName = request.model
+        let created = JSON.int(Int(Date().timeIntervalSince1970))
+
+        try withModel(request, writer) { lease in
+            let options = try RequestOptions.apply(request.options, to: lease.runnable.options)
+            let tokens = try chatPrompt(turns, lease: lease, options: options)
+            func chunk(_ choices: JSON, usage: JSON? = nil) -> [UInt8] {
+                var fields: [(String, JSON)] = [("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", created),
+                                                ("model", .string(modelName)), ("system_fingerprint", .string("fp_ollama")), ("choices", choices)]
+                if let usage { fields.append(("usage", usage)) }
+                return Array("data: ".utf8) + JSON.object(fields).bytes + [10, 10]
+            }
+            if request.stream {
+                writer.startStream(contentType: "text/event-stream")
+                var first = true
+                do {
+                    let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { piece in
+                        var delta: [(String, JSON)] = []
+                        if first { delta.append(("role", .string("assistant"))); first = false }
+                        delta.append(("content", .string(piece)))
+                        writer.write(chunk(.array([.object([("index", .int(0)), ("delta", .object(delta)), ("finish_reason", .null)])])))
+                    }
+                    writer.write(chunk(.array([.object([("index", .int(0)), ("delta", .object([])), ("finish_reason", finishReason(result.stats))])])))
+                    if includeUsage { writer.write(chunk(.array([]), usage: usage(result))) }
+                } catch {
+                    writer.write(Array("data: ".utf8) + JSON.object([("error", .object([("message", .string("\(error)")),
+                                                                                         ("type", .string("api_error"))]))]).bytes + [10, 10])
+                }
+                writer.write(Array("data: [DONE]\n\n".utf8))
+                writer.finish()
+            } else {
+                let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { _ in }
+                sendJSON(writer, .object([
+                    ("id", .string(id)), ("object", .string("chat.completion")), ("created", created), ("model", .string(modelName)),
+                    ("system_fingerprint", .string("fp_ollama")),
+                    ("choices", .array([.object([("index", .int(0)),
+                                                 ("message", .object([("role", .string("assistant")), ("content", .string(result.text))])),
+                                                 ("finish_reason", finishReason(result.stats))])])),
+                    ("usage", usage(result)),
+                ]))
+            }
+        }
+    }
+
+    func openAICompletion(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
+        var request = CompletionRequest(model: try body.modelName())
+        request.options = try openAIOptions(body)
+        try CompletionRequest.checkOptions(request.options)
+        request.stream = try body.bool("stream") ?? false
+        let includeUsage = try body.object("stream_options")?.bool("include_usage") ?? false
+        let prompt: String
+        switch body.value["prompt"] {
+        case .string(let s)?: prompt = s
+        case .array(let items)? where items.count == 1 && items[0].stringValue != nil: prompt = items[0].stringValue ?? ""
+        default: throw APIError.badRequest("field 'prompt' must be a string")
+        }
+        let suffix = try body.string("suffix") ?? ""
+        let id = completionID("cmpl-")
+        let modelName = request.model
+        let created = JSON.int(Int(Date().timeIntervalSince1970))
+
+        try withModel(request, writer) { lease in
+            let options = try RequestOptions.apply(request.options, to: lease.runnable.options)
+            // Ollama's completions endpoint is /api/generate with raw false: the prompt goes through the template.
+            var turns: [Turn] = lease.runnable.system.isEmpty ? [] : [Turn(role: "system", content: lease.runnable.system)]
+            turns.append(Turn(role: "user", content: prompt))
+            _ = suffix
+            let tokens = lease.generator.tokenizer.encode(try lease.runnable.format.render(turns))
+            func body(_ text: String, _ reason: JSON, usage: JSON? = nil) -> JSON {
+                var fields: [(String, JSON)] = [("id", .string(id)), ("object", .string("text_completion")), ("created", created),
+                                                ("model", .string(modelName)), ("system_fingerprint", .string("fp_ollama")),
+                                                ("choices", .array([.object([("text", .string(text)), ("index", .int(0)), ("finish_reason", reason)])]))]
+                if let usage { fields.append(("usage", usage)) }
+                return .object(fields)
+            }
+            if request.stream {
+                writer.startStream(contentType: "text/event-stream")
+                do {
+                    let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { piece in
+                        writer.write(Array("data: ".utf8) + body(piece, .null).bytes + [10, 10])
+                    }
+                    writer.write(Array("data: ".utf8) + body("", finishReason(result.stats)).bytes + [10, 10])
+                    if includeUsage {
+                        let usageChunk = JSON.object([("id", .string(id)), ("object", .string("text_completion")), ("created", created),
+                                                      ("model", .string(modelName)), ("system_fingerprint", .string("fp_ollama")),
+                                                      ("choices", .array([])), ("usage", usage(result))])
+                        writer.write(Array("data: ".utf8) + usageChunk.bytes + [10, 10])
+                    }
+                } catch {
+                    writer.write(Array("data: ".utf8) + JSON.object([("error", .object([("message", .string("\(error)"))]))]).bytes + [10, 10])
+                }
+                writer.write(Array("data: [DONE]\n\n".utf8))
+                writer.finish()
+            } else {
+                let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { _ in }
+                sendJSON(writer, body(result.text, finishReason(result.stats), usage: usage(result)))
+            }
+        }
+    }
+}

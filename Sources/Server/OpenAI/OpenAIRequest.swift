@@ -1,0 +1,72 @@
+import Foundation
+import Runtime
+
+/// OpenAI request fields mapped to Ollama's, as Ollama's OpenAI layer maps them.
+extension APIServer {
+    /// The `options` object Ollama builds from an OpenAI request: stop, max_tokens → num_predict,
+    /// temperature (default 1), seed, penalties, top_p (default 1).
+    func openAIOptions(_ body: RequestBody) throws(APIError) -> RequestBody {
+        var options: [(String, JSON)] = []
+        if body.has("stop") {
+            options.append(("stop", .array((try body.strings("stop") ?? []).map { .string($0) })))
+        }
+        var maxTokens = try body.int("max_completion_tokens")
+        if maxTokens == nil { maxTokens = try body.int("max_tokens") }
+        if let n = maxTokens { options.append(("num_predict", .int(Int(n)))) }
+        options.append(("temperature", .float64(try body.double("temperature") ?? 1.0)))
+        if let seed = try body.int("seed") { options.append(("seed", .int(Int(seed)))) }
+        if let f = try body.double("frequency_penalty") { options.append(("frequency_penalty", .float64(f))) }
+        if let p = try body.double("presence_penalty") { options.append(("presence_penalty", .float64(p))) }
+        let topP = try body.double("top_p") ?? 0
+        options.append(("top_p", .float64(topP == 0 ? 1.0 : topP)))
+        return RequestBody(object: .object(options), prefix: "")
+    }
+
+    /// `response_format`: text, json_object, or json_schema (constrained to JSON).
+    func openAIFormat(_ body: RequestBody) throws(APIError) -> OutputFormat {
+        guard let format = try body.object("response_format") else { return .text }
+        switch try format.string("type") {
+        case nil, "text"?: return .text
+        case "json_object"?: return .json
+        case "json_schema"?:
+            guard let schema = try format.object("json_schema"), schema.has("schema") || schema.has("name") else {
+                throw .badRequest("field 'response_format.json_schema' is required for type json_schema")
+            }
+            return .json
+        case let other?: throw .badRequest("field 'response_format.type' must be text, json_object or json_schema, got '\(other)'")
+        }
+    }
+
+    /// A chat message's content: a string, or an array of parts of which text parts are joined.
+    func openAIContent(_ message: RequestBody, model: String) throws(APIError) -> String {
+        switch message.value["content"] {
+        case nil, .null?: return ""
+        case .string(let s)?: return s
+        case .array(let parts)?:
+            var text = ""
+            for (i, part) in parts.enumerated() {
+                let p = RequestBody(object: part, prefix: "\(message.prefix)content[\(i)].")
+                guard part.objectValue != nil else { throw .badRequest("field '\(message.prefix)content[\(i)]' must be an object") }
+                switch try p.string("type") {
+                case "text"?: text += try p.string("text") ?? ""
+                case "image_url"?: throw .badRequest("model '\(model)' does not support images: it is a text-only model")
+                default: throw .badRequest("field '\(p.prefix)type' must be text")
+                }
+            }
+            return text
+        default: throw .badRequest("field '\(message.prefix)content' must be a string or an array of content parts")
+        }
+    }
+
+    /// A chat completion id in OpenAI's style.
+    func completionID(_ prefix: String) -> String { prefix + String(UInt32.random(in: 0...999_999)) }
+
+    func finishReason(_ stats: GenerationStats) -> JSON {
+        .string(stats.doneReason == .length ? "length" : "stop")
+    }
+
+    func usage(_ r: CompletionResult) -> JSON {
+        .object([("prompt_tokens", .int(Int(r.stats.promptTokens))), ("completion_tokens", .int(Int(r.stats.generatedTokens))),
+                 ("total_tokens", .int(Int(r.stats.promptTokens + r.stats.generatedTokens)))])
+    }
+}
