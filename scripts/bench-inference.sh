@@ -2,7 +2,7 @@
 # Inference speed of mfc beside llama.cpp's llama-bench, measured in the same run:
 # pp256 and tg128 on SmolLM2-135M Q4_1 with 1 and 2 threads, per-kernel GB/s and peak memory.
 #   scripts/bench-inference.sh [MODEL.gguf] [extra mfc bench options]
-# llama-bench is taken from /work/llama.cpp-ref/{,src/}build/bin (or pass --llama-bench PATH).
+# llama-bench is taken from $LLAMA_CPP_BIN (llama.cpp's build/bin), else PATH (or pass --llama-bench PATH).
 set -eu
 cd "$(dirname "$0")/.."
 . "$(dirname "$0")/lib/folders.sh"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Quantize throughput: mfc vs llama-quantize on the same F16 SmolLM2, same thread count.
 # Usage: scripts/bench-quantize.sh F16.gguf [threads] [runs] [types...]
-#   LLAMA_QUANTIZE=path/to/llama-quantize (default /work/llama.cpp-ref/src/build/bin/llama-quantize)
+#   LLAMA_QUANTIZE=path/to/llama-quantize (default $LLAMA_CPP_BIN/llama-quantize)
 #   MFC=path/to/mfc (default .build/release/mfc; build it with `swift build -c release --product mfc`)
 # Prints, per type, the best of `runs` wall and CPU (user+sys) seconds for each tool, interleaved.
 set -euo pipefail
 src=${1:?F16 gguf}; threads=${2:-1}; runs=${3:-3}; shift $(( $# < 3 ? $# : 3 ))
 types=("$@"); [ ${#types[@]} -gt 0 ] || types=(Q4_0 Q8_0 Q4_K_M Q6_K)
-lq=${LLAMA_QUANTIZE:-/work/llama.cpp-ref/src/build/bin/llama-quantize}
+lq=${LLAMA_QUANTIZE:-${LLAMA_CPP_BIN:?set LLAMA_CPP_BIN to llama.cpp's build/bin or LLAMA_QUANTIZE}/llama-quantize}
 mfc=${MFC:-.build/release/mfc}
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 measure() {  # prints "wall cpu" of one run

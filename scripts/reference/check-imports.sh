@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Imports the tiny phi3, qwen2, mistral, gemma3, llama, gemma and gemma2 checkpoints of make-import-reference.py with mfc
 # and runs each imported GGUF through llama.cpp's llama-simple: llama.cpp must load it and generate.
-#   scripts/reference/check-imports.sh [LLAMA_CPP_BUILD_BIN]   (default /work/llama.cpp-ref/src/build/bin)
+#   scripts/reference/check-imports.sh [LLAMA_CPP_BUILD_BIN]   (default $LLAMA_CPP_BIN)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-BIN="${1:-/work/llama.cpp-ref/src/build/bin}"
+BIN="${1:-${LLAMA_CPP_BIN:?pass llama.cpp build/bin or set LLAMA_CPP_BIN}}"
 WORK="$(mktemp -d /tmp/mfc-check-imports-XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 python3 "$ROOT/scripts/reference/make-import-reference.py" --folders "$WORK"

@@ -12,7 +12,7 @@ dimensions and type). The SentencePiece checkpoints use Mistral 7B's tokenizer.m
 llama.cpp does not know: the run names it "qwen2" (what llama.cpp gives Qwen2's real tokenizer).
 
     pip install torch safetensors transformers sentencepiece numpy
-    python3 scripts/reference/make-import-reference.py /work/llama.cpp-ref/src
+    python3 scripts/reference/make-import-reference.py LLAMA_CPP_SOURCE_DIR
 """
 import hashlib
 import json

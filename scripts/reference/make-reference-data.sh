@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds Tests/RuntimeTests/Data/{tokens-*,greedy-*,teacher-forcing-*}.json from llama.cpp.
-# llama.cpp is built OUTSIDE the repository (default /work/llama.cpp-ref; override with LLAMA_REF_DIR)
+# llama.cpp is built OUTSIDE the repository (set LLAMA_REF_DIR to its source folder)
 # from the llama.cpp vendored in the llama-cpp-python sdist, as the runtime issue's yardstick:
 #   pip install scikit-build-core cmake ninja
 #   pip download --no-deps --no-build-isolation --no-binary llama-cpp-python llama-cpp-python
@@ -10,7 +10,7 @@
 # (src/.git points at a missing submodule dir and makes ninja re-run cmake forever: remove it.)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ref=${LLAMA_REF_DIR:-/work/llama.cpp-ref}
+ref=${LLAMA_REF_DIR:?set LLAMA_REF_DIR to a llama.cpp source folder with a build}
 . "$(dirname "$0")/../lib/folders.sh"
 models=$(mfc_test_models_dir)
 src=$ref/src

@@ -6,7 +6,7 @@ llama-ref argmax (LLAMA_REF_CTX as each case asks), and writes Tests/Fixtures/im
 llama.cpp's argmax and its top two logits.
 
     swift build -c release --product mfc
-    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF [CASE...]]   (default /work/llama.cpp-ref/llama-ref,
+    python3 scripts/reference/make-runtime-reference.py [LLAMA_REF [CASE...]]   (default $LLAMA_REF_DIR/llama-ref,
     every case; phi3-long needs a llama-ref built with LLAMA_REF_CTX, see scripts/reference/make-reference-data.sh)
 """
 import glob
@@ -44,7 +44,7 @@ def token_ids(name, vocab):
 
 
 def main():
-    llama_ref = sys.argv[1] if len(sys.argv) > 1 else "/work/llama.cpp-ref/llama-ref"
+    llama_ref = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ["LLAMA_REF_DIR"], "llama-ref")
     mfc = os.path.join(ROOT, ".build", "release", "mfc")
     os.makedirs(OUT, exist_ok=True)
     specs = IMPORT["checkpoints"]()

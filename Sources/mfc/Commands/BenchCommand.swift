@@ -18,7 +18,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
-            OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: /work/llama.cpp-ref/{,src/}build/bin/llama-bench if present)"),
+            OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
             OptionSpec(["--no-llama"], help: "do not run llama-bench"),
         ],
         positionals: 1...1

@@ -4,11 +4,15 @@ import Foundation
 struct LlamaBench {
     let executable: String
 
-    static let defaultPaths = ["/work/llama.cpp-ref/build/bin/llama-bench", "/work/llama.cpp-ref/src/build/bin/llama-bench"]
+    /// Where llama-bench may be when no path is given: `$LLAMA_CPP_BIN/llama-bench`, then each `$PATH` entry.
+    static func defaultPaths(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let dirs = [environment["LLAMA_CPP_BIN"]].compactMap { $0 } + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        return dirs.map { $0 + "/llama-bench" }
+    }
 
     /// The given path, or the first default one that exists and is executable.
     static func locate(_ path: String?) -> LlamaBench? {
-        let candidates = path.map { [$0] } ?? defaultPaths
+        let candidates = path.map { [$0] } ?? defaultPaths()
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { LlamaBench(executable: $0) }
     }
 
