@@ -65,6 +65,15 @@ package struct SamplingOptions: Sendable, Equatable {
         self = SamplingOptions(values)
     }
 
+    /// These options with `values` in place of the same-named ones (a request's `options` over a
+    /// model's parameters: a request's `stop` replaces the model's list, as in Ollama).
+    package func overlaid(with values: ParameterValues) -> SamplingOptions {
+        var merged = ParameterValues()
+        for (name, value) in listingValues { merged.replace(name, value) }
+        for (name, value) in values.sorted { merged.replace(name, value) }
+        return SamplingOptions(merged)
+    }
+
     /// The options as typed values (every runtime parameter set).
     var listingValues: [(String, ParameterValue)] {
         [("temperature", .float(temperature)), ("top_k", .int(Int64(topK))), ("top_p", .float(topP)), ("min_p", .float(minP)),
