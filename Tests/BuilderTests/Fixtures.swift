@@ -24,12 +24,12 @@ func minimalGGUF(architecture: String = "test") -> [UInt8] {
 /// Writes a file (creating folders).
 func write(_ text: String, to path: String) {
     try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
 /// Writes a file.
 func writeBytes(_ bytes: [UInt8], to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
 }
 
 /// A wall clock an hour ahead: to the stat cache every file a test just wrote is past the racy

@@ -23,6 +23,7 @@ struct GGUFBytes {
     }
 }
 
+@discardableResult
 func withTemporaryFile<R>(_ data: Data, _ body: (String) throws -> R) throws -> R {
     let path = NSTemporaryDirectory() + "mfc-gguf-\(UUID().uuidString).gguf"
     try data.write(to: URL(fileURLWithPath: path))
