@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// 16 concurrent streaming clients against one model with a parallel limit of 4 and a short queue:
+/// 16 concurrent streaming clients for 60 s against one model with a parallel limit of 4 and a short queue:
 /// no error but the documented 503 (queue full), every stream complete, and memory flat across rounds.
 @Suite(.serialized) struct ServeLoadTests {
     static func residentBytes(_ pid: Int32) -> Int {
@@ -16,7 +16,7 @@ import Testing
         let warm = try server.python("load.py", ["16", "4"])
         #expect(warm.status == 0, "\(warm.output)\n\(server.log.text.suffix(2000))")
         let before = Self.residentBytes(server.process.processIdentifier)
-        let run = try server.python("load.py", ["16", "15"])
+        let run = try server.python("load.py", ["16", "60"])
         #expect(run.status == 0, "\(run.output)\n\(server.log.text.suffix(2000))")
         let second = try server.python("load.py", ["16", "4"])
         #expect(second.status == 0, "\(second.output)")
