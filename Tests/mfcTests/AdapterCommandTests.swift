@@ -18,7 +18,7 @@ private func loraFixture(_ name: String) -> String {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let env = ["MFC_MODELS": dir + "/store"]
     let modelfile = "FROM \(try TestModels.smolLM2())\nADAPTER \(loraFixture("lora-smollm2-a.gguf"))\nADAPTER \(loraFixture("lora-smollm2-b.gguf"))\n"
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(modelfile.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(modelfile.utf8))
     let build = runMFC(["build", "-t", "smol-lora"], cwd: dir, env: env)
     #expect(build.status == 0, "\(build.err)")
 

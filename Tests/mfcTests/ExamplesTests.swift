@@ -52,7 +52,7 @@ func storeWithLlama3() throws -> String {
     let store = NSTemporaryDirectory() + "mfc-examples-store"
     let manifests = store + "/manifests/registry.ollama.ai/library/llama3"
     try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: manifests + "/latest", contents: Data("{}".utf8))
+    _ = FileManager.default.createFile(atPath: manifests + "/latest", contents: Data("{}".utf8))
     return store
 }
 

@@ -12,7 +12,7 @@ func workspace() -> String {
     func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { b += $0 } }
     func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
     u32(3); u64(0); u64(1); str("general.architecture"); u32(8); str("test")
-    FileManager.default.createFile(atPath: dir + "/m.gguf", contents: Data(b))
+    _ = FileManager.default.createFile(atPath: dir + "/m.gguf", contents: Data(b))
     return dir
 }
 
@@ -20,7 +20,7 @@ func workspace() -> String {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let env = ["MFC_MODELS": dir + "/store"]
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nSYSTEM Say hi!\nPARAMETER top_k 10\nREQUIRES 0.14\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nSYSTEM Say hi!\nPARAMETER top_k 10\nREQUIRES 0.14\n".utf8))
 
     let build = runMFC(["build", "-t", "hello"], cwd: dir, env: env)
     #expect(build.status == 0, "\(build.err)")
@@ -54,7 +54,7 @@ func workspace() -> String {
 @Test func buildStopsOnLintErrors() {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nPARAMETER temprature 1\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nPARAMETER temprature 1\n".utf8))
     let r = runMFC(["build", "-t", "x", "--store", dir + "/store"], cwd: dir)
     #expect(r.status == 1)
     #expect(r.err.contains("Modelfile:2:11: error[MF1002]"))
@@ -64,8 +64,8 @@ func workspace() -> String {
 @Test func buildFolderAndDryRun() {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/base.Modelfile", contents: Data("FROM m.gguf\n".utf8))
-    FileManager.default.createFile(atPath: dir + "/kid.Modelfile", contents: Data("FROM base\nSYSTEM kid\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/base.Modelfile", contents: Data("FROM m.gguf\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/kid.Modelfile", contents: Data("FROM base\nSYSTEM kid\n".utf8))
     let env = ["MFC_MODELS": dir + "/store"]
     let dry = runMFC(["build", "-f", "kid.Modelfile", "--dry-run"], cwd: dir, env: env)
     #expect(dry.status == 1, "the base does not exist yet")
@@ -90,10 +90,10 @@ func workspace() -> String {
             .replacingOccurrences(of: #"action key [0-9a-f]{12}"#, with: "action key K", options: .regularExpression)
     }
     let text = "FROM m.gguf\nTEMPLATE \"{{ .System }} {{ .Prompt }}\"\nSYSTEM Say hi!\nPARAMETER stop <|end|>\nPARAMETER temperature 0.6\nLICENSE MIT\nMESSAGE user hello\n"
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.utf8))
     var out = runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
     out += runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.replacingOccurrences(of: "Say hi!", with: "Say bye!").utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data(text.replacingOccurrences(of: "Say hi!", with: "Say bye!").utf8))
     out += runMFC(["build", "-t", "golden", "--explain"], cwd: dir, env: env).out
     out += runMFC(["show", "golden"], env: env).out
     if let diff = Golden.compare(normalized(out), toFileAt: "\(Golden.repositoryRoot)/Tests/Golden/build/explain.txt") {
@@ -120,7 +120,7 @@ func workspace() -> String {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let env = ["MFC_MODELS": dir + "/store"]
-    FileManager.default.createFile(atPath: dir + "/persona.txt", contents: Data("FROM m.gguf\nSYSTEM Say hi!\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/persona.txt", contents: Data("FROM m.gguf\nSYSTEM Say hi!\n".utf8))
 
     let tagged = runMFC(["build", "-f", "persona.txt", "-t", "a"], cwd: dir, env: env)
     let created = runMFC(["create", "b", "-f", "persona.txt"], cwd: dir, env: env)

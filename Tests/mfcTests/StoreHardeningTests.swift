@@ -16,7 +16,7 @@ import Testing
 @Test func fromADeviceNamesTheProblem() {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM /dev/zero\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM /dev/zero\n".utf8))
     let r = runMFC(["build", "-t", "z"], cwd: dir, env: ["MFC_MODELS": dir + "/store"])
     #expect(r.status == 1)
     #expect(r.err.contains("/dev/zero is a character device, not a model file"), "\(r.err)")
@@ -26,7 +26,7 @@ import Testing
 @Test func aStorePathThatIsAFileIsAnError() {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\n".utf8))
     let list = runMFC(["list", "--store", dir + "/m.gguf"])
     #expect(list.status == 1)
     #expect(list.err.contains("--store \(dir)/m.gguf is not a directory"), "\(list.err)")
@@ -57,7 +57,7 @@ import Testing
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let env = ["MFC_MODELS": dir + "/store"]
-    FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nSYSTEM s\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/Modelfile", contents: Data("FROM m.gguf\nSYSTEM s\n".utf8))
     #expect(runMFC(["build", "-t", "c"], cwd: dir, env: env).status == 0)
     let blobs = try FileManager.default.contentsOfDirectory(atPath: dir + "/store/blobs")
     let model = try #require(blobs.first { blob in
@@ -76,7 +76,7 @@ import Testing
     let repair = runMFC(["verify", "--repair"], env: env)
     #expect(repair.status == 0, "\(repair.out)")
     #expect(repair.out.contains("repaired blob sha256:") && repair.out.contains("from \(dir)/m.gguf"))
-    FileManager.default.createFile(atPath: dir + "/store/blobs/sha256-" + String(repeating: "ab", count: 32), contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/store/blobs/sha256-" + String(repeating: "ab", count: 32), contents: Data("x".utf8))
     let prune = runMFC(["prune"], env: env)
     #expect(prune.status == 0 && prune.out.contains("(1 blob, 0 temporaries)"), "\(prune.out)")
     #expect(runMFC(["verify"], env: env).status == 0)
@@ -88,7 +88,7 @@ private let unformatted = "from m.gguf\nsystem hi\n"
 @Test func fmtWritesThroughSymlinks() throws {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/real.Modelfile", contents: Data(unformatted.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/real.Modelfile", contents: Data(unformatted.utf8))
     try FileManager.default.createSymbolicLink(atPath: dir + "/link.Modelfile", withDestinationPath: "real.Modelfile")
     #expect(runMFC(["fmt", "-w", "link.Modelfile"], cwd: dir).status == 0)
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.Modelfile") == "real.Modelfile")
@@ -100,7 +100,7 @@ private let unformatted = "from m.gguf\nsystem hi\n"
 @Test func fmtKeepsHardLinksAndMode() throws {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/a.Modelfile", contents: Data(unformatted.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/a.Modelfile", contents: Data(unformatted.utf8))
     chmod(dir + "/a.Modelfile", 0o640)
     #expect(link(dir + "/a.Modelfile", dir + "/b.Modelfile") == 0)
     #expect(runMFC(["fmt", "-w", "a.Modelfile"], cwd: dir).status == 0)
@@ -114,8 +114,8 @@ private let unformatted = "from m.gguf\nsystem hi\n"
 @Test func rewritingCommandsRefuseReadOnlyFiles() throws {
     let dir = workspace()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/ro.Modelfile", contents: Data(unformatted.utf8))
-    FileManager.default.createFile(atPath: dir + "/typo.Modelfile", contents: Data("FROM m.gguf\nPARAMETER temprature 1\n".utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/ro.Modelfile", contents: Data(unformatted.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/typo.Modelfile", contents: Data("FROM m.gguf\nPARAMETER temprature 1\n".utf8))
     chmod(dir + "/ro.Modelfile", 0o444)
     chmod(dir + "/typo.Modelfile", 0o444)
     let fmt = runMFC(["fmt", "-w", "ro.Modelfile"], cwd: dir)

@@ -19,7 +19,7 @@ private struct Tutorial {
     }
 
     func write(_ text: String, to name: String = "Modelfile") {
-        FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(text.utf8))
     }
 
     func mfc(_ args: [String], stdin: String = "") -> (status: Int32, out: String, err: String) {

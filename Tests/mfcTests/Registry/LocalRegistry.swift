@@ -39,7 +39,7 @@ final class LocalRegistry {
         guard let binary = LocalRegistry.which("docker-registry") else {
             throw Unavailable(description: "docker-registry is not installed (apt-get install docker-registry)")
         }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", directory + "/config.yml"]
         let log = FileHandle(forWritingAtPath: logPath)
