@@ -2,17 +2,26 @@ import Foundation
 import TestSupport
 
 /// A real CNCF distribution registry (Debian's `docker-registry`) on a free local port, storing
-/// into a temporary folder; optionally behind htpasswd basic auth. Its access log counts requests.
+/// into a temporary folder; optionally behind htpasswd basic auth, or behind token auth with a
+/// token service (`token-service.py`) started beside it. Its access log counts requests.
 final class LocalRegistry {
     let directory: String
     let port: Int
     let process = Process()
+    /// The token service in token mode.
+    private var tokenService: Process?
     var host: String { "127.0.0.1:\(port)" }
     var logPath: String { directory + "/registry.log" }
 
     struct Unavailable: Error, CustomStringConvertible { let description: String }
 
-    init(basicAuth: (user: String, password: String)? = nil) throws {
+    /// The scopes of each request the token service got, one line per request (token mode).
+    var tokenRequests: [String] {
+        ((try? String(contentsOfFile: directory + "/token/token-requests.log", encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mfc-registry-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         port = try LocalRegistry.freePort()
@@ -34,6 +43,18 @@ final class LocalRegistry {
             let line = try LocalRegistry.output(of: "htpasswd", ["-Bbn", auth.user, auth.password])
             try line.write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
             config += "auth:\n  htpasswd:\n    realm: mfc-test\n    path: \(directory)/htpasswd\n"
+        }
+        if let auth = tokenAuth {
+            let realm = try startTokenService(auth)
+            config += """
+            auth:
+              token:
+                realm: \(realm)
+                service: mfc-test-registry
+                issuer: mfc-test-issuer
+                rootcertbundle: \(directory)/token/cert.pem
+
+            """
         }
         try config.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
         guard let binary = LocalRegistry.which("docker-registry") else {
@@ -59,7 +80,32 @@ final class LocalRegistry {
         log_.split(separator: "\n").filter { $0.contains("\"\(method) ") && $0.contains(fragment) && $0.contains(" HTTP/1.1\"") }.count
     }
 
+    /// Starts the token service (it makes the key and certificate); returns its realm URL.
+    private func startTokenService(_ auth: (user: String, password: String)) throws -> String {
+        let folder = directory + "/token"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard let python = LocalRegistry.which("python3") else { throw Unavailable(description: "python3 is not installed") }
+        guard LocalRegistry.which("openssl") != nil else { throw Unavailable(description: "openssl is not installed") }
+        let service = Process()
+        service.executableURL = URL(fileURLWithPath: python)
+        service.arguments = [Golden.repositoryRoot + "/Tests/mfcTests/Registry/token-service.py", folder,
+                             "\(auth.user):\(auth.password)", "mfc-test-issuer", "mfc-test-registry"]
+        service.standardOutput = FileHandle.nullDevice
+        try service.run()
+        tokenService = service
+        for _ in 0..<200 {
+            if let port = try? String(contentsOfFile: folder + "/port", encoding: .utf8), !port.isEmpty {
+                return "http://127.0.0.1:\(port)/token"
+            }
+            guard service.isRunning else { break }
+            usleep(100_000)
+        }
+        stop()
+        throw Unavailable(description: "the token service did not start")
+    }
+
     func stop() {
+        if let service = tokenService, service.isRunning { kill(service.processIdentifier, SIGKILL); service.waitUntilExit() }
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try? FileManager.default.removeItem(atPath: directory)
     }
