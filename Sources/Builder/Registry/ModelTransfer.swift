@@ -79,6 +79,7 @@ package enum ModelTransfer {
         }
         report.blobsSent = missing.count
         report.bytesSent = missing.reduce(0) { $0 + $1.size }
+        observer.status("verifying sha256 digest")   // done while streaming; Ollama's step name
         observer.status("writing manifest")
         do { try store.writeManifestBytes(bytes, as: name) } catch { throw RegistryError(error.message) }
         return report

@@ -1,27 +1,29 @@
 import Foundation
-import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real CNCF distribution registry (Debian's `docker-registry`) on a free local port, storing
 /// into a temporary folder; optionally behind htpasswd basic auth, or behind token auth with a
 /// token service (`token-service.py`) started beside it. Its access log counts requests.
-final class LocalRegistry {
-    let directory: String
-    let port: Int
+public final class LocalRegistry {
+    public let directory: String
+    public let port: Int
     let process = Process()
     /// The token service in token mode.
     private var tokenService: Process?
-    var host: String { "127.0.0.1:\(port)" }
-    var logPath: String { directory + "/registry.log" }
+    public var host: String { "127.0.0.1:\(port)" }
+    public var logPath: String { directory + "/registry.log" }
 
-    struct Unavailable: Error, CustomStringConvertible { let description: String }
+    public struct Unavailable: Error, CustomStringConvertible { public let description: String }
 
     /// The scopes of each request the token service got, one line per request (token mode).
-    var tokenRequests: [String] {
+    public var tokenRequests: [String] {
         ((try? String(contentsOfFile: directory + "/token/token-requests.log", encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init)
     }
 
-    init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil) throws {
+    public init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mfc-registry-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         port = try LocalRegistry.freePort()
@@ -76,7 +78,7 @@ final class LocalRegistry {
     private var log_: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Requests the registry logged so far with this method whose path contains `fragment`.
-    func requests(_ method: String, containing fragment: String = "/v2/") -> Int {
+    public func requests(_ method: String, containing fragment: String = "/v2/") -> Int {
         log_.split(separator: "\n").filter { $0.contains("\"\(method) ") && $0.contains(fragment) && $0.contains(" HTTP/1.1\"") }.count
     }
 
@@ -104,7 +106,7 @@ final class LocalRegistry {
         throw Unavailable(description: "the token service did not start")
     }
 
-    func stop() {
+    public func stop() {
         if let service = tokenService, service.isRunning { kill(service.processIdentifier, SIGKILL); service.waitUntilExit() }
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try? FileManager.default.removeItem(atPath: directory)
@@ -112,7 +114,7 @@ final class LocalRegistry {
 
     deinit { stop() }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -126,7 +128,7 @@ final class LocalRegistry {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func waitForPort(_ port: Int, seconds: Double) -> Bool {
+    public static func waitForPort(_ port: Int, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -144,7 +146,7 @@ final class LocalRegistry {
         return false
     }
 
-    static func which(_ tool: String) -> String? {
+    public static func which(_ tool: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/sbin", "/usr/bin"] {
             let p = "\(dir)/\(tool)"
             if FileManager.default.isExecutableFile(atPath: p) { return p }
@@ -154,7 +156,7 @@ final class LocalRegistry {
 
     /// Runs a tool and returns its standard output; throws when it is missing or fails.
     @discardableResult
-    static func output(of tool: String, _ arguments: [String]) throws -> String {
+    public static func output(of tool: String, _ arguments: [String]) throws -> String {
         guard let path = which(tool) else { throw Unavailable(description: "\(tool) is not installed") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
@@ -174,7 +176,7 @@ final class LocalRegistry {
 }
 
 /// A temporary folder with examples/ (SmolLM2 import and the Mario persona) ready to build.
-func examplesFolder() throws -> String {
+public func examplesFolder() throws -> String {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("mfc-registry-ex-\(UUID().uuidString)").path
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
