@@ -33,8 +33,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "conversations")
-# Conversations with tools, tool calls and tool results: rendered only for the files whose family renders tools.
+# Conversations with tools, tool calls and tool results, and with thinking switched: rendered only for the
+# files whose family renders tools, or thinking.
 TOOL_CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "tool-conversations")
+THINKING_CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "thinking-conversations")
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "templates", "llama.cpp", "reference.json")
 CACHE = os.environ.get("MFC_TEST_MODELS", os.path.expanduser("~/.cache/mfc-test-models"))
 
@@ -64,6 +66,10 @@ COVERED = {
 WITH_TOOLS = {
     "Qwen-Qwen2.5-7B-Instruct.jinja", "Qwen-Qwen3-0.6B.jinja",
     "meta-llama-Llama-3.1-8B-Instruct.jinja", "meta-llama-Llama-3.2-3B-Instruct.jinja", "meta-llama-Llama-3.3-70B-Instruct.jinja",
+}
+# The files whose family has thinking (a `think` request field maps to the Jinja's enable_thinking).
+WITH_THINKING = {
+    "Qwen-Qwen3-0.6B.jinja", "deepseek-ai-DeepSeek-R1-Distill-Llama-8B.jinja", "deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja",
 }
 
 
@@ -102,6 +108,7 @@ def main():
         return found
     conversations = load(CONVERSATIONS, "")
     tool_conversations = load(TOOL_CONVERSATIONS, "tool-conversations/")
+    thinking_conversations = load(THINKING_CONVERSATIONS, "thinking-conversations/")
     entries = []
     for name, (family, bos, eos) in sorted(COVERED.items()):
         with open(os.path.join(directory, name), "rb") as f:
@@ -109,7 +116,8 @@ def main():
         source = raw.decode("utf-8")
         template = env.from_string(source)
         cases = []
-        for conversation, body in conversations + (tool_conversations if name in WITH_TOOLS else []):
+        extra_conversations = (tool_conversations if name in WITH_TOOLS else []) + (thinking_conversations if name in WITH_THINKING else [])
+        for conversation, body in conversations + extra_conversations:
             try:
                 extra = {"tools": body["tools"]} if "tools" in body else {}
                 prompt = template.render(messages=[jinja_message(m) for m in body["messages"]], bos_token=bos, eos_token=eos,

@@ -29,7 +29,7 @@ package struct ChatTemplateFamily: Sendable, Equatable {
     /// most specific first: DeepSeek's and Phi's markers appear beside ChatML's in some templates),
     /// or nil when no marker is known.
     package static func detect(jinja: String) -> ChatTemplateFamily? {
-        if jinja.contains("<｜User｜>") && jinja.contains("<｜Assistant｜>") { return deepSeekR1 }
+        if jinja.contains("<｜User｜>") && jinja.contains("<｜Assistant｜>") { return deepSeekR1(jinja: jinja) }
         if jinja.contains("<|start_of_role|>") { return granite(jinja: jinja) }
         if jinja.contains("<|start_header_id|>") { return jinja.contains("Cutting Knowledge Date") ? llama31(jinja: jinja) : llama3 }
         if jinja.contains("<start_of_turn>") { return gemma }

@@ -6,6 +6,7 @@ import ModelfileLang
 /// model's output (Ollama's heuristics over the template), for the families that render tools.
 @Test(arguments: [
     ("qwen2", "<tool_call>", false), ("qwen3", "<tool_call>", true), ("llama3.1", "{", false), ("chatml", "{", false),
+    ("deepseek-r1", "{", true),
 ])
 func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: String, _ thinks: Bool) throws {
     let jinja: String
@@ -13,6 +14,7 @@ func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: Stri
     case "qwen2": jinja = "{{'<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud.<|im_end|>\\n'}}<|im_start|>"
     case "qwen3": jinja = "<|im_start|>{% if enable_thinking %}{% endif %}"
     case "llama3.1": jinja = "<|start_header_id|>Cutting Knowledge Date"
+    case "deepseek-r1": jinja = "<｜User｜><｜Assistant｜>"
     default: jinja = "<|im_start|>"
     }
     let detected = try #require(ChatTemplateFamily.detect(jinja: jinja))
@@ -20,7 +22,7 @@ func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: Stri
     #expect(template.toolCallTag == toolTag, "\(family)")
     let tags = template.thinkingTags
     #expect((tags?.opening, tags?.closing) == (thinks ? "<think>" : nil, thinks ? "</think>" : nil), "\(family)")
-    #expect(template.vars.contains("tools") == (family != "chatml"), "\(family) capability tools")
+    #expect(template.vars.contains("tools") == ["qwen2", "qwen3", "llama3.1"].contains(family), "\(family) capability tools")
 }
 
 /// Ollama's heuristics on hand-written templates: the tag is cut at `{` and trimmed, an action before
