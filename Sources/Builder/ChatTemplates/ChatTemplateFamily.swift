@@ -19,7 +19,7 @@ package struct ChatTemplateFamily: Sendable, Equatable {
 
     /// Part of every build key of a model built from a file: bump it when a family's template or its
     /// recognition changes, so such models are rebuilt with the new template.
-    package static let version = "4"
+    package static let version = "5"
 
     /// The families mfc recognises, for messages and docs/chat-templates.md.
     package static let names = ["chatml", "qwen2", "qwen3", "qwq", "llama3", "llama2", "mistral", "mistral-v7", "gemma", "phi3",
