@@ -26,9 +26,8 @@ extension APIServer {
         let name = ModelName(parsing: text)
         guard name.isValid else { throw APIError.badRequest("invalid model name '\(text)'") }
         let stream = try body.bool("stream") ?? true
-        var options = TransferOptions(insecure: try body.bool("insecure") ?? false,
+        let options = TransferOptions(insecure: try body.bool("insecure") ?? false,
                                       credentials: RegistryCredentials.lookup(host: name.host, environment: ProcessInfo.processInfo.environment))
-        options.timeout = 60
         let lines = ProgressLines(writer: stream ? writer : nil)
         if stream { writer.startStream(contentType: "application/x-ndjson") }
         do {
@@ -48,41 +47,47 @@ extension APIServer {
 /// Without a writer (`stream: false`) nothing is written. Transfers report from several threads;
 /// lines go out one at a time.
 final class ProgressLines: TransferObserver, Sendable {
+    private struct Blob {
+        var total: Int64
+        var verb: String
+        var lastLine: ContinuousClock.Instant?
+    }
     private let writer: HTTPResponseWriter?
-    /// Last line time per blob; guards the writer too.
-    private let sentAt = Mutex<[Digest: ContinuousClock.Instant]>([:])
-    private let totals = Mutex<[Digest: (total: Int64, verb: String)]>([:])
+    /// The blobs seen so far; its lock also keeps lines whole.
+    private let blobs = Mutex<[Digest: Blob]>([:])
 
     init(writer: HTTPResponseWriter?) { self.writer = writer }
 
     func send(_ line: JSON) {
         guard let writer else { return }
-        sentAt.withLock { _ in _ = writer.write(line.line) }
+        blobs.withLock { _ in _ = writer.write(line.line) }
     }
 
     func status(_ text: String) { send(.object([("status", .string(text))])) }
 
     func begin(_ digest: Digest, total: Int64, verb: String) {
-        totals.withLock { $0[digest] = (total, verb) }
+        blobs.withLock { $0[digest] = Blob(total: total, verb: verb) }
         blobLine(digest, completed: 0, force: true)
     }
 
     func progress(_ digest: Digest, done: Int64) { blobLine(digest, completed: done, force: false) }
 
-    func finish(_ digest: Digest, outcome: String) {
-        blobLine(digest, completed: totals.withLock { $0[digest]?.total ?? 0 }, force: true)
-    }
+    func finish(_ digest: Digest, outcome: String) { blobLine(digest, completed: nil, force: true) }
 
-    private func blobLine(_ digest: Digest, completed: Int64, force: Bool) {
-        guard let writer, let (total, verb) = totals.withLock({ $0[digest] }) else { return }
-        let line = JSON.members([
-            ("status", .string("\(verb) \(digest.hex.prefix(12))")), ("digest", .string(digest.description)),
-            ("total", total > 0 ? .int(Int(total)) : nil), ("completed", completed > 0 ? .int(Int(completed)) : nil),
-        ])
-        sentAt.withLock { last in
+    /// `completed` nil means the whole blob.
+    private func blobLine(_ digest: Digest, completed: Int64?, force: Bool) {
+        guard let writer else { return }
+        blobs.withLock { all in
+            guard var blob = all[digest] else { return }
             let now = ContinuousClock.now
-            if !force, let previous = last[digest], now - previous < .milliseconds(60) { return }
-            last[digest] = now
+            if !force, let last = blob.lastLine, now - last < .milliseconds(60) { return }
+            blob.lastLine = now
+            all[digest] = blob
+            let done = completed ?? blob.total
+            let line = JSON.members([
+                ("status", .string("\(blob.verb) \(digest.hex.prefix(12))")), ("digest", .string(digest.description)),
+                ("total", blob.total > 0 ? .int(Int(blob.total)) : nil), ("completed", done > 0 ? .int(Int(done)) : nil),
+            ])
             _ = writer.write(line.line)
         }
     }
