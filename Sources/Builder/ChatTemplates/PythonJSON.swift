@@ -48,7 +48,7 @@ struct PythonJSON {
     private var propertyName: String { indent == nil ? "py-property" : "py-property-indent" }
     private func valueName(_ level: Int) -> String { indent == nil ? "py-json" : "py-json-indent-\(level)" }
 
-    private func define(_ name: String, _ body: String) -> String { "{{- define \"\(name)\" }}\(body){{ end }}\n" }
+    private func define(_ name: String, _ body: String) -> String { "{{- define \"\(name)\" }}\(body){{ end -}}\n" }
 
     /// A Go string literal for `s`.
     private func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\n", with: "\\n") + "\"" }
