@@ -25,16 +25,36 @@ extension ChatTemplateFamily {
         let answerSpace = jinja.range(of: #"['"] ['"]\s*\+\s*(message|content)"#, options: .regularExpression) != nil
         let systemInLast = jinja.contains("loop.last and system_message")
         let systemHere = systemInLast ? "$last" : "(eq $i 1)"
-        return ChatTemplateFamily(name: "mistral", template: """
+        let tools = literal(containing: "[AVAILABLE_TOOLS]").map { mistralTools(availableTools: $0) }
+        return ChatTemplateFamily(name: "mistral", template: (tools?.defines ?? "") + """
+            {{- $lastUser := -1 }}
+            {{- range $i, $_ := .Messages }}{{ if eq .Role "user" }}{{ $lastUser = $i }}{{ end }}{{ end }}
             {{- range $i, $_ := .Messages }}
             {{- $last := eq (len (slice $.Messages $i)) 1 }}
-            {{- if eq .Role "user" }}\(open){{ if and \(systemHere) (eq (index $.Messages 0).Role "system") }}{{ (index $.Messages 0).Content }}
+            {{- if eq .Role "user" }}\(tools?.available ?? "")\(open){{ if and \(systemHere) (eq (index $.Messages 0).Role "system") }}{{ (index $.Messages 0).Content }}
 
             {{ end }}{{ .Content }}\(close)
-            {{- else if eq .Role "assistant" }}\(answerSpace ? " " : ""){{ .Content }}</s>
+            {{- else if eq .Role "assistant" }}\(tools?.calls ?? "")\(answerSpace ? " " : ""){{ .Content }}</s>\(tools == nil ? "" : "{{ end }}")
+            {{- else if eq .Role "tool" }}\(tools?.result ?? "")
             {{- end }}
             {{- end }}
             """, stop: ["[INST]", "[/INST]"])
+    }
+
+    /// Mistral v0.3's and Nemo's tools, spaced as the Jinja's `[AVAILABLE_TOOLS]` literal is: the tools
+    /// before the last user message (name and description as plain text, the parameters as JSON),
+    /// calls as one JSON list with the call ids, results as JSON with the content as it is.
+    private static func mistralTools(availableTools literal: String) -> (defines: String, available: String, calls: String, result: String) {
+        let space = literal.hasSuffix(" [") ? " " : ""
+        let json = PythonJSON(indent: nil)
+        let tool = "{\"type\": \"function\", \"function\": {\"name\": \"{{ .Function.Name }}\", "
+            + "{{ if .Function.Description }}\"description\": \"{{ .Function.Description }}\", {{ end }}"
+            + "\"parameters\": {{ template \"\(json.parametersDefine)\" .Function.Parameters }}}}"
+        let available = "{{ if and $.Tools (eq $i $lastUser) }}[AVAILABLE_TOOLS]\(space)[{{ range $j, $_ := $.Tools }}{{ if $j }}, {{ end }}\(tool){{ end }}][/AVAILABLE_TOOLS]{{ end }}"
+        let calls = "{{ if .ToolCalls }}[TOOL_CALLS]\(space)[{{ range $j, $_ := .ToolCalls }}{{ if $j }}, {{ end }}{\"name\": \"{{ .Function.Name }}\", "
+            + "\"arguments\": \(PythonJSON.compactValue(".Function.Arguments")), \"id\": \"{{ .ID }}\"}{{ end }}]</s>{{ else }}"
+        let result = "[TOOL_RESULTS]\(space){\"content\": {{ .Content }}, \"call_id\": \"{{ .ToolCallID }}\"}[/TOOL_RESULTS]"
+        return (json.defines, available, calls, result)
     }
 }
 
