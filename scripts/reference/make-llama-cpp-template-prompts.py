@@ -64,7 +64,8 @@ COVERED = {
 }
 # The files whose family renders tools (docs/chat-templates.md, "Tools").
 WITH_TOOLS = {
-    "Qwen-Qwen2.5-7B-Instruct.jinja", "Qwen-Qwen3-0.6B.jinja",
+    "Qwen-Qwen2.5-7B-Instruct.jinja", "Qwen-Qwen3-0.6B.jinja", "Mistral-Small-3.2-24B-Instruct-2506.jinja",
+    "mistralai-Mistral-Nemo-Instruct-2407.jinja",
     "meta-llama-Llama-3.1-8B-Instruct.jinja", "meta-llama-Llama-3.2-3B-Instruct.jinja", "meta-llama-Llama-3.3-70B-Instruct.jinja",
 }
 # The files whose family has thinking (a `think` request field maps to the Jinja's enable_thinking).

@@ -31,6 +31,7 @@ struct PythonJSON {
             }
         }
         text += define(propertyName, property(level: 4))
+        text += define(parametersDefine, parameters)
         text += define(toolDefine, tool)
         return text
     }
@@ -45,10 +46,13 @@ struct PythonJSON {
         return oneLine.define("py-json", oneLine.anyValue(level: 0, next: "py-json"))
     }
 
+    /// The name of the define that prints `.` (a tool's `parameters`, at the third level).
+    var parametersDefine: String { indent == nil ? "py-parameters" : "py-parameters-indent" }
+
     private var propertyName: String { indent == nil ? "py-property" : "py-property-indent" }
     private func valueName(_ level: Int) -> String { indent == nil ? "py-json" : "py-json-indent-\(level)" }
 
-    private func define(_ name: String, _ body: String) -> String { "{{- define \"\(name)\" }}\(body){{ end }}\n" }
+    private func define(_ name: String, _ body: String) -> String { "{{- define \"\(name)\" }}\(body){{ end -}}\n" }
 
     /// A Go string literal for `s`.
     private func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\n", with: "\\n") + "\"" }
@@ -102,20 +106,24 @@ struct PythonJSON {
         ])
     }
 
+    /// A tool's parameters (dot), at level 2: type, properties, required.
+    private var parameters: String {
+        let properties = "{{ if .Properties }}{{ \"{\" }}{{ $p := \(quoted(newline(4))) }}"
+            + "{{ range $k, $v := .Properties }}{{ $p }}{{ printf \"%q\" $k }}: {{ template \"\(propertyName)\" $v }}"
+            + "{{ $p = \(quoted(comma + newline(4))) }}{{ end }}{{ \(quoted(newline(3) + "}")) }}{{ else }}{}{{ end }}"
+        return object(level: 2, [
+            ("type", nil, "{{ printf \"%q\" .Type }}"),
+            ("properties", nil, properties),
+            ("required", ".Required", list(".Required", level: 3, item: "{{ printf \"%q\" . }}")),
+        ])
+    }
+
     /// A `template.templateTool` (dot): type, then function{name, description, parameters}.
     private var tool: String {
-        let properties = "{{ if .Function.Parameters.Properties }}{{ \"{\" }}{{ $p := \(quoted(newline(4))) }}"
-            + "{{ range $k, $v := .Function.Parameters.Properties }}{{ $p }}{{ printf \"%q\" $k }}: {{ template \"\(propertyName)\" $v }}"
-            + "{{ $p = \(quoted(comma + newline(4))) }}{{ end }}{{ \(quoted(newline(3) + "}")) }}{{ else }}{}{{ end }}"
-        let parameters = object(level: 2, [
-            ("type", nil, "{{ printf \"%q\" .Function.Parameters.Type }}"),
-            ("properties", nil, properties),
-            ("required", ".Function.Parameters.Required", list(".Function.Parameters.Required", level: 3, item: "{{ printf \"%q\" . }}")),
-        ])
         let function = object(level: 1, [
             ("name", nil, "{{ printf \"%q\" .Function.Name }}"),
             ("description", ".Function.Description", "{{ printf \"%q\" .Function.Description }}"),
-            ("parameters", nil, parameters),
+            ("parameters", nil, "{{ template \"\(parametersDefine)\" .Function.Parameters }}"),
         ])
         return object(level: 0, [("type", nil, "{{ printf \"%q\" .Type }}"), ("function", nil, function)])
     }

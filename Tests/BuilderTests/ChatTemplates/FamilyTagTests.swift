@@ -6,7 +6,8 @@ import ModelfileLang
 /// model's output (Ollama's heuristics over the template), for the families that render tools.
 @Test(arguments: [
     ("qwen2", "<tool_call>", false), ("qwen3", "<tool_call>", true), ("llama3.1", "{", false), ("chatml", "{", false),
-    ("deepseek-r1", "{", true),
+    ("deepseek-r1", "{", true), ("mistral-v7", "[TOOL_CALLS]", false),
+    ("mistral", "[TOOL_CALLS][", false),
 ])
 func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: String, _ thinks: Bool) throws {
     let jinja: String
@@ -15,6 +16,8 @@ func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: Stri
     case "qwen3": jinja = "<|im_start|>{% if enable_thinking %}{% endif %}"
     case "llama3.1": jinja = "<|start_header_id|>Cutting Knowledge Date"
     case "deepseek-r1": jinja = "<｜User｜><｜Assistant｜>"
+    case "mistral-v7": jinja = "[SYSTEM_PROMPT] [TOOL_CALLS] [CALL_ID]"
+    case "mistral": jinja = "{{- \"[AVAILABLE_TOOLS][\" }} {{- \"[INST]\" + m }}"
     default: jinja = "<|im_start|>"
     }
     let detected = try #require(ChatTemplateFamily.detect(jinja: jinja))
@@ -22,7 +25,7 @@ func familyTemplateGivesTheToolAndThinkingTags(_ family: String, _ toolTag: Stri
     #expect(template.toolCallTag == toolTag, "\(family)")
     let tags = template.thinkingTags
     #expect((tags?.opening, tags?.closing) == (thinks ? "<think>" : nil, thinks ? "</think>" : nil), "\(family)")
-    #expect(template.vars.contains("tools") == ["qwen2", "qwen3", "llama3.1"].contains(family), "\(family) capability tools")
+    #expect(template.vars.contains("tools") == ["qwen2", "qwen3", "llama3.1", "mistral-v7", "mistral"].contains(family), "\(family) capability tools")
 }
 
 /// Ollama's heuristics on hand-written templates: the tag is cut at `{` and trimmed, an action before
