@@ -15,8 +15,8 @@ package final class ChatSession {
     package private(set) var turns: [Turn] = []
     /// Whether to apply the chat format at all (`--raw` sends text as is).
     package let raw: Bool
-    /// `--format json` / `/set format json`: answers are constrained to one JSON object.
-    package var json = false
+    /// `--format` / `/set format`: the grammar answers follow (nil: free text).
+    package var grammar: Grammar?
 
     package init(generator: Generator, format: ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
@@ -59,7 +59,7 @@ package final class ChatSession {
     /// Answers `user`, streaming text to `emit`; the answer joins the conversation unless cancelled.
     package func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void) throws -> GenerationStats {
         let prompt = try promptTokens(for: user)
-        let (text, stats) = try generator.generate(prompt: prompt, options: options, json: json, shouldStop: shouldStop, emit: emit)
+        let (text, stats) = try generator.generate(prompt: prompt, options: options, grammar: grammar, shouldStop: shouldStop, emit: emit)
         if !raw {
             turns.append(Turn(role: "user", content: user))
             turns.append(Turn(role: "assistant", content: text))

@@ -6,7 +6,7 @@ import Runtime
 extension APIServer {
     func chat(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
         var request = try completionRequest(body)
-        request.format = try OutputFormat(ollama: body)
+        request.grammar = try OutputFormat(ollama: body).requestGrammar()
         let turns = try chatTurns(body, model: request.model)
         if let tools = try body.array("tools"), !tools.isEmpty {
             throw APIError.badRequest("registry.ollama.ai/library/\(request.model) does not support tools")

@@ -9,7 +9,7 @@ extension APIServer {
         request.options = try openAIOptions(body)
         try CompletionRequest.checkOptions(request.options)
         request.stream = try body.bool("stream") ?? false
-        request.format = try openAIFormat(body)
+        request.grammar = try openAIFormat(body).requestGrammar()
         let includeUsage = try body.object("stream_options")?.bool("include_usage") ?? false
         var turns: [Turn] = []
         for m in try body.objects("messages") ?? [] {

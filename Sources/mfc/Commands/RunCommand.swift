@@ -20,7 +20,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--param"], value: "NAME=VALUE", help: "Set a runtime parameter (temperature, top_k, stop, num_ctx, seed, ...).", repeatable: true),
             OptionSpec(["--system"], value: "TEXT", help: "Use TEXT as the system message."),
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
-            OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
+            OptionSpec(["--format"], value: "json|@FILE", help: "Constrain answers to one JSON object, or to the JSON schema in FILE."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads, 1 to 512 (default: all cores)."),
             OptionSpec(["--lora-scale"], value: "S[,S...]",
@@ -95,7 +95,7 @@ enum RunCommand: MFCCommand {
         guard let engine = generator.model as? LlamaModel else { throw UsageError("model '\(reference)' did not load as a llama-family model") }
         let session = ChatSession(generator: generator, format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
-        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        session.grammar = try args.value("--format").flatMap { try OutputFormatOption.grammar($0, currentDirectory: console.currentDirectory) }
         return (session, model, engine)
     }
 
