@@ -5,6 +5,11 @@
 /// - With a budget (tokens left before num_predict), a token is allowed only if the sentence can still
 ///   be completed within the budget, one byte per token, so strings and containers close before the
 ///   budget runs out. This is checked only near the end of the budget (`closingSlack`), where it matters.
+/// - A model that repeats itself inside the answer (a run of tokens equal to those `p` before, for a
+///   period `p` up to 64, at least `max(32, 2p)` long: three periods or more) is brought to a close:
+///   from then on every token must shorten the way to a complete value, so a loop inside a string
+///   ends in a closed, parseable answer instead of running to num_predict. (mfc's addition: Ollama
+///   and llama.cpp let such a loop run to the budget.)
 /// - Masks are cached by parse state: inside one string every token sees the same state, so the
 ///   vocabulary is walked once for it.
 package struct TokenConstraint: Sendable {
@@ -14,6 +19,12 @@ package struct TokenConstraint: Sendable {
     /// Walks of the whole vocabulary so far (the rest came from the cache or the first-choice check).
     package private(set) var vocabularyWalks = 0
     static let cacheLimit = 64
+    /// The latest tokens (at most `maxPeriod`) and, per period p, how many tokens in a row equalled the one p before.
+    private var recent: [Int] = []
+    private var runs = [Int](repeating: 0, count: maxPeriod + 1)
+    static let maxPeriod = 64
+    /// True once a repetition was seen: the answer is being closed.
+    package private(set) var isClosing = false
     /// Tokens of budget beyond the shortest completion (and the longest piece) where the budget is not yet checked.
     static let closingSlack = 64
 
@@ -56,12 +67,24 @@ package struct TokenConstraint: Sendable {
     package mutating func accept(_ token: Int) {
         guard trie.pieces.indices.contains(token) else { return }
         _ = matcher.feed(trie.pieces[token])
+        noteRepetition(token)
+    }
+
+    private mutating func noteRepetition(_ token: Int) {
+        for p in 1...Self.maxPeriod {
+            guard p <= recent.count else { runs[p] = 0; continue }
+            runs[p] = recent[recent.count - p] == token ? runs[p] + 1 : 0
+            if runs[p] >= max(32, 2 * p) { isClosing = true }
+        }
+        recent.append(token)
+        if recent.count > Self.maxPeriod { recent.removeFirst() }
     }
 
     /// The most the shortest completion may cost after the next token, or nil while the budget is far.
     private func budgetBound(_ remaining: Int?) -> Int32? {
-        guard let remaining else { return nil }
         let now = matcher.minimumCompletion
+        if isClosing { return Int32(max(0, now - 1)) }
+        guard let remaining else { return nil }
         guard remaining <= now + trie.maxPieceLength + Self.closingSlack else { return nil }
         // Out of budget already: at least get closer to the end with every token.
         return Int32(max(remaining - 1, now - 1))

@@ -20,6 +20,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
             OptionSpec(["--no-llama"], help: "do not run llama-bench"),
+            OptionSpec(["--grammar"], help: "measure the JSON grammar sampler on the model's vocabulary instead"),
         ],
         positionals: 1...1
     )
@@ -42,6 +43,10 @@ enum BenchCommand: MFCCommand {
             return ExitStatus.failure
         }
         console.stdout.write("model: \(path)\n")
+        if args.flag("--grammar") {
+            try GrammarBench.run(gguf, repetitions: repetitions, console: console)
+            return ExitStatus.success
+        }
         console.stdout.write("kernels: \(isa) (set \(InstructionSet.environmentKey)=\(InstructionSet.allCases.map(\.rawValue).joined(separator: "|")) to choose)\n")
         console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
         let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))

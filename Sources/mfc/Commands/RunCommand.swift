@@ -71,6 +71,8 @@ enum RunCommand: MFCCommand {
     /// Resolves and loads MODEL with the command line's parameters, system message and adapters.
     static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
                      console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
+        // A format that cannot be used is reported before the model loads.
+        let grammar = try args.value("--format").flatMap { try OutputFormatOption.grammar($0, currentDirectory: console.currentDirectory) }
         let loraScales: LoRAScales
         do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
             throw UsageError(error.description)
@@ -95,7 +97,7 @@ enum RunCommand: MFCCommand {
         guard let engine = generator.model as? LlamaModel else { throw UsageError("model '\(reference)' did not load as a llama-family model") }
         let session = ChatSession(generator: generator, format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
-        session.grammar = try args.value("--format").flatMap { try OutputFormatOption.grammar($0, currentDirectory: console.currentDirectory) }
+        session.grammar = grammar
         return (session, model, engine)
     }
 

@@ -64,6 +64,21 @@ struct TokenConstraintTests {
         }
     }
 
+    /// A model stuck repeating "abc" inside a string, with no budget: the repetition is noticed and
+    /// the string and object are closed.
+    @Test func aRepeatingAnswerIsClosed() {
+        var sampler = Sampler(options: SamplingOptions(), constraint: Self.constraint("{\"a\": \""))
+        var logits = [Float](repeating: 0, count: Self.pieces.count)
+        logits[9] = 10
+        var tokens = 0
+        while !sampler.isFinished && tokens < 200 {
+            guard sampler.next(logits, history: [], remaining: nil) != nil else { break }
+            tokens += 1
+        }
+        #expect(sampler.isFinished && sampler.constraint?.isClosing == true)
+        #expect(tokens > 32 && tokens < 40, "closed after \(tokens) tokens")
+    }
+
     @Test func theSamplerKeepsAnAllowedFirstChoiceAndOtherwiseMasks() {
         var options = SamplingOptions()
         options.temperature = 0
