@@ -48,7 +48,8 @@ enum RunCommand: MFCCommand {
             // An empty prompt (`echo "" | mfc run MODEL`, stdin from /dev/null) only loads the model, as in Ollama.
             if prompt.allSatisfy(\.isWhitespace) { return ExitStatus.success }
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
-            let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }
+            let display = ThinkingDisplay { console.stdout.write($0) }
+            let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt, emit: display.answer, thinking: display.reasoning)
             console.stdout.write("\n")
             if verbose { console.stderr.write(RunStatistics.text(stats, loadDuration: loadDuration)) }
             return ExitStatus.success

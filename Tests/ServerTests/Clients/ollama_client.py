@@ -23,11 +23,11 @@ assert "FROM" in shown.modelfile
 print("ok: show", shown.details.parameter_size, shown.details.quantization_level)
 
 try:
-    client.pull("llama3")
-    raise AssertionError("pull was not refused")
+    client.pull("127.0.0.1:1/team/none", insecure=True)   # nothing listens on port 1
+    raise AssertionError("a pull from an unreachable registry did not fail")
 except ollama.ResponseError as e:
-    assert "not supported" in e.error and e.status_code == 501, (e.status_code, e.error)
-    print("ok: pull refused:", e.error)
+    assert e.status_code == 500 and "127.0.0.1" in e.error, (e.status_code, e.error)
+    print("ok: pull from an unreachable registry:", e.error)
 
 answer = client.chat(model="mario", messages=[{"role": "user", "content": "Hi! Who are you?"}], options=greedy)
 assert answer.message.role == "assistant" and answer.done and answer.done_reason in ("stop", "length")
