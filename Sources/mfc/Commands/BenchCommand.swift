@@ -10,12 +10,14 @@ enum BenchCommand: MFCCommand {
         discussion: """
         Prompt processing (ppN: N tokens in one batch from an empty cache) and generation (tgN: N tokens one
         at a time from an empty cache), in tokens per second, mean ± standard deviation over the repetitions,
-        as llama-bench measures them. Build with `swift build -c release` first: debug builds are ~50x slower.
+        as llama-bench measures them. With --parallel, tgN xS is S sequences generating N tokens each, decoded \
+        together one step at a time (as `mfc serve` batches its slots), in aggregate tokens per second. Build with `swift build -c release` first: debug builds are ~50x slower.
         """,
         options: [
             OptionSpec(["-p", "--prompt"], value: "N", help: "prompt tokens (default 256; 0 skips)"),
             OptionSpec(["-n", "--generate"], value: "N", help: "generated tokens (default 128; 0 skips)"),
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
+            OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
@@ -30,6 +32,10 @@ enum BenchCommand: MFCCommand {
         let repetitions = max(1, try count(args, "--repetitions", 3))
         let threadList = try (args.value("--threads") ?? "1,2").split(separator: ",").map { part throws(UsageError) in
             try ThreadOption.parse(part)
+        }
+        let parallel = try (args.value("--parallel") ?? "").split(separator: ",").map { part throws(UsageError) in
+            guard let n = Int(part), (1...256).contains(n) else { throw UsageError("--parallel needs counts from 1 to 256, got '\(part)'") }
+            return n
         }
         let gguf: GGUFFile
         do { gguf = try GGUFFile(path: path) } catch {
@@ -49,7 +55,7 @@ enum BenchCommand: MFCCommand {
             let model: LlamaModel
             do {
                 model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256)), instructionSet: isa)
+                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa)
             } catch {
                 console.stderr.write("error: \(error.description)\n")
                 return ExitStatus.failure
@@ -67,6 +73,18 @@ enum BenchCommand: MFCCommand {
                 tests.append(("tg\(generate)", try (0..<repetitions).map { _ in
                     try rate(generate) {
                         for i in 0..<generate { _ = try model.forward(tokens: [tokens[i]], startPosition: i) }
+                    }
+                }))
+            }
+            for n in parallel where generate > 0 {
+                tests.append(("tg\(generate) x\(n)", try (0..<repetitions).map { _ in
+                    let sequences = try (0..<n).map { _ in try model.makeSequence(contextLength: generate) }
+                    return try rate(n * generate) {
+                        for i in 0..<generate {
+                            _ = try model.forward(sequences.enumerated().map { s, sequence in
+                                SequenceStep(sequence: sequence, tokens: [tokens[(i + 37 * s) % tokens.count]], startPosition: i)
+                            })
+                        }
                     }
                 }))
             }
