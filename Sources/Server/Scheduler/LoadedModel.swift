@@ -76,11 +76,11 @@ package final class ModelLease: @unchecked Sendable {
     /// Generates on the idle slot whose cache shares the longest prefix with `prompt` (a conversation that
     /// continues evaluates only its new turn); see `Generator.generate`.
     /// - Returns: the text, statistics and the slot's tokens afterwards (prompt and answer).
-    package func generate(prompt: [Int], options: SamplingOptions, json: Bool, shouldStop: () -> Bool,
+    package func generate(prompt: [Int], options: SamplingOptions, grammar: Grammar?, shouldStop: () -> Bool,
                           emit: (String) -> Void) throws -> (text: String, stats: GenerationStats, context: [Int]) {
         let slot = try scheduler.bindSlot(model, prompt: prompt)
         defer { scheduler.unbind(slot, of: model) }
-        let (text, stats) = try slot.generator.generate(prompt: prompt, options: options, json: json, shouldStop: shouldStop, emit: emit)
+        let (text, stats) = try slot.generator.generate(prompt: prompt, options: options, grammar: grammar, shouldStop: shouldStop, emit: emit)
         return (text, stats, slot.generator.cached)
     }
 
