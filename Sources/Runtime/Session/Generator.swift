@@ -52,6 +52,7 @@ package final class Generator {
     package func generate(prompt: [Int], options: SamplingOptions, grammar: Grammar? = nil, shouldStop: () -> Bool = { false },
                          emit: (String) -> Void) throws -> (text: String, stats: GenerationStats) {
         var stats = GenerationStats()
+        defer { model.endGeneration() }
         let contextLength = max(2, min(options.numCtx, model.contextLength))
         let keep = max(0, min(options.numKeep, contextLength / 2))
         let budget = Parameters.generationBudget(numPredict: options.numPredict, contextLength: contextLength)
