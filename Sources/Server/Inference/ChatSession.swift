@@ -16,8 +16,8 @@ package final class ChatSession {
     package private(set) var turns: [Turn] = []
     /// Whether to apply the chat format at all (`--raw` sends text as is).
     package let raw: Bool
-    /// `--format json` / `/set format json`: answers are constrained to one JSON object.
-    package var json = false
+    /// `--format` / `/set format`: the grammar answers follow (nil: free text).
+    package var grammar: Grammar?
     /// `/set think` and `/set nothink`; nil leaves it to the model, which thinks when its template can.
     package var think: ThinkValue?
 
@@ -74,7 +74,7 @@ package final class ChatSession {
         let think = effectiveThink?.enabled ?? false
         var parser = ResponseParser(template: format.template, prompt: prompt.text, think: !raw && think, toolNames: [])
         var answer = ParsedOutput()
-        let (text, stats) = try generator.generate(prompt: prompt.tokens, options: options, json: json, shouldStop: shouldStop) { piece in
+        let (text, stats) = try generator.generate(prompt: prompt.tokens, options: options, grammar: grammar, shouldStop: shouldStop) { piece in
             guard parser.isActive else { return emit(piece) }
             let out = parser.add(piece)
             answer += out

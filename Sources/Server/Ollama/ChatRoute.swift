@@ -7,7 +7,7 @@ import Runtime
 extension APIServer {
     func chat(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
         var request = try completionRequest(body)
-        request.format = try OutputFormat(ollama: body)
+        request.grammar = try OutputFormat(ollama: body).requestGrammar()
         let turns = try chatTurns(body, model: request.model)
         let tools = try chatTools(body)
         let (think, toolNames) = try checkCapabilities(request.model, think: try thinkValue(body), tools: tools)

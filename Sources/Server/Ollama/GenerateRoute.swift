@@ -7,7 +7,7 @@ import Runtime
 extension APIServer {
     func generate(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
         var request = try completionRequest(body)
-        request.format = try OutputFormat(ollama: body)
+        request.grammar = try OutputFormat(ollama: body).requestGrammar()
         let prompt = try body.string("prompt") ?? ""
         let system = try body.string("system")
         let template = try body.string("template")

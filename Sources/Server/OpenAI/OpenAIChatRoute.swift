@@ -10,7 +10,7 @@ extension APIServer {
         request.options = try openAIOptions(body)
         try CompletionRequest.checkOptions(request.options)
         request.stream = try body.bool("stream") ?? false
-        request.format = try openAIFormat(body)
+        request.grammar = try openAIFormat(body).requestGrammar()
         let includeUsage = try body.object("stream_options")?.bool("include_usage") ?? false
         let turns = try openAITurns(body, model: request.model)
         guard !turns.isEmpty else { throw APIError.badRequest("field 'messages' must hold at least one message") }

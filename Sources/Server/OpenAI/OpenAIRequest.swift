@@ -23,17 +23,21 @@ extension APIServer {
         return RequestBody(object: .object(options), prefix: "")
     }
 
-    /// `response_format`: text, json_object, or json_schema (constrained to JSON).
+    /// `response_format`: text, json_object (one JSON object) or json_schema (its `schema`).
     func openAIFormat(_ body: RequestBody) throws(APIError) -> OutputFormat {
         guard let format = try body.object("response_format") else { return .text }
         switch try format.string("type") {
         case nil, "text"?: return .text
         case "json_object"?: return .json
         case "json_schema"?:
-            guard let schema = try format.object("json_schema"), schema.has("schema") || schema.has("name") else {
+            guard let spec = try format.object("json_schema") else {
                 throw .badRequest("field 'response_format.json_schema' is required for type json_schema")
             }
-            return .json
+            switch spec.value["schema"] {
+            case .object(let members)?: return .schema(.object(members))
+            case nil, .null?: return .json   // a name without a schema: any JSON object
+            default: throw .badRequest("field 'response_format.json_schema.schema' must be an object")
+            }
         case let other?: throw .badRequest("field 'response_format.type' must be text, json_object or json_schema, got '\(other)'")
         }
     }

@@ -24,7 +24,7 @@ enum BuildCommand: MFCCommand {
             OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
             OptionSpec(["-q", "--quantize"], value: "TYPE", help: "Quantize the model layers (Q4_K_M, Q8_0, F16, ...; see mfc quantize --help)."),
             OptionSpec(["--cache"], value: "HOST/NAMESPACE/REPO",
-                       help: "Share quantized layers through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
+                       help: "Share imports, adapter conversions and quantizations through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
             OptionSpec(["--allow-requantize"], help: "With --quantize, also convert tensors that are already quantized."),
             StoreAccess.option,
         ] + AutoPull.options,

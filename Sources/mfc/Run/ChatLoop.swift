@@ -209,10 +209,10 @@ final class ChatLoop {
             }
         case "format":
             guard words.count > 1, words[1] == "json" else { write("Usage: /set format json\n"); return }
-            session.json = true
+            session.grammar = try? OutputFormat.json.grammar()
             write("Set format to 'json' mode.\n")
         case "noformat":
-            session.json = false
+            session.grammar = nil
             write("Disabled format.\n")
         case "verbose":
             verbose = true

@@ -92,16 +92,17 @@ import TestSupport
 
     @Test func basicAuthFromTheEnvironmentOrAnAuthFile() throws {
         let registry = try LocalRegistry(basicAuth: ("mfc-user", "s3cret-pass"))
-        try Self.authenticatedRoundTrip(registry, user: "mfc-user", password: "s3cret-pass", anonymousError: "MFC_REGISTRY_AUTH")
+        let dir = try examplesFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.authenticatedRoundTrip(registry, in: dir, user: "mfc-user", password: "s3cret-pass", anonymousError: "MFC_REGISTRY_AUTH")
     }
 
     /// What every auth mode must do: refuse without or with wrong credentials (never printing
-    /// them), push with MFC_REGISTRY_AUTH, pull with the containers auth file into another store.
-    /// `afterRefusals` and `afterPush` see the registry at those points.
-    static func authenticatedRoundTrip(_ registry: LocalRegistry, user: String, password: String, anonymousError: String,
+    /// them), push `HOST/team/smol` with MFC_REGISTRY_AUTH from `dir`/store, pull it with the
+    /// containers auth file (`dir`/auth.json) into `dir`/other. `afterRefusals` and `afterPush`
+    /// see the registry at those points.
+    static func authenticatedRoundTrip(_ registry: LocalRegistry, in dir: String, user: String, password: String, anonymousError: String,
                                        afterRefusals: () -> Void = {}, afterPush: () -> Void = {}) throws {
-        let dir = try examplesFolder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = dir + "/store"
         #expect(runMFC(["build", "-f", dir + "/smollm2-chat.Modelfile", "--store", store]).status == 0)
         let remote = "\(registry.host)/team/smol"
