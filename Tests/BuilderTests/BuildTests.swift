@@ -165,7 +165,7 @@ import ModelfileLang
     #expect(store.verify().danglingReferences.map(\.1) == [system.digest])
 }
 
-/// A file modified within the last two seconds is never trusted by its stat alone.
+/// A file modified within the last two seconds (and not changed since) is not trusted by its stat.
 @Test func racilyCleanFilesAreNotRemembered() throws {
     let dir = temporaryDirectory()
     defer { cleanup(dir) }
@@ -183,6 +183,46 @@ import ModelfileLang
     #expect(cache.digest(for: "/f", stat: changed) == nil)
     // The log survives a reload (a new process).
     #expect(StatCache(log: ActionLog(path: dir + "/log")).digest(for: "/f", stat: st)?.digest == digest)
+}
+
+/// A file whose status changed a racy window or more after its last write (renamed, chmod'ed, a
+/// blob mfc stamped) is settled whatever the clock says: any later write stamps a time past its
+/// mtime. A smaller gap proves nothing.
+@Test func aFileChangedWellAfterItsLastWriteIsRememberedAtOnce() throws {
+    let dir = temporaryDirectory()
+    defer { cleanup(dir) }
+    let cache = StatCache(log: ActionLog(path: dir + "/log"), clock: WallClock { 10_000_000_000 })
+    let digest = Digest.of([1])
+    var st = FileStat(device: 1, inode: 2, size: 1, mtimeNanoseconds: 10_000_000_000, isDirectory: false, isRegular: true)
+    st.ctimeNanoseconds = st.mtimeNanoseconds + StatCache.racyWindowNanoseconds - 1
+    cache.remember(digest, for: "/f", stat: st)
+    #expect(cache.digest(for: "/f", stat: st) == nil)
+    st.ctimeNanoseconds += 1
+    cache.remember(digest, for: "/f", stat: st)
+    #expect(cache.digest(for: "/f", stat: st)?.digest == digest)
+}
+
+/// mfc's stamp on a file it has just written settles it: its mtime goes a racy window below the
+/// last write, its ctime stays at or after it, and a later write moves the mtime past the stamp.
+@Test func theSettledStampLeavesRoomForEveryLaterWrite() throws {
+    let dir = temporaryDirectory()
+    defer { cleanup(dir) }
+    let path = dir + "/blob"
+    writeBytes([1, 2, 3], to: path)
+    let written = try #require(FileIO.status(path))
+    let fd = open(path, O_WRONLY)
+    #expect(fd >= 0)
+    StatCache.stampSettled(fd)
+    close(fd)
+    let stamped = try #require(FileIO.status(path))
+    #expect(stamped.mtimeNanoseconds <= written.mtimeNanoseconds - StatCache.racyWindowNanoseconds)
+    #expect(stamped.ctimeNanoseconds - stamped.mtimeNanoseconds >= StatCache.racyWindowNanoseconds)
+    #expect(StatCache(log: ActionLog(path: dir + "/log"), clock: WallClock { 0 }).isSettled(stamped))
+    let again = open(path, O_WRONLY)
+    #expect(again >= 0)
+    #expect(pwrite(again, [9], 1, 0) == 1)
+    close(again)
+    #expect(try #require(FileIO.status(path)).mtimeNanoseconds > stamped.mtimeNanoseconds)
 }
 
 /// `show --modelfile` of models built from a file and from a stored base both rebuild to the

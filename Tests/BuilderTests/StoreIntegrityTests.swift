@@ -195,6 +195,33 @@ func deadPID() throws -> Int32 {
     #expect(fourth.upToDate)
 }
 
+/// The blobs a build writes are settled at once: a rebuild right after the build, with the clock
+/// past the source's racy window but not the blobs', hashes no blob again. A write to a blob
+/// afterwards still changes its stat and is caught without the clock moving; one that puts the
+/// mtime back is caught by `--no-cache`.
+@Test func aRebuildRightAfterABuildHashesNoBlob() throws {
+    let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")
+    defer { cleanup(dir) }
+    writeBytes(minimalGGUF(), to: dir + "/m.gguf")
+    let sourceTime = try #require(FileIO.status(dir + "/m.gguf")).mtimeNanoseconds
+    let clock = WallClock { sourceTime + StatCache.racyWindowNanoseconds }
+    let b = ModelBuilder(store: store, clock: clock)
+    let modelfile = "FROM m.gguf\nSYSTEM s\nPARAMETER top_k 3\n"
+    _ = try b.build(modelfile: modelfile, directory: dir, as: ModelName(parsing: "a"))
+    let hashedByFirst = store.blobs.blobBytesHashed.load(ordering: .relaxed)
+    let second = try b.build(modelfile: modelfile, directory: dir, as: ModelName(parsing: "a"))
+    #expect(second.upToDate)
+    #expect(store.blobs.blobBytesHashed.load(ordering: .relaxed) == hashedByFirst, "a blob the first build wrote was hashed again")
+    let m = try #require(try store.manifest(ModelName(parsing: "a")))
+    let cache = StatCache(log: store.openActionLog(), clock: clock)
+    let system = try #require(m.layers(ofType: MediaType.system).first)
+    try corrupt(store.blobs.path(of: system.digest))
+    #expect(store.firstDamagedBlob(of: m, cache: cache) == system)
+    let model = try #require(m.layers(ofType: MediaType.model).first)
+    try corrupt(store.blobs.path(of: model.digest), keepTime: true)
+    #expect(!store.blobs.isIntact(model.digest, size: model.size, cache: cache, trustStat: false))
+}
+
 /// The plan is data: the steps of a Modelfile, in order, before anything runs.
 @Test func planListsTheStepsOfAModelfile() throws {
     let dir = temporaryDirectory(), store = ModelStore(root: dir + "/store")

@@ -114,7 +114,7 @@ func checksLikeOllama(_ c: CheckCase) {
     #expect(ShowFormat.goFloat(999_999) == "999999")
 }
 
-/// The one-pass `roundTrips` agrees with actually printing and re-parsing, on awkward strings.
+/// The fast `roundTrips` agrees with actually printing and re-parsing, on awkward strings.
 @Test func showRoundTripMatchesReparse() {
     let seed = fuzzSeed(default: 3)
     var rng = SplitMix64(state: seed)

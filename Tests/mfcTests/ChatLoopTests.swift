@@ -95,7 +95,7 @@ struct ChatLoopTests {
     @Test func oldestTurnsAreDroppedToFitTheContext() throws {
         let (session, _) = try Self.session(contextLength: 60, system: "Sys.")
         _ = Self.run(["one " + String(repeating: "word ", count: 10), "two", "three"], session: session)
-        let tokens = try session.promptTokens(for: "four")
+        let tokens = try session.prompt(for: "four").tokens
         let text = session.generator.tokenizer.decode(tokens, special: true)
         #expect(tokens.count < 60)
         #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>"))
@@ -121,7 +121,7 @@ extension ChatLoopTests {
         let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: try ChatFormat(name: "chatml", text: ChatTemplateFamily.chatML(defaultSystem: nil, name: "chatml").template),
                                   options: options, system: "Sys.", history: history)
         _ = Self.run(["first " + String(repeating: "word ", count: 12), "second question", "third"], session: session)
-        let text = tokenizer.decode(try session.promptTokens(for: "fourth"), special: true)
+        let text = tokenizer.decode(try session.prompt(for: "fourth").tokens, special: true)
         #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>\n<|im_start|>user\nShip?<|im_end|>\n<|im_start|>assistant\nThe Pearl.<|im_end|>"))
         #expect(!text.contains("first word"))
         #expect(text.contains("third") && text.hasSuffix("fourth<|im_end|>\n<|im_start|>assistant\n"))

@@ -51,6 +51,8 @@ package struct BuildOptions: Sendable {
     package var quantize: QuantizeRequest? = nil
     /// A shared cache of action outputs (`--cache`), asked after a local miss.
     package var remoteCache: (any RemoteActionCache)? = nil
+    /// Fetches a FROM model the store lacks (from its registry, as Ollama pulls it); nil: no pulling.
+    package var pullBase: (@Sendable (ModelName) throws(StoreError) -> Void)? = nil
 
     package init() {}
 }

@@ -6,12 +6,15 @@ import Synchronization
 package typealias ProgressHandler = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
 /// Content-addressed blobs under `<root>/blobs/sha256-<hex>`. Blobs are immutable: each is written
-/// to a temporary file while being hashed, fsynced, then renamed into place only if absent.
+/// to a temporary file while being hashed, stamped settled for the stat cache, fsynced, then
+/// renamed into place.
 package final class BlobStore: Sendable {
     package let directory: String
     /// Bytes read from source files (model weights, adapters) by `importFile` and `hashFile`:
     /// a no-op rebuild must leave this unchanged.
     package let sourceBytesRead = Atomic<Int>(0)
+    /// Bytes of stored blobs read to check their digest (`verify`, or a blob its stat does not vouch for).
+    package let blobBytesHashed = Atomic<Int>(0)
     static let chunkSize = 4 << 20
     /// Set when a blob was renamed into place and the folder has not been fsynced since: blob
     /// writes skip the folder fsync and `syncDirectory()` does it once before a manifest is written.
@@ -43,7 +46,7 @@ package final class BlobStore: Sendable {
         if FileIO.read(path(of: digest)) == bytes { return (digest, size) }
         try temporaries.holdWriterLock()
         try FileIO.makeDirectory(directory)
-        try FileIO.writeAtomically(bytes, to: path(of: digest), syncDirectory: false)
+        try FileIO.writeAtomically(bytes, to: path(of: digest), syncDirectory: false, settle: true)
         directoryDirty.store(true, ordering: .releasing)
         return (digest, size)
     }
@@ -137,7 +140,7 @@ package final class BlobStore: Sendable {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             hasher.update(chunk)
             size += Int64(n)
-            if countAsSource { sourceBytesRead.add(n, ordering: .relaxed) }
+            if countAsSource { sourceBytesRead.add(n, ordering: .relaxed) } else { blobBytesHashed.add(n, ordering: .relaxed) }
             progress?(size, total)
         }
         return (Digest(bytes: hasher.finalize()), size)
@@ -180,7 +183,9 @@ private final class KernelCopy: Sendable {
             if n == 0 { failure.store(EIO, ordering: .releasing); return }
             offset += n
         }
-        // Durable before the rename that publishes it; overlaps with the hashing of the tail.
+        // Durable before the rename that publishes it (the settled stamp too); overlaps with the
+        // hashing of the tail.
+        StatCache.stampSettled(output)
         if fsync(output) != 0 { failure.store(errno, ordering: .releasing) }
     }
 }

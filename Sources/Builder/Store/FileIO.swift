@@ -23,12 +23,15 @@ enum FileIO {
 
     /// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, and (unless
     /// the caller batches it) fsync of the folder.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, syncDirectory: Bool = true) throws(StoreError) {
+    /// `settle` stamps the file as the stat cache can trust at once (content-addressed blobs).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, syncDirectory: Bool = true,
+                                settle: Bool = false) throws(StoreError) {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = dir + "/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw error("cannot create", temp) }
         var ok = bytes.withUnsafeBytes { writeAll(fd, $0) }
+        if ok && settle { StatCache.stampSettled(fd) }
         if ok { ok = fsync(fd) == 0 }
         close(fd)
         guard ok, rename(temp, path) == 0 else {
@@ -64,7 +67,22 @@ enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var bytes: [UInt8] = []
+        // A regular file's size is known: read it straight into one array, with no copies from
+        // regrowing it (a 10 MB Modelfile would otherwise be copied about twice over).
+        var s = stat()
+        let size = fstat(fd, &s) == 0 && (s.st_mode & S_IFMT) == S_IFREG ? Int(s.st_size) : 0
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0 { if errno == EINTR { continue }; failed = true; return }
+                if n == 0 { return }
+                count += n
+            }
+        }
+        if failed { return nil }
+        if bytes.count < size { return bytes }
+        // A pipe, or a file that grew meanwhile: the rest in chunks.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -83,7 +101,8 @@ enum FileIO {
         return FileStat(device: UInt64(s.st_dev), inode: UInt64(s.st_ino), size: Int64(s.st_size),
                         mtimeNanoseconds: Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec),
                         isDirectory: (s.st_mode & S_IFMT) == S_IFDIR, isRegular: (s.st_mode & S_IFMT) == S_IFREG,
-                        fileType: s.st_mode & S_IFMT, permissions: s.st_mode & 0o7777)
+                        fileType: s.st_mode & S_IFMT, permissions: s.st_mode & 0o7777,
+                        ctimeNanoseconds: Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec))
     }
 
     /// The names in a folder, sorted; empty when it cannot be read.
@@ -107,6 +126,9 @@ package struct FileStat: Sendable, Hashable {
     package var fileType: mode_t = S_IFREG
     /// `st_mode & 0o7777`.
     package var permissions: mode_t = 0o644
+    /// The last status change (any write, rename, chmod, `utimensat`); not part of the stat
+    /// cache's key, only of its racy-clean rule.
+    package var ctimeNanoseconds: Int64 = 0
 
     /// The `stat` facts of `path` (following symlinks), nil when it cannot be stat'ed.
     package static func of(_ path: String) -> FileStat? { FileIO.status(path) }

@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How `ollama show --modelfile` prints values, to find the ones that do not survive it.
 enum ShowFormat {
-    /// Whether `KEYWORD quote(value)` parses back to `value`; one pass, no allocation.
+    /// Whether `KEYWORD quote(value)` parses back to `value`, without allocating.
     ///
     /// `quote` leaves the value bare when it has no LF and no space at either end; bare text reads
     /// back unless it has a CR, starts with `"`, or has a tab at either end (trimmed away).
@@ -16,37 +22,35 @@ enum ShowFormat {
     }
 
     static func roundTrips(_ u: RawSpan) -> Bool {
-        let n = u.byteCount
-        guard n > 0 else { return true }
-        let quote: UInt8 = 0x22
-        let first = u.unsafeLoad(fromByteOffset: 0, as: UInt8.self)
-        let last = u.unsafeLoad(fromByteOffset: n - 1, as: UInt8.self)
-        var hasLF = false, hasCR = false, hasQuote = false
-        var early = false      // a line break where the text so far, right-trimmed, ends with """
-        var run = 0            // quotes ending the text so far, before any trailing white space
-        var trailingSpace = false
-        for i in 0..<n {
-            let b = u.unsafeLoad(fromByteOffset: i, as: UInt8.self)
-            switch b {
-            case 0x0A, 0x0D:
-                if b == 0x0A { hasLF = true } else { hasCR = true }
-                if run >= 3 { early = true }
-                trailingSpace = true
-            case 0x20, 0x09:
-                trailingSpace = true
-            case quote:
-                hasQuote = true
-                run = trailingSpace ? 1 : run + 1
-                trailingSpace = false
-            default:
-                run = 0
-                trailingSpace = false
+        u.withUnsafeBytes(roundTrips)
+    }
+
+    /// Searches with `memchr`, which runs far ahead of a byte loop, and looks closer only at quotes.
+    static func roundTrips(_ u: UnsafeRawBufferPointer) -> Bool {
+        guard let base = u.baseAddress, !u.isEmpty else { return true }
+        let n = u.count, quote: UInt8 = 0x22
+        func find(_ b: UInt8, from i: Int) -> Int? {
+            guard i < n, let p = memchr(base + i, Int32(b), n - i) else { return nil }
+            return UnsafeRawPointer(p) - base
+        }
+        let first = u[0], last = u[n - 1]
+        if find(0x0A, from: 0) == nil && first != 0x20 && last != 0x20 {
+            return find(0x0D, from: 0) == nil && first != quote && first != 0x09 && last != 0x09
+        }
+        // Wrapped in `"""`: it ends early where three or more quotes are followed, after blanks
+        // only, by a line break.
+        var i = 0
+        while let q = find(quote, from: i) {
+            var j = q
+            while j < n, u[j] == quote { j += 1 }
+            if j - q >= 3 {
+                var k = j
+                while k < n, u[k] == 0x20 || u[k] == 0x09 { k += 1 }
+                if k < n, u[k] == 0x0A || u[k] == 0x0D { return false }
             }
+            i = j
         }
-        if !hasLF && first != 0x20 && last != 0x20 {
-            return !hasCR && first != quote && first != 0x09 && last != 0x09
-        }
-        return !hasQuote || !early
+        return true
     }
 
     /// The value Ollama would read back from `SYSTEM <quote(value)>`, or nil if that is an error.

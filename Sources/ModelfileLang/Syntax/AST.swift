@@ -5,11 +5,16 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case renderer = "RENDERER", parser = "PARSER", draft = "DRAFT"
 
     /// Parses a word the way Ollama does (`strings.ToLower` then a fixed list).
+    /// Only ASCII letters match: Ollama never sees others here (while Swift's `uppercased()` would
+    /// map the Kelvin sign to K). Compared byte by byte, without building an uppercased copy.
     public init?(word: String) {
-        self.init(rawValue: word.uppercased())
-        // `uppercased()` maps a few non-ASCII letters onto ASCII (the Kelvin sign to K); Ollama
-        // only ever sees ASCII letters here, so require them.
-        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let u = word.utf8
+        // Raw values are ASCII capitals, so `b & 0xDF` (clearing the lowercase bit) matches only
+        // that letter in either case.
+        guard let k = Keyword.allCases.first(where: { k in
+            k.rawValue.utf8.count == u.count && zip(k.rawValue.utf8, u).allSatisfy { $0 == $1 & 0xDF }
+        }) else { return nil }
+        self = k
     }
 
     /// The command name Ollama stores (`Command.Name`); PARAMETER stores the parameter's name.

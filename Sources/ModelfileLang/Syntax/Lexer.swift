@@ -95,8 +95,8 @@ public struct Lexer: Sendable {
                 if b == UInt8(ascii: "#") { return lexComment() }
                 return lexKeyword()
             case .afterKeyword(let word):
-                let lower = word.lowercased()
-                mode = lower == "parameter" ? .name(isRole: false) : lower == "message" ? .name(isRole: true) : .value
+                let keyword = Keyword(word: word)
+                mode = keyword == .parameter ? .name(isRole: false) : keyword == .message ? .name(isRole: true) : .value
                 continue
             case .name(let isRole):
                 return lexName(isRole: isRole)
@@ -221,14 +221,20 @@ public struct Lexer: Sendable {
                     pos += 1
                     continue
                 }
-                if firstSource < 0 { firstSource = pos }
-                if b >= 0x20 && b < 0x7F {
-                    buffer.append(b)
-                    if trimStart < 0 { trimStart = buffer.count - 1 }
-                    trimEnd = buffer.count
-                } else {
-                    noteDropped(DroppedCharacter(range: SourceRange(start: pos, end: pos + 1), scalar: UInt32(b)))
+                if b > 0x20 && b < 0x7F {
+                    // Most of a value: a run of printable ASCII and blanks, copied in one go.
+                    let run = printableASCIIRun(from: pos)
+                    let offset = buffer.count - pos      // buffer index minus source index, along the run
+                    buffer.append(contentsOf: bytes[pos..<run.end])
+                    if trimStart < 0 { trimStart = run.first + offset }
+                    trimEnd = run.last + 1 + offset
+                    if firstSource < 0 { firstSource = run.first }
+                    lastSourceEnd = run.last + 1
+                    pos = run.end
+                    continue
                 }
+                if firstSource < 0 { firstSource = pos }
+                noteDropped(DroppedCharacter(range: SourceRange(start: pos, end: pos + 1), scalar: UInt32(b)))
                 pos += 1
                 lastSourceEnd = pos
                 continue
@@ -250,6 +256,20 @@ public struct Lexer: Sendable {
             return argument(r, q, start: firstSource < 0 ? start : firstSource, end: lastSourceEnd)
         }
         return unterminated(valueStart: firstSource < 0 ? start : firstSource)
+    }
+
+    /// The run of printable ASCII bytes and blanks that starts with the printable byte at `i`: where
+    /// it ends, and its first and last printable bytes.
+    func printableASCIIRun(from i: Int) -> (end: Int, first: Int, last: Int) {
+        bytes.withUnsafeBufferPointer { p in
+            var j = i + 1, last = i
+            while j < p.count {
+                let c = p[j]
+                if c > 0x20 && c < 0x7F { last = j } else if !Lexer.isBlank(c) { break }
+                j += 1
+            }
+            return (j, i, last)
+        }
     }
 
     func argument(_ r: Range<Int>, _ q: Quoting, start: Int, end: Int) -> Token {

@@ -1,4 +1,5 @@
-/// Reads little-endian GGUF scalars from a byte buffer, throwing on any short read.
+/// Reads little-endian GGUF scalars from a byte buffer, throwing on any short read. What is read
+/// is named lazily (`what`), only for an error: a vocabulary has 50,000 and more strings.
 /// `base` is added to positions in error messages so they are file offsets.
 struct GGUFCursor {
     let bytes: UnsafeRawBufferPointer
@@ -14,45 +15,45 @@ struct GGUFCursor {
 
     func error(_ message: String) -> GGUFError { GGUFError(message, offset: base + position) }
 
-    mutating func skip(_ count: Int, what: String) throws(GGUFError) {
+    mutating func skip(_ count: Int, what: @autoclosure () -> String) throws(GGUFError) {
         guard count >= 0, count <= remaining else {
-            throw error("truncated file: \(what) needs \(count) bytes, \(remaining) left")
+            throw error("truncated file: \(what()) needs \(count) bytes, \(remaining) left")
         }
         position += count
     }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type, what: String) throws(GGUFError) -> T {
+    mutating func read<T: FixedWidthInteger>(_: T.Type, what: @autoclosure () -> String) throws(GGUFError) -> T {
         let size = MemoryLayout<T>.size
-        guard size <= remaining else { throw error("truncated file: \(what) needs \(size) bytes, \(remaining) left") }
+        guard size <= remaining else { throw error("truncated file: \(what()) needs \(size) bytes, \(remaining) left") }
         let v = T(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
         position += size
         return v
     }
 
     /// A u64 count or length, checked to fit in `Int` and to be at most `limit`.
-    mutating func readCount(what: String, limit: Int) throws(GGUFError) -> Int {
+    mutating func readCount(what: @autoclosure () -> String, limit: Int) throws(GGUFError) -> Int {
         let start = position
-        let raw = try read(UInt64.self, what: what)
+        let raw = try read(UInt64.self, what: what())
         guard raw <= UInt64(limit) else {
             position = start
-            throw error("\(what) is \(raw), more than the \(limit) the rest of the file could hold")
+            throw error("\(what()) is \(raw), more than the \(limit) the rest of the file could hold")
         }
         return Int(raw)
     }
 
-    mutating func readString(what: String) throws(GGUFError) -> String {
-        let length = try readCount(what: "length of \(what)", limit: remaining - 8)
+    mutating func readString(what: @autoclosure () -> String) throws(GGUFError) -> String {
+        let length = try readCount(what: "length of \(what())", limit: remaining - 8)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
         position += length
         return String(decoding: slice, as: UTF8.self)
     }
 
-    mutating func readValueType(what: String) throws(GGUFError) -> GGUFValueType {
+    mutating func readValueType(what: @autoclosure () -> String) throws(GGUFError) -> GGUFValueType {
         let start = position
-        let raw = try read(UInt32.self, what: what)
+        let raw = try read(UInt32.self, what: what())
         guard let type = GGUFValueType(rawValue: raw) else {
             position = start
-            throw error("unknown value type \(raw) for \(what)")
+            throw error("unknown value type \(raw) for \(what())")
         }
         return type
     }

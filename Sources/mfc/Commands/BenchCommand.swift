@@ -26,6 +26,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["--serve"], help: "instead: one streaming client's first-token time and tokens/s through mfc serve, beside mfc run in-process and llama-server"),
             OptionSpec(["--llama-server"], value: "PATH", help: "llama-server for --serve (default: $LLAMA_CPP_BIN/llama-server, else on PATH)"),
             OptionSpec(["--text"], value: "TEXT", help: "the raw prompt for --serve (default: the start of a story)"),
+            OptionSpec(["--grammar"], help: "instead: the JSON grammar sampler's costs on the model's vocabulary"),
         ],
         positionals: 1...1
     )
@@ -51,6 +52,10 @@ enum BenchCommand: MFCCommand {
             return ExitStatus.failure
         }
         console.stdout.write("model: \(path)\n")
+        if args.flag("--grammar") {
+            try GrammarBench.run(gguf, repetitions: repetitions, console: console)
+            return ExitStatus.success
+        }
         console.stdout.write("kernels: \(isa) (set \(InstructionSet.environmentKey)=\(InstructionSet.allCases.map(\.rawValue).joined(separator: "|")) to choose)\n")
         console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
         let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))

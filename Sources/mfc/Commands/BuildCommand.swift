@@ -7,13 +7,14 @@ import Synchronization
 enum BuildCommand: MFCCommand {
     static let info = CommandInfo(
         name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
-        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--cache REPO] [--explain] [--dry-run] [--no-cache]",
+        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--cache REPO] [--explain] [--dry-run] [--no-cache] [--no-pull]",
         discussion: """
         With -f (default ./Modelfile) builds one Modelfile as NAME or -t NAME (default: named after the
         file: X.Modelfile gives x, Modelfile gives its folder's name); `mfc build NAME -f FILE` and
         `mfc create NAME -f FILE` are the same build. With DIR builds every Modelfile and
         *.Modelfile there, in dependency order when one's FROM names another, independent ones in parallel.
         Each step prints DONE (work was done) or CACHED (its output was already there) with its time.
+        A FROM naming a model the store lacks pulls it from its registry first, as Ollama does.
         """,
         options: [
             OptionSpec(["-f", "--file"], value: "PATH", help: "The Modelfile to build."),
@@ -23,10 +24,10 @@ enum BuildCommand: MFCCommand {
             OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
             OptionSpec(["-q", "--quantize"], value: "TYPE", help: "Quantize the model layers (Q4_K_M, Q8_0, F16, ...; see mfc quantize --help)."),
             OptionSpec(["--cache"], value: "HOST/NAMESPACE/REPO",
-                       help: "Share quantized layers through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
+                       help: "Share imports, adapter conversions and quantizations through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
             OptionSpec(["--allow-requantize"], help: "With --quantize, also convert tensors that are already quantized."),
             StoreAccess.option,
-        ],
+        ] + AutoPull.options,
         positionals: 0...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
@@ -112,6 +113,7 @@ enum BuildCommand: MFCCommand {
                     host: ModelName(parsing: cache).host, environment: console.environment))
             } catch { throw UsageError("\(error)") }
         }
+        options.pullBase = AutoPull.forBuild(args, store: store, console: console)
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)

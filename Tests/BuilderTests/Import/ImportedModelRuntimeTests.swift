@@ -42,7 +42,11 @@ func importedModelLogitsMatchLlamaCpp(_ c: ImportedRuntimeCase) throws {
     try ReferenceCheckpoint.write(checkpoint, to: dir, values: ReferenceCheckpoint.hashed)
     if case .object(let overrides)? = reference["config_overrides"] {
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))) as? [String: Any])
-        for (key, value) in overrides { config[key] = try #require(value.intValue, "integer overrides only") }
+        for (key, value) in overrides {
+            // Bound first: assigned straight into `[String: Any]`, `#require` would check `Any?` and never fail.
+            let integer: Int = try #require(value.intValue, "integer overrides only")
+            config[key] = integer
+        }
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/config.json"))
     }
     try SafetensorsImporter.importFolder(dir, to: dir + "/model.gguf")
