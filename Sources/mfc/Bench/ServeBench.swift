@@ -41,7 +41,7 @@ struct ServeBench {
                                                                  "--threads", "\(t)", "--keep-alive", "-1", "--parallel", "1"])
             defer { serve.stop() }
             try Self.waitUntilUp(port: servePort, path: "/", process: serve, name: "mfc serve")
-            engines.append(ServeEngine(port: servePort, model: "bench"))
+            engines.append(ServeEngine(port: servePort, pid: serve.pid, model: "bench"))
             var llama: ChildProcess?
             defer { llama?.stop() }
             if let llamaServer {
@@ -51,7 +51,7 @@ struct ServeBench {
                                                                    "-t", "\(t)", "-tb", "\(t)", "-c", "\(context)", "-np", "1"])
                 llama = process
                 try Self.waitUntilUp(port: port, path: "/health", process: process, name: "llama-server")
-                engines.append(LlamaServerEngine(port: port))
+                engines.append(LlamaServerEngine(port: port, pid: process.pid))
             }
             for engine in engines { _ = try engine.generate("Warm-up. " + prompt, StreamingSettings(tokens: 8)) }
             var runs = Array(repeating: [StreamedGeneration](), count: engines.count)
@@ -69,19 +69,23 @@ struct ServeBench {
 
     private func report(threads: Int, engines: [String], runs: [[StreamedGeneration]]) {
         output.write("\nthreads \(threads), \(repetitions) repetitions (mean ± sd):\n")
-        output.write("| engine | prompt tokens | tokens | first token ms | tokens/s | first token / in-process | tokens/s / in-process |\n")
-        output.write("|---|---:|---:|---:|---:|---:|---:|\n")
+        output.write("| engine | prompt tokens | tokens | first token ms | tokens/s | CPU ms / token | first token / in-process "
+                     + "| tokens/s / in-process | CPU / in-process |\n")
+        output.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         let first = runs.map { Statistics($0.map(\.firstTokenMilliseconds)) }
         let rate = runs.map { Statistics($0.map(\.tokensPerSecond)) }
+        let cpu = runs.map { Statistics($0.map(\.cpuMillisecondsPerToken)) }
         for (i, name) in engines.enumerated() {
             let tokens = Set(runs[i].map(\.tokens)).sorted().map(String.init).joined(separator: "/")
             let prompts = Set(runs[i].map(\.promptTokens)).sorted().map(String.init).joined(separator: "/")
-            output.write(String(format: "| %@ | %@ | %@ | %@ | %@ | %.3f | %.3f |\n", name, prompts, tokens, first[i].description,
-                                rate[i].description, first[i].mean / first[0].mean, rate[i].mean / rate[0].mean))
+            output.write(String(format: "| %@ | %@ | %@ | %@ | %@ | %@ | %.3f | %.3f | %.3f |\n", name, prompts, tokens, first[i].description,
+                                rate[i].description, cpu[i].description, first[i].mean / first[0].mean, rate[i].mean / rate[0].mean,
+                                cpu[i].mean / cpu[0].mean))
         }
         if engines.count > 1 {
-            output.write(String(format: "mfc serve overhead: first token %+.1f%%, generation %+.1f%% time per token\n",
-                                (first[1].mean / first[0].mean - 1) * 100, (rate[0].mean / rate[1].mean - 1) * 100))
+            output.write(String(format: "mfc serve overhead: first token %+.1f%%, generation %+.1f%% time per token, %+.1f%% CPU per token\n",
+                                (first[1].mean / first[0].mean - 1) * 100, (rate[0].mean / rate[1].mean - 1) * 100,
+                                (cpu[1].mean / cpu[0].mean - 1) * 100))
             let same = zip(runs[0], runs[1]).allSatisfy { $0.text == $1.text }
             output.write("mfc serve text \(same ? "equals" : "DIFFERS FROM") the in-process text\n")
         }
@@ -150,6 +154,7 @@ final class ChildProcess {
     }
 
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
 
     func wait() -> Int32 {
         process.waitUntilExit()
