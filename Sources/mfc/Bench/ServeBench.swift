@@ -23,13 +23,16 @@ struct ServeBench {
         + "Long before the first books were printed, scribes copied every page by hand, and"
 
     func run() throws {
+        let children = ChildProcess.Group()
+        let signals = children.stopOnSignals()
+        defer { withExtendedLifetime(signals) {} }
         let workspace = NSTemporaryDirectory() + "mfc-serve-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: workspace) }
         let store = workspace + "/store"
         let modelfile = workspace + "/Modelfile"
         try "FROM \(ModelfilePrinter.quoted(absolute(gguf)))\n".write(toFile: modelfile, atomically: true, encoding: .utf8)
-        let build = try ChildProcess.start(Self.executable, ["create", "bench", "-f", modelfile, "--store", store])
+        let build = try children.start(Self.executable, ["create", "bench", "-f", modelfile, "--store", store])
         guard build.wait() == 0 else { throw BenchFailure("mfc create of the benchmark model failed") }
         let model = try RunnableModel.resolve("bench", store: store, environment: [:], currentDirectory: workspace)
 
@@ -37,7 +40,7 @@ struct ServeBench {
         for t in threads {
             var engines: [any StreamingEngine] = [try InProcessEngine(model: model, threads: t)]
             let servePort = try Self.freePort()
-            let serve = try ChildProcess.start(Self.executable, ["serve", "--host", "127.0.0.1:\(servePort)", "--store", store,
+            let serve = try children.start(Self.executable, ["serve", "--host", "127.0.0.1:\(servePort)", "--store", store,
                                                                  "--threads", "\(t)", "--keep-alive", "-1", "--parallel", "1"])
             defer { serve.stop() }
             try Self.waitUntilUp(port: servePort, path: "/", process: serve, name: "mfc serve")
@@ -47,7 +50,7 @@ struct ServeBench {
             if let llamaServer {
                 let port = try Self.freePort()
                 let context = min(4096, model.trainedContextLength)
-                let process = try ChildProcess.start(llamaServer, ["-m", absolute(gguf), "--host", "127.0.0.1", "--port", "\(port)",
+                let process = try children.start(llamaServer, ["-m", absolute(gguf), "--host", "127.0.0.1", "--port", "\(port)",
                                                                    "-t", "\(t)", "-tb", "\(t)", "-c", "\(context)", "-np", "1"])
                 llama = process
                 try Self.waitUntilUp(port: port, path: "/health", process: process, name: "llama-server")
@@ -164,5 +167,31 @@ final class ChildProcess {
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+    }
+
+    /// The children of one benchmark, stopped with it when SIGINT or SIGTERM ends it early (a server
+    /// left behind would hold its port and its model's memory).
+    final class Group: @unchecked Sendable {
+        private let lock = NSLock()
+        private var members: [ChildProcess] = []
+
+        func start(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+            let child = try ChildProcess.start(executable, arguments)
+            lock.withLock { members.append(child) }
+            return child
+        }
+
+        func stopOnSignals() -> [any DispatchSourceSignal] {
+            [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [self] in
+                    for child in lock.withLock({ members }) where child.isRunning { kill(child.pid, SIGTERM) }
+                    exit(128 + number)
+                }
+                source.resume()
+                return source
+            }
+        }
     }
 }
