@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "ModelTestSupport"], exclude: ["Data"]),
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Runtime", "TestSupport", "ModelTestSupport"]),
         .testTarget(name: "mfcTests", dependencies: ["mfc", "Server", "TestSupport", "ModelTestSupport"],
-                    exclude: ["Registry/fake-registry.py"]),   // run by the registry tests
+                    exclude: ["Registry/fake-registry.py", "Registry/token-service.py"]),   // run by the registry tests
         .testTarget(name: "ServerTests", dependencies: ["HTTPServer", "Server", "mfc", "TestSupport"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v6]

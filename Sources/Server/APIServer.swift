@@ -80,8 +80,8 @@ package final class APIServer: @unchecked Sendable {
         case ("POST", "/api/create"): try create(try body(), writer)
         case ("POST", "/api/copy"): try copy(try body(), writer)
         case ("DELETE", "/api/delete"): try delete(try body(), writer)
-        case ("POST", "/api/pull"), ("POST", "/api/push"):
-            throw APIError(501, "\(path == "/api/pull" ? "pull" : "push") is not supported by this server yet: there is no registry client; build models locally with /api/create or `mfc build`")
+        case ("POST", "/api/pull"): try pull(try body(), writer)
+        case ("POST", "/api/push"): try push(try body(), writer)
         case ("POST", "/v1/chat/completions"): try openAIChat(try body(), writer)
         case ("POST", "/v1/completions"): try openAICompletion(try body(), writer)
         case ("POST", "/v1/embeddings"): try openAIEmbeddings(try body(), writer)

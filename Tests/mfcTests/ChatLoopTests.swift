@@ -95,7 +95,7 @@ struct ChatLoopTests {
     @Test func oldestTurnsAreDroppedToFitTheContext() throws {
         let (session, _) = try Self.session(contextLength: 60, system: "Sys.")
         _ = Self.run(["one " + String(repeating: "word ", count: 10), "two", "three"], session: session)
-        let tokens = try session.promptTokens(for: "four")
+        let tokens = try session.prompt(for: "four").tokens
         let text = session.generator.tokenizer.decode(tokens, special: true)
         #expect(tokens.count < 60)
         #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>"))
@@ -121,7 +121,7 @@ extension ChatLoopTests {
         let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: try ChatFormat(name: "chatml", text: ChatTemplateFamily.chatML(defaultSystem: nil, name: "chatml").template),
                                   options: options, system: "Sys.", history: history)
         _ = Self.run(["first " + String(repeating: "word ", count: 12), "second question", "third"], session: session)
-        let text = tokenizer.decode(try session.promptTokens(for: "fourth"), special: true)
+        let text = tokenizer.decode(try session.prompt(for: "fourth").tokens, special: true)
         #expect(text.hasPrefix("<|im_start|>system\nSys.<|im_end|>\n<|im_start|>user\nShip?<|im_end|>\n<|im_start|>assistant\nThe Pearl.<|im_end|>"))
         #expect(!text.contains("first word"))
         #expect(text.contains("third") && text.hasSuffix("fourth<|im_end|>\n<|im_start|>assistant\n"))
@@ -157,7 +157,27 @@ extension ChatLoopTests {
         #expect(stats == 1, "stats after the verbose answer only: \(out)")
         #expect(out.contains("Set 'verbose' mode.") && out.contains("Set 'quiet' mode."))
         #expect(out.contains("Set 'nohistory' mode.") && out.contains("Set 'history' mode."))
-        #expect(out.contains("does not support thinking"))   // ChatML has no .Think
+        #expect(out.contains("does not support thinking"))   // ChatML shows no reasoning
+    }
+
+    /// A thinking model (DeepSeek-R1's template: the prompt opens `<think>`) answering with scripted
+    /// reasoning: the loop shows it apart, as `ollama run` does, and keeps it apart in the conversation;
+    /// `/set nothink` closes the reasoning in the prompt and shows the text as it comes.
+    @Test func thinkingModelShowsItsReasoningUntilNothink() throws {
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: GGUFFile(path: TestModels.smolLM2())))
+        let answer = tokenizer.encode("Two and two.</think>\n\nFour!", addSpecial: false)
+        let model = ScriptedPredictor(contextLength: 4096, vocabularySize: tokenizer.vocabulary.count, answer: answer, eos: 2)
+        var options = SamplingOptions()
+        options.temperature = 0
+        let format = try ChatFormat(name: "deepseek-r1", text: ChatTemplateFamily.deepSeekR1(jinja: "enable_thinking").template)
+        let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: format, options: options, system: "")
+        #expect(session.canThink)
+        let out = Self.run(["2+2?", "/set nothink", "2+2?", "/bye"], session: session)
+        #expect(out.contains("Thinking...\nTwo and two.\n...done thinking.\n\nFour!"), "\(out)")
+        #expect(session.turns[1].thinking == "Two and two." && session.turns[1].content == "Four!")
+        #expect(out.contains("Set 'nothink' mode.\n") && out.contains("\nTwo and two.</think>\n\nFour!"), "\(out)")
+        let lastPrompt = tokenizer.decode(model.evaluated.last(where: { $0.count > 1 }) ?? [], special: true)
+        #expect(lastPrompt.hasSuffix("<｜Assistant｜><think>\n</think>"), "\(lastPrompt)")
     }
 
     @Test func loadSwitchesTheModelAndSaveBuildsTheConversation() throws {

@@ -33,6 +33,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "conversations")
+# Conversations with tools, tool calls and tool results, and with thinking switched: rendered only for the
+# files whose family renders tools, or thinking.
+TOOL_CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "tool-conversations")
+THINKING_CONVERSATIONS = os.path.join(ROOT, "Tests", "Fixtures", "templates", "families", "thinking-conversations")
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "templates", "llama.cpp", "reference.json")
 CACHE = os.environ.get("MFC_TEST_MODELS", os.path.expanduser("~/.cache/mfc-test-models"))
 
@@ -58,6 +62,16 @@ COVERED = {
     "unsloth-mistral-Devstral-Small-2507.jinja": ("mistral-v7",) + MISTRAL,
     "ibm-granite-granite-3.3-2B-Instruct.jinja": ("granite", "<|end_of_text|>", "<|end_of_text|>"),
 }
+# The files whose family renders tools (docs/chat-templates.md, "Tools").
+WITH_TOOLS = {
+    "Qwen-Qwen2.5-7B-Instruct.jinja", "Qwen-Qwen3-0.6B.jinja", "Mistral-Small-3.2-24B-Instruct-2506.jinja",
+    "mistralai-Mistral-Nemo-Instruct-2407.jinja",
+    "meta-llama-Llama-3.1-8B-Instruct.jinja", "meta-llama-Llama-3.2-3B-Instruct.jinja", "meta-llama-Llama-3.3-70B-Instruct.jinja",
+}
+# The files whose family has thinking (a `think` request field maps to the Jinja's enable_thinking).
+WITH_THINKING = {
+    "Qwen-Qwen3-0.6B.jinja", "deepseek-ai-DeepSeek-R1-Distill-Llama-8B.jinja", "deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja",
+}
 
 
 class TemplateRefused(Exception):
@@ -72,6 +86,14 @@ def strftime_now(fmt):
     return datetime.date(2024, 7, 26).strftime(fmt)
 
 
+def jinja_message(message):
+    """A message as transformers passes it: Ollama's `thinking` is the Jinja's `reasoning_content`."""
+    message = dict(message)
+    if "thinking" in message:
+        message["reasoning_content"] = message.pop("thinking")
+    return message
+
+
 def main():
     directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(CACHE, "llama.cpp-templates")
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
@@ -79,10 +101,15 @@ def main():
         x, ensure_ascii=False, indent=indent, separators=separators, sort_keys=sort_keys)
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now
-    conversations = []
-    for path in sorted(glob.glob(os.path.join(CONVERSATIONS, "*.json"))):
-        with open(path, encoding="utf-8") as f:
-            conversations.append((os.path.basename(path)[:-len(".json")], json.load(f)))
+    def load(directory, prefix):
+        found = []
+        for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
+            with open(path, encoding="utf-8") as f:
+                found.append((prefix + os.path.basename(path)[:-len(".json")], json.load(f)))
+        return found
+    conversations = load(CONVERSATIONS, "")
+    tool_conversations = load(TOOL_CONVERSATIONS, "tool-conversations/")
+    thinking_conversations = load(THINKING_CONVERSATIONS, "thinking-conversations/")
     entries = []
     for name, (family, bos, eos) in sorted(COVERED.items()):
         with open(os.path.join(directory, name), "rb") as f:
@@ -90,11 +117,12 @@ def main():
         source = raw.decode("utf-8")
         template = env.from_string(source)
         cases = []
-        for conversation, body in conversations:
+        extra_conversations = (tool_conversations if name in WITH_TOOLS else []) + (thinking_conversations if name in WITH_THINKING else [])
+        for conversation, body in conversations + extra_conversations:
             try:
                 extra = {"tools": body["tools"]} if "tools" in body else {}
-                prompt = template.render(messages=body["messages"], bos_token=bos, eos_token=eos,
-                                         add_generation_prompt=True, enable_thinking=True, **extra)
+                prompt = template.render(messages=[jinja_message(m) for m in body["messages"]], bos_token=bos, eos_token=eos,
+                                         add_generation_prompt=True, enable_thinking=body.get("think", True), **extra)
             except TemplateRefused as e:
                 cases.append({"conversation": conversation, "refused": str(e)})
                 continue

@@ -29,6 +29,7 @@ package struct BuildResult: Sendable {
     package var manifestDigest: Digest?
     package var steps: [BuildStep]
     package var warnings: [String]
+    package var notes: [String] = []
     package var seconds: Double
     /// True when nothing at all had to be done.
     package var upToDate: Bool { steps.allSatisfy { $0.status == .cached } }
@@ -50,6 +51,8 @@ package struct BuildOptions: Sendable {
     package var quantize: QuantizeRequest? = nil
     /// A shared cache of action outputs (`--cache`), asked after a local miss.
     package var remoteCache: (any RemoteActionCache)? = nil
+    /// Fetches a FROM model the store lacks (from its registry, as Ollama pulls it); nil: no pulling.
+    package var pullBase: (@Sendable (ModelName) throws(StoreError) -> Void)? = nil
 
     package init() {}
 }

@@ -19,7 +19,7 @@ package struct ChatTemplateFamily: Sendable, Equatable {
 
     /// Part of every build key of a model built from a file: bump it when a family's template or its
     /// recognition changes, so such models are rebuilt with the new template.
-    package static let version = "4"
+    package static let version = "5"
 
     /// The families mfc recognises, for messages and docs/chat-templates.md.
     package static let names = ["chatml", "qwen2", "qwen3", "qwq", "llama3", "llama2", "mistral", "mistral-v7", "gemma", "phi3",
@@ -29,7 +29,7 @@ package struct ChatTemplateFamily: Sendable, Equatable {
     /// most specific first: DeepSeek's and Phi's markers appear beside ChatML's in some templates),
     /// or nil when no marker is known.
     package static func detect(jinja: String) -> ChatTemplateFamily? {
-        if jinja.contains("<｜User｜>") && jinja.contains("<｜Assistant｜>") { return deepSeekR1 }
+        if jinja.contains("<｜User｜>") && jinja.contains("<｜Assistant｜>") { return deepSeekR1(jinja: jinja) }
         if jinja.contains("<|start_of_role|>") { return granite(jinja: jinja) }
         if jinja.contains("<|start_header_id|>") { return jinja.contains("Cutting Knowledge Date") ? llama31(jinja: jinja) : llama3 }
         if jinja.contains("<start_of_turn>") { return gemma }

@@ -51,7 +51,7 @@ struct WholeBuildKey {
         case .files(let f): files = f + files
         case .model(let base):
             guard let bytes = build.store.manifestBytes(base) else {
-                throw StoreError("base model '\(base.displayShortest)' not found in \(build.store.root) (pulling is not supported)")
+                throw StoreError("base model '\(base.displayShortest)' not found in \(build.store.root)")
             }
             keys.append("base=" + base.path + "=" + Digest.of(bytes).description)
         }

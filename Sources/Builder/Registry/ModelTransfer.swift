@@ -72,13 +72,14 @@ package enum ModelTransfer {
                 missing.append(d)
             }
         }
-        try inParallel(missing, workers: options.parallel, address: address, auth: auth, timeout: options.timeout) { d, client throws(RegistryError) in
+        try inParallel(missing, workers: options.parallel, address: address, auth: auth, push: false, timeout: options.timeout) { d, client throws(RegistryError) in
             observer.begin(d.digest, total: d.size, verb: "pulling")
             try BlobDownload.run(d.digest, size: d.size, client: client, blobs: store.blobs) { observer.progress(d.digest, done: $0) }
             observer.finish(d.digest, outcome: "done")
         }
         report.blobsSent = missing.count
         report.bytesSent = missing.reduce(0) { $0 + $1.size }
+        observer.status("verifying sha256 digest")   // done while streaming; Ollama's step name
         observer.status("writing manifest")
         do { try store.writeManifestBytes(bytes, as: name) } catch { throw RegistryError(error.message) }
         return report
@@ -99,7 +100,7 @@ package enum ModelTransfer {
         }
         let auth = RegistryAuth(credentials: options.credentials)
         let sent = Mutex<(blobs: Int, bytes: Int64, skipped: Int)>((0, 0, 0))
-        try inParallel(descriptors, workers: options.parallel, address: address, auth: auth, timeout: options.timeout) { d, client throws(RegistryError) in
+        try inParallel(descriptors, workers: options.parallel, address: address, auth: auth, push: true, timeout: options.timeout) { d, client throws(RegistryError) in
             observer.begin(d.digest, total: d.size, verb: "pushing")
             if try client.hasBlob(d.digest) {
                 observer.finish(d.digest, outcome: "exists")
@@ -113,7 +114,7 @@ package enum ModelTransfer {
         }
         observer.status("pushing manifest")
         let mediaType = (try? JSONValue.parse(bytes))?["mediaType"]?.stringValue ?? MediaType.manifest
-        let digest = try RegistryClient(address: address, auth: auth, timeout: options.timeout).putManifest(bytes, tag: name.tag, mediaType: mediaType)
+        let digest = try RegistryClient(address: address, auth: auth, push: true, timeout: options.timeout).putManifest(bytes, tag: name.tag, mediaType: mediaType)
         let totals = sent.withLock { $0 }
         return TransferReport(manifestDigest: digest, blobsSent: totals.blobs, blobsSkipped: totals.skipped, bytesSent: totals.bytes)
     }
@@ -134,13 +135,13 @@ package enum ModelTransfer {
 
     /// Runs `body` for every item on at most `workers` threads, each with its own connection;
     /// the first error stops new items and is rethrown.
-    static func inParallel(_ items: [Descriptor], workers: Int, address: RegistryAddress, auth: RegistryAuth, timeout: Double,
+    static func inParallel(_ items: [Descriptor], workers: Int, address: RegistryAddress, auth: RegistryAuth, push: Bool, timeout: Double,
                            _ body: @Sendable (Descriptor, RegistryClient) throws(RegistryError) -> Void) throws(RegistryError) {
         guard !items.isEmpty else { return }
         let next = Atomic<Int>(0)
         let failure = Mutex<RegistryError?>(nil)
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, items.count))) { _ in
-            let client = RegistryClient(address: address, auth: auth, timeout: timeout)
+            let client = RegistryClient(address: address, auth: auth, push: push, timeout: timeout)
             while failure.withLock({ $0 == nil }) {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < items.count else { return }

@@ -51,7 +51,7 @@ package final class RegistryActionCache: RemoteActionCache {
     }
 
     package func store(_ key: String, kind: String, digest: Digest, size: Int64, mediaType: String, from blobs: BlobStore) {
-        let client = RegistryClient(address: address, auth: auth, timeout: timeout)
+        let client = RegistryClient(address: address, auth: auth, push: true, timeout: timeout)
         do {
             let config = JSONValue.object([("kind", .string(kind)), ("key", .string(key))]).goEncoded
             let configDigest = Digest.of(config)

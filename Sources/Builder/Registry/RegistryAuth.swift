@@ -1,61 +1,87 @@
-import ModelfileLang
 import Foundation
 import ModelfileLang
 import Synchronization
 
-/// Authorization shared by every connection to one registry: the credentials (if any) and the
-/// token or basic scheme learnt from the last 401 challenge, so parallel transfers ask once.
+/// Authorization shared by every connection to one registry: the credentials (if any), whether
+/// the registry asked for basic auth, and the bearer tokens learnt from 401 challenges, cached by
+/// the scope a request needs (`repository:team/model:pull` or `...:pull,push`), so the parallel
+/// connections of a transfer ask the token service once per scope.
 package final class RegistryAuth: Sendable {
     let credentials: RegistryCredentials?
-    private let header = Mutex<String?>(nil)
-    /// Bumped whenever `header` changes, so a request that failed with an old header retries.
-    private let generation = Atomic<Int>(0)
+    private struct State {
+        var basic = false
+        /// Scope -> `Bearer <token>`.
+        var tokens: [String: String] = [:]
+    }
+    private let state = Mutex(State())
+    /// Held while a token is fetched, so threads that hit the same challenge fetch it once.
+    private let fetching = Mutex(())
 
     package init(credentials: RegistryCredentials?) {
         self.credentials = credentials
     }
 
-    /// The `Authorization` header to send now, and the generation it belongs to.
-    func current() -> (header: String?, generation: Int) {
-        header.withLock { ($0, generation.load(ordering: .acquiring)) }
+    /// The `Authorization` header for a request that needs `scope`, if one is known.
+    func header(for scope: String) -> String? {
+        state.withLock { s in
+            if s.basic { return credentials?.basicHeader }
+            return s.tokens[scope]
+        }
     }
 
-    /// Answers a 401: a Bearer challenge fetches a token from its realm (with the credentials,
-    /// if any); a Basic challenge uses the credentials. Another thread may have answered the same
-    /// challenge already (its generation moved on), then nothing is fetched.
-    func answer(_ challengeHeader: String?, failedGeneration: Int, client: HTTPClient) throws(RegistryError) {
-        if generation.load(ordering: .acquiring) != failedGeneration { return }
+    /// Answers a 401 to a request that needed `scope` and was sent with `failedHeader`: a Basic
+    /// challenge switches to the credentials; a Bearer challenge fetches a token for the
+    /// challenge's scopes and `scope` (with the credentials as basic auth, if any) and caches it
+    /// under `scope`. When another thread cached a newer token meanwhile, that one is used.
+    func answer(_ challengeHeader: String?, scope: String, failedHeader: String?, client: HTTPClient) throws(RegistryError) {
         guard let text = challengeHeader, let challenge = AuthChallenge(header: text) else {
             throw RegistryError("the registry refused the request (401) without saying how to authenticate")
         }
-        let value: String
         if challenge.isBasic {
-            guard let credentials else {
+            guard credentials != nil else {
                 throw RegistryError("the registry needs a user name and password: set MFC_REGISTRY_AUTH=user:password or add them to the auth file (see mfc push --help)")
             }
-            value = credentials.basicHeader
-        } else if challenge.isBearer {
-            value = "Bearer " + (try fetchToken(challenge, client: client))
-        } else {
+            state.withLock { $0.basic = true }
+            return
+        }
+        guard challenge.isBearer else {
             throw RegistryError("the registry asks for unsupported authentication '\(challenge.scheme)'")
         }
-        header.withLock { h in
-            h = value
-            generation.add(1, ordering: .releasing)
+        try fetching.withLock { _ throws(RegistryError) in
+            if let cached = header(for: scope), cached != failedHeader { return }
+            let asked = (challenge.parameters["scope"] ?? "").split(separator: " ").map(String.init)
+            let value = "Bearer " + (try fetchToken(challenge, scopes: Self.merged(asked + [scope]), client: client))
+            state.withLock { $0.tokens[scope] = value }
+        }
+    }
+
+    /// Scopes (`type:name:action,action`) with the actions of one resource joined, in a stable
+    /// order: the challenge's `repository:r:pull` and the client's `repository:r:pull,push` become
+    /// one `repository:r:pull,push`.
+    static func merged(_ scopes: [String]) -> [String] {
+        var actions: [String: [String]] = [:]
+        for scope in scopes {
+            guard let colon = scope.lastIndex(of: ":") else { actions[scope, default: []] += []; continue }
+            let resource = String(scope[..<colon])
+            for action in scope[scope.index(after: colon)...].split(separator: ",") where !(actions[resource]?.contains(String(action)) ?? false) {
+                actions[resource, default: []].append(String(action))
+            }
+        }
+        return actions.keys.sorted().map { resource in
+            let list = actions[resource, default: []].sorted()
+            return list.isEmpty ? resource : resource + ":" + list.joined(separator: ",")
         }
     }
 
     /// The distribution token protocol: GET realm?service=...&scope=..., JSON `token` or `access_token`.
-    private func fetchToken(_ challenge: AuthChallenge, client: HTTPClient) throws(RegistryError) -> String {
+    private func fetchToken(_ challenge: AuthChallenge, scopes: [String], client: HTTPClient) throws(RegistryError) -> String {
         guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm),
               components.scheme == "https" || components.scheme == "http" else {
             throw RegistryError("the registry's token challenge has no usable realm")
         }
         var query = components.queryItems ?? []
         if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
-        for scope in (challenge.parameters["scope"] ?? "").split(separator: " ") {
-            query.append(URLQueryItem(name: "scope", value: String(scope)))
-        }
+        for scope in scopes { query.append(URLQueryItem(name: "scope", value: scope)) }
         components.queryItems = query.isEmpty ? nil : query
         guard let url = components.url else { throw RegistryError("the registry's token realm is not a URL: \(realm)") }
         var headers: [(String, String)] = []

@@ -7,11 +7,16 @@ package final class RegistryClient: Sendable {
     package let address: RegistryAddress
     let auth: RegistryAuth
     let http: HTTPClient
+    /// The token scope every request of this client asks for: pulling, or pushing (which
+    /// includes pulling, as the registry wants for HEAD and mounts).
+    let scope: String
 
-    package init(address: RegistryAddress, auth: RegistryAuth, timeout: Double = 60) {
+    /// - Parameter push: whether this client uploads (its token asks for `pull,push`).
+    package init(address: RegistryAddress, auth: RegistryAuth, push: Bool = false, timeout: Double = 60) {
         self.address = address
         self.auth = auth
         self.http = HTTPClient(timeout: timeout)
+        self.scope = "repository:\(address.repository):\(push ? "pull,push" : "pull")"
     }
 
     /// Sends with authorization; a 401 is answered once (token or basic) and the request resent.
@@ -21,7 +26,7 @@ package final class RegistryClient: Sendable {
         while true {
             attempt += 1
             var r = request
-            let (header, generation) = auth.current()
+            let header = auth.header(for: scope)
             if let header { r.headers.append(("Authorization", header)) }
             let response: HTTPResponse
             do { response = try http.send(r, sink: sink, sent: sent) } catch {
@@ -31,7 +36,7 @@ package final class RegistryClient: Sendable {
                 if response.status == 401 { throw RegistryError.answer(response, doing: "authentication failed for \(address.host)") }
                 return response
             }
-            try auth.answer(response.header("WWW-Authenticate"), failedGeneration: generation, client: http)
+            try auth.answer(response.header("WWW-Authenticate"), scope: scope, failedHeader: header, client: http)
         }
     }
 

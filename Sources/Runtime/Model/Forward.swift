@@ -1,37 +1,52 @@
 import Foundation
 
-// The forward pass of a batch of consecutive tokens, top to bottom (llama.cpp's llama and gemma graphs).
-// Shapes: d = embeddingLength, T = tokens in the batch; buffers are (T, width) rows in `state`.
+// The forward pass of a batch of tokens, top to bottom (llama.cpp's llama and gemma graphs). The batch
+// is made of segments: runs of consecutive tokens of one sequence each (a prompt chunk, or the next
+// token of a sequence being decoded). Every matrix is read once for all rows; only the KV cache store
+// and attention look at which sequence a row belongs to.
+// Shapes: d = embeddingLength, T = rows in the batch; buffers are (T, width) rows in `state`.
 
 extension LlamaModel {
-    /// Runs `count` tokens at positions `position...`, filling the KV cache; writes logits for the
-    /// last token (or every token when `allLogits`) to `logits` when it is not nil.
+    /// Runs the segments' tokens (`tokens`, one per row in segment order), filling each sequence's KV cache;
+    /// writes the logits of each segment's `outputRows`, in order, to `logits` when it is not nil.
     /// - Parameter locatingNonFinite: check the residual stream after the embeddings and after every layer,
     ///   and stop at the first NaN or infinity (the slow path after the logits came out non-finite).
     /// - Returns: where the first non-finite value appeared, when locating; nil otherwise.
     @discardableResult
-    func forwardBatch(_ tokens: UnsafePointer<Int32>, count T: Int, position: Int,
-                      logits: UnsafeMutablePointer<Float>?, allLogits: Bool, locatingNonFinite: Bool = false) -> NonFiniteSite? {
+    func forwardBatch(_ segments: [BatchSegment], tokens: UnsafePointer<Int32>,
+                      logits: UnsafeMutablePointer<Float>?, locatingNonFinite: Bool = false) -> NonFiniteSite? {
         let c = config, s = state, w = weights
         let d = c.embeddingLength, qDim = c.qDimension, kvDim = c.kvDimension, ff = c.feedForwardLength
         let hd = c.headDimension, eps = c.rmsEpsilon, gemma = c.isGemma
+        let T = segments.reduce(0) { $0 + $1.count }
+        // Each row's segment and position; rows of segments under 64 tokens attend together.
+        var rowSegment = [Int](repeating: 0, count: T), rowPosition = [Int](repeating: 0, count: T)
+        var onlineRows: [(row: Int, segment: Int)] = []
+        for (i, segment) in segments.enumerated() {
+            for t in 0..<segment.count {
+                rowSegment[segment.firstRow + t] = i
+                rowPosition[segment.firstRow + t] = segment.position + t
+                if segment.count < 64 { onlineRows.append((segment.firstRow + t, i)) }
+            }
+        }
 
         // Embeddings (gemma scales them by sqrt(d)) and this batch's RoPE tables.
         for t in 0..<T {
+            let position = rowPosition[t]
             w.embed(Int(tokens[t]), into: s.x + t * d)
             if gemma {
                 let scale = Float(d).squareRoot()
                 for i in 0..<d { s.x[t * d + i] *= scale }
             }
             if let factors = ropeFactors {
-                scaledRopeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                scaledRopeTable(position: position, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
                                 factors: factors, attentionFactor: c.ropeAttentionFactor, into: s.rope + t * c.ropeDimension)
             } else {
-                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
+                ropeTable(position: position, ropeDimension: c.ropeDimension, base: c.ropeBase, scale: c.ropeScale,
                           into: s.rope + t * c.ropeDimension)
             }
             if c.slidingWindow > 0 {
-                ropeTable(position: position + t, ropeDimension: c.ropeDimension, base: c.ropeBaseLocal, scale: 1,
+                ropeTable(position: position, ropeDimension: c.ropeDimension, base: c.ropeBaseLocal, scale: 1,
                           into: s.ropeLocal + t * c.ropeDimension)
             }
         }
@@ -62,9 +77,9 @@ extension LlamaModel {
                     let scale = c.queryScale
                     for i in 0..<qDim { q[i] *= scale }
                 }
-                cache.store(layer: l, position: position + t, key: k, value: v)
+                segments[rowSegment[t]].sequence.cache.store(layer: l, position: rowPosition[t], key: k, value: v)
             }
-            attend(layer: l, count: T, position: position, window: sliding ? c.slidingWindow : 0)
+            attend(layer: l, segments, onlineRows: onlineRows, window: sliding ? c.slidingWindow : 0)
             s.inputQ.prepare(s.attention, count: T, stride: qDim)
             multiply(s.inputQ, (layer.o, s.xb))
             addResidual(layer.postAttentionNorm, count: T)
@@ -83,9 +98,15 @@ extension LlamaModel {
         }
 
         guard let logits else { return nil }
-        // Final norm and LM head, for the last token or all of them.
-        let first = allLogits ? 0 : T - 1, n = T - first
-        for t in 0..<n { rmsNorm(s.x + (first + t) * d, w.outputNorm, s.xb + t * d, d, eps: eps) }
+        // Final norm and LM head, for the rows whose logits are wanted.
+        var n = 0
+        for segment in segments {
+            for t in segment.outputRows {
+                rmsNorm(s.x + (segment.firstRow + t) * d, w.outputNorm, s.xb + n * d, d, eps: eps)
+                n += 1
+            }
+        }
+        guard n > 0 else { return nil }
         s.inputD.prepare(s.xb, count: n, stride: d)
         multiply(s.inputD, (w.output, logits))
         if c.finalLogitSoftcap > 0 {

@@ -9,12 +9,15 @@ package final class LlamaModel: @unchecked Sendable {
     package let config: LlamaConfig
     /// Positions the KV cache can hold (num_ctx).
     package let contextLength: Int
-    /// Number of positions currently in the KV cache.
-    package private(set) var cachedCount = 0
+    /// Number of positions currently in the KV cache of the model's own sequence.
+    package var cachedCount: Int { sequence.cachedCount }
     let weights: LlamaWeights
-    let cache: KVCache
+    /// The sequence `forward(tokens:startPosition:)` decodes (`mfc run`'s conversation).
+    package let sequence: KVSequence
     let state: RunState
     let pool: WorkerPool
+    /// How the KV caches of its sequences store keys and values.
+    package let kvCacheType: KVCacheType
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
     package let instructionSet: InstructionSet
     let kernels: KernelTable
@@ -23,7 +26,8 @@ package final class LlamaModel: @unchecked Sendable {
     /// RoPE frequency divisors for this context length (phi3: long beyond the original context, else short),
     /// empty when only a magnitude factor applies, nil for plain RoPE.
     let ropeFactors: [Float]?
-    private var logitsBuffer: [Float] = []
+    /// Logits rows of one batch, reused between calls.
+    private var logitsScratch: [Float] = []
 
     /// Loads the model in `gguf`.
     /// - Parameters:
@@ -34,14 +38,14 @@ package final class LlamaModel: @unchecked Sendable {
     /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
     ///   or an instruction set this CPU lacks.
     package convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
-                            instructionSet: InstructionSet? = nil) throws(ModelError) {
+                            instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16) throws(ModelError) {
         try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false,
-                      instructionSet: instructionSet)
+                      instructionSet: instructionSet, kvCacheType: kvCacheType)
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
     convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
-                     instructionSet: InstructionSet? = nil) throws(ModelError) {
+                     instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16) throws(ModelError) {
         let isa: InstructionSet
         if let instructionSet {
             let missing = instructionSet.missingFlags(cpuinfo: InstructionSet.cpuinfo())
@@ -59,7 +63,7 @@ package final class LlamaModel: @unchecked Sendable {
         try Self.checkCache(config, contextLength: contextLength)
         let weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
         try self.init(config: config, weights: weights, instructionSet: isa, contextLength: contextLength, threads: threads,
-                      batchSize: batchSize)
+                      batchSize: batchSize, kvCacheType: kvCacheType)
     }
 
     /// A model with its own KV cache, scratch and threads over the weights of `other`, which are only read,
@@ -67,12 +71,13 @@ package final class LlamaModel: @unchecked Sendable {
     /// - Throws: `ModelError` when a KV cache of `contextLength` positions would not fit in memory.
     package convenience init(sharingWeightsOf other: LlamaModel, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
         try self.init(config: other.config, weights: other.weights, instructionSet: other.instructionSet,
-                      contextLength: contextLength, threads: threads, batchSize: batchSize)
+                      contextLength: contextLength, threads: threads, batchSize: batchSize, kvCacheType: other.kvCacheType)
     }
 
     private init(config: LlamaConfig, weights: LlamaWeights, instructionSet isa: InstructionSet, contextLength: Int,
-                 threads: Int, batchSize: Int) throws(ModelError) {
+                 threads: Int, batchSize: Int, kvCacheType: KVCacheType) throws(ModelError) {
         try Self.checkCache(config, contextLength: contextLength)
+        self.kvCacheType = kvCacheType
         self.instructionSet = isa
         kernels = isa.kernels
         self.config = config
@@ -82,7 +87,8 @@ package final class LlamaModel: @unchecked Sendable {
         geluTable = config.isGemma ? GeluTable() : nil
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
-        cache = KVCache(layers: config.layerCount, contextLength: self.contextLength, kvDimension: config.kvDimension, kernels: kernels)
+        sequence = KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: self.contextLength,
+                                                 kvDimension: config.kvDimension, kernels: kernels))
         // Attention scratch for as many workers as a batch has (token, head) pairs to split.
         let attentionWorkers = WorkerPool.workers(for: max(1, batchSize) * config.headCount, threads: pool.threadCount)
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: attentionWorkers,
@@ -103,66 +109,123 @@ package final class LlamaModel: @unchecked Sendable {
     /// The most worker threads a model computes with; larger requests are capped.
     package static var maximumThreads: Int { WorkerPool.maximumThreads }
 
-    /// Forgets every cached position.
-    package func reset() { cachedCount = 0 }
+    /// Forgets every cached position of the model's own sequence.
+    package func reset() { sequence.reset() }
 
-    /// Keeps only the first `count` cached positions.
-    package func truncate(to count: Int) { cachedCount = min(max(0, count), cachedCount) }
+    /// Keeps only the first `count` cached positions of the model's own sequence.
+    package func truncate(to count: Int) { sequence.truncate(to: count) }
 
-    /// Runs `tokens` at positions `startPosition...` (earlier positions must be cached; later ones are dropped).
+    /// A new, empty sequence with its own KV cache of `contextLength` positions (at most the model's),
+    /// decoded beside others by `forward(_:)`.
+    /// - Throws: `ModelError` when the cache cannot be reserved.
+    package func makeSequence(contextLength: Int? = nil) throws(ModelError) -> KVSequence {
+        let positions = min(max(1, contextLength ?? self.contextLength), self.contextLength)
+        return KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: positions, kvDimension: config.kvDimension,
+                                             kernels: kernels))
+    }
+
+    /// Runs `tokens` at positions `startPosition...` of the model's own sequence (earlier positions must be
+    /// cached; later ones are dropped).
     /// - Parameter allLogits: return the logits of every token (tokens.count × vocabulary) instead of the last only.
     /// - Returns: logits, `vocabularySize` floats per returned position.
     /// - Throws: `ModelError` when a token id is out of range, `startPosition` is past the cache, or the context is full.
     package func forward(tokens: [Int32], startPosition: Int, allLogits: Bool = false) throws(ModelError) -> [Float] {
+        try forward([SequenceStep(sequence: sequence, tokens: tokens, startPosition: startPosition, allLogits: allLogits)])[0]
+    }
+
+    /// Runs the steps of several sequences together: rows are packed into batches of up to the batch
+    /// capacity, so each weight matrix is read once per batch for all sequences (a step longer than a
+    /// batch continues in the next). Each sequence computes exactly what it would alone.
+    /// - Returns: each step's logits, in order (the last token's, or every token's with `allLogits`).
+    /// - Throws: `ModelError` when a step is empty, names a token outside the vocabulary, starts past its
+    ///   cache or overflows its context, when two steps share a sequence, or when the model produces NaN.
+    package func forward(_ steps: [SequenceStep]) throws(ModelError) -> [[Float]] {
         let vocab = config.vocabularySize
-        guard !tokens.isEmpty else { throw ModelError(description: "no tokens to evaluate") }
-        guard startPosition >= 0, startPosition <= cachedCount else {
-            throw ModelError(description: "start position \(startPosition) is past the \(cachedCount) cached positions")
+        for (i, step) in steps.enumerated() {
+            let cached = step.sequence.cachedCount
+            guard !step.tokens.isEmpty else { throw ModelError(description: "no tokens to evaluate") }
+            guard step.startPosition >= 0, step.startPosition <= cached else {
+                throw ModelError(description: "start position \(step.startPosition) is past the \(cached) cached positions")
+            }
+            guard step.startPosition + step.tokens.count <= step.sequence.contextLength else {
+                throw ModelError(description: "context full: \(step.startPosition) + \(step.tokens.count) tokens exceed num_ctx \(step.sequence.contextLength)")
+            }
+            if let bad = step.tokens.first(where: { $0 < 0 || Int($0) >= vocab }) {
+                throw ModelError(description: "token id \(bad) is outside the vocabulary of \(vocab)")
+            }
+            guard !steps[..<i].contains(where: { $0.sequence === step.sequence }) else {
+                throw ModelError(description: "two steps of one batch name the same sequence")
+            }
         }
-        guard startPosition + tokens.count <= contextLength else {
-            throw ModelError(description: "context full: \(startPosition) + \(tokens.count) tokens exceed num_ctx \(contextLength)")
-        }
-        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= vocab }) {
-            throw ModelError(description: "token id \(bad) is outside the vocabulary of \(vocab)")
-        }
-        cachedCount = startPosition
-        let outputCount = allLogits ? tokens.count : 1
-        if logitsBuffer.count != outputCount * vocab { logitsBuffer = [Float](repeating: 0, count: outputCount * vocab) }
-        var start = 0
-        while start < tokens.count {
-            let count = min(state.batchCapacity, tokens.count - start)
-            let isLast = start + count == tokens.count
-            logitsBuffer.withUnsafeMutableBufferPointer { logits in
-                tokens.withUnsafeBufferPointer { ids in
-                    _ = forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
-                                     logits: allLogits ? logits.baseAddress! + start * vocab : (isLast ? logits.baseAddress! : nil),
-                                     allLogits: allLogits)
+        for step in steps { step.sequence.cachedCount = step.startPosition }
+        let batches = packBatches(steps)
+        var results = steps.map { [Float](repeating: 0, count: ($0.allLogits ? $0.tokens.count : 1) * vocab) }
+        for (segments, tokens) in batches {
+            let outputs = segments.reduce(0) { $0 + $1.outputRows.count }
+            if logitsScratch.count < outputs * vocab { logitsScratch = [Float](repeating: 0, count: outputs * vocab) }
+            logitsScratch.withUnsafeMutableBufferPointer { logits in
+                _ = tokens.withUnsafeBufferPointer { ids in
+                    forwardBatch(segments, tokens: ids.baseAddress!, logits: outputs > 0 ? logits.baseAddress! : nil)
+                }
+                var o = 0
+                for segment in segments {
+                    let step = steps[segment.step]
+                    for t in segment.outputRows {
+                        let row = step.allLogits ? segment.tokenOffset + t : 0
+                        results[segment.step].withUnsafeMutableBufferPointer { out in
+                            (out.baseAddress! + row * vocab).update(from: logits.baseAddress! + o * vocab, count: vocab)
+                        }
+                        o += 1
+                    }
                 }
             }
-            cachedCount = startPosition + start + count
-            start += count
+            for segment in segments { segment.sequence.cachedCount = segment.position + segment.count }
         }
         // Non-finite logits mean corrupt weights (or values that overflowed): stop with the layer where they
         // first appear rather than sample from garbage. The check is one pass over the logits; locating
         // re-runs the batches, which rewrite their cache positions with the same values.
-        if !allFinite(logitsBuffer) {
+        if !results.allSatisfy(allFinite) {
             var site: NonFiniteSite? = nil
-            var start = 0
-            while site == nil && start < tokens.count {
-                let count = min(state.batchCapacity, tokens.count - start)
-                site = tokens.withUnsafeBufferPointer { ids in
-                    logitsBuffer.withUnsafeMutableBufferPointer { logits in
-                        forwardBatch(ids.baseAddress! + start, count: count, position: startPosition + start,
-                                     logits: logits.baseAddress!, allLogits: false, locatingNonFinite: true)
+            for (segments, tokens) in batches where site == nil {
+                let outputs = segments.reduce(0) { $0 + $1.outputRows.count }
+                site = logitsScratch.withUnsafeMutableBufferPointer { logits in
+                    tokens.withUnsafeBufferPointer { ids in
+                        forwardBatch(segments, tokens: ids.baseAddress!, logits: outputs > 0 ? logits.baseAddress! : nil,
+                                     locatingNonFinite: true)
                     }
                 }
-                start += count
             }
-            cachedCount = startPosition
+            for step in steps { step.sequence.cachedCount = step.startPosition }
             throw ModelError(description: "the model produced NaN or infinity \(site?.description ?? "in its output")"
                              + "; its weights or metadata are corrupt")
         }
-        return logitsBuffer
+        return results
+    }
+
+    /// Splits the steps' tokens into batches of at most `batchCapacity` rows, in step order.
+    private func packBatches(_ steps: [SequenceStep]) -> [(segments: [BatchSegment], tokens: [Int32])] {
+        var batches: [([BatchSegment], [Int32])] = []
+        var segments: [BatchSegment] = [], rows: [Int32] = []
+        func flush() {
+            guard !rows.isEmpty else { return }
+            batches.append((segments, rows))
+            segments = []; rows = []
+        }
+        for (i, step) in steps.enumerated() {
+            var offset = 0
+            while offset < step.tokens.count {
+                if rows.count == state.batchCapacity { flush() }
+                let count = min(state.batchCapacity - rows.count, step.tokens.count - offset)
+                let isLast = offset + count == step.tokens.count
+                segments.append(BatchSegment(sequence: step.sequence, step: i, tokenOffset: offset, firstRow: rows.count, count: count,
+                                             position: step.startPosition + offset,
+                                             outputRows: step.allLogits ? 0..<count : (isLast ? count - 1..<count : 0..<0)))
+                rows += step.tokens[offset..<(offset + count)]
+                offset += count
+            }
+        }
+        flush()
+        return batches
     }
 
     /// Multiplies prepared inputs by several matrices in one fork/join: each worker takes a share of every matrix's rows.

@@ -3,15 +3,52 @@ import Foundation
 /// Picks the next token from logits with Ollama's runtime parameters, in llama.cpp's order:
 /// penalties, top_k, typical_p, top_p, min_p, temperature, then a seeded draw.
 /// At temperature 0 (or below) it takes the argmax after the penalties.
+///
+/// With a grammar (`format`), this sequence's parse state lives here too: the first choice is
+/// checked against the grammar and kept when allowed; otherwise every disallowed token is masked and
+/// the choice is made again, as llama.cpp's and Ollama's samplers do.
 package struct Sampler: Sendable {
     package let options: SamplingOptions
     private var random: SplitMix64
+    /// The grammar this sequence's tokens must follow, if any.
+    package private(set) var constraint: TokenConstraint?
+    /// Time spent in the grammar so far (checking, masking, advancing).
+    package private(set) var constraintDuration: Duration = .zero
 
-    /// - Parameter options: the parameters; `seed` -1 draws a seed from the system generator.
-    package init(options: SamplingOptions) {
+    /// - Parameters:
+    ///   - options: the parameters; `seed` -1 draws a seed from the system generator.
+    ///   - constraint: a grammar the answer must follow (its state is this sequence's).
+    package init(options: SamplingOptions, constraint: TokenConstraint? = nil) {
         self.options = options
         let seed = options.seed >= 0 ? UInt64(options.seed) : UInt64.random(in: .min ... .max)
         random = SplitMix64(seed: seed)
+        self.constraint = constraint
+    }
+
+    /// True once the grammar's answer is complete and nothing may follow it.
+    package var isFinished: Bool { constraint?.isFinished ?? false }
+
+    /// Chooses the next token under the grammar (if any) and moves the grammar past it.
+    /// - Parameters:
+    ///   - remaining: tokens left in the budget, this one included (the grammar closes the answer in time).
+    /// - Returns: the token, or nil when the grammar allows none.
+    package mutating func next(_ logits: [Float], history: [Int], remaining: Int? = nil) -> Int? {
+        guard constraint != nil else { return sample(logits, history: history) }
+        let clock = ContinuousClock()
+        var id = sample(logits, history: history)
+        var start = clock.now
+        if constraint?.allows(id, remaining: remaining) != true {
+            var masked = logits
+            constraint?.mask(&masked, remaining: remaining)
+            constraintDuration += clock.now - start
+            guard masked.contains(where: { $0 > -.infinity }) else { return nil }
+            id = sample(masked, history: history)
+            guard masked.indices.contains(id), masked[id] > -.infinity else { return nil }
+            start = clock.now
+        }
+        constraint?.accept(id)
+        constraintDuration += clock.now - start
+        return id
     }
 
     /// A token and its (unnormalised, post-penalty) logit.

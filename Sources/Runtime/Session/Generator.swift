@@ -19,6 +19,9 @@ package struct GenerationStats: Sendable {
     package var generatedTokens = 0
     package var generationDuration: Duration = .zero
     package var doneReason: DoneReason = .stop
+    /// With a `format`: time spent choosing tokens under the grammar (checks, masks, walks), and the walks.
+    package var grammarDuration: Duration = .zero
+    package var grammarWalks = 0
 }
 
 /// Runs prompt processing and token-by-token generation over a `TokenPredictor`, reusing the
@@ -29,8 +32,8 @@ package final class Generator {
     package let tokenizer: Tokenizer
     /// Tokens whose keys and values are in the model's cache, in position order.
     package private(set) var cached: [Int] = []
-    /// Every token's bytes, built on first use by `--format json`.
-    private lazy var pieces: [[UInt8]] = (0..<tokenizer.vocabulary.count).map { tokenizer.piece($0, special: false) }
+    /// Every token's bytes as a trie, built on first use by a `format`.
+    package private(set) lazy var tokenTrie = TokenTrie(tokenizer: tokenizer)
 
     package init(model: any TokenPredictor, tokenizer: Tokenizer) {
         self.model = model
@@ -44,14 +47,15 @@ package final class Generator {
     /// - Parameters:
     ///   - prompt: token ids (already templated and tokenized).
     ///   - options: sampling, num_predict, num_ctx (at most the model's), num_keep and stop strings.
-    ///   - json: constrain the answer to one JSON object (generation ends when it closes).
+    ///   - grammar: constrain the answer to this grammar (`format`); generation ends when it is complete.
     ///   - shouldStop: polled before each token; true ends with `.cancelled`.
     ///   - emit: receives text as soon as it is safe to show (stop strings and partial UTF-8 held back).
     /// - Returns: the generated text (without any stop string) and statistics.
     /// - Throws: whatever the model throws.
-    package func generate(prompt: [Int], options: SamplingOptions, json: Bool = false, shouldStop: () -> Bool = { false },
+    package func generate(prompt: [Int], options: SamplingOptions, grammar: Grammar? = nil, shouldStop: () -> Bool = { false },
                          emit: (String) -> Void) throws -> (text: String, stats: GenerationStats) {
         var stats = GenerationStats()
+        defer { model.endGeneration() }
         let contextLength = max(2, min(options.numCtx, model.contextLength))
         let keep = max(0, min(options.numKeep, contextLength / 2))
         let budget = Parameters.generationBudget(numPredict: options.numPredict, contextLength: contextLength)
@@ -73,31 +77,21 @@ package final class Generator {
         stats.promptEvaluated = tokens.count - reused
         stats.promptDuration = clock.now - promptStart
 
-        var sampler = Sampler(options: options)
+        var sampler = Sampler(options: options, constraint: grammar.map { TokenConstraint(grammar: $0, trie: tokenTrie) })
         var filter = StopSequenceFilter(stops: options.stop)
         var text = ""
-        var validator = json ? JSONPrefixValidator() : nil
         let generationStart = clock.now
         defer { stats.generationDuration = clock.now - generationStart }
         while true {
             if shouldStop() { stats.doneReason = .cancelled; break }
             if let budget, stats.generatedTokens >= budget { stats.doneReason = .length; break }
-            if let v = validator {
-                // Only tokens that keep the text a JSON prefix may win; an empty piece never helps.
-                for id in logits.indices where id >= pieces.count || pieces[id].isEmpty || !v.accepts(pieces[id]) {
-                    logits[id] = -.infinity
-                }
-            }
-            let next = sampler.sample(logits, history: cached)
-            if validator != nil {
-                guard logits.indices.contains(next), logits[next] > -.infinity else { stats.doneReason = .stop; break }
-                _ = validator?.feed(pieces[next])
-            }
+            let remaining = budget.map { $0 - stats.generatedTokens }
+            guard let next = sampler.next(logits, history: cached, remaining: remaining) else { stats.doneReason = .stop; break }
             if tokenizer.isEndOfGeneration(next) { stats.doneReason = .stop; break }
             stats.generatedTokens += 1
             let shown = filter.push(tokenizer.piece(next, special: false))
             if !shown.isEmpty { text += shown; emit(shown) }
-            if filter.stopped || validator?.isComplete == true { stats.doneReason = .stop; break }
+            if filter.stopped || sampler.isFinished { stats.doneReason = .stop; break }
             if cached.count >= contextLength {
                 let discard = (cached.count - keep) / 2
                 cached.removeSubrange(keep..<(keep + discard))
@@ -111,6 +105,8 @@ package final class Generator {
         let rest = filter.flush()
         if !rest.isEmpty { text += rest; emit(rest) }
         stats.generationDuration = clock.now - generationStart
+        stats.grammarDuration = sampler.constraintDuration
+        stats.grammarWalks = sampler.constraint?.vocabularyWalks ?? 0
         return (text, stats)
     }
 }

@@ -1,16 +1,8 @@
 import Builder
 import ModelfileLang
 
-/// One chat turn as the run loop keeps it.
-package struct Turn: Sendable, Equatable {
-    package var role: String      // "system", "user", "assistant" or "tool"
-    package var content: String
-
-    package init(role: String, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
+/// One chat turn: Ollama's message, with the calls, tool name and reasoning tools and thinking need.
+package typealias Turn = ChatMessage
 
 /// A model's chat template (chosen by ChatTemplateResolver), rendered by the template engine
 /// exactly as Ollama's `/api/chat` renders it: what `/show template` prints is what is rendered.
@@ -36,8 +28,9 @@ package struct ChatFormat: Sendable {
     /// The template text shown by `/show template`.
     package var templateText: String { template.raw }
 
-    /// The prompt for `turns`, ending where the assistant's answer starts.
-    package func render(_ turns: [Turn]) throws -> String {
-        try template.execute(PromptValues(messages: turns.map { ChatMessage(role: $0.role, content: $0.content) }))
+    /// The prompt for `turns` (offering `tools`, with thinking as `think` asks), ending where the
+    /// assistant's answer starts.
+    package func render(_ turns: [Turn], tools: [Tool]? = nil, think: ThinkValue? = nil) throws -> String {
+        try template.execute(PromptValues(messages: turns, tools: tools, think: think))
     }
 }

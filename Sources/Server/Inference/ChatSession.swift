@@ -1,3 +1,4 @@
+import ModelfileLang
 import Runtime
 
 /// The state of one `mfc run` conversation: system text, MESSAGE history, turns so far, options.
@@ -15,8 +16,10 @@ package final class ChatSession {
     package private(set) var turns: [Turn] = []
     /// Whether to apply the chat format at all (`--raw` sends text as is).
     package let raw: Bool
-    /// `--format json` / `/set format json`: answers are constrained to one JSON object.
-    package var json = false
+    /// `--format` / `/set format`: the grammar answers follow (nil: free text).
+    package var grammar: Grammar?
+    /// `/set think` and `/set nothink`; nil leaves it to the model, which thinks when its template can.
+    package var think: ThinkValue?
 
     package init(generator: Generator, format: ChatFormat, options: SamplingOptions, system: String, history: [Turn] = [], raw: Bool = false) {
         self.generator = generator
@@ -33,36 +36,55 @@ package final class ChatSession {
         generator.reset()
     }
 
-    /// The prompt tokens for the conversation plus `user`, dropping oldest turns to fit num_ctx.
-    package func promptTokens(for user: String) throws -> [Int] {
-        if raw { return generator.tokenizer.encode(user) }
+    /// Whether the model's template shows reasoning between thinking tags.
+    package var canThink: Bool { TemplateCapabilities(format.template).thinking }
+
+    /// `think` as Ollama's server settles it: on by default for a model that can think.
+    private var effectiveThink: ThinkValue? { canThink ? (think ?? .bool(true)) : think }
+
+    /// The prompt for the conversation plus `user`, dropping oldest turns to fit num_ctx.
+    package func prompt(for user: String) throws -> (text: String, tokens: [Int]) {
+        if raw { return (user, generator.tokenizer.encode(user)) }
         let fixed = (system.isEmpty ? [] : [Turn(role: "system", content: system)]) + history
         return try Self.fittedPrompt(fixed: fixed, turns: turns + [Turn(role: "user", content: user)], format: format,
                                      tokenizer: generator.tokenizer, limit: min(options.numCtx, generator.model.contextLength) - 1,
-                                     step: 2)   // whole exchanges (user/assistant pairs): what is kept starts with a user turn
+                                     step: 2, think: effectiveThink)   // whole exchanges (user/assistant pairs): what is kept starts with a user turn
     }
 
-    /// The tokens of `fixed + turns` rendered by `format`, dropping the oldest of `turns` until they fit
-    /// in `limit` tokens, `step` turns at a time (the last turn always stays). `mfc run` and the server's chat
-    /// both prompt this way.
+    /// The text and tokens of `fixed + turns` rendered by `format`, dropping the oldest of `turns` until
+    /// they fit in `limit` tokens, `step` turns at a time (the last turn always stays). `mfc run` and the
+    /// server's chat both prompt this way.
     package static func fittedPrompt(fixed: [Turn], turns: [Turn], format: ChatFormat, tokenizer: Tokenizer, limit: Int,
-                                     step: Int = 1) throws -> [Int] {
+                                     step: Int = 1, tools: [Tool]? = nil, think: ThinkValue? = nil) throws -> (text: String, tokens: [Int]) {
         let limit = max(1, limit)
-        var tokens: [Int] = []
+        var text = "", tokens: [Int] = []
         for start in stride(from: 0, to: turns.count, by: max(1, step)) {
-            tokens = tokenizer.encode(try format.render(fixed + turns[start...]))
+            text = try format.render(fixed + turns[start...], tools: tools, think: think)
+            tokens = tokenizer.encode(text)
             if tokens.count <= limit { break }
         }
-        return tokens
+        return (text, tokens)
     }
 
-    /// Answers `user`, streaming text to `emit`; the answer joins the conversation unless cancelled.
-    package func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void) throws -> GenerationStats {
-        let prompt = try promptTokens(for: user)
-        let (text, stats) = try generator.generate(prompt: prompt, options: options, json: json, shouldStop: shouldStop, emit: emit)
+    /// Answers `user`, streaming the answer's text to `emit` and, when the model thinks, its reasoning
+    /// to `thinking`; the answer joins the conversation unless cancelled.
+    package func respond(to user: String, shouldStop: () -> Bool = { false }, emit: (String) -> Void,
+                         thinking: (String) -> Void = { _ in }) throws -> GenerationStats {
+        let prompt = try prompt(for: user)
+        let think = effectiveThink?.enabled ?? false
+        var parser = ResponseParser(template: format.template, prompt: prompt.text, think: !raw && think, toolNames: [])
+        var answer = ParsedOutput()
+        let (text, stats) = try generator.generate(prompt: prompt.tokens, options: options, grammar: grammar, shouldStop: shouldStop) { piece in
+            guard parser.isActive else { return emit(piece) }
+            let out = parser.add(piece)
+            answer += out
+            if !out.thinking.isEmpty { thinking(out.thinking) }
+            if !out.content.isEmpty { emit(out.content) }
+        }
         if !raw {
             turns.append(Turn(role: "user", content: user))
-            turns.append(Turn(role: "assistant", content: text))
+            turns.append(parser.isActive ? Turn(role: "assistant", content: answer.content, thinking: answer.thinking)
+                                         : Turn(role: "assistant", content: text))
         }
         return stats
     }

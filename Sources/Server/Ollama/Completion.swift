@@ -2,20 +2,21 @@ import Foundation
 import HTTPServer
 import Runtime
 
-/// What the caller asked the answer to look like.
-enum OutputFormat: Equatable {
-    case text
-    /// One JSON object (a JSON schema is accepted and constrains to JSON, not to the schema).
-    case json
-
+extension OutputFormat {
     /// Ollama's `format`: absent or "", "json", or a JSON schema object.
     init(ollama body: RequestBody) throws(APIError) {
         switch body.value["format"] {
         case nil, .null?, .string("")?: self = .text
         case .string("json")?: self = .json
-        case .object?: self = .json
+        case .object(let members)?: self = .schema(.object(members))
         default: throw .badRequest("invalid format: expected \"json\" or a JSON schema object")
         }
+    }
+
+    /// The grammar for a request: a schema mfc cannot follow is the client's error (400), found
+    /// before any model loads.
+    func requestGrammar() throws(APIError) -> Grammar? {
+        do { return try grammar() } catch { throw .badRequest(error.message) }
     }
 }
 
@@ -24,7 +25,8 @@ struct CompletionRequest {
     var model: String
     var keepAlive: KeepAlive?
     var options: RequestBody?
-    var format: OutputFormat = .text
+    /// What the answer must follow (`format`, `response_format`).
+    var grammar: Grammar?
     var stream = true
     let started = ContinuousClock.now
 
@@ -57,11 +59,11 @@ extension APIServer {
     /// stops at the next token once the client is gone.
     func complete(_ request: CompletionRequest, lease: ModelLease, prompt: [Int], options: SamplingOptions,
                   writer: HTTPResponseWriter, emit: (String) -> Void) throws -> CompletionResult {
-        let (text, stats) = try lease.generator.generate(prompt: prompt, options: options, json: request.format == .json,
-                                                         shouldStop: { writer.isCancelled }, emit: emit)
+        let (text, stats, context) = try lease.generate(prompt: prompt, options: options, grammar: request.grammar,
+                                                        shouldStop: { writer.isCancelled }, emit: emit)
         writer.tokens = stats.generatedTokens
         return CompletionResult(text: text, stats: stats, loadDuration: lease.loadDuration,
-                                totalDuration: ContinuousClock.now - request.started, context: lease.generator.cached)
+                                totalDuration: ContinuousClock.now - request.started, context: context)
     }
 
     /// Ollama's Metrics members, omitting zeros as Go's omitempty does.

@@ -7,7 +7,7 @@ import Runtime
 extension APIServer {
     func generate(_ body: RequestBody, _ writer: HTTPResponseWriter) throws {
         var request = try completionRequest(body)
-        request.format = try OutputFormat(ollama: body)
+        request.grammar = try OutputFormat(ollama: body).requestGrammar()
         let prompt = try body.string("prompt") ?? ""
         let system = try body.string("system")
         let template = try body.string("template")
@@ -16,7 +16,7 @@ extension APIServer {
         if let images = try body.array("images"), !images.isEmpty {
             throw APIError.badRequest("model '\(request.model)' does not support images: it is a text-only model")
         }
-        if try thinkRequested(body) { throw APIError.badRequest("\"\(request.model)\" does not support thinking") }
+        let (think, _) = try checkCapabilities(request.model, think: try thinkValue(body), tools: nil)
         var context: [Int] = []
         if let items = try body.array("context") {
             for item in items {
@@ -36,7 +36,7 @@ extension APIServer {
             }
             let runnable = lease.runnable
             let options = try RequestOptions.apply(request.options, to: runnable.options)
-            let tokenizer = lease.generator.tokenizer
+            let tokenizer = lease.tokenizer
             guard context.allSatisfy({ $0 < tokenizer.vocabulary.count }) else {
                 throw APIError.badRequest("field 'context' holds a token id outside the model's vocabulary")
             }
@@ -54,17 +54,20 @@ extension APIServer {
                 if !suffix.isEmpty {
                     text = try format.template.execute(PromptValues(messages: [], prompt: prompt, suffix: suffix))
                 } else {
-                    text = try format.render(turns)
+                    text = try format.render(turns, think: think)
                 }
             }
+            var parser = ResponseParser(template: runnable.format.template, prompt: text, think: !raw && (think?.enabled ?? false), toolNames: [])
             let tokens = context.isEmpty ? tokenizer.encode(text) : context + tokenizer.encode(text, addSpecial: false)
             let created = { JSONTime.string(Date()) }
             if request.stream {
                 writer.startStream(contentType: "application/x-ndjson")
                 do {
                     let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { piece in
+                        let out = parser.add(piece)
+                        guard !out.isEmpty else { return }
                         writer.write(JSON.object([("model", .string(modelName)), ("created_at", .string(created())),
-                                                  ("response", .string(piece)), ("done", .bool(false))]).line)
+                                                  ("response", .string(out.content))] + thinking(out) + [("done", .bool(false))]).line)
                     }
                     writer.write(JSON.object([("model", .string(modelName)), ("created_at", .string(created())), ("response", .string("")),
                                               ("done", .bool(true)), ("done_reason", .string(result.stats.doneReason.rawValue)),
@@ -74,23 +77,17 @@ extension APIServer {
                 }
                 writer.finish()
             } else {
-                let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { _ in }
-                sendJSON(writer, .object([("model", .string(modelName)), ("created_at", .string(created())), ("response", .string(result.text)),
-                                          ("done", .bool(true)), ("done_reason", .string(result.stats.doneReason.rawValue)),
+                var answer = ParsedOutput()
+                let result = try complete(request, lease: lease, prompt: tokens, options: options, writer: writer) { answer += parser.add($0) }
+                sendJSON(writer, .object([("model", .string(modelName)), ("created_at", .string(created())), ("response", .string(answer.content))]
+                                         + thinking(answer) + [("done", .bool(true)), ("done_reason", .string(result.stats.doneReason.rawValue)),
                                           ("context", .array(result.context.map { .int(Int($0)) }))] + metrics(result)))
             }
         }
     }
 
-    /// `think`: true or a level string asks for thinking, which no model here supports; false is fine.
-    func thinkRequested(_ body: RequestBody) throws(APIError) -> Bool {
-        switch body.value["think"] {
-        case nil, .null?, .bool(false)?: return false
-        case .bool(true)?: return true
-        case .string(let level)?:
-            guard ["high", "medium", "low"].contains(level) else { throw .badRequest("field 'think' must be true, false, \"high\", \"medium\" or \"low\"") }
-            return true
-        default: throw .badRequest("field 'think' must be true, false, \"high\", \"medium\" or \"low\"")
-        }
+    /// Ollama's `thinking` member, left out when empty.
+    func thinking(_ out: ParsedOutput) -> [(String, JSON)] {
+        out.thinking.isEmpty ? [] : [("thinking", .string(out.thinking))]
     }
 }

@@ -1,6 +1,7 @@
 import Builder
 import Foundation
 import HTTPServer
+import ModelfileLang
 import Runtime
 
 /// /api/tags, /api/show, /api/copy, /api/delete, /api/ps.
@@ -89,11 +90,14 @@ extension APIServer {
         return lines.joined(separator: "\n")
     }
 
-    /// What the model can do: completion always; tools and thinking only when its template renders them
-    /// (this server does not parse tool calls, so it never claims tools).
+    /// What the model can do: completion always; tools and thinking when its template shows them
+    /// (Ollama's reading of a template: `.Tools`, `.Thinking` between tags), insert with `.Suffix`.
     func capabilities(_ model: ResolvedModel) -> [String] {
         var list = ["completion"]
+        let template = try? PromptTemplate.parse(model.template ?? PromptTemplate.defaultText)
+        if let template, TemplateCapabilities(template).tools { list.append("tools") }
         if (model.template ?? "").contains(".Suffix") { list.append("insert") }
+        if let template, TemplateCapabilities(template).thinking { list.append("thinking") }
         return list
     }
 
@@ -151,7 +155,7 @@ extension APIServer {
                 ("name", .string(m.name)), ("model", .string(m.name)), ("size", .int(Int(m.size))),
                 ("digest", .string(m.resolved.manifestDigest.hex)), ("details", details(m.resolved)),
                 ("expires_at", .string(JSONTime.string(expires))), ("size_vram", .int(0)),
-                ("context_length", .int(Int(m.contextLength))),
+                ("context_length", .int(Int(m.contextLength))), ("kv_cache_size", .int(m.kvBytes)),
             ])
         }))])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelfileLang
 import Runtime
 
 /// OpenAI request fields mapped to Ollama's, as Ollama's OpenAI layer maps them.
@@ -22,17 +23,21 @@ extension APIServer {
         return RequestBody(object: .object(options), prefix: "")
     }
 
-    /// `response_format`: text, json_object, or json_schema (constrained to JSON).
+    /// `response_format`: text, json_object (one JSON object) or json_schema (its `schema`).
     func openAIFormat(_ body: RequestBody) throws(APIError) -> OutputFormat {
         guard let format = try body.object("response_format") else { return .text }
         switch try format.string("type") {
         case nil, "text"?: return .text
         case "json_object"?: return .json
         case "json_schema"?:
-            guard let schema = try format.object("json_schema"), schema.has("schema") || schema.has("name") else {
+            guard let spec = try format.object("json_schema") else {
                 throw .badRequest("field 'response_format.json_schema' is required for type json_schema")
             }
-            return .json
+            switch spec.value["schema"] {
+            case .object(let members)?: return .schema(.object(members))
+            case nil, .null?: return .json   // a name without a schema: any JSON object
+            default: throw .badRequest("field 'response_format.json_schema.schema' must be an object")
+            }
         case let other?: throw .badRequest("field 'response_format.type' must be text, json_object or json_schema, got '\(other)'")
         }
     }
@@ -61,8 +66,69 @@ extension APIServer {
     /// A chat completion id in OpenAI's style.
     func completionID(_ prefix: String) -> String { prefix + String(UInt32.random(in: 0...999_999)) }
 
-    func finishReason(_ stats: GenerationStats) -> JSON {
-        .string(stats.doneReason == .length ? "length" : "stop")
+    /// `length`, or `stop` (`tool_calls` when the answer called tools).
+    func finishReason(_ stats: GenerationStats, calledTools: Bool = false) -> JSON {
+        .string(stats.doneReason == .length ? "length" : calledTools ? "tool_calls" : "stop")
+    }
+
+    /// The chat messages as turns: `developer` is `system`; an assistant's `tool_calls` carry their
+    /// arguments as JSON text, a tool result's tool is its `name` or the call its `tool_call_id` answers.
+    func openAITurns(_ body: RequestBody, model: String) throws(APIError) -> [Turn] {
+        var turns: [Turn] = []
+        for m in try body.objects("messages") ?? [] {
+            var role = (try m.string("role") ?? "").lowercased()
+            if role == "developer" { role = "system" }
+            guard ["system", "user", "assistant", "tool"].contains(role) else {
+                throw APIError.badRequest("field '\(m.prefix)role' must be system, developer, user, assistant or tool, got '\(role)'")
+            }
+            var turn = Turn(role: role, content: try openAIContent(m, model: model), thinking: try m.string("reasoning") ?? "",
+                            toolCallID: try m.string("tool_call_id") ?? "")
+            for (i, call) in (try m.objects("tool_calls") ?? []).enumerated() {
+                let function = try call.object("function")
+                var arguments = JSONValue.object([])
+                if let text = try function?.string("arguments") {
+                    guard let parsed = try? JSONValue.parse(text), parsed.objectValue != nil else {
+                        throw APIError.badRequest("field '\(call.prefix)function.arguments' must hold a JSON object")
+                    }
+                    arguments = parsed
+                }
+                turn.toolCalls.append(ToolCall(id: try call.string("id") ?? "", index: i, name: try function?.string("name") ?? "",
+                                               arguments: TemplateValue(interfaceOf: arguments)))
+            }
+            if role == "tool" {
+                turn.toolName = try m.string("name") ?? ""
+                if turn.toolName.isEmpty {
+                    turn.toolName = turns.last { $0.toolCalls.contains { $0.id == turn.toolCallID } }?
+                        .toolCalls.last { $0.id == turn.toolCallID }?.name ?? ""
+                }
+            }
+            turns.append(turn)
+        }
+        return turns
+    }
+
+    /// `reasoning_effort` (or `reasoning.effort`) as Ollama's `think`: none is off, minimal is low,
+    /// and efforts above high are its highest level.
+    func openAIThink(_ body: RequestBody) throws(APIError) -> ThinkValue? {
+        var effort = try body.object("reasoning")?.string("effort")
+        if effort == nil { effort = try body.string("reasoning_effort") }
+        switch effort {
+        case nil, ""?: return nil
+        case "none"?: return .bool(false)
+        case "minimal"?: return .level("low")
+        case let e? where ["low", "medium", "high", "max"].contains(e): return .level(e)
+        case "xhigh"?, "ultra"?: return .level("max")
+        case let e?: throw APIError.badRequest("invalid reasoning value: \"\(e)\" (must be \"minimal\", \"low\", \"medium\", \"high\", \"xhigh\", \"ultra\", \"max\", or \"none\")")
+        }
+    }
+
+    /// OpenAI's tool calls: the arguments as JSON text.
+    func openAIToolCalls(_ calls: [ParsedToolCall]) -> JSON {
+        .array(calls.map { call in
+            .object([("id", .string(toolCallID())), ("index", .int(call.index)), ("type", .string("function")),
+                     ("function", .object([("name", .string(call.name)),
+                                           ("arguments", .string(String(decoding: call.arguments.bytes, as: UTF8.self)))]))])
+        })
     }
 
     func usage(_ r: CompletionResult) -> JSON {

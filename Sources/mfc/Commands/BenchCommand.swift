@@ -10,16 +10,25 @@ enum BenchCommand: MFCCommand {
         discussion: """
         Prompt processing (ppN: N tokens in one batch from an empty cache) and generation (tgN: N tokens one
         at a time from an empty cache), in tokens per second, mean ± standard deviation over the repetitions,
-        as llama-bench measures them. Build with `swift build -c release` first: debug builds are ~50x slower.
+        as llama-bench measures them. With --parallel, tgN xS is S sequences generating N tokens each, decoded
+        together one step at a time (as `mfc serve` batches its slots), in aggregate tokens per second. With --serve: time to first token and generation speed of one streaming
+        client through `mfc serve` (a child process on a free port), `mfc run`'s generation in this process and
+        llama-server, each given the same raw prompt, greedy settings, -n tokens and thread count, repetitions
+        interleaved. Build with `swift build -c release` first: debug builds are ~50x slower.
         """,
         options: [
             OptionSpec(["-p", "--prompt"], value: "N", help: "prompt tokens (default 256; 0 skips)"),
             OptionSpec(["-n", "--generate"], value: "N", help: "generated tokens (default 128; 0 skips)"),
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
+            OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
-            OptionSpec(["--no-llama"], help: "do not run llama-bench"),
+            OptionSpec(["--no-llama"], help: "do not run llama-bench (or llama-server)"),
+            OptionSpec(["--serve"], help: "instead: one streaming client's first-token time and tokens/s through mfc serve, beside mfc run in-process and llama-server"),
+            OptionSpec(["--llama-server"], value: "PATH", help: "llama-server for --serve (default: $LLAMA_CPP_BIN/llama-server, else on PATH)"),
+            OptionSpec(["--text"], value: "TEXT", help: "the raw prompt for --serve (default: the start of a story)"),
+            OptionSpec(["--grammar"], help: "instead: the JSON grammar sampler's costs on the model's vocabulary"),
         ],
         positionals: 1...1
     )
@@ -30,6 +39,13 @@ enum BenchCommand: MFCCommand {
         let repetitions = max(1, try count(args, "--repetitions", 3))
         let threadList = try (args.value("--threads") ?? "1,2").split(separator: ",").map { part throws(UsageError) in
             try ThreadOption.parse(part)
+        }
+        if args.flag("--serve") {
+            return try serve(args, path: path, generate: generate, repetitions: repetitions, threads: threadList, console: console)
+        }
+        let parallel = try (args.value("--parallel") ?? "").split(separator: ",").map { part throws(UsageError) in
+            guard let n = Int(part), (1...256).contains(n) else { throw UsageError("--parallel needs counts from 1 to 256, got '\(part)'") }
+            return n
         }
         let gguf: GGUFFile
         do { gguf = try GGUFFile(path: path) } catch {
@@ -42,6 +58,10 @@ enum BenchCommand: MFCCommand {
             return ExitStatus.failure
         }
         console.stdout.write("model: \(path)\n")
+        if args.flag("--grammar") {
+            try GrammarBench.run(gguf, repetitions: repetitions, console: console)
+            return ExitStatus.success
+        }
         console.stdout.write("kernels: \(isa) (set \(InstructionSet.environmentKey)=\(InstructionSet.allCases.map(\.rawValue).joined(separator: "|")) to choose)\n")
         console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
         let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))
@@ -49,7 +69,7 @@ enum BenchCommand: MFCCommand {
             let model: LlamaModel
             do {
                 model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256)), instructionSet: isa)
+                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa)
             } catch {
                 console.stderr.write("error: \(error.description)\n")
                 return ExitStatus.failure
@@ -70,6 +90,18 @@ enum BenchCommand: MFCCommand {
                     }
                 }))
             }
+            for n in parallel where generate > 0 {
+                tests.append(("tg\(generate) x\(n)", try (0..<repetitions).map { _ in
+                    let sequences = try (0..<n).map { _ in try model.makeSequence(contextLength: generate) }
+                    return try rate(n * generate) {
+                        for i in 0..<generate {
+                            _ = try model.forward(sequences.enumerated().map { s, sequence in
+                                SequenceStep(sequence: sequence, tokens: [tokens[(i + 37 * s) % tokens.count]], startPosition: i)
+                            })
+                        }
+                    }
+                }))
+            }
             let reference = llamaBench.map { $0.run(model: path, prompt: prompt, generate: generate, threads: threads, repetitions: repetitions) }
             for (name, rates) in tests {
                 let ours = Statistics(rates)
@@ -85,6 +117,24 @@ enum BenchCommand: MFCCommand {
             }
         }
         console.stdout.write("peak memory (VmHWM): \(peakMemory())\n")
+        return ExitStatus.success
+    }
+
+    /// `--serve`: the streaming comparison.
+    private static func serve(_ args: ParsedArguments, path: String, generate: Int, repetitions: Int, threads: [Int],
+                              console: Console) throws -> Int32 {
+        guard generate >= 2 else { throw UsageError("--serve needs -n of at least 2 (tokens/s is measured after the first)") }
+        let llamaServer = args.flag("--no-llama") ? nil
+            : LlamaBench.locate(args.value("--llama-server"), named: "llama-server").map(\.executable)
+        if llamaServer == nil && !args.flag("--no-llama") {
+            console.stderr.write("note: no llama-server found (set $LLAMA_CPP_BIN or pass --llama-server PATH); comparing mfc only\n")
+        }
+        let bench = ServeBench(gguf: path, threads: threads, repetitions: repetitions, settings: StreamingSettings(tokens: generate),
+                               prompt: args.value("--text") ?? ServeBench.defaultPrompt, llamaServer: llamaServer, output: console.stdout)
+        do { try bench.run() } catch {
+            console.stderr.write("error: \(error)\n")
+            return ExitStatus.failure
+        }
         return ExitStatus.success
     }
 

@@ -7,13 +7,14 @@ import Synchronization
 enum BuildCommand: MFCCommand {
     static let info = CommandInfo(
         name: "build", abstract: "Build Modelfiles into the model store, doing only the work a change requires.",
-        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--cache REPO] [--explain] [--dry-run] [--no-cache]",
+        usage: "[NAME | DIR] [-f PATH] [-t NAME[:TAG]] [--quantize TYPE] [--cache REPO] [--explain] [--dry-run] [--no-cache] [--no-pull]",
         discussion: """
         With -f (default ./Modelfile) builds one Modelfile as NAME or -t NAME (default: named after the
         file: X.Modelfile gives x, Modelfile gives its folder's name); `mfc build NAME -f FILE` and
         `mfc create NAME -f FILE` are the same build. With DIR builds every Modelfile and
         *.Modelfile there, in dependency order when one's FROM names another, independent ones in parallel.
         Each step prints DONE (work was done) or CACHED (its output was already there) with its time.
+        A FROM naming a model the store lacks pulls it from its registry first, as Ollama does.
         """,
         options: [
             OptionSpec(["-f", "--file"], value: "PATH", help: "The Modelfile to build."),
@@ -23,10 +24,10 @@ enum BuildCommand: MFCCommand {
             OptionSpec(["--no-cache"], help: "Re-hash and rewrite everything."),
             OptionSpec(["-q", "--quantize"], value: "TYPE", help: "Quantize the model layers (Q4_K_M, Q8_0, F16, ...; see mfc quantize --help)."),
             OptionSpec(["--cache"], value: "HOST/NAMESPACE/REPO",
-                       help: "Share quantized layers through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
+                       help: "Share imports, adapter conversions and quantizations through this registry repository (default: $MFC_BUILD_CACHE; http:// for plain HTTP)."),
             OptionSpec(["--allow-requantize"], help: "With --quantize, also convert tensors that are already quantized."),
             StoreAccess.option,
-        ],
+        ] + AutoPull.options,
         positionals: 0...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
@@ -51,7 +52,9 @@ enum BuildCommand: MFCCommand {
         let waves = try DirectoryBuild.waves(targets)
         let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
             switch result {
-            case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
+            case .success(let r):
+                printNotes(of: r, console: console)
+                console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
             case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
             }
         }
@@ -78,9 +81,16 @@ enum BuildCommand: MFCCommand {
             if lintFailed { return ExitStatus.failure }   // the diagnostics are printed already
             throw error
         }
-        for w in result.warnings + (options.remoteCache?.notes ?? []) { console.stderr.write("warning: \(w)\n") }
+        printNotes(of: result, console: console)
+        for w in options.remoteCache?.notes ?? [] { console.stderr.write("warning: \(w)\n") }
         console.stdout.write(report(result, source: file, explain: args.flag("--explain")))
         return ExitStatus.success
+    }
+
+    /// A build's warnings and notes, on standard error.
+    static func printNotes(of result: BuildResult, console: Console) {
+        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
+        for n in result.notes { console.stderr.write("note: \(n)\n") }
     }
 
     /// The builder and build options the command line asks for.
@@ -103,6 +113,7 @@ enum BuildCommand: MFCCommand {
                     host: ModelName(parsing: cache).host, environment: console.environment))
             } catch { throw UsageError("\(error)") }
         }
+        options.pullBase = AutoPull.forBuild(args, store: store, console: console)
         if console.stderr.isTerminal { options.progress = ProgressBar(output: console.stderr).handler }
         // Ollama's chat-template auto-detection, when its named-template data is available.
         options.namedTemplates = try NamedTemplates.fromEnvironment(console.environment)

@@ -20,7 +20,7 @@ enum RunCommand: MFCCommand {
             OptionSpec(["--param"], value: "NAME=VALUE", help: "Set a runtime parameter (temperature, top_k, stop, num_ctx, seed, ...).", repeatable: true),
             OptionSpec(["--system"], value: "TEXT", help: "Use TEXT as the system message."),
             OptionSpec(["--raw"], help: "Send the prompt as is, without the chat template."),
-            OptionSpec(["--format"], value: "json", help: "Constrain answers to one JSON object."),
+            OptionSpec(["--format"], value: "json|@FILE", help: "Constrain answers to one JSON object, or to the JSON schema in FILE."),
             OptionSpec(["--verbose"], help: "Print load time, prompt and generation counts, durations and rates."),
             OptionSpec(["--threads"], value: "N", help: "Worker threads, 1 to 512 (default: all cores)."),
             OptionSpec(["--lora-scale"], value: "S[,S...]",
@@ -48,7 +48,8 @@ enum RunCommand: MFCCommand {
             // An empty prompt (`echo "" | mfc run MODEL`, stdin from /dev/null) only loads the model, as in Ollama.
             if prompt.allSatisfy(\.isWhitespace) { return ExitStatus.success }
             if console.stdinIsTerminal { TerminalInput.catchInterrupts() }
-            let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt) { console.stdout.write($0) }
+            let display = ThinkingDisplay { console.stdout.write($0) }
+            let stats = try session.respond(to: prompt, shouldStop: TerminalInput.takeInterrupt, emit: display.answer, thinking: display.reasoning)
             console.stdout.write("\n")
             if verbose { console.stderr.write(RunStatistics.text(stats, loadDuration: loadDuration)) }
             return ExitStatus.success
@@ -71,6 +72,8 @@ enum RunCommand: MFCCommand {
     /// Resolves and loads MODEL with the command line's parameters, system message and adapters.
     static func load(_ reference: String, _ args: ParsedArguments, threads: Int,
                      console: Console) throws -> (ChatSession, RunnableModel, LlamaModel) {
+        // A format that cannot be used is reported before the model loads.
+        let grammar = try args.value("--format").flatMap { try OutputFormatOption.grammar($0, currentDirectory: console.currentDirectory) }
         let loraScales: LoRAScales
         do { loraScales = try LoRAScales(parsing: args.value("--lora-scale") ?? console.environment["MFC_LORA_SCALE"]) } catch {
             throw UsageError(error.description)
@@ -95,7 +98,7 @@ enum RunCommand: MFCCommand {
         guard let engine = generator.model as? LlamaModel else { throw UsageError("model '\(reference)' did not load as a llama-family model") }
         let session = ChatSession(generator: generator, format: model.format,
                                   options: model.options, system: model.system, history: model.history, raw: args.flag("--raw"))
-        session.json = try args.choice("--format", in: ["json", ""], default: "") == "json"
+        session.grammar = grammar
         return (session, model, engine)
     }
 

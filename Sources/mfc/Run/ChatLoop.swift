@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import ModelfileLang
 import Runtime
 import Server
 
@@ -148,7 +149,8 @@ final class ChatLoop {
 
     func answer(_ text: String) {
         do {
-            let stats = try session.respond(to: text, shouldStop: interrupted, emit: write)
+            let display = ThinkingDisplay(write: write)
+            let stats = try session.respond(to: text, shouldStop: interrupted, emit: display.answer, thinking: display.reasoning)
             write(stats.doneReason == .cancelled ? "\n^C\n\n" : "\n\n")
             if verbose { write(RunStatistics.text(stats, loadDuration: nil)) }
         } catch {
@@ -207,10 +209,10 @@ final class ChatLoop {
             }
         case "format":
             guard words.count > 1, words[1] == "json" else { write("Usage: /set format json\n"); return }
-            session.json = true
+            session.grammar = try? OutputFormat.json.grammar()
             write("Set format to 'json' mode.\n")
         case "noformat":
-            session.json = false
+            session.grammar = nil
             write("Disabled format.\n")
         case "verbose":
             verbose = true
@@ -225,11 +227,12 @@ final class ChatLoop {
             keepsLineHistory = false
             write("Set 'nohistory' mode.\n")
         case "think", "nothink":
-            // Thinking is a template capability (`.Think`); Ollama refuses it for models without one.
-            if session.format.templateText.contains(".Think") {
-                write(words[0] == "think" ? "Set 'think' mode.\n" : "Set 'nothink' mode.\n")
-            } else {
+            // Thinking is a template capability (reasoning shown between tags); Ollama refuses it for models without one.
+            if words[0] == "think" && !session.canThink {
                 write("error: \"\(card.reference)\" does not support thinking\n")
+            } else {
+                session.think = .bool(words[0] == "think")
+                write(words[0] == "think" ? "Set 'think' mode.\n" : "Set 'nothink' mode.\n")
             }
         case "system":
             guard let range = text.range(of: "system") else { return }

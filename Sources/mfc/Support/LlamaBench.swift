@@ -4,15 +4,16 @@ import Foundation
 struct LlamaBench {
     let executable: String
 
-    /// Where llama-bench may be when no path is given: `$LLAMA_CPP_BIN/llama-bench`, then each `$PATH` entry.
-    static func defaultPaths(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    /// Where a llama.cpp tool may be when no path is given: `$LLAMA_CPP_BIN/NAME`, then each `$PATH` entry.
+    static func defaultPaths(named name: String = "llama-bench",
+                             environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         let dirs = [environment["LLAMA_CPP_BIN"]].compactMap { $0 } + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        return dirs.map { $0 + "/llama-bench" }
+        return dirs.map { $0 + "/" + name }
     }
 
     /// The given path, or the first default one that exists and is executable.
-    static func locate(_ path: String?) -> LlamaBench? {
-        let candidates = path.map { [$0] } ?? defaultPaths()
+    static func locate(_ path: String?, named name: String = "llama-bench") -> LlamaBench? {
+        let candidates = path.map { [$0] } ?? defaultPaths(named: name)
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { LlamaBench(executable: $0) }
     }
 

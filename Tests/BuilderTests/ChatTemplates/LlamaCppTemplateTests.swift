@@ -27,11 +27,13 @@ struct LlamaCppTemplate: Sendable, CustomTestStringConvertible {
     }()
 }
 
-/// The messages of Tests/Fixtures/templates/families/conversations/NAME.json.
-private func conversation(_ name: String) throws -> [ChatMessage] {
-    let data = try #require(FileManager.default.contents(atPath: fixtures + "/families/conversations/" + name + ".json"))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    return (root["messages"] as? [[String: Any]] ?? []).map { ChatMessage(role: $0["role"] as? String ?? "", content: $0["content"] as? String ?? "") }
+/// The request of Tests/Fixtures/templates/families/conversations/NAME.json (or DIR/NAME.json under
+/// families/): messages, tools and think, decoded as Ollama decodes an /api/chat body.
+private func conversation(_ name: String) throws -> PromptValues {
+    let path = fixtures + "/families/" + (name.contains("/") ? name : "conversations/" + name) + ".json"
+    let data = try #require(FileManager.default.contents(atPath: path))
+    let request = try ChatRequest(json: try JSONValue.parse(String(decoding: data, as: UTF8.self)))
+    return PromptValues(messages: request.messages, tools: request.tools, think: request.think)
 }
 
 @Test func referenceCoversTheFamilies() {
@@ -56,7 +58,7 @@ func llamaCppTemplateIsRecognisedAndRendersLikeJinja(_ t: LlamaCppTemplate) thro
     var compared = 0
     for (name, prompt) in t.cases {
         guard let prompt else { continue }
-        let rendered = try template.execute(PromptValues(messages: try conversation(name)))
+        let rendered = try template.execute(try conversation(name))
         #expect(rendered == prompt, "\(t.file) / \(name)\n\(Golden.lineDiff(expected: prompt, actual: rendered, label: name))")
         compared += 1
     }

@@ -23,11 +23,11 @@ assert "FROM" in shown.modelfile
 print("ok: show", shown.details.parameter_size, shown.details.quantization_level)
 
 try:
-    client.pull("llama3")
-    raise AssertionError("pull was not refused")
+    client.pull("127.0.0.1:1/team/none", insecure=True)   # nothing listens on port 1
+    raise AssertionError("a pull from an unreachable registry did not fail")
 except ollama.ResponseError as e:
-    assert "not supported" in e.error and e.status_code == 501, (e.status_code, e.error)
-    print("ok: pull refused:", e.error)
+    assert e.status_code == 500 and "127.0.0.1" in e.error, (e.status_code, e.error)
+    print("ok: pull from an unreachable registry:", e.error)
 
 answer = client.chat(model="mario", messages=[{"role": "user", "content": "Hi! Who are you?"}], options=greedy)
 assert answer.message.role == "assistant" and answer.done and answer.done_reason in ("stop", "length")
@@ -50,11 +50,30 @@ print("ok: generate", repr(gen.response))
 as_json = client.generate(model="smollm2-chat", prompt="Give a JSON object with a key name.", format="json",
                           options={"temperature": 0, "num_predict": 256})
 import json
-# Constrained sampling keeps the text a JSON prefix; it parses whole when the object closed before num_predict.
-assert as_json.response.lstrip().startswith("{"), as_json.response
-if as_json.done_reason == "stop":
-    json.loads(as_json.response)
+# The JSON grammar ends the answer when the object closes (and closes it before num_predict).
+assert as_json.done_reason == "stop", as_json
+assert isinstance(json.loads(as_json.response), dict), as_json.response
 print("ok: generate json", as_json.done_reason, as_json.response[:80])
+
+pet = {"type": "object", "properties": {"name": {"type": "string"}, "legs": {"type": "integer"},
+                                        "sounds": {"type": "array", "items": {"type": "string"}, "maxItems": 3}},
+       "required": ["name", "legs", "sounds"]}
+structured = client.chat(model="smollm2-chat", messages=[{"role": "user", "content": "Describe a dog."}], format=pet,
+                         options={"temperature": 0, "num_predict": 256})
+assert structured.done_reason == "stop", structured
+value = json.loads(structured.message.content)
+assert list(value) == ["name", "legs", "sounds"], value   # every property, in the schema's order
+assert isinstance(value["name"], str) and isinstance(value["legs"], int) and len(value["sounds"]) <= 3, value
+assert all(isinstance(s, str) for s in value["sounds"]), value
+print("ok: chat schema", structured.message.content[:80])
+
+try:
+    client.chat(model="smollm2-chat", messages=[{"role": "user", "content": "hi"}],
+                format={"type": "string", "pattern": "^a"})
+    raise AssertionError("a schema with pattern was accepted")
+except ollama.ResponseError as e:
+    assert e.status_code == 400 and "unsupported JSON schema keyword 'pattern'" in e.error, (e.status_code, e.error)
+print("ok: unsupported schema 400")
 
 emb = client.embed(model="smollm2-chat", input=["hello", "world"])
 assert len(emb.embeddings) == 2 and len(emb.embeddings[0]) == 576, [len(e) for e in emb.embeddings]

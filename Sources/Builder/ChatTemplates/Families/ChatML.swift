@@ -23,8 +23,8 @@ extension ChatTemplateFamily {
     static func chatMLVariant(jinja: String) -> ChatTemplateFamily {
         let system = chatMLDefaultSystem(jinja)
         if jinja.contains(#"'<|im_start|>assistant\n<think>\n'"#) { return chatML(defaultSystem: system, name: "qwq", answerPrefix: "<think>\n") }
-        if system?.contains("Qwen") == true { return chatML(defaultSystem: system, name: "qwen2") }
-        if jinja.contains("enable_thinking") { return chatML(defaultSystem: system, name: "qwen3") }
+        if system?.contains("Qwen") == true { return qwen(defaultSystem: system, name: "qwen2") }
+        if jinja.contains("enable_thinking") { return qwen(defaultSystem: system, name: "qwen3") }
         return chatML(defaultSystem: system, name: "chatml")
     }
 

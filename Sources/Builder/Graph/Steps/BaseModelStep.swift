@@ -8,7 +8,7 @@ struct BaseModelStep: BuildAction {
     func run(_ build: inout BuildRun) throws(StoreError) {
         let t0 = build.clock.now
         guard let m = try build.store.manifest(base) else {
-            throw StoreError("base model '\(base.displayShortest)' not found in \(build.store.root) (pulling is not supported)")
+            throw StoreError("base model '\(base.displayShortest)' not found in \(build.store.root)")
         }
         let short = base.displayShortest
         // A new model must not point at a damaged blob (`--no-cache` hashes each one again).

@@ -34,11 +34,19 @@ struct ImportFolderStep: BuildAction {
             build.layers.append(Descriptor(mediaType: MediaType.model, digest: Digest(bytes: []), size: 0, from: relativeName))
             return
         }
+        // The team's build cache (`--cache`), keyed by the folder's content.
+        let sharedKey = build.sharesOutputs ? ActionKey(kind: "import-safetensors", version: 2, inputs: try build.folderContentKeys(path),
+                                                        settings: [:]).description : ""
+        if build.sharesOutputs, try build.appendShared(sharedKey, kind: "import", localKey: key, step: "model", mediaType: MediaType.model,
+                                                       from: relativeName, reason: "another machine converted this safetensors folder and shared it", since: t0) {
+            return
+        }
         try FileIO.makeDirectory(build.store.blobs.directory)
         let temp = try build.store.temporaries.path(in: build.store.blobs.directory, kind: "import", suffix: ".gguf")
         defer { unlink(temp) }
         let summary = try SafetensorsImporter.importFolder(path, to: temp)
         let (digest, size) = try build.storeOutput(temp, key: key)
+        build.offerShared(sharedKey, kind: "import", digest: digest, size: size, mediaType: MediaType.model)
         let d = Descriptor(mediaType: MediaType.model, digest: digest, size: size, from: relativeName)
         try build.record("model", .done, describe(d) + " (\(summary.architecture), \(summary.tensorCount) tensors from safetensors)",
                          "folder is new or changed since its last import", since: t0)

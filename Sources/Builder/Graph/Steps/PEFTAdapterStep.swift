@@ -27,6 +27,14 @@ struct PEFTAdapterStep: BuildAction {
             build.layers.append(Descriptor(mediaType: MediaType.adapter, digest: Digest(bytes: []), size: 0, from: relativeName))
             return
         }
+        // The team's build cache (`--cache`), keyed by the folder's content and the base layer.
+        let sharedKey = build.sharesOutputs ? ActionKey(kind: "import-peft-adapter", version: 1,
+                                                        inputs: try build.folderContentKeys(path) + [baseLayer.digest.description],
+                                                        settings: [:]).description : ""
+        if build.sharesOutputs, try build.appendShared(sharedKey, kind: "adapter", localKey: key, step: "adapter", mediaType: MediaType.adapter,
+                                                       from: relativeName, reason: "another machine converted this adapter for this base and shared it", since: t0) {
+            return
+        }
         let base: GGUFFile
         do { base = try GGUFFile(path: build.store.blobs.path(of: baseLayer.digest)) } catch { throw StoreError("base model layer: \(error.message)") }
         let heads = base.archValue("attention.head_count")?.int ?? 0
@@ -36,6 +44,7 @@ struct PEFTAdapterStep: BuildAction {
         let summary = try PEFTAdapterImporter.importFolder(path, baseArchitecture: base.architecture ?? "",
                                                            baseHeads: (heads, base.archValue("attention.head_count_kv")?.int ?? heads), to: temp)
         let (digest, size) = try build.storeOutput(temp, key: key)
+        build.offerShared(sharedKey, kind: "adapter", digest: digest, size: size, mediaType: MediaType.adapter)
         let d = Descriptor(mediaType: MediaType.adapter, digest: digest, size: size, from: relativeName)
         try build.record("adapter", .done, describe(d) + " (LoRA r=\(summary.rank) alpha=\(summary.alpha), \(summary.pairCount) tensors)",
                          "adapter folder is new or changed", since: t0)

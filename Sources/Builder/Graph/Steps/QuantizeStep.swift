@@ -26,11 +26,9 @@ struct QuantizeStep: BuildAction {
             return d
         }
         // The team's build cache (`--cache`): another machine may have quantized this layer already.
-        if !build.options.noCache, !build.options.dryRun, let remote = build.options.remoteCache,
-           let (digest, size) = remote.fetch(key, kind: "quantize", into: build.store.blobs) {
-            build.log.record("action", key, "\(digest.description) \(size)")
+        if let (digest, size) = build.fetchShared(key, kind: "quantize", localKey: key) {
             let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
-            try build.record("quantize", .cached, "\(target) " + describe(d) + " downloaded from the build cache",
+            try build.record("quantize", .cached, "\(target) " + describe(d) + fromSharedCache,
                              "another machine quantized this model layer to \(target) and shared it", since: t0)
             return d
         }
@@ -52,7 +50,7 @@ struct QuantizeStep: BuildAction {
         }
         let (digest, size) = try build.storeOutput(temp, key: key)
         build.log.record("derived", digest.hex, "quantize \(layer.digest.description) \(target) \(request.allowRequantize ? "requantize" : "")")
-        build.options.remoteCache?.store(key, kind: "quantize", digest: digest, size: size, mediaType: layer.mediaType, from: build.store.blobs)
+        build.offerShared(key, kind: "quantize", digest: digest, size: size, mediaType: layer.mediaType)
         let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
         try build.record("quantize", .done, "\(target) " + describe(d), "model layer not quantized to \(target) before", since: t0)
         return d

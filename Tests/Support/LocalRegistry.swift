@@ -1,18 +1,29 @@
 import Foundation
-import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real CNCF distribution registry (Debian's `docker-registry`) on a free local port, storing
-/// into a temporary folder; optionally behind htpasswd basic auth. Its access log counts requests.
-final class LocalRegistry {
-    let directory: String
-    let port: Int
+/// into a temporary folder; optionally behind htpasswd basic auth, or behind token auth with a
+/// token service (`token-service.py`) started beside it. Its access log counts requests.
+public final class LocalRegistry {
+    public let directory: String
+    public let port: Int
     let process = Process()
-    var host: String { "127.0.0.1:\(port)" }
-    var logPath: String { directory + "/registry.log" }
+    /// The token service in token mode.
+    private var tokenService: Process?
+    public var host: String { "127.0.0.1:\(port)" }
+    public var logPath: String { directory + "/registry.log" }
 
-    struct Unavailable: Error, CustomStringConvertible { let description: String }
+    public struct Unavailable: Error, CustomStringConvertible { public let description: String }
 
-    init(basicAuth: (user: String, password: String)? = nil) throws {
+    /// The scopes of each request the token service got, one line per request (token mode).
+    public var tokenRequests: [String] {
+        ((try? String(contentsOfFile: directory + "/token/token-requests.log", encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    public init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mfc-registry-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         port = try LocalRegistry.freePort()
@@ -35,6 +46,18 @@ final class LocalRegistry {
             try line.write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
             config += "auth:\n  htpasswd:\n    realm: mfc-test\n    path: \(directory)/htpasswd\n"
         }
+        if let auth = tokenAuth {
+            let realm = try startTokenService(auth)
+            config += """
+            auth:
+              token:
+                realm: \(realm)
+                service: mfc-test-registry
+                issuer: mfc-test-issuer
+                rootcertbundle: \(directory)/token/cert.pem
+
+            """
+        }
         try config.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
         guard let binary = LocalRegistry.which("docker-registry") else {
             throw Unavailable(description: "docker-registry is not installed (apt-get install docker-registry)")
@@ -55,18 +78,43 @@ final class LocalRegistry {
     private var log_: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Requests the registry logged so far with this method whose path contains `fragment`.
-    func requests(_ method: String, containing fragment: String = "/v2/") -> Int {
+    public func requests(_ method: String, containing fragment: String = "/v2/") -> Int {
         log_.split(separator: "\n").filter { $0.contains("\"\(method) ") && $0.contains(fragment) && $0.contains(" HTTP/1.1\"") }.count
     }
 
-    func stop() {
+    /// Starts the token service (it makes the key and certificate); returns its realm URL.
+    private func startTokenService(_ auth: (user: String, password: String)) throws -> String {
+        let folder = directory + "/token"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard let python = LocalRegistry.which("python3") else { throw Unavailable(description: "python3 is not installed") }
+        guard LocalRegistry.which("openssl") != nil else { throw Unavailable(description: "openssl is not installed") }
+        let service = Process()
+        service.executableURL = URL(fileURLWithPath: python)
+        service.arguments = [Golden.repositoryRoot + "/Tests/mfcTests/Registry/token-service.py", folder,
+                             "\(auth.user):\(auth.password)", "mfc-test-issuer", "mfc-test-registry"]
+        service.standardOutput = FileHandle.nullDevice
+        try service.run()
+        tokenService = service
+        for _ in 0..<200 {
+            if let port = try? String(contentsOfFile: folder + "/port", encoding: .utf8), !port.isEmpty {
+                return "http://127.0.0.1:\(port)/token"
+            }
+            guard service.isRunning else { break }
+            usleep(100_000)
+        }
+        stop()
+        throw Unavailable(description: "the token service did not start")
+    }
+
+    public func stop() {
+        if let service = tokenService, service.isRunning { kill(service.processIdentifier, SIGKILL); service.waitUntilExit() }
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     deinit { stop() }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -80,7 +128,7 @@ final class LocalRegistry {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func waitForPort(_ port: Int, seconds: Double) -> Bool {
+    public static func waitForPort(_ port: Int, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -98,7 +146,7 @@ final class LocalRegistry {
         return false
     }
 
-    static func which(_ tool: String) -> String? {
+    public static func which(_ tool: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/sbin", "/usr/bin"] {
             let p = "\(dir)/\(tool)"
             if FileManager.default.isExecutableFile(atPath: p) { return p }
@@ -108,7 +156,7 @@ final class LocalRegistry {
 
     /// Runs a tool and returns its standard output; throws when it is missing or fails.
     @discardableResult
-    static func output(of tool: String, _ arguments: [String]) throws -> String {
+    public static func output(of tool: String, _ arguments: [String]) throws -> String {
         guard let path = which(tool) else { throw Unavailable(description: "\(tool) is not installed") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
@@ -128,7 +176,7 @@ final class LocalRegistry {
 }
 
 /// A temporary folder with examples/ (SmolLM2 import and the Mario persona) ready to build.
-func examplesFolder() throws -> String {
+public func examplesFolder() throws -> String {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("mfc-registry-ex-\(UUID().uuidString)").path
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
