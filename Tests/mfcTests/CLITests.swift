@@ -24,6 +24,21 @@ func runMFC(_ args: [String], stdin: String = "", cwd: String = FileManager.defa
     #expect(r.out == "mfc \(MFC.version)\n")
 }
 
+/// Too many arguments: the message names the first extra one; a command with none says so.
+@Test func extraArgumentsAreNamed() {
+    let r = runMFC(["list", "extra"])
+    #expect(r.status == 2)
+    #expect(r.err.contains("'mfc list' takes no arguments, got 1: 'extra'"), "\(r.err)")
+    #expect(runMFC(["show", "a", "b"]).err.contains("takes at most 1 argument, got 2: 'b'"))
+}
+
+/// `mfc ps` with no server running says how to start one.
+@Test func psWithoutAServerSaysHowToStartOne() {
+    let r = runMFC(["ps", "--host", "127.0.0.1:1"])
+    #expect(r.status == 1)
+    #expect(r.err.contains("is it running? Start it with 'mfc serve'"), "\(r.err)")
+}
+
 @Test func unknownCommandIsUsageError() {
     let r = runMFC(["frobnicate"])
     #expect(r.status == 2)

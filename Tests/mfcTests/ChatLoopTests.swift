@@ -157,7 +157,27 @@ extension ChatLoopTests {
         #expect(stats == 1, "stats after the verbose answer only: \(out)")
         #expect(out.contains("Set 'verbose' mode.") && out.contains("Set 'quiet' mode."))
         #expect(out.contains("Set 'nohistory' mode.") && out.contains("Set 'history' mode."))
-        #expect(out.contains("does not support thinking"))   // ChatML has no .Think
+        #expect(out.contains("does not support thinking"))   // ChatML shows no reasoning
+    }
+
+    /// A thinking model (DeepSeek-R1's template: the prompt opens `<think>`) answering with scripted
+    /// reasoning: the loop shows it apart, as `ollama run` does, and keeps it apart in the conversation;
+    /// `/set nothink` closes the reasoning in the prompt and shows the text as it comes.
+    @Test func thinkingModelShowsItsReasoningUntilNothink() throws {
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: GGUFFile(path: TestModels.smolLM2())))
+        let answer = tokenizer.encode("Two and two.</think>\n\nFour!", addSpecial: false)
+        let model = ScriptedPredictor(contextLength: 4096, vocabularySize: tokenizer.vocabulary.count, answer: answer, eos: 2)
+        var options = SamplingOptions()
+        options.temperature = 0
+        let format = try ChatFormat(name: "deepseek-r1", text: ChatTemplateFamily.deepSeekR1(jinja: "enable_thinking").template)
+        let session = ChatSession(generator: Generator(model: model, tokenizer: tokenizer), format: format, options: options, system: "")
+        #expect(session.canThink)
+        let out = Self.run(["2+2?", "/set nothink", "2+2?", "/bye"], session: session)
+        #expect(out.contains("Thinking...\nTwo and two.\n...done thinking.\n\nFour!"), "\(out)")
+        #expect(session.turns[1].thinking == "Two and two." && session.turns[1].content == "Four!")
+        #expect(out.contains("Set 'nothink' mode.\n") && out.contains("\nTwo and two.</think>\n\nFour!"), "\(out)")
+        let lastPrompt = tokenizer.decode(model.evaluated.last(where: { $0.count > 1 }) ?? [], special: true)
+        #expect(lastPrompt.hasSuffix("<｜Assistant｜><think>\n</think>"), "\(lastPrompt)")
     }
 
     @Test func loadSwitchesTheModelAndSaveBuildsTheConversation() throws {

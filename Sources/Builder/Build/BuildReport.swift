@@ -29,6 +29,7 @@ package struct BuildResult: Sendable {
     package var manifestDigest: Digest?
     package var steps: [BuildStep]
     package var warnings: [String]
+    package var notes: [String] = []
     package var seconds: Double
     /// True when nothing at all had to be done.
     package var upToDate: Bool { steps.allSatisfy { $0.status == .cached } }

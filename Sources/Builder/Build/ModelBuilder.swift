@@ -52,7 +52,7 @@ package struct ModelBuilder: Sendable {
             try prune(replaced: previous)
         }
         return BuildResult(name: run.name, manifestDigest: run.manifestDigest, steps: run.steps, warnings: run.warnings,
-                           seconds: (clock.now - start).seconds)
+                           notes: run.notes, seconds: (clock.now - start).seconds)
     }
 
     /// Deletes blobs of a replaced manifest that no manifest references any more (under the

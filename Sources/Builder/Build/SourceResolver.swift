@@ -28,8 +28,9 @@ enum SourceResolver {
     }
 
     /// Resolves every FROM: files and folders add GGUF files; if any FROM is a model name, the last
-    /// name wins and the files are ignored, as Ollama's server does.
-    static func resolve(_ froms: [String], directory: String, home: String) throws(StoreError) -> FromSource {
+    /// name wins and the files are ignored, as Ollama's server does. `notes` gets what the user should
+    /// know about how a FROM was read (a shard file standing for its folder).
+    static func resolve(_ froms: [String], directory: String, home: String, notes: inout [String]) throws(StoreError) -> FromSource {
         var files: [(path: String, relativeName: String)] = []
         var lastName: ModelName? = nil
         for from in froms {
@@ -48,6 +49,7 @@ enum SourceResolver {
                     // One shard (`model-00001-of-00004.safetensors`, as tutorials write it) imports its folder.
                     let folder = (path as NSString).deletingLastPathComponent
                     guard HFCheckpoint.isModelFolder(FileIO.names(in: folder)) else { throw safetensorsFile(path) }
+                    notes.append(shardNote(from))
                     files.append((folder, (folder as NSString).lastPathComponent))
                     continue
                 }
@@ -74,6 +76,14 @@ enum SourceResolver {
         let ggufs = names.filter { $0.hasSuffix(".gguf") }
         guard !ggufs.isEmpty else { throw StoreError("no Modelfile or safetensors files found in \(dir)") }
         return ggufs.map { (dir + "/" + $0, $0) }
+    }
+
+    /// Says that FROM one safetensors file builds from its whole folder.
+    static func shardNote(_ from: String) -> String {
+        let written = (from as NSString).deletingLastPathComponent
+        let folder = written.isEmpty ? "." : written
+        return "FROM \(from) imports its whole folder \(folder) (config.json, the tokenizer and every safetensors shard), "
+            + "not only this file; FROM \(folder) says the same"
     }
 
     /// A .safetensors file outside a model folder: an import needs the folder's config.json and tokenizer.

@@ -16,6 +16,8 @@ struct BuildRun {
     let options: BuildOptions
     var steps: [BuildStep] = []
     var warnings: [String] = []
+    /// How the inputs were read, for the user (not a problem).
+    var notes: [String] = []
     /// The layers assembled so far, in manifest order.
     var layers: [Descriptor] = []
     /// The config of a FROM base model, whose fields carry over.
@@ -46,7 +48,7 @@ struct BuildRun {
     mutating func execute(_ input: BuildInput) throws(StoreError) {
         let params = input.parameters.storedJSON
         warnings += input.deprecatedParameters.map { "parameter \($0) is deprecated" }
-        let source = try SourceResolver.resolve(input.from, directory: input.directory, home: builder.home)
+        let source = try SourceResolver.resolve(input.from, directory: input.directory, home: builder.home, notes: &notes)
         if case .model(let base) = source, !options.dryRun, store.manifestBytes(base) == nil, let pull = options.pullBase {
             let t0 = clock.now
             try pull(base)

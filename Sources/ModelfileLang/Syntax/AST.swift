@@ -6,15 +6,27 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
 
     /// Parses a word the way Ollama does (`strings.ToLower` then a fixed list).
     /// Only ASCII letters match: Ollama never sees others here (while Swift's `uppercased()` would
-    /// map the Kelvin sign to K). Compared byte by byte, without building an uppercased copy.
+    /// map the Kelvin sign to K). Compared as 16 packed bytes, without building an uppercased copy.
     public init?(word: String) {
-        let u = word.utf8
-        // Raw values are ASCII capitals, so `b & 0xDF` (clearing the lowercase bit) matches only
-        // that letter in either case.
-        guard let k = Keyword.allCases.first(where: { k in
-            k.rawValue.utf8.count == u.count && zip(k.rawValue.utf8, u).allSatisfy { $0 == $1 & 0xDF }
-        }) else { return nil }
-        self = k
+        guard let packed = Keyword.packedUppercase(word.utf8),
+              let match = Keyword.packedWords.first(where: { $0.packed == packed }) else { return nil }
+        self = match.keyword
+    }
+
+    /// Up to 15 ASCII bytes with a-z capitalised, and the length in the last lane; nil otherwise.
+    static func packedUppercase(_ bytes: String.UTF8View) -> SIMD16<UInt8>? {
+        var v = SIMD16<UInt8>(), n = 0
+        for b in bytes {
+            guard n < 15, b < 0x80 else { return nil }
+            v[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+            n += 1
+        }
+        v[15] = UInt8(n)
+        return v
+    }
+
+    static let packedWords: [(packed: SIMD16<UInt8>, keyword: Keyword)] = allCases.compactMap { k in
+        packedUppercase(k.rawValue.utf8).map { ($0, k) }
     }
 
     /// The command name Ollama stores (`Command.Name`); PARAMETER stores the parameter's name.

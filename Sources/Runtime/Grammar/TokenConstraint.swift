@@ -125,37 +125,74 @@ package struct TokenConstraint: Sendable {
     }
 
     /// Depth-first over the vocabulary trie, stepping the parse stacks one byte per edge and skipping
-    /// every subtree whose prefix no stack accepts.
+    /// every subtree whose prefix no stack accepts. Bytes that lead from the starting state back to the
+    /// same stacks (the characters of a string, say) are not stepped: the level keeps the starting stacks.
     private mutating func walkVocabulary(_ bits: inout [UInt64], bound: Int32?) {
         vocabularyWalks += 1
         let mark = matcher.frameMark
         matcher.scratch.removeAll(keepingCapacity: true)
         matcher.scratch += matcher.tops
+        let start = 0..<matcher.scratch.count
+        let loops = selfLoops(start)
         let depthLimit = trie.maxPieceLength + 1
-        var level = [Range<Int>](repeating: 0..<0, count: depthLimit)
+        var level = [Range<Int>](repeating: start, count: depthLimit)
         var frameMarks = [Int](repeating: mark, count: depthLimit)
-        level[0] = 0..<matcher.scratch.count
+        var atStart = [Bool](repeating: false, count: depthLimit)
+        atStart[0] = true
+        let startAllowed = bound.map { minimumCost(start) <= $0 } ?? true
         let trie = self.trie
         var node = 1
         while node < trie.nodeCount {
             let d = Int(trie.depth[node])
-            let parent = level[d - 1]
-            matcher.scratch.removeLast(matcher.scratch.count - parent.upperBound)
-            matcher.rewind(to: frameMarks[d - 1])
-            let range = matcher.step(parent, trie.byte[node])
-            if range.isEmpty {
-                node = Int(trie.subtreeEnd[node])
-                continue
+            let byte = trie.byte[node]
+            var allowed: Bool
+            if atStart[d - 1] && loops.contains(byte) {
+                level[d] = start
+                frameMarks[d] = mark
+                atStart[d] = true
+                allowed = startAllowed
+            } else {
+                let parent = level[d - 1]
+                matcher.scratch.removeLast(matcher.scratch.count - parent.upperBound)
+                matcher.rewind(to: frameMarks[d - 1])
+                let range = matcher.step(parent, byte)
+                if range.isEmpty {
+                    node = Int(trie.subtreeEnd[node])
+                    continue
+                }
+                level[d] = range
+                frameMarks[d] = matcher.frameMark
+                atStart[d] = false
+                allowed = true
+                if let bound, trie.tokenStart[node] < trie.tokenStart[node + 1] { allowed = minimumCost(range) <= bound }
             }
-            level[d] = range
-            frameMarks[d] = matcher.frameMark
-            let first = Int(trie.tokenStart[node]), end = Int(trie.tokenStart[node + 1])
-            if first < end, bound.map({ minimumCost(range) <= $0 }) ?? true {
-                for t in trie.tokens[first..<end] { bits[Int(t) >> 6] |= 1 << UInt64(t & 63) }
+            if allowed {
+                for t in trie.tokens[Int(trie.tokenStart[node])..<Int(trie.tokenStart[node + 1])] {
+                    bits[Int(t) >> 6] |= 1 << UInt64(t & 63)
+                }
             }
             node += 1
         }
         matcher.rewind(to: mark)
         matcher.scratch.removeAll(keepingCapacity: true)
+    }
+
+    /// The bytes after which the stacks in `scratch[start]` are the same stacks again (compared by
+    /// their elements, which is all that decides what may follow).
+    private mutating func selfLoops(_ start: Range<Int>) -> ByteSet {
+        let mark = matcher.frameMark, end = matcher.scratch.count
+        let key = structure(start)
+        var loops = ByteSet()
+        for b in 0...255 {
+            let r = matcher.step(start, UInt8(b))
+            if !r.isEmpty && structure(r) == key { loops.insert(UInt8(b)) }
+            matcher.scratch.removeLast(matcher.scratch.count - end)
+            matcher.rewind(to: mark)
+        }
+        return loops
+    }
+
+    private func structure(_ range: Range<Int>) -> [[Int32]] {
+        range.map { matcher.elements(of: matcher.scratch[$0]) }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }

@@ -14,15 +14,19 @@ package struct KernelFigure: Sendable {
 }
 
 extension LlamaModel {
-    /// Times the matrix-vector product of one matrix of each shape and type in layer 0 and the LM head:
-    /// the best of `repetitions` runs after one warm-up (so small matrices are cache-hot, as in a real token
-    /// only when they fit in L2; the figures are an upper bound on kernel speed, not a model estimate).
+    /// Times the matrix-vector product of the first matrix of each role and type (over all layers) and the
+    /// LM head: the best of `repetitions` runs after one warm-up (so small matrices are cache-hot, as in a real
+    /// token only when they fit in L2; the figures are an upper bound on kernel speed, not a model estimate).
     package func kernelFigures(repetitions: Int = 20) -> [KernelFigure] {
-        guard let layer = weights.layers.first else { return [] }
-        let named: [(String, WeightMatrix)] = [
-            ("attn_q", layer.q), ("attn_k", layer.k), ("attn_output", layer.o),
-            ("ffn_gate", layer.gate), ("ffn_down", layer.down), ("output", weights.output),
-        ]
+        var named: [(String, WeightMatrix)] = []
+        for layer in weights.layers {
+            let roles = [("attn_q", layer.q), ("attn_k", layer.k), ("attn_v", layer.v), ("attn_output", layer.o),
+                         ("ffn_gate", layer.gate), ("ffn_up", layer.up), ("ffn_down", layer.down)]
+            for (name, matrix) in roles where !named.contains(where: { $0.0 == name && $0.1.sourceType == matrix.sourceType }) {
+                named.append((name, matrix))
+            }
+        }
+        named.append(("output", weights.output))
         var figures: [KernelFigure] = []
         for (name, matrix) in named {
             let input = PreparedBatch(columns: matrix.columns, capacity: 1, kernels: kernels)

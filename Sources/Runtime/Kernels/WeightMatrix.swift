@@ -10,11 +10,14 @@ import KernelInterface
 //            Q4_K blocks are 96 B: each 32-element sub-block's nibbles re-paired like Q4_1's (byte i =
 //            q_i | q_(i+16) << 4), then the 4 rows' f32 scales d·sc and f32 mins −dmin·m (24 B per 32 weights
 //            instead of 40 as int8).
-//   int8:    Q8_0, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, Q6_K. Row = [cols × i8][groups × f32 scale][groups × f32 min]
-//            with groups of 32 (Q8_0, Q5_x, Q5_K) or 16 (Q2_K, Q3_K, Q6_K); y = q·scale + min. (Q5_0 as nibbles
-//            plus fifth bits was tried: 1.5x slower per matrix, LLVM turns the bit spreading into shuffles.)
-//            Groups of 32 without a min (Q8_0, Q5_0) keep their f16 scale as f16 (2 bytes, not 4: the
-//            LM head of both test models is Q8_0, the largest matrix read per token).
+//   bytes:   Q8_0, Q5_0, Q6_K, Q3_K (no mins): i8 quants, rows interleaved by 4 like the nibbles. Block b of a
+//            row group: elements 0-15 of its 32 in each of the 4 rows (64 B), elements 16-31 (64 B), then the
+//            scales: Q8_0 and Q5_0 4 × f16 d (136 B, the 34 B per 32 weights of Q8_0: the LM head of both test
+//            models is Q8_0, the largest matrix read per token); Q6_K and Q3_K 4 × f32 scale of elements 0-15,
+//            then 4 × f32 of 16-31 (160 B). (Q5_0 as nibbles plus fifth bits was tried: 1.5x slower per matrix,
+//            LLVM turns the bit spreading into shuffles.)
+//   int8:    Q5_1, Q2_K, Q5_K (with mins). Row = [cols × i8][groups × f32 scale][groups × f32 min]
+//            with groups of 32 (Q5_1, Q5_K) or 16 (Q2_K); y = q·scale + min.
 //   float:   F32, F16, BF16 widened to f32.
 // int8 rows are zero-padded to a multiple of 64 columns, float rows to 16; `PreparedBatch` pads to 128.
 // Padding costs bandwidth (576 → 640 would read 11% more), hence the minimum for each layout.
@@ -27,20 +30,20 @@ package struct ModelError: Error, CustomStringConvertible, Sendable {
 
 /// A rows × columns weight matrix (columns = input length) in a kernel layout.
 final class WeightMatrix: @unchecked Sendable {
-    enum Layout: Equatable { case nibbles(blockBytes: Int), int8(group: Int, hasMin: Bool), float }
+    enum Layout: Equatable { case nibbles(blockBytes: Int), bytes(ByteFormat), int8(group: Int, hasMin: Bool), float }
     let rows: Int
     let columns: Int
-    /// Columns the kernel covers: `columns` for nibbles, rounded up to 64 (int8) or 16 (float).
+    /// Columns the kernel covers: `columns` for nibbles and bytes, rounded up to 64 (int8) or 16 (float).
     let paddedColumns: Int
-    /// Byte offset of the scales inside a row (int8) or inside a block of a row group (nibbles).
+    /// Byte offset of the scales inside a row (int8) or inside a block of a row group (nibbles, bytes).
     let scalesOffset: Int
-    /// 64-byte steps of the kernel over a row: one block of 4 rows (nibbles) or 64 weights (int8).
+    /// Steps of the kernel over a row: one block of 4 rows (nibbles, bytes) or 64 weights (int8).
     let chunks: Int
     let sourceType: GGMLType
     let layout: Layout
-    /// Bytes per row (nibbles: a quarter of a row group's quants and scales).
+    /// Bytes per row (nibbles, bytes: a quarter of a row group's quants and scales).
     let rowStride: Int
-    /// Bytes per group of 4 rows in the nibble layout, a multiple of 64 so every block load is aligned.
+    /// Bytes per group of 4 rows in the nibble and byte layouts, a multiple of 64.
     let groupStride: Int
     let storage: AlignedBuffer
 
@@ -68,6 +71,13 @@ final class WeightMatrix: @unchecked Sendable {
             scalesOffset = 64                     // inside a block of a row group
             chunks = columns / 32
             rowStride = columns / 32 * blockBytes / 4
+        case .q8_0, .q5_0, .q6_K, .q3_K:
+            let format: ByteFormat = type == .q8_0 || type == .q5_0 ? .halfScale : .twoScales
+            layout = .bytes(format)
+            paddedColumns = columns
+            scalesOffset = 128                    // inside a block of a row group
+            chunks = columns / 32
+            rowStride = columns / 32 * (format == .halfScale ? 136 : 160) / 4
         case .f32, .f16, .bf16:
             layout = .float
             paddedColumns = (columns + 15) / 16 * 16
@@ -75,17 +85,15 @@ final class WeightMatrix: @unchecked Sendable {
             chunks = 0
             rowStride = 4 * paddedColumns
         default:
-            let group = [.q2_K, .q3_K, .q6_K].contains(type) ? 16 : 32
-            let hasMin = [.q5_1, .q4_K, .q5_K, .q2_K].contains(type)
-            layout = .int8(group: group, hasMin: hasMin)
+            let group = type == .q2_K ? 16 : 32
+            layout = .int8(group: group, hasMin: true)
             paddedColumns = (columns + 63) / 64 * 64
             scalesOffset = paddedColumns
             chunks = paddedColumns / 64
-            let scaleBytes = group == 32 && !hasMin ? 2 : 4
-            rowStride = paddedColumns + (hasMin ? 2 : 1) * scaleBytes * (paddedColumns / group)
+            rowStride = paddedColumns + 2 * 4 * (paddedColumns / group)
         }
         groupStride = (4 * rowStride + 63) / 64 * 64
-        let interleaved = if case .nibbles = layout { true } else { false }
+        let interleaved = switch layout { case .nibbles, .bytes: true; default: false }
         storage = AlignedBuffer(bytes: interleaved ? groupStride * ((rows + 3) / 4) : rowStride * rows)
         var released = 0
         for r in 0..<rows {
@@ -112,6 +120,7 @@ final class WeightMatrix: @unchecked Sendable {
             default: .q4_1
             }
             kernelLayout = .nibbles(format)
+        case .bytes(let format): kernelLayout = .bytes(format)
         case .int8(let group, let hasMin): kernelLayout = .int8(group: group, hasMin: hasMin)
         case .float: kernelLayout = .float
         }
@@ -159,23 +168,38 @@ final class WeightMatrix: @unchecked Sendable {
                 let m = sourceType == .q4_0 ? floatToHalf(-8 * halfToFloat(d)) : block.loadUnaligned(fromByteOffset: BlockLayout.Q4_1.m, as: UInt16.self)
                 out.storeBytes(of: UInt32(d) | UInt32(m) << 16, toByteOffset: scalesOffset + 4 * slot, as: UInt32.self)
             }
+        case .bytes(let format):
+            let group = storage.base + r / 4 * groupStride, slot = r % 4
+            let blockBytes = format == .halfScale ? 136 : 160
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 256) { q in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { scales in
+                    let q = q.baseAddress!, scales = scales.baseAddress!
+                    for b in 0..<blocks {
+                        decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q, scales, nil)
+                        // A k-quant super-block holds qk/32 blocks of the layout, each with 2 groups of 16.
+                        for k in 0..<qk / 32 {
+                            let out = group + blockBytes * (qk / 32 * b + k)
+                            (out + 16 * slot).copyMemory(from: q + 32 * k, byteCount: 16)
+                            (out + 64 + 16 * slot).copyMemory(from: q + 32 * k + 16, byteCount: 16)
+                            if format == .halfScale {   // the scale came from an f16, so this is exact
+                                out.storeBytes(of: floatToHalf(scales[0]), toByteOffset: scalesOffset + 2 * slot, as: UInt16.self)
+                            } else {
+                                out.storeBytes(of: scales[2 * k], toByteOffset: scalesOffset + 4 * slot, as: Float.self)
+                                out.storeBytes(of: scales[2 * k + 1], toByteOffset: scalesOffset + 16 + 4 * slot, as: Float.self)
+                            }
+                        }
+                    }
+                }
+            }
         case .float:
             let out = row.assumingMemoryBound(to: Float.self)
             dequantizeRow(sourceType, src, out, count: columns)
-        case .int8(let group, let hasMin):
+        case .int8(let group, _):
             let q = row.assumingMemoryBound(to: Int8.self)
-            let groups = paddedColumns / group
             let scales = (row + scalesOffset).assumingMemoryBound(to: Float.self)
-            let mins = hasMin ? scales + groups : nil
-            let halves = group == 32 && !hasMin
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1) { halfScale in
-                for b in 0..<blocks {
-                    decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk,
-                                       halves ? halfScale.baseAddress! : scales + b * qk / group, mins.map { $0 + b * qk / group })
-                    if halves {   // the scale came from an f16, so this is exact
-                        (row + scalesOffset).storeBytes(of: floatToHalf(halfScale[0]), toByteOffset: 2 * b, as: UInt16.self)
-                    }
-                }
+            let mins = scales + paddedColumns / group
+            for b in 0..<blocks {
+                decodeIntegerBlock(sourceType, src + b * sourceType.blockBytes, q + b * qk, scales + b * qk / group, mins + b * qk / group)
             }
         }
     }

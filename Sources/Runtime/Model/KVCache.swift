@@ -1,43 +1,73 @@
 import Foundation
 import KernelInterface
 
-// Keys and values of every processed position, stored as f16 like llama.cpp's default cache.
-// Layout: (layers, contextLength, kvDimension) for K and for V.
+// Keys and values of every processed position, as f16 (llama.cpp's default cache) or as q8_0 / q4_0
+// blocks of 32 (llama.cpp's quantized cache types, a half and a quarter of f16's memory less the scales).
+// Layout: (layers, contextLength, row) for K and for V, a row being one position's kvDimension values.
 // The storage is an anonymous mapping: pages count towards the process's memory only once a position
 // on them is written, and `release(from:)` gives them back, so a cache costs what its sequence uses.
 
+/// How the KV cache stores values (Ollama's OLLAMA_KV_CACHE_TYPE).
+package enum KVCacheType: String, Sendable, CaseIterable {
+    case f16, q8_0, q4_0
+
+    /// Bytes of one row of `count` values (a multiple of 32 for the block types).
+    func rowBytes(_ count: Int) -> Int {
+        switch self {
+        case .f16: 2 * count
+        case .q8_0: count / 32 * BlockFormat.q8_0.bytes
+        case .q4_0: count / 32 * BlockFormat.q4_0.bytes
+        }
+    }
+
+    var blockFormat: BlockFormat? {
+        switch self {
+        case .f16: nil
+        case .q8_0: .q8_0
+        case .q4_0: .q4_0
+        }
+    }
+}
+
 /// The attention cache of one sequence, sized once for `contextLength` positions.
 final class KVCache: @unchecked Sendable {
+    let type: KVCacheType
     let layers: Int
     let contextLength: Int
     let kvDimension: Int
-    let keys: UnsafeMutablePointer<Float16>
-    let values: UnsafeMutablePointer<Float16>
-    /// Rounds to f16 with the model's kernel variant.
+    /// Bytes of one position's keys (or values) in one layer.
+    let rowBytes: Int
+    let keys: UnsafeMutableRawPointer
+    let values: UnsafeMutableRawPointer
+    /// Rounds to f16 or quantizes with the model's kernel variant.
     let kernels: KernelTable
-    private let mapping: UnsafeMutableRawPointer
     private let mappedBytes: Int
 
-    /// - Throws: `ModelError` when the address space for the cache cannot be reserved.
-    init(layers: Int, contextLength: Int, kvDimension: Int, kernels: KernelTable) throws(ModelError) {
+    /// - Throws: `ModelError` when the address space for the cache cannot be reserved, or a block type
+    ///   does not divide the rows.
+    init(type: KVCacheType = .f16, layers: Int, contextLength: Int, kvDimension: Int, kernels: KernelTable) throws(ModelError) {
+        guard type == .f16 || kvDimension % 32 == 0 else {
+            throw ModelError(description: "a \(type.rawValue) KV cache needs rows of whole 32-value blocks; this model's are \(kvDimension) wide")
+        }
+        self.type = type
         self.kernels = kernels
         self.layers = layers
         self.contextLength = contextLength
         self.kvDimension = kvDimension
-        let half = layers * contextLength * kvDimension * MemoryLayout<Float16>.stride
+        rowBytes = type.rowBytes(kvDimension)
+        let half = layers * contextLength * rowBytes
         mappedBytes = max(1, 2 * half)
         guard let p = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             throw ModelError(description: "cannot reserve \(mappedBytes) bytes for a KV cache of \(contextLength) positions")
         }
-        mapping = p
-        keys = p.bindMemory(to: Float16.self, capacity: half / 2)
-        values = (p + half).bindMemory(to: Float16.self, capacity: half / 2)
+        keys = p
+        values = p + half
     }
 
-    deinit { munmap(mapping, mappedBytes) }
+    deinit { munmap(keys, mappedBytes) }
 
     /// Bytes of one position over all layers (keys and values).
-    var bytesPerPosition: Int { 2 * 2 * layers * kvDimension }
+    var bytesPerPosition: Int { 2 * layers * rowBytes }
 
     /// Bytes the cache can hold.
     var byteCount: Int { bytesPerPosition * contextLength }
@@ -45,8 +75,7 @@ final class KVCache: @unchecked Sendable {
     /// Returns the pages that hold only positions at or after `position` to the system (they read as 0 again).
     func release(from position: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let rowBytes = kvDimension * MemoryLayout<Float16>.stride
-        for base in [UnsafeMutableRawPointer(keys), UnsafeMutableRawPointer(values)] {
+        for base in [keys, values] {
             for l in 0..<layers {
                 let layer = base + l * contextLength * rowBytes
                 let start = (Int(bitPattern: layer + position * rowBytes) + page - 1) / page * page
@@ -56,20 +85,40 @@ final class KVCache: @unchecked Sendable {
         }
     }
 
+    /// The f16 keys of a layer from position 0 (rows `kvDimension` apart); nil for a block type.
     @inline(__always)
-    func key(layer: Int, position: Int) -> UnsafeMutablePointer<Float16> {
-        keys + (layer * contextLength + position) * kvDimension
+    func halfKeys(layer: Int) -> UnsafeMutablePointer<Float16>? {
+        type == .f16 ? (keys + layer * contextLength * rowBytes).assumingMemoryBound(to: Float16.self) : nil
     }
 
+    /// The f16 values of a layer from position 0; nil for a block type.
     @inline(__always)
-    func value(layer: Int, position: Int) -> UnsafeMutablePointer<Float16> {
-        values + (layer * contextLength + position) * kvDimension
+    func halfValues(layer: Int) -> UnsafeMutablePointer<Float16>? {
+        type == .f16 ? (values + layer * contextLength * rowBytes).assumingMemoryBound(to: Float16.self) : nil
     }
 
-    /// Stores one position's key and value (kvDimension floats each), rounding to f16.
+    /// Stores one position's key and value (kvDimension floats each), rounding to f16 or quantizing.
     func store(layer: Int, position: Int, key k: UnsafePointer<Float>, value v: UnsafePointer<Float>) {
-        let kd = key(layer: layer, position: position), vd = value(layer: layer, position: position)
-        kernels.roundToHalves(k, kvDimension, kd)
-        kernels.roundToHalves(v, kvDimension, vd)
+        let offset = (layer * contextLength + position) * rowBytes
+        if let format = type.blockFormat {
+            kernels.quantizeBlocks(format, k, kvDimension, keys + offset)
+            kernels.quantizeBlocks(format, v, kvDimension, values + offset)
+        } else {
+            kernels.roundToHalves(k, kvDimension, (keys + offset).assumingMemoryBound(to: Float16.self))
+            kernels.roundToHalves(v, kvDimension, (values + offset).assumingMemoryBound(to: Float16.self))
+        }
+    }
+
+    /// Widens the keys and values of `positions` in a layer of a block type to f16 rows at `keysOut`,
+    /// `valuesOut` (row p at p · kvDimension); `scratch` holds kvDimension floats.
+    func dequantize(layer: Int, positions: Range<Int>, keysOut: UnsafeMutablePointer<Float16>, valuesOut: UnsafeMutablePointer<Float16>,
+                    scratch: UnsafeMutablePointer<Float>) {
+        let ggml: GGMLType = type == .q8_0 ? .q8_0 : .q4_0
+        for (source, out) in [(keys, keysOut), (values, valuesOut)] {
+            for p in positions {
+                _ = dequantizeRow(ggml, source + (layer * contextLength + p) * rowBytes, scratch, count: kvDimension)
+                kernels.roundToHalves(scratch, kvDimension, out + p * kvDimension)
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ package final class LlamaModel: @unchecked Sendable {
     package let sequence: KVSequence
     let state: RunState
     let pool: WorkerPool
+    /// How the KV caches of its sequences store keys and values.
+    package let kvCacheType: KVCacheType
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
     package let instructionSet: InstructionSet
     let kernels: KernelTable
@@ -39,14 +41,16 @@ package final class LlamaModel: @unchecked Sendable {
     /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
     ///   an adapter that does not fit, or an instruction set this CPU lacks.
     package convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
-                            instructionSet: InstructionSet? = nil, adapters: [LoRAAdapter] = []) throws(ModelError) {
+                            instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16,
+                            adapters: [LoRAAdapter] = []) throws(ModelError) {
         try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false,
-                      instructionSet: instructionSet, adapters: adapters)
+                      instructionSet: instructionSet, kvCacheType: kvCacheType, adapters: adapters)
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
     convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
-                     instructionSet: InstructionSet? = nil, adapters: [LoRAAdapter] = []) throws(ModelError) {
+                     instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16,
+                     adapters: [LoRAAdapter] = []) throws(ModelError) {
         let isa: InstructionSet
         if let instructionSet {
             let missing = instructionSet.missingFlags(cpuinfo: InstructionSet.cpuinfo())
@@ -64,7 +68,7 @@ package final class LlamaModel: @unchecked Sendable {
         try Self.checkCache(config, contextLength: contextLength)
         let weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized, adapters: adapters)
         try self.init(config: config, weights: weights, instructionSet: isa, contextLength: contextLength, threads: threads,
-                      batchSize: batchSize)
+                      batchSize: batchSize, kvCacheType: kvCacheType)
     }
 
     /// A model with its own KV cache, scratch and threads over the weights of `other`, which are only read,
@@ -72,12 +76,13 @@ package final class LlamaModel: @unchecked Sendable {
     /// - Throws: `ModelError` when a KV cache of `contextLength` positions would not fit in memory.
     package convenience init(sharingWeightsOf other: LlamaModel, contextLength: Int, threads: Int, batchSize: Int = 64) throws(ModelError) {
         try self.init(config: other.config, weights: other.weights, instructionSet: other.instructionSet,
-                      contextLength: contextLength, threads: threads, batchSize: batchSize)
+                      contextLength: contextLength, threads: threads, batchSize: batchSize, kvCacheType: other.kvCacheType)
     }
 
     private init(config: LlamaConfig, weights: LlamaWeights, instructionSet isa: InstructionSet, contextLength: Int,
-                 threads: Int, batchSize: Int) throws(ModelError) {
+                 threads: Int, batchSize: Int, kvCacheType: KVCacheType) throws(ModelError) {
         try Self.checkCache(config, contextLength: contextLength)
+        self.kvCacheType = kvCacheType
         self.instructionSet = isa
         kernels = isa.kernels
         self.config = config
@@ -88,7 +93,7 @@ package final class LlamaModel: @unchecked Sendable {
         loraScratch = weights.lora.map { LoRAScratch($0, batchCapacity: max(1, batchSize), kernels: isa.kernels) }
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
-        sequence = KVSequence(cache: try KVCache(layers: config.layerCount, contextLength: self.contextLength,
+        sequence = KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: self.contextLength,
                                                  kvDimension: config.kvDimension, kernels: kernels))
         // Attention scratch for as many workers as a batch has (token, head) pairs to split.
         let attentionWorkers = WorkerPool.workers(for: max(1, batchSize) * config.headCount, threads: pool.threadCount)
@@ -121,7 +126,7 @@ package final class LlamaModel: @unchecked Sendable {
     /// - Throws: `ModelError` when the cache cannot be reserved.
     package func makeSequence(contextLength: Int? = nil) throws(ModelError) -> KVSequence {
         let positions = min(max(1, contextLength ?? self.contextLength), self.contextLength)
-        return KVSequence(cache: try KVCache(layers: config.layerCount, contextLength: positions, kvDimension: config.kvDimension,
+        return KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: positions, kvDimension: config.kvDimension,
                                              kernels: kernels))
     }
 

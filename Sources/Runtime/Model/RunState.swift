@@ -26,6 +26,12 @@ final class RunState: @unchecked Sendable {
     let inputD: PreparedBatch                 // inputs of width d
     let inputQ: PreparedBatch                 // inputs of width qDim (attention output)
     let inputFF: PreparedBatch                // inputs of width ff
+    /// Workers the per-worker scratch is sized for.
+    let workerCount: Int
+    let widenScratch: UnsafeMutablePointer<Float> // (threads, kvDim): one row of a quantized cache as f32
+    /// Keys and values of quantized caches widened to f16 for attention; grows to the largest batch's need.
+    private var widened: UnsafeMutablePointer<Float16>?
+    private var widenedCapacity = 0
     private var buffers: [UnsafeMutablePointer<Float>] = []
 
     init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int, kernels: KernelTable) {
@@ -53,6 +59,8 @@ final class RunState: @unchecked Sendable {
         // Padded by 16 positions so a vector load at the last visible position stays inside.
         keysByDimensionStride = contextLength + 16
         keysByDimension = make(batchCapacity >= 64 ? c.kvDimension * keysByDimensionStride : 0)
+        workerCount = threads
+        widenScratch = make(threads * c.kvDimension)
         halfScratch = .allocate(capacity: threads * 2 * c.headDimension)
         halfScratch.initialize(repeating: 0, count: threads * 2 * c.headDimension)
         buffers = all
@@ -64,5 +72,16 @@ final class RunState: @unchecked Sendable {
     deinit {
         for p in buffers { p.deallocate() }
         halfScratch.deallocate()
+        widened?.deallocate()
+    }
+
+    /// Scratch for `halves` f16 values (contents undefined), kept for the next batch.
+    func widenedKV(halves: Int) -> UnsafeMutablePointer<Float16> {
+        if let widened, widenedCapacity >= halves { return widened }
+        widened?.deallocate()
+        widenedCapacity = max(halves, widenedCapacity * 2)
+        let fresh = UnsafeMutablePointer<Float16>.allocate(capacity: widenedCapacity)
+        widened = fresh
+        return fresh
     }
 }

@@ -12,6 +12,8 @@ package struct Sampler: Sendable {
     private var random: SplitMix64
     /// The grammar this sequence's tokens must follow, if any.
     package private(set) var constraint: TokenConstraint?
+    /// Time spent in the grammar so far (checking, masking, advancing).
+    package private(set) var constraintDuration: Duration = .zero
 
     /// - Parameters:
     ///   - options: the parameters; `seed` -1 draws a seed from the system generator.
@@ -32,15 +34,20 @@ package struct Sampler: Sendable {
     /// - Returns: the token, or nil when the grammar allows none.
     package mutating func next(_ logits: [Float], history: [Int], remaining: Int? = nil) -> Int? {
         guard constraint != nil else { return sample(logits, history: history) }
+        let clock = ContinuousClock()
         var id = sample(logits, history: history)
+        var start = clock.now
         if constraint?.allows(id, remaining: remaining) != true {
             var masked = logits
             constraint?.mask(&masked, remaining: remaining)
+            constraintDuration += clock.now - start
             guard masked.contains(where: { $0 > -.infinity }) else { return nil }
             id = sample(masked, history: history)
             guard masked.indices.contains(id), masked[id] > -.infinity else { return nil }
+            start = clock.now
         }
         constraint?.accept(id)
+        constraintDuration += clock.now - start
         return id
     }
 

@@ -19,6 +19,9 @@ package struct GenerationStats: Sendable {
     package var generatedTokens = 0
     package var generationDuration: Duration = .zero
     package var doneReason: DoneReason = .stop
+    /// With a `format`: time spent choosing tokens under the grammar (checks, masks, walks), and the walks.
+    package var grammarDuration: Duration = .zero
+    package var grammarWalks = 0
 }
 
 /// Runs prompt processing and token-by-token generation over a `TokenPredictor`, reusing the
@@ -52,6 +55,7 @@ package final class Generator {
     package func generate(prompt: [Int], options: SamplingOptions, grammar: Grammar? = nil, shouldStop: () -> Bool = { false },
                          emit: (String) -> Void) throws -> (text: String, stats: GenerationStats) {
         var stats = GenerationStats()
+        defer { model.endGeneration() }
         let contextLength = max(2, min(options.numCtx, model.contextLength))
         let keep = max(0, min(options.numKeep, contextLength / 2))
         let budget = Parameters.generationBudget(numPredict: options.numPredict, contextLength: contextLength)
@@ -101,6 +105,8 @@ package final class Generator {
         let rest = filter.flush()
         if !rest.isEmpty { text += rest; emit(rest) }
         stats.generationDuration = clock.now - generationStart
+        stats.grammarDuration = sampler.constraintDuration
+        stats.grammarWalks = sampler.constraint?.vocabularyWalks ?? 0
         return (text, stats)
     }
 }

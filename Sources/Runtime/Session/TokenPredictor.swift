@@ -9,4 +9,10 @@ package protocol TokenPredictor: AnyObject {
     /// Evaluates `tokens` at positions `start...` (positions before `start` must already be cached;
     /// later ones are forgotten) and returns the logits after the last of them.
     func predict(_ tokens: [Int], from start: Int) throws -> [Float]
+    /// Called when a generation ends, so a predictor that batches several sequences stops waiting for this one.
+    func endGeneration()
+}
+
+extension TokenPredictor {
+    package func endGeneration() {}
 }

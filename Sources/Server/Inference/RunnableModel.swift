@@ -77,11 +77,18 @@ package struct RunnableModel: @unchecked Sendable {
     /// checked to fit each other, ready to generate.
     /// - Throws: when the GGUF's vocabulary or tensors cannot be used.
     package func makeGenerator(threads: Int) throws -> Generator {
+        let (tokenizer, engine) = try makeEngine(threads: threads)
+        return Generator(model: engine, tokenizer: tokenizer)
+    }
+
+    /// The tokenizer and the loaded weights with a context of num_ctx positions (at most the trained context).
+    /// - Throws: when the GGUF's vocabulary or tensors cannot be used.
+    package func makeEngine(threads: Int, kvCacheType: KVCacheType = .f16) throws -> (Tokenizer, LlamaModel) {
         let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: gguf))
         let engine = try LlamaModel(gguf: gguf, contextLength: min(options.numCtx, trainedContextLength), threads: threads,
-                                    adapters: adapters)
+                                    kvCacheType: kvCacheType, adapters: adapters)
         try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
-        return Generator(model: engine, tokenizer: tokenizer)
+        return (tokenizer, engine)
     }
 
     /// The context length the model was trained with (num_ctx when the GGUF does not say).

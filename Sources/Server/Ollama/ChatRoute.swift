@@ -134,8 +134,8 @@ extension APIServer {
         let runnable = lease.runnable
         var fixed = runnable.history
         if turns.first?.role != "system" && !runnable.system.isEmpty { fixed.insert(Turn(role: "system", content: runnable.system), at: 0) }
-        let limit = min(options.numCtx, lease.generator.model.contextLength) - 1
-        return try ChatSession.fittedPrompt(fixed: fixed, turns: turns, format: runnable.format, tokenizer: lease.generator.tokenizer,
+        let limit = min(options.numCtx, lease.contextLength) - 1
+        return try ChatSession.fittedPrompt(fixed: fixed, turns: turns, format: runnable.format, tokenizer: lease.tokenizer,
                                             limit: limit, tools: tools, think: think)
     }
 }

@@ -59,11 +59,11 @@ extension APIServer {
     /// stops at the next token once the client is gone.
     func complete(_ request: CompletionRequest, lease: ModelLease, prompt: [Int], options: SamplingOptions,
                   writer: HTTPResponseWriter, emit: (String) -> Void) throws -> CompletionResult {
-        let (text, stats) = try lease.generator.generate(prompt: prompt, options: options, grammar: request.grammar,
-                                                         shouldStop: { writer.isCancelled }, emit: emit)
+        let (text, stats, context) = try lease.generate(prompt: prompt, options: options, grammar: request.grammar,
+                                                        shouldStop: { writer.isCancelled }, emit: emit)
         writer.tokens = stats.generatedTokens
         return CompletionResult(text: text, stats: stats, loadDuration: lease.loadDuration,
-                                totalDuration: ContinuousClock.now - request.started, context: lease.generator.cached)
+                                totalDuration: ContinuousClock.now - request.started, context: context)
     }
 
     /// Ollama's Metrics members, omitting zeros as Go's omitempty does.

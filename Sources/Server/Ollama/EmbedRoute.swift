@@ -16,18 +16,16 @@ extension APIServer {
     func embedVectors(_ inputs: [String], request: CompletionRequest, truncate: Bool, normalize: Bool,
                       writer: HTTPResponseWriter) throws -> (vectors: [[Float]], tokens: Int, load: Duration) {
         try withModel(request, writer) { lease in
-            defer { lease.generator.reset() }   // the embedding overwrote the cache
-            guard let model = lease.generator.model as? LlamaModel else { throw APIError(500, "this model cannot embed") }
             var vectors: [[Float]] = []
             var count = 0
             for text in inputs {
-                var tokens = lease.generator.tokenizer.encode(text)
-                if tokens.isEmpty { tokens = lease.generator.tokenizer.vocabulary.bos.map { [$0] } ?? [0] }
-                if tokens.count > model.contextLength {
+                var tokens = lease.tokenizer.encode(text)
+                if tokens.isEmpty { tokens = lease.tokenizer.vocabulary.bos.map { [$0] } ?? [0] }
+                if tokens.count > lease.contextLength {
                     guard truncate else { throw APIError.badRequest("input length exceeds the context length") }
-                    tokens = Array(tokens.prefix(model.contextLength))
+                    tokens = Array(tokens.prefix(lease.contextLength))
                 }
-                var v = try model.embedding(tokens)
+                var v = try lease.embedding(tokens)
                 if normalize {
                     let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
                     if norm > 0 { v = v.map { $0 / norm } }

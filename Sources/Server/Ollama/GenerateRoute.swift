@@ -36,7 +36,7 @@ extension APIServer {
             }
             let runnable = lease.runnable
             let options = try RequestOptions.apply(request.options, to: runnable.options)
-            let tokenizer = lease.generator.tokenizer
+            let tokenizer = lease.tokenizer
             guard context.allSatisfy({ $0 < tokenizer.vocabulary.count }) else {
                 throw APIError.badRequest("field 'context' holds a token id outside the model's vocabulary")
             }

@@ -155,7 +155,7 @@ extension APIServer {
                 ("name", .string(m.name)), ("model", .string(m.name)), ("size", .int(Int(m.size))),
                 ("digest", .string(m.resolved.manifestDigest.hex)), ("details", details(m.resolved)),
                 ("expires_at", .string(JSONTime.string(expires))), ("size_vram", .int(0)),
-                ("context_length", .int(Int(m.contextLength))),
+                ("context_length", .int(Int(m.contextLength))), ("kv_cache_size", .int(m.kvBytes)),
             ])
         }))])
     }

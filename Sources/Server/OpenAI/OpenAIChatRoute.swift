@@ -103,7 +103,7 @@ extension APIServer {
             var turns: [Turn] = lease.runnable.system.isEmpty ? [] : [Turn(role: "system", content: lease.runnable.system)]
             turns.append(Turn(role: "user", content: prompt))
             _ = suffix
-            let tokens = lease.generator.tokenizer.encode(try lease.runnable.format.render(turns))
+            let tokens = lease.tokenizer.encode(try lease.runnable.format.render(turns))
             func body(_ text: String, _ reason: JSON, usage: JSON? = nil) -> JSON {
                 var fields: [(String, JSON)] = [("id", .string(id)), ("object", .string("text_completion")), ("created", created),
                                                 ("model", .string(modelName)), ("system_fingerprint", .string("fp_ollama")),

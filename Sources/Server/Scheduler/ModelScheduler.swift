@@ -4,22 +4,28 @@ import Runtime
 
 /// Limits the scheduler enforces.
 package struct SchedulerLimits: Sendable {
-    /// Requests one model serves at once (each with its own model instance and cache).
+    /// Requests one model serves at once (each on its own slot: a sequence with its own KV cache,
+    /// decoded in one batch with the others).
     package var parallel = 1
+    /// Bytes of KV cache all slots of a model may keep (0: no limit); idle slots' cached prompts are
+    /// dropped, least recently used first, to make room for a new request.
+    package var kvBudget = 0
+    /// How the slots' KV caches store keys and values.
+    package var kvCacheType = KVCacheType.f16
     /// Models kept loaded at once; the least recently used idle one is unloaded first.
     package var maxLoaded = 3
     /// Bytes of model layers kept loaded at once (0: no limit); least recently used idle models go first.
     package var maxMemory: Int64 = 0
     /// Requests that may wait for a busy model; more get 503.
     package var maxQueue = 512
-    /// Worker threads per model instance.
+    /// Worker threads per loaded model.
     package var threads = ProcessInfo.processInfo.activeProcessorCount
     package var defaultKeepAlive = KeepAlive.default
     package init() {}
 }
 
 /// Loads models on first use, shares one load between the requests that wait for it, hands out
-/// instances up to the parallel limit, queues the rest, and unloads models whose keep_alive ran out
+/// leases up to the parallel limit (each generates on a slot of the model's batch), queues the rest, and unloads models whose keep_alive ran out
 /// (or the least recently used one when too many are loaded).
 package final class ModelScheduler: @unchecked Sendable {
     let store: ModelStore
@@ -110,26 +116,54 @@ package final class ModelScheduler: @unchecked Sendable {
         model.busy += 1
         model.lastUsed = Date()
         model.expiresAt = nil   // in use: not unloaded
-        let instance = model.idle.popLast()
         let loadDuration = clock.now - start
         lock.unlock()
-        if let instance { return ModelLease(model: model, generator: instance, loadDuration: loadDuration) }
-        do {
-            let generator = try model.runnable!.makeGenerator(threads: limits.threads)
-            return ModelLease(model: model, generator: generator, loadDuration: clock.now - start)
-        } catch {
-            lock.lock(); model.busy -= 1; lock.broadcast(); lock.unlock()
-            throw APIError(500, "cannot load model '\(nameText)': \(error)")
-        }
+        return ModelLease(model: model, scheduler: self, loadDuration: loadDuration)
     }
 
-    /// Gives an instance back and starts its model's keep_alive.
+    /// The idle slot of `model` whose cache shares the longest prefix with `prompt`, or a new slot when
+    /// none shares any and the parallel limit allows one more; the least recently used slot otherwise.
+    /// Idle slots' caches are dropped, least recently used first, while the KV budget would be exceeded.
+    func bindSlot(_ model: LoadedModel, prompt: [Int]) throws -> Slot {
+        lock.lock()
+        defer { lock.unlock() }
+        let idle = model.slots.filter { !$0.busy }
+        func shared(_ slot: Slot) -> Int { zip(slot.generator.cached, prompt).prefix { $0 == $1 }.count }
+        var chosen = idle.max { (shared($0), $1.lastUsed) < (shared($1), $0.lastUsed) }
+        if chosen.map(shared) ?? 0 == 0 && model.slots.count < limits.parallel {
+            let sequence = try model.runner!.model.makeSequence()
+            let slot = Slot(generator: Generator(model: SlotPredictor(runner: model.runner!, sequence: sequence), tokenizer: model.tokenizer!),
+                            sequence: sequence)
+            model.slots.append(slot)
+            chosen = slot
+        }
+        guard let slot = chosen else { throw APIError(500, "no free slot for a request within the parallel limit") }
+        slot.busy = true
+        if limits.kvBudget > 0 {
+            let need = max(0, prompt.count - slot.sequence.cachedCount) * slot.sequence.bytesPerPosition
+            let others = model.slots.filter { !$0.busy && $0.sequence.cachedCount > 0 }.sorted { $0.lastUsed < $1.lastUsed }
+            for victim in others where model.kvBytesInUse + need > limits.kvBudget {
+                victim.generator.reset()
+                victim.sequence.reset()
+            }
+        }
+        return slot
+    }
+
+    /// Marks a slot idle again; its cache stays for the next request that shares its prefix.
+    func unbind(_ slot: Slot, of model: LoadedModel) {
+        lock.lock()
+        slot.busy = false
+        slot.lastUsed = Date()
+        lock.unlock()
+    }
+
+    /// Gives a lease back and starts its model's keep_alive.
     package func release(_ lease: ModelLease, keepAlive: KeepAlive?) {
         lock.lock()
         defer { lock.unlock() }
         let model = lease.model
         model.busy -= 1
-        model.idle.append(lease.generator)
         model.lastUsed = Date()
         let keep = keepAlive ?? limits.defaultKeepAlive
         if model.busy == 0 { model.expiresAt = keep.expiry(from: Date()) }
@@ -152,23 +186,24 @@ package final class ModelScheduler: @unchecked Sendable {
         return models.values.filter(\.isReady).sorted { $0.lastUsed > $1.lastUsed }.compactMap { m in
             guard let resolved = m.resolved else { return nil }
             return RunningModel(name: m.key, resolved: resolved, size: m.size, contextLength: m.contextLength,
-                                expiresAt: m.busy > 0 ? nil : m.expiresAt)
+                                expiresAt: m.busy > 0 ? nil : m.expiresAt, kvBytes: m.kvBytesInUse)
         }
     }
 
     // MARK: - Internals (lock held unless said otherwise)
 
-    /// Loads the model (lock not held): the manifest, the GGUF and its first instance.
+    /// Loads the model (lock not held): the manifest, the GGUF, its weights and its batch runner.
     private func load(_ model: LoadedModel, name: ModelName) {
         do {
             let resolved = try store.resolve(name)
             let runnable = try RunnableModel.load(resolved, store: store)
-            let first = try runnable.makeGenerator(threads: limits.threads)
+            let (tokenizer, engine) = try runnable.makeEngine(threads: limits.threads, kvCacheType: limits.kvCacheType)
             lock.lock()
             model.resolved = resolved
             model.runnable = runnable
-            model.idle = [first]
-            model.contextLength = first.model.contextLength
+            model.tokenizer = tokenizer
+            model.runner = BatchRunner(model: engine)
+            model.contextLength = engine.contextLength
             model.size = resolved.manifest.layers.reduce(0) { $0 + $1.size }
             model.state = .ready
             model.lastUsed = Date()
@@ -206,4 +241,6 @@ package struct RunningModel: Sendable {
     package let contextLength: Int
     /// nil: in use or kept forever.
     package let expiresAt: Date?
+    /// Bytes of KV cache its slots hold.
+    package let kvBytes: Int
 }

@@ -23,13 +23,16 @@ struct ServeBench {
         + "Long before the first books were printed, scribes copied every page by hand, and"
 
     func run() throws {
+        let children = ChildProcess.Group()
+        let signals = children.stopOnSignals()
+        defer { withExtendedLifetime(signals) {} }
         let workspace = NSTemporaryDirectory() + "mfc-serve-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: workspace) }
         let store = workspace + "/store"
         let modelfile = workspace + "/Modelfile"
         try "FROM \(ModelfilePrinter.quoted(absolute(gguf)))\n".write(toFile: modelfile, atomically: true, encoding: .utf8)
-        let build = try ChildProcess.start(Self.executable, ["create", "bench", "-f", modelfile, "--store", store])
+        let build = try children.start(Self.executable, ["create", "bench", "-f", modelfile, "--store", store])
         guard build.wait() == 0 else { throw BenchFailure("mfc create of the benchmark model failed") }
         let model = try RunnableModel.resolve("bench", store: store, environment: [:], currentDirectory: workspace)
 
@@ -37,21 +40,21 @@ struct ServeBench {
         for t in threads {
             var engines: [any StreamingEngine] = [try InProcessEngine(model: model, threads: t)]
             let servePort = try Self.freePort()
-            let serve = try ChildProcess.start(Self.executable, ["serve", "--host", "127.0.0.1:\(servePort)", "--store", store,
+            let serve = try children.start(Self.executable, ["serve", "--host", "127.0.0.1:\(servePort)", "--store", store,
                                                                  "--threads", "\(t)", "--keep-alive", "-1", "--parallel", "1"])
             defer { serve.stop() }
             try Self.waitUntilUp(port: servePort, path: "/", process: serve, name: "mfc serve")
-            engines.append(ServeEngine(port: servePort, model: "bench"))
+            engines.append(ServeEngine(port: servePort, pid: serve.pid, model: "bench"))
             var llama: ChildProcess?
             defer { llama?.stop() }
             if let llamaServer {
                 let port = try Self.freePort()
                 let context = min(4096, model.trainedContextLength)
-                let process = try ChildProcess.start(llamaServer, ["-m", absolute(gguf), "--host", "127.0.0.1", "--port", "\(port)",
+                let process = try children.start(llamaServer, ["-m", absolute(gguf), "--host", "127.0.0.1", "--port", "\(port)",
                                                                    "-t", "\(t)", "-tb", "\(t)", "-c", "\(context)", "-np", "1"])
                 llama = process
                 try Self.waitUntilUp(port: port, path: "/health", process: process, name: "llama-server")
-                engines.append(LlamaServerEngine(port: port))
+                engines.append(LlamaServerEngine(port: port, pid: process.pid))
             }
             for engine in engines { _ = try engine.generate("Warm-up. " + prompt, StreamingSettings(tokens: 8)) }
             var runs = Array(repeating: [StreamedGeneration](), count: engines.count)
@@ -69,19 +72,23 @@ struct ServeBench {
 
     private func report(threads: Int, engines: [String], runs: [[StreamedGeneration]]) {
         output.write("\nthreads \(threads), \(repetitions) repetitions (mean ± sd):\n")
-        output.write("| engine | prompt tokens | tokens | first token ms | tokens/s | first token / in-process | tokens/s / in-process |\n")
-        output.write("|---|---:|---:|---:|---:|---:|---:|\n")
+        output.write("| engine | prompt tokens | tokens | first token ms | tokens/s | CPU ms / token | first token / in-process "
+                     + "| tokens/s / in-process | CPU / in-process |\n")
+        output.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         let first = runs.map { Statistics($0.map(\.firstTokenMilliseconds)) }
         let rate = runs.map { Statistics($0.map(\.tokensPerSecond)) }
+        let cpu = runs.map { Statistics($0.map(\.cpuMillisecondsPerToken)) }
         for (i, name) in engines.enumerated() {
             let tokens = Set(runs[i].map(\.tokens)).sorted().map(String.init).joined(separator: "/")
             let prompts = Set(runs[i].map(\.promptTokens)).sorted().map(String.init).joined(separator: "/")
-            output.write(String(format: "| %@ | %@ | %@ | %@ | %@ | %.3f | %.3f |\n", name, prompts, tokens, first[i].description,
-                                rate[i].description, first[i].mean / first[0].mean, rate[i].mean / rate[0].mean))
+            output.write(String(format: "| %@ | %@ | %@ | %@ | %@ | %@ | %.3f | %.3f | %.3f |\n", name, prompts, tokens, first[i].description,
+                                rate[i].description, cpu[i].description, first[i].mean / first[0].mean, rate[i].mean / rate[0].mean,
+                                cpu[i].mean / cpu[0].mean))
         }
         if engines.count > 1 {
-            output.write(String(format: "mfc serve overhead: first token %+.1f%%, generation %+.1f%% time per token\n",
-                                (first[1].mean / first[0].mean - 1) * 100, (rate[0].mean / rate[1].mean - 1) * 100))
+            output.write(String(format: "mfc serve overhead: first token %+.1f%%, generation %+.1f%% time per token, %+.1f%% CPU per token\n",
+                                (first[1].mean / first[0].mean - 1) * 100, (rate[0].mean / rate[1].mean - 1) * 100,
+                                (cpu[1].mean / cpu[0].mean - 1) * 100))
             let same = zip(runs[0], runs[1]).allSatisfy { $0.text == $1.text }
             output.write("mfc serve text \(same ? "equals" : "DIFFERS FROM") the in-process text\n")
         }
@@ -150,6 +157,7 @@ final class ChildProcess {
     }
 
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
 
     func wait() -> Int32 {
         process.waitUntilExit()
@@ -159,5 +167,31 @@ final class ChildProcess {
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+    }
+
+    /// The children of one benchmark, stopped with it when SIGINT or SIGTERM ends it early (a server
+    /// left behind would hold its port and its model's memory).
+    final class Group: @unchecked Sendable {
+        private let lock = NSLock()
+        private var members: [ChildProcess] = []
+
+        func start(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+            let child = try ChildProcess.start(executable, arguments)
+            lock.withLock { members.append(child) }
+            return child
+        }
+
+        func stopOnSignals() -> [any DispatchSourceSignal] {
+            [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [self] in
+                    for child in lock.withLock({ members }) where child.isRunning { kill(child.pid, SIGTERM) }
+                    exit(128 + number)
+                }
+                source.resume()
+                return source
+            }
+        }
     }
 }

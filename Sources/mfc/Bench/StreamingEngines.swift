@@ -13,6 +13,13 @@ struct StreamedGeneration {
     var tokens: Int
     var promptTokens: Int
     var text: String
+    /// CPU time the engine's process spent on the request (all its threads), a figure the machine's
+    /// load moves much less than the wall times.
+    var cpu: Duration = .zero
+
+    var cpuMillisecondsPerToken: Double {
+        (Double(cpu.components.seconds) * 1e3 + Double(cpu.components.attoseconds) / 1e15) / Double(max(1, tokens))
+    }
 
     /// Generation speed as a streaming client sees it: the tokens after the first over the time they took.
     var tokensPerSecond: Double {
@@ -55,9 +62,32 @@ private struct ArrivalLog {
         text += s
     }
 
-    func result(tokens: Int, promptTokens: Int) throws(BenchFailure) -> StreamedGeneration {
+    func result(tokens: Int, promptTokens: Int, cpu: Duration) throws(BenchFailure) -> StreamedGeneration {
         guard let first, let last else { throw BenchFailure("the engine generated no text") }
-        return StreamedGeneration(firstToken: first - start, span: last - first, tokens: tokens, promptTokens: promptTokens, text: text)
+        return StreamedGeneration(firstToken: first - start, span: last - first, tokens: tokens, promptTokens: promptTokens,
+                                  text: text, cpu: cpu)
+    }
+}
+
+/// CPU time (user + system, every thread, finished ones included) of a process.
+enum ProcessCPU {
+    /// This process, to the microsecond.
+    static func ofSelf() -> Duration {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return .microseconds(Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
+                             + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec))
+    }
+
+    /// Another process, from /proc/PID/stat (utime and stime, in clock ticks).
+    static func of(_ pid: Int32) -> Duration {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return .zero }
+        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
+        let hertz = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        return .microseconds((user + system) * 1_000_000 / max(1, hertz))
     }
 }
 
@@ -81,9 +111,10 @@ final class InProcessEngine: StreamingEngine {
         generator.reset()   // each repetition evaluates its whole prompt, as on the servers
         let options = model.options.overlaid(with: try Parameters.options(fromJSON: settings.ollamaOptions).values)
         let session = ChatSession(generator: generator, format: model.format, options: options, system: model.system, raw: true)
+        let cpu = ProcessCPU.ofSelf()
         var log = ArrivalLog(start: .now)
         let stats = try session.respond(to: prompt) { log.piece($0, at: .now) }
-        return try log.result(tokens: stats.generatedTokens, promptTokens: stats.promptEvaluated)
+        return try log.result(tokens: stats.generatedTokens, promptTokens: stats.promptEvaluated, cpu: ProcessCPU.ofSelf() - cpu)
     }
 }
 
@@ -91,11 +122,13 @@ final class InProcessEngine: StreamingEngine {
 struct ServeEngine: StreamingEngine {
     let name = "mfc serve"
     let port: Int
+    let pid: Int32
     let model: String
 
     func generate(_ prompt: String, _ settings: StreamingSettings) throws -> StreamedGeneration {
         let body = JSONValue.object([("model", .string(model)), ("prompt", .string(prompt)), ("raw", .bool(true)),
                                      ("stream", .bool(true)), ("options", .object(settings.ollamaOptions))])
+        let cpu = ProcessCPU.of(pid)
         var log = ArrivalLog(start: .now)
         var counts: (Int, Int)?
         var failure: String?
@@ -107,7 +140,7 @@ struct ServeEngine: StreamingEngine {
             return true
         }
         guard status == 200, failure == nil, let counts else { throw BenchFailure("mfc serve answered \(status): \(failure ?? "no final line")") }
-        return try log.result(tokens: counts.0, promptTokens: counts.1)
+        return try log.result(tokens: counts.0, promptTokens: counts.1, cpu: ProcessCPU.of(pid) - cpu)
     }
 }
 
@@ -115,11 +148,13 @@ struct ServeEngine: StreamingEngine {
 struct LlamaServerEngine: StreamingEngine {
     let name = "llama-server"
     let port: Int
+    let pid: Int32
 
     func generate(_ prompt: String, _ settings: StreamingSettings) throws -> StreamedGeneration {
         let body = JSONValue.object([("prompt", .string(prompt)), ("n_predict", .int(settings.tokens)), ("stream", .bool(true)),
                                      ("temperature", .int(0)), ("top_k", .int(1)), ("repeat_penalty", .int(1)), ("seed", .int(42)),
                                      ("cache_prompt", .bool(false))])
+        let cpu = ProcessCPU.of(pid)
         var log = ArrivalLog(start: .now)
         var counts: (Int, Int)?
         var failure: String?
@@ -134,6 +169,6 @@ struct LlamaServerEngine: StreamingEngine {
             return true
         }
         guard status == 200, failure == nil, let counts else { throw BenchFailure("llama-server answered \(status): \(failure ?? "no final event")") }
-        return try log.result(tokens: counts.0, promptTokens: counts.1)
+        return try log.result(tokens: counts.0, promptTokens: counts.1, cpu: ProcessCPU.of(pid) - cpu)
     }
 }

@@ -118,7 +118,8 @@ struct ParsedArguments: Sendable {
             if result.positionals.count < range.lowerBound {
                 throw UsageError("'mfc \(info.name)' needs \(range.lowerBound == range.upperBound ? "" : "at least ")\(range.lowerBound) argument\(range.lowerBound == 1 ? "" : "s")")
             }
-            throw UsageError("'mfc \(info.name)' takes at most \(range.upperBound) argument\(range.upperBound == 1 ? "" : "s"), got \(result.positionals.count)")
+            let most = range.upperBound == 0 ? "no arguments" : "at most \(range.upperBound) argument\(range.upperBound == 1 ? "" : "s")"
+            throw UsageError("'mfc \(info.name)' takes \(most), got \(result.positionals.count): '\(result.positionals[range.upperBound])'")
         }
         return result
     }

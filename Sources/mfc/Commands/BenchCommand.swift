@@ -10,7 +10,8 @@ enum BenchCommand: MFCCommand {
         discussion: """
         Prompt processing (ppN: N tokens in one batch from an empty cache) and generation (tgN: N tokens one
         at a time from an empty cache), in tokens per second, mean ± standard deviation over the repetitions,
-        as llama-bench measures them. With --serve: time to first token and generation speed of one streaming
+        as llama-bench measures them. With --parallel, tgN xS is S sequences generating N tokens each, decoded
+        together one step at a time (as `mfc serve` batches its slots), in aggregate tokens per second. With --serve: time to first token and generation speed of one streaming
         client through `mfc serve` (a child process on a free port), `mfc run`'s generation in this process and
         llama-server, each given the same raw prompt, greedy settings, -n tokens and thread count, repetitions
         interleaved. Build with `swift build -c release` first: debug builds are ~50x slower.
@@ -19,6 +20,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["-p", "--prompt"], value: "N", help: "prompt tokens (default 256; 0 skips)"),
             OptionSpec(["-n", "--generate"], value: "N", help: "generated tokens (default 128; 0 skips)"),
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
+            OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
             OptionSpec(["--lora"], value: "ADAPTER.gguf", help: "a GGUF LoRA adapter applied at scale 1 (repeat to stack)", repeatable: true),
@@ -41,6 +43,10 @@ enum BenchCommand: MFCCommand {
         }
         if args.flag("--serve") {
             return try serve(args, path: path, generate: generate, repetitions: repetitions, threads: threadList, console: console)
+        }
+        let parallel = try (args.value("--parallel") ?? "").split(separator: ",").map { part throws(UsageError) in
+            guard let n = Int(part), (1...256).contains(n) else { throw UsageError("--parallel needs counts from 1 to 256, got '\(part)'") }
+            return n
         }
         let gguf: GGUFFile
         do { gguf = try GGUFFile(path: path) } catch {
@@ -70,7 +76,7 @@ enum BenchCommand: MFCCommand {
             do {
                 let start = DispatchTime.now().uptimeNanoseconds
                 model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256)), instructionSet: isa, adapters: adapters)
+                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa, adapters: adapters)
                 let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 console.stdout.write(String(format: "load: %.1f ms (%d adapters)\n", milliseconds, adapters.count))
             } catch {
@@ -90,6 +96,18 @@ enum BenchCommand: MFCCommand {
                 tests.append(("tg\(generate)", try (0..<repetitions).map { _ in
                     try rate(generate) {
                         for i in 0..<generate { _ = try model.forward(tokens: [tokens[i]], startPosition: i) }
+                    }
+                }))
+            }
+            for n in parallel where generate > 0 {
+                tests.append(("tg\(generate) x\(n)", try (0..<repetitions).map { _ in
+                    let sequences = try (0..<n).map { _ in try model.makeSequence(contextLength: generate) }
+                    return try rate(n * generate) {
+                        for i in 0..<generate {
+                            _ = try model.forward(sequences.enumerated().map { s, sequence in
+                                SequenceStep(sequence: sequence, tokens: [tokens[(i + 37 * s) % tokens.count]], startPosition: i)
+                            })
+                        }
                     }
                 }))
             }

@@ -52,7 +52,9 @@ enum BuildCommand: MFCCommand {
         let waves = try DirectoryBuild.waves(targets)
         let ok = DirectoryBuild.build(waves, builder: builder, options: options) { target, result in
             switch result {
-            case .success(let r): console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
+            case .success(let r):
+                printNotes(of: r, console: console)
+                console.stdout.write(report(r, source: (target.path as NSString).lastPathComponent, explain: explain))
             case .failure(let e): console.stderr.write("mfc build: error: \((target.path as NSString).lastPathComponent): \(e)\n")
             }
         }
@@ -79,9 +81,16 @@ enum BuildCommand: MFCCommand {
             if lintFailed { return ExitStatus.failure }   // the diagnostics are printed already
             throw error
         }
-        for w in result.warnings + (options.remoteCache?.notes ?? []) { console.stderr.write("warning: \(w)\n") }
+        printNotes(of: result, console: console)
+        for w in options.remoteCache?.notes ?? [] { console.stderr.write("warning: \(w)\n") }
         console.stdout.write(report(result, source: file, explain: args.flag("--explain")))
         return ExitStatus.success
+    }
+
+    /// A build's warnings and notes, on standard error.
+    static func printNotes(of result: BuildResult, console: Console) {
+        for w in result.warnings { console.stderr.write("warning: \(w)\n") }
+        for n in result.notes { console.stderr.write("note: \(n)\n") }
     }
 
     /// The builder and build options the command line asks for.

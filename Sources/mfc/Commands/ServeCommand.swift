@@ -1,5 +1,6 @@
 import Builder
 import Foundation
+import Runtime
 import Server
 
 /// `mfc serve`: Ollama's HTTP API and the OpenAI-compatible API over the model store.
@@ -20,7 +21,9 @@ enum ServeCommand: MFCCommand {
             OptionSpec(["--max-memory"], value: "BYTES", help: "Bytes of models loaded at once, least recently used unloaded first (default: no limit)."),
             OptionSpec(["--max-queue"], value: "N", help: "Requests waiting per model before 503 (default: $OLLAMA_MAX_QUEUE, else 512)."),
             OptionSpec(["--keep-alive"], value: "DURATION", help: "Default keep_alive, e.g. 5m, 0, -1 (default: $OLLAMA_KEEP_ALIVE, else 5m)."),
-            OptionSpec(["--threads"], value: "N", help: "Worker threads per model instance (default: cores / parallel)."),
+            OptionSpec(["--threads"], value: "N", help: "Worker threads per loaded model (default: $MFC_SERVE_THREADS, else the cores)."),
+            OptionSpec(["--kv-cache-type"], value: "TYPE", help: "KV cache storage: f16, q8_0 or q4_0 (default: $MFC_KV_CACHE_TYPE, else $OLLAMA_KV_CACHE_TYPE, else f16)."),
+            OptionSpec(["--kv-budget"], value: "BYTES", help: "Bytes of KV cache a model's slots keep; idle cached prompts are dropped, least recently used first (default: no limit)."),
             OptionSpec(["--max-body"], value: "BYTES", help: "Largest request body accepted (default 64 MiB; blob uploads up to 16 GiB)."),
             OptionSpec(["--header-timeout"], value: "SECONDS", help: "Time a client has to send a request's headers (default 10)."),
             StoreAccess.option,
@@ -41,7 +44,7 @@ enum ServeCommand: MFCCommand {
         config.scheduler.maxLoaded = try count("--max-loaded", "OLLAMA_MAX_LOADED_MODELS", minimum: 1) ?? 3
         config.scheduler.maxQueue = try count("--max-queue", "OLLAMA_MAX_QUEUE", minimum: 0) ?? 512
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        config.scheduler.threads = try count("--threads", "MFC_SERVE_THREADS", minimum: 1) ?? max(1, cores / config.scheduler.parallel)
+        config.scheduler.threads = try count("--threads", "MFC_SERVE_THREADS", minimum: 1) ?? max(1, cores)
         if let text = args.value("--keep-alive") ?? nonEmpty(env["OLLAMA_KEEP_ALIVE"]) {
             guard let k = KeepAlive(text: text) else { throw UsageError("--keep-alive needs a duration such as 5m, 0 or -1, got '\(text)'") }
             config.scheduler.defaultKeepAlive = k
@@ -53,6 +56,16 @@ enum ServeCommand: MFCCommand {
         if let text = args.value("--max-memory") {
             guard let n = Int64(text), n > 0 else { throw UsageError("--max-memory needs a positive number of bytes, got '\(text)'") }
             config.scheduler.maxMemory = n
+        }
+        if let text = args.value("--kv-cache-type") ?? nonEmpty(env["MFC_KV_CACHE_TYPE"]) ?? nonEmpty(env["OLLAMA_KV_CACHE_TYPE"]) {
+            guard let type = KVCacheType(rawValue: text.lowercased()) else {
+                throw UsageError("--kv-cache-type (or MFC_KV_CACHE_TYPE, OLLAMA_KV_CACHE_TYPE) needs f16, q8_0 or q4_0, got '\(text)'")
+            }
+            config.scheduler.kvCacheType = type
+        }
+        if let text = args.value("--kv-budget") {
+            guard let n = Int(text), n > 0 else { throw UsageError("--kv-budget needs a positive number of bytes, got '\(text)'") }
+            config.scheduler.kvBudget = n
         }
         if let text = args.value("--header-timeout") {
             guard let n = Int(text), n > 0 else { throw UsageError("--header-timeout needs a positive number of seconds, got '\(text)'") }

@@ -28,6 +28,9 @@ enum RunStatistics {
         done reason:          \(s.doneReason.rawValue)
 
         """
+        if s.grammarDuration > .zero {
+            out += "grammar duration:     \(format(s.grammarDuration)) (\(s.grammarWalks) vocabulary walk(s))\n"
+        }
         return out
     }
 }

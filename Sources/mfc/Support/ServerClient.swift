@@ -37,7 +37,10 @@ struct ServerClient {
         }.resume()
         done.wait()
         let (data, status, error) = result.get()
-        if let error { throw Failure(description: "could not connect to mfc serve at \(base): \(error.localizedDescription)") }
+        if let error {
+            throw Failure(description: "could not connect to mfc serve at \(base): is it running? Start it with 'mfc serve' "
+                          + "(or set --host, MFC_HOST or OLLAMA_HOST to its address). (\(error.localizedDescription))")
+        }
         let bytes = [UInt8](data ?? Data())
         let json = (try? JSON.parse(bytes)) ?? .null
         return (status ?? 0, json)

@@ -158,8 +158,12 @@ func exportSmolLM2(_ f16: GGUFFile, to dir: String) throws {
     // FROM one shard file, as tutorials write it, imports its folder: the same model layer.
     let shard = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/SmolLM2-hf").first { $0.hasSuffix(".safetensors") })
     let fromShard = ModelName(parsing: "smol-shard")
-    _ = try builder.build(modelfile: "FROM ./SmolLM2-hf/\(shard)\n", directory: dir, as: fromShard)
+    let shardBuild = try builder.build(modelfile: "FROM ./SmolLM2-hf/\(shard)\n", directory: dir, as: fromShard)
     #expect(try store.manifest(fromShard)?.layers(ofType: MediaType.model).first?.digest == layer.digest)
+    // ... and says so: the note names the file and the folder it stands for.
+    #expect(shardBuild.notes == ["FROM ./SmolLM2-hf/\(shard) imports its whole folder ./SmolLM2-hf (config.json, the tokenizer "
+                                 + "and every safetensors shard), not only this file; FROM ./SmolLM2-hf says the same"])
+    #expect(first.notes.isEmpty, "FROM the folder needs no note")
     // A .safetensors file outside a model folder names what is missing.
     try FileManager.default.copyItem(atPath: dir + "/SmolLM2-hf/" + shard, toPath: dir + "/loose.safetensors")
     let error = #expect(throws: StoreError.self) { try builder.build(modelfile: "FROM ./loose.safetensors\n", directory: dir, as: fromShard) }

@@ -104,3 +104,20 @@ struct TokenConstraintTests {
     }
 }
 
+
+/// The vocabulary walk (with its shortcut for bytes that return to the starting stacks) on SmolLM2's
+/// real 49k vocabulary allows exactly the tokens that checking each token alone allows.
+@Test(arguments: ["", "{\"", "{\"a\": ", "{\"a\": \"x", "{\"a\": [1", "{\"a\": \"\u{E4}", "{\"a\": \"\\u00"])
+func theWalkMatchesTokenByTokenChecksOnARealVocabulary(_ prefix: String) throws {
+    let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: GGUFFile(path: TestModels.smolLM2())))
+    let trie = TokenTrie(tokenizer: tokenizer)
+    var c = TokenConstraint(grammar: JSONGrammarParts.objectGrammar(), trie: trie)
+    let fed = c.feed(Array(prefix.utf8))
+    #expect(fed)
+    var logits = [Float](repeating: 0, count: tokenizer.vocabulary.count)
+    c.mask(&logits, remaining: nil)
+    var differing: [Int] = []
+    for id in logits.indices where (logits[id] > -.infinity) != c.allows(id, remaining: nil) { differing.append(id) }
+    #expect(differing.isEmpty, "\(prefix.debugDescription): \(differing.prefix(10).map { String(decoding: trie.pieces[$0], as: UTF8.self) })")
+    #expect(logits.contains { $0 > -.infinity })
+}

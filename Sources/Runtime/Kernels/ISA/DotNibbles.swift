@@ -67,8 +67,8 @@ private struct NibbleAccumulator {
     mutating func add(_ w: NibbleBlock, _ x: UnsafeRawPointer, block b: Int, _ at: NibbleInput) {
         // The block's planes: xa, xb hold elements 4j+{0,2}, 4j+{1,3}; xc, xd the same 16 higher.
         let p = x + at.planes + 256 * (b / 4) + 16 * (b % 4)
-        let lanes = int32ToFloat(pairSum16(w.n0 &* repeated(p) &+ w.n1 &* repeated(p + 64)))
-        let upper = int32ToFloat(pairSum16(w.n2 &* repeated(p + 128) &+ w.n3 &* repeated(p + 192)))
+        let lanes = int32ToFloat(pairSum16(w.n0 &* repeated4(p) &+ w.n1 &* repeated4(p + 64)))
+        let upper = int32ToFloat(pairSum16(w.n2 &* repeated4(p + 128) &+ w.n3 &* repeated4(p + 192)))
         let scale = spreadBy4(w.dw * x.load(fromByteOffset: at.scales + 4 * b, as: Float.self))
         lo = multiplyAdd(lo, lanes, scale)
         hi = multiplyAdd(hi, upper, scale)
@@ -78,20 +78,10 @@ private struct NibbleAccumulator {
     /// ggml's `hsum_float_8(acc) + summs` of each row.
     @inline(__always)
     var totals: SIMD4<Float> {
-        let r = lo + hi   // lane 4r+i: acc_i + acc_(i+4) of row r
-        let even = SIMD4(r[0], r[4], r[8], r[12]) + SIMD4(r[2], r[6], r[10], r[14])
-        let odd = SIMD4(r[1], r[5], r[9], r[13]) + SIMD4(r[3], r[7], r[11], r[15])
-        return (even + odd) + mins
+        rowTotals(lo, hi) + mins
     }
 }
 
-/// 16 bytes at `p` (8 i16) repeated 4 times.
-@inline(__always)
-private func repeated(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
-    let h = p.loadUnaligned(as: SIMD8<Int16>.self)
-    let q = SIMD16(lowHalf: h, highHalf: h)
-    return SIMD32(lowHalf: q, highHalf: q)
-}
 
 /// Dots row group `group` (rows 4·group ..< 4·group + rows, rows 1...4) with `tokens` (1...4) prepared inputs
 /// from token `first`; writes out[t·outStride + i] for row 4·group + i.
@@ -109,12 +99,8 @@ func dotNibbles(_ w: MatrixView, group: Int, rows: Int, _ format: NibbleFormat, 
         if tokens > 2 { acc2.add(block, x0 + 2 * stride, block: b, at) }
         if tokens > 3 { acc3.add(block, x0 + 3 * stride, block: b, at) }
     }
-    @inline(__always) func store(_ acc: NibbleAccumulator, _ o: UnsafeMutablePointer<Float>) {
-        let v = acc.totals
-        if rows == 4 { UnsafeMutableRawPointer(o).storeBytes(of: v, as: SIMD4<Float>.self) } else { for i in 0..<rows { o[i] = v[i] } }
-    }
-    store(acc0, out)
-    if tokens > 1 { store(acc1, out + outStride) }
-    if tokens > 2 { store(acc2, out + 2 * outStride) }
-    if tokens > 3 { store(acc3, out + 3 * outStride) }
+    storeRows(acc0.totals, rows: rows, out)
+    if tokens > 1 { storeRows(acc1.totals, rows: rows, out + outStride) }
+    if tokens > 2 { storeRows(acc2.totals, rows: rows, out + 2 * outStride) }
+    if tokens > 3 { storeRows(acc3.totals, rows: rows, out + 3 * outStride) }
 }

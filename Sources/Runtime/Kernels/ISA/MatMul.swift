@@ -11,6 +11,8 @@ func multiply(_ w: MatrixView, _ input: InputView, tokens: Int, rows: Range<Int>
     case .nibbles(.q4_0): multiplyNibbles(w, .q4_0, input, tokens: tokens, rows: rows, out, outStride: outStride)
     case .nibbles(.q4_1): multiplyNibbles(w, .q4_1, input, tokens: tokens, rows: rows, out, outStride: outStride)
     case .nibbles(.q4_K): multiplyNibbles(w, .q4_K, input, tokens: tokens, rows: rows, out, outStride: outStride)
+    case .bytes(.halfScale): multiplyBytes(w, .halfScale, input, tokens: tokens, rows: rows, out, outStride: outStride)
+    case .bytes(.twoScales): multiplyBytes(w, .twoScales, input, tokens: tokens, rows: rows, out, outStride: outStride)
     // Literal group sizes and min flags, so each arm is a kernel specialized for its layout.
     case .int8(32, false):
         multiplyInt8(w, input, tokens: tokens, rows: rows, group: 32, hasMin: false, out, outStride: outStride)
@@ -27,20 +29,35 @@ func multiply(_ w: MatrixView, _ input: InputView, tokens: Int, rows: Range<Int>
     }
 }
 
+/// Calls `body(group, rows, first, tokens)` for each row group of 4 in `rows` (a shorter last one) and each
+/// run of up to 4 tokens: the loop of the kernels whose rows are interleaved by 4.
 @inline(__always)
-private func multiplyNibbles(_ w: MatrixView, _ format: NibbleFormat, _ input: InputView, tokens count: Int, rows: Range<Int>,
-                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+private func forEachRowGroup(_ rows: Range<Int>, tokens count: Int, _ body: (Int, Int, Int, Int) -> Void) {
     // Row shares start at multiples of 4 (LlamaModel.multiply), so they cover whole row groups.
-    precondition(rows.lowerBound % 4 == 0, "nibble rows must start at a row group")
+    precondition(rows.lowerBound % 4 == 0, "interleaved rows must start at a row group")
     for r in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
-        let n = min(4, rows.upperBound - r)
         var t = 0
         while t < count {
             let tokens = min(4, count - t)
-            dotNibbles(w, group: r / 4, rows: n, format, input, first: t, tokens: tokens,
-                       out + t * outStride + r, outStride: outStride)
+            body(r / 4, min(4, rows.upperBound - r), t, tokens)
             t += tokens
         }
+    }
+}
+
+@inline(__always)
+private func multiplyNibbles(_ w: MatrixView, _ format: NibbleFormat, _ input: InputView, tokens count: Int, rows: Range<Int>,
+                             _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+    forEachRowGroup(rows, tokens: count) { group, n, t, tokens in
+        dotNibbles(w, group: group, rows: n, format, input, first: t, tokens: tokens, out + t * outStride + 4 * group, outStride: outStride)
+    }
+}
+
+@inline(__always)
+private func multiplyBytes(_ w: MatrixView, _ format: ByteFormat, _ input: InputView, tokens count: Int, rows: Range<Int>,
+                           _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+    forEachRowGroup(rows, tokens: count) { group, n, t, tokens in
+        dotBytes(w, group: group, rows: n, format, input, first: t, tokens: tokens, out + t * outStride + 4 * group, outStride: outStride)
     }
 }
 

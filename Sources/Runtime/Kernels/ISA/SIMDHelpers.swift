@@ -47,6 +47,30 @@ func pairSum32(_ s: SIMD32<Int16>) -> SIMD16<Int32> {
     return ((q &<< 16) &>> 16) &+ (q &>> 16)
 }
 
+/// 16 bytes at `p` (8 i16) repeated 4 times: one block's activation plane for the 4 rows of a row group.
+@inline(__always)
+func repeated4(_ p: UnsafeRawPointer) -> SIMD32<Int16> {
+    let h = p.loadUnaligned(as: SIMD8<Int16>.self)
+    let q = SIMD16(lowHalf: h, highHalf: h)
+    return SIMD32(lowHalf: q, highHalf: q)
+}
+
+/// ggml's `hsum_float_8` of each of 4 rows whose 8 lane accumulators sit in row groups: lanes 0-3 of row r
+/// in `lo[4r..<4r+4]`, lanes 4-7 in `hi`: ((acc_0+acc_4) + (acc_2+acc_6)) + ((acc_1+acc_5) + (acc_3+acc_7)).
+@inline(__always)
+func rowTotals(_ lo: SIMD16<Float>, _ hi: SIMD16<Float>) -> SIMD4<Float> {
+    let r = lo + hi   // lane 4r+i: acc_i + acc_(i+4) of row r
+    let even = SIMD4(r[0], r[4], r[8], r[12]) + SIMD4(r[2], r[6], r[10], r[14])
+    let odd = SIMD4(r[1], r[5], r[9], r[13]) + SIMD4(r[3], r[7], r[11], r[15])
+    return even + odd
+}
+
+/// Writes the first `rows` (1...4) lanes of `v` to `out`.
+@inline(__always)
+func storeRows(_ v: SIMD4<Float>, rows: Int, _ out: UnsafeMutablePointer<Float>) {
+    if rows == 4 { UnsafeMutableRawPointer(out).storeBytes(of: v, as: SIMD4<Float>.self) } else { for i in 0..<rows { out[i] = v[i] } }
+}
+
 /// Horizontal sum by halving (inlined; `SIMD.sum()` is an out-of-line generic with a serial chain).
 @inline(__always)
 func horizontalSum(_ v: SIMD16<Float>) -> Float {

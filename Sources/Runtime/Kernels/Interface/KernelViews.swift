@@ -6,6 +6,8 @@
 package enum MatrixLayout: Equatable, Sendable {
     /// 4-bit quants in row groups of 4 (Q4_0, Q4_1, Q4_K).
     case nibbles(NibbleFormat)
+    /// i8 quants in row groups of 4 (Q8_0, Q5_0, Q6_K, Q3_K).
+    case bytes(ByteFormat)
     /// i8 quants with per-group (16 or 32) scales and optional mins.
     case int8(group: Int, hasMin: Bool)
     /// f32 rows.
@@ -20,6 +22,14 @@ package enum NibbleFormat: Equatable, Sendable {
     case q4_1
     /// 96-byte blocks, f32 scales then f32 mins (d·sc and −dmin·m of each 32-element sub-block).
     case q4_K
+}
+
+/// What the blocks of the interleaved byte layout hold besides the 4 rows' 32 quants each (WeightMatrix.swift).
+package enum ByteFormat: Equatable, Sendable {
+    /// 136-byte blocks: one f16 scale per row (Q8_0, Q5_0).
+    case halfScale
+    /// 160-byte blocks: two f32 scales per row, for elements 0-15 and 16-31 (the k-quants with 16-element groups).
+    case twoScales
 }
 
 /// A repacked weight matrix: `rowStride` bytes per row starting at `base`, followed by slack the kernels may read.

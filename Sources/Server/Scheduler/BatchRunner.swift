@@ -1,0 +1,138 @@
+import Foundation
+import Runtime
+
+// Continuous batching for one loaded model. Every request generates on its own thread with the
+// ordinary `Generator` loop; its slot's `predict` hands the step (a prompt, or the one token just
+// sampled) to this runner and waits. Whichever waiting thread finds no step running becomes the
+// leader: it waits a moment for the sequences of the previous step to come back with their next token,
+// then runs every pending step in one forward pass (each weight matrix read once for all of them) and
+// wakes the others. Sequences join and leave between steps. A long prompt is fed in chunks, so one
+// prompt does not stall the streams decoding beside it.
+
+/// Runs the forward steps of a model's sequences together.
+final class BatchRunner: @unchecked Sendable {
+    let model: LlamaModel
+    /// Prompt tokens fed per step when other sequences are decoding beside them.
+    let promptChunk: Int
+    /// How long the leader waits for the previous step's sequences to come back (a finished one says so at
+    /// once; the wait is for threads the system has not yet run, which on a loaded machine takes milliseconds).
+    static let gatherTimeout: TimeInterval = 0.02
+
+    private let lock = NSCondition()
+    private var pending: [Request] = []
+    private var running = false
+    /// Sequences that took part in the last step and have not ended: the leader waits for them.
+    private var expected: Set<ObjectIdentifier> = []
+
+    /// One sequence's step waiting to run: the tokens not yet evaluated and the position of the first.
+    private final class Request {
+        let sequence: KVSequence
+        var tokens: ArraySlice<Int32>
+        var start: Int
+        var result: Result<[Float], ModelError>?
+        init(sequence: KVSequence, tokens: [Int32], start: Int) {
+            self.sequence = sequence
+            self.tokens = tokens[...]
+            self.start = start
+        }
+    }
+
+    init(model: LlamaModel, promptChunk: Int = 64) {
+        self.model = model
+        self.promptChunk = max(1, promptChunk)
+    }
+
+    /// Evaluates `tokens` at positions `start...` of `sequence` together with the other sequences'
+    /// pending steps; returns the logits after the last token.
+    func predict(_ sequence: KVSequence, _ tokens: [Int32], from start: Int) throws(ModelError) -> [Float] {
+        let request = Request(sequence: sequence, tokens: tokens, start: start)
+        lock.lock()
+        defer { lock.unlock() }
+        pending.append(request)
+        lock.broadcast()
+        while request.result == nil {
+            if running { lock.wait(); continue }
+            lead()
+        }
+        return try request.result!.get()
+    }
+
+    /// Marks `sequence` as no longer generating, so the next step does not wait for it.
+    func end(_ sequence: KVSequence) {
+        lock.lock()
+        expected.remove(ObjectIdentifier(sequence))
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Runs `body` on the model while no step runs (for work outside the batch, such as embeddings).
+    func exclusive<T>(_ body: (LlamaModel) throws -> T) rethrows -> T {
+        lock.lock()
+        while running { lock.wait() }
+        running = true
+        lock.unlock()
+        defer { lock.lock(); running = false; lock.broadcast(); lock.unlock() }
+        return try body(model)
+    }
+
+    /// Runs one step as the leader (lock held on entry and exit; released during the forward pass).
+    private func lead() {
+        running = true
+        let deadline = Date().addingTimeInterval(Self.gatherTimeout)
+        while !expected.isSubset(of: Set(pending.map { ObjectIdentifier($0.sequence) })), Date() < deadline {
+            _ = lock.wait(until: deadline)
+        }
+        // Decoding sequences (one token) all go; prompts share what is left of a batch, oldest first.
+        let decoding = pending.filter { $0.tokens.count == 1 }.count
+        var budget = max(promptChunk - decoding, promptChunk / 4)
+        var taken: [(Request, Int)] = []
+        for request in pending {
+            let count = request.tokens.count == 1 ? 1 : min(request.tokens.count, budget)
+            guard count > 0 else { continue }
+            if request.tokens.count > 1 { budget -= count }
+            taken.append((request, count))
+        }
+        let steps = taken.map { request, count in
+            SequenceStep(sequence: request.sequence, tokens: Array(request.tokens.prefix(count)), startPosition: request.start)
+        }
+        lock.unlock()
+        let outcome: Result<[[Float]], ModelError>
+        do { outcome = .success(try model.forward(steps)) } catch { outcome = .failure(error) }
+        lock.lock()
+        expected = []
+        for (i, (request, count)) in taken.enumerated() {
+            switch outcome {
+            case .success(let logits):
+                request.tokens = request.tokens.dropFirst(count)
+                request.start += count
+                if request.tokens.isEmpty { request.result = .success(logits[i]) }
+            case .failure(let error):
+                request.result = .failure(error)
+            }
+            if request.result != nil { expected.insert(ObjectIdentifier(request.sequence)) }
+        }
+        pending.removeAll { $0.result != nil }
+        running = false
+        lock.broadcast()
+    }
+}
+
+/// A `TokenPredictor` over one sequence of a shared model, stepping through the model's batch runner.
+final class SlotPredictor: TokenPredictor, @unchecked Sendable {
+    let runner: BatchRunner
+    let sequence: KVSequence
+
+    init(runner: BatchRunner, sequence: KVSequence) {
+        self.runner = runner
+        self.sequence = sequence
+    }
+
+    var contextLength: Int { sequence.contextLength }
+    var vocabularySize: Int { runner.model.config.vocabularySize }
+
+    func predict(_ tokens: [Int], from start: Int) throws -> [Float] {
+        try runner.predict(sequence, tokens.map { Int32(truncatingIfNeeded: $0) }, from: start)
+    }
+
+    func endGeneration() { runner.end(sequence) }
+}

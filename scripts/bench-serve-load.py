@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Aggregate generation throughput of an OpenAI-compatible server (mfc serve or llama-server) under
+N concurrent streams: each client asks /v1/completions for TOKENS tokens (greedy) of its own prompt,
+ROUNDS times; the figure is completion tokens of all clients / wall time from first request to last
+answer. Standard library only.
+
+usage: bench-serve-load.py BASE_URL MODEL STREAMS [TOKENS] [ROUNDS]
+  e.g. bench-serve-load.py http://127.0.0.1:11434 smollm2-chat 8 96 2
+"""
+import json
+import sys
+import threading
+import time
+import urllib.request
+
+TOPICS = ["the sea", "mountains", "a city at night", "bread", "trains", "the moon", "gardens", "music",
+          "winter", "rivers", "old books", "bicycles", "coffee", "forests", "bridges", "the desert"]
+
+
+def complete(base, model, prompt, tokens):
+    body = json.dumps({"model": model, "prompt": prompt, "max_tokens": tokens, "temperature": 0,
+                       "stream": False}).encode()
+    request = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.load(response)["usage"]["completion_tokens"]
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    base, model, streams = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
+    tokens = int(sys.argv[4]) if len(sys.argv) > 4 else 96
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 2
+    complete(base, model, "Hello", 4)   # load the model
+    totals = [0] * streams
+    failures = []
+
+    def client(i):
+        try:
+            for r in range(rounds):
+                prompt = f"Write a long story about {TOPICS[(i + r) % len(TOPICS)]}, client {i}."
+                totals[i] += complete(base, model, prompt, tokens)
+        except Exception as error:  # report, do not hide
+            failures.append(f"client {i}: {error}")
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(streams)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - start
+    for f in failures:
+        print(f, file=sys.stderr)
+    print(f"streams {streams}: {sum(totals)} tokens in {elapsed:.2f} s = {sum(totals) / elapsed:.1f} tok/s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
