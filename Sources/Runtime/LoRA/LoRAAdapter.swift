@@ -111,3 +111,16 @@ package struct LoRAAdapter: Sendable {
         return problems
     }
 }
+
+extension LoRAAdapter {
+    /// Throws every reason one of `adapters` cannot be applied to `base`, adapter by adapter.
+    package static func checkFit(_ adapters: [LoRAAdapter], base: GGUFFile) throws(ModelError) {
+        for (n, adapter) in adapters.enumerated() {
+            let problems = adapter.problems(base: base)
+            guard problems.isEmpty else {
+                throw ModelError(description: "adapter \(n + 1) (\(adapter.file.path)) does not fit the model:\n  - "
+                                 + problems.joined(separator: "\n  - "))
+            }
+        }
+    }
+}

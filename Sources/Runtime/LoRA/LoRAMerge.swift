@@ -1,7 +1,7 @@
 // Applies GGUF LoRA adapters to a model: W' = W + Σ factor·B·A for every targeted weight (conventions in
 // LoRAAdapter.swift), written as F32 (other tensors are copied unchanged), so the runtime loads the result
-// like any model. Merging once costs one pass over the targeted weights; llama.cpp instead adds B·(A·x)
-// at every matmul, which gives the same logits up to rounding.
+// like any model. The runtime no longer loads adapters this way (LoRAWeights applies them beside the
+// quantized matrices, as llama.cpp does); the merged file is the f32 reference tests compare it with.
 
 package enum LoRAMerge {
     /// One update to add to a target weight.
@@ -14,12 +14,9 @@ package enum LoRAMerge {
     /// Writes `base` with every adapter merged, in order, into its target weights at `outputPath`.
     /// - Throws: `QuantizeError` listing every reason an adapter does not fit the base.
     package static func merge(base: GGUFFile, adapters: [LoRAAdapter], outputPath: String) throws(QuantizeError) {
+        do { try LoRAAdapter.checkFit(adapters, base: base) } catch { throw QuantizeError(error.description) }
         var updates: [String: [Update]] = [:]
-        for (n, adapter) in adapters.enumerated() {
-            let problems = adapter.problems(base: base)
-            guard problems.isEmpty else {
-                throw QuantizeError("adapter \(n + 1) (\(adapter.file.path)) does not fit the model:\n  - " + problems.joined(separator: "\n  - "))
-            }
+        for adapter in adapters {
             for pair in adapter.pairs.pairs {
                 updates[pair.target, default: []].append(Update(pair: pair, file: adapter.file, factor: adapter.factor(rank: pair.rank)))
             }

@@ -58,6 +58,7 @@ extension LlamaModel {
             for t in 0..<T { rmsNorm(s.x + t * d, layer.attentionNorm, s.xb + t * d, d, eps: eps) }
             s.inputD.prepare(s.xb, count: T, stride: d)
             multiply(s.inputD, (layer.q, s.q), (layer.k, s.k), (layer.v, s.v))
+            addLoRA(layer: l, input: s.inputD, (.q, s.q), (.k, s.k), (.v, s.v))
             let sliding = c.isSlidingWindowLayer(l)
             let table = sliding ? s.ropeLocal : s.rope
             for t in 0..<T {
@@ -82,17 +83,20 @@ extension LlamaModel {
             attend(layer: l, segments, onlineRows: onlineRows, window: sliding ? c.slidingWindow : 0)
             s.inputQ.prepare(s.attention, count: T, stride: qDim)
             multiply(s.inputQ, (layer.o, s.xb))
+            addLoRA(layer: l, input: s.inputQ, (.o, s.xb))
             addResidual(layer.postAttentionNorm, count: T)
 
             // Feed-forward block: x += down(act(gate(xb)) · up(xb))
             for t in 0..<T { rmsNorm(s.x + t * d, layer.ffnNorm, s.xb + t * d, d, eps: eps) }
             s.inputD.prepare(s.xb, count: T, stride: d)
             multiply(s.inputD, (layer.gate, s.gate), (layer.up, s.up))
+            addLoRA(layer: l, input: s.inputD, (.gate, s.gate), (.up, s.up))
             for t in 0..<T {
                 if let table = geluTable { geluGLU(s.gate + t * ff, s.up + t * ff, ff, table: table) } else { swiGLU(s.gate + t * ff, s.up + t * ff, ff) }
             }
             s.inputFF.prepare(s.gate, count: T, stride: ff)
             multiply(s.inputFF, (layer.down, s.xb))
+            addLoRA(layer: l, input: s.inputFF, (.down, s.xb))
             addResidual(layer.postFFNNorm, count: T)
             if locatingNonFinite && !allFinite(s.x, T * d) { return .layer(l) }
         }
@@ -109,6 +113,7 @@ extension LlamaModel {
         guard n > 0 else { return nil }
         s.inputD.prepare(s.xb, count: n, stride: d)
         multiply(s.inputD, (w.output, logits))
+        addLoRA(layer: 0, input: s.inputD, (.output, logits))
         if c.finalLogitSoftcap > 0 {
             let cap = c.finalLogitSoftcap
             for i in 0..<n * c.vocabularySize { logits[i] = cap * tanhf(logits[i] / cap) }

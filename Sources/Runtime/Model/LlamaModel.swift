@@ -23,6 +23,8 @@ package final class LlamaModel: @unchecked Sendable {
     let kernels: KernelTable
     /// GELU lookup for families with a GELU feed-forward (the gemmas); nil means SwiGLU.
     let geluTable: GeluTable?
+    /// Buffers of the LoRA adapters' products; nil without adapters.
+    let loraScratch: LoRAScratch?
     /// RoPE frequency divisors for this context length (phi3: long beyond the original context, else short),
     /// empty when only a magnitude factor applies, nil for plain RoPE.
     let ropeFactors: [Float]?
@@ -35,17 +37,20 @@ package final class LlamaModel: @unchecked Sendable {
     ///   - threads: worker threads, the caller included.
     ///   - batchSize: tokens processed together during prompt processing.
     ///   - instructionSet: the kernel variant; nil picks `InstructionSet.select()` (`MFC_ISA`, else the best this CPU runs).
+    ///   - adapters: LoRA adapters applied beside the base matrices, stacked in order.
     /// - Throws: `ModelError` for an unsupported architecture or tensor type, a missing or misshapen tensor,
-    ///   or an instruction set this CPU lacks.
+    ///   an adapter that does not fit, or an instruction set this CPU lacks.
     package convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int = 64,
-                            instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16) throws(ModelError) {
+                            instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16,
+                            adapters: [LoRAAdapter] = []) throws(ModelError) {
         try self.init(gguf: gguf, contextLength: contextLength, threads: threads, batchSize: batchSize, dequantized: false,
-                      instructionSet: instructionSet, kvCacheType: kvCacheType)
+                      instructionSet: instructionSet, kvCacheType: kvCacheType, adapters: adapters)
     }
 
     /// `dequantized: true` builds the slow f32 reference model that tests compare the quantized kernels with.
     convenience init(gguf: GGUFFile, contextLength: Int, threads: Int, batchSize: Int, dequantized: Bool,
-                     instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16) throws(ModelError) {
+                     instructionSet: InstructionSet? = nil, kvCacheType: KVCacheType = .f16,
+                     adapters: [LoRAAdapter] = []) throws(ModelError) {
         let isa: InstructionSet
         if let instructionSet {
             let missing = instructionSet.missingFlags(cpuinfo: InstructionSet.cpuinfo())
@@ -61,7 +66,7 @@ package final class LlamaModel: @unchecked Sendable {
             throw ModelError(description: "head dimension \(config.headDimension) is not a multiple of 16")
         }
         try Self.checkCache(config, contextLength: contextLength)
-        let weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized)
+        let weights = try LlamaWeights(gguf: gguf, config: config, dequantized: dequantized, adapters: adapters)
         try self.init(config: config, weights: weights, instructionSet: isa, contextLength: contextLength, threads: threads,
                       batchSize: batchSize, kvCacheType: kvCacheType)
     }
@@ -85,6 +90,7 @@ package final class LlamaModel: @unchecked Sendable {
         self.weights = weights
         pool = WorkerPool(threads: threads)
         geluTable = config.isGemma ? GeluTable() : nil
+        loraScratch = weights.lora.map { LoRAScratch($0, batchCapacity: max(1, batchSize), kernels: isa.kernels) }
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         sequence = KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: self.contextLength,
@@ -230,13 +236,18 @@ package final class LlamaModel: @unchecked Sendable {
 
     /// Multiplies prepared inputs by several matrices in one fork/join: each worker takes a share of every matrix's rows.
     func multiply(_ input: PreparedBatch, _ jobs: (matrix: WeightMatrix, out: UnsafeMutablePointer<Float>)...) {
+        multiply(jobs.map { ($0.matrix, input, $0.out) })
+    }
+
+    /// Multiplies each job's prepared input by its matrix, all in one fork/join.
+    func multiply(_ jobs: [(matrix: WeightMatrix, input: PreparedBatch, out: UnsafeMutablePointer<Float>)]) {
         // Row shares are multiples of 4 rows, so neighbours do not split a cache line of output (and the
         // nibble kernels start at a row group); only as many workers as the largest matrix has groups.
         let workers = WorkerPool.workers(for: jobs.map(\.matrix.rows).max() ?? 0, granule: 4, threads: pool.threadCount)
         pool.run(workers: workers) { worker in
             for job in jobs {
                 let rows = WorkerPool.share(of: job.matrix.rows, worker: worker, workers: workers, granule: 4)
-                if !rows.isEmpty { job.matrix.multiply(input, rows: rows, job.out, outStride: job.matrix.rows) }
+                if !rows.isEmpty { job.matrix.multiply(job.input, rows: rows, job.out, outStride: job.matrix.rows) }
             }
         }
     }

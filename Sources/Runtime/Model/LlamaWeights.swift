@@ -27,11 +27,16 @@ final class LlamaWeights: @unchecked Sendable {
     let embeddingRowBytes: Int
     /// Keeps the mapping that `embeddingData` points into alive.
     let file: GGUFFile
+    /// The LoRA adapters' updates, applied beside the matrices; nil without adapters.
+    let lora: LoRAWeights?
 
-    /// - Parameter dequantized: widen every matrix to f32 (the slow reference: float dots, unquantized activations).
-    init(gguf: GGUFFile, config c: LlamaConfig, dequantized: Bool = false) throws(ModelError) {
+    /// - Parameters:
+    ///   - dequantized: widen every matrix to f32 (the slow reference: float dots, unquantized activations).
+    ///   - adapters: LoRA adapters, stacked in order.
+    init(gguf: GGUFFile, config c: LlamaConfig, dequantized: Bool = false, adapters: [LoRAAdapter] = []) throws(ModelError) {
         file = gguf
         let plan = try WeightPlan(gguf: gguf, config: c)
+        lora = try LoRAWeights.load(adapters, base: gguf, plan: plan)
         let loader = TensorLoader(gguf: gguf, dequantized: dequantized)
         embedding = plan.embedding
         embeddingData = gguf.data(of: plan.embedding)
@@ -64,6 +69,7 @@ final class LlamaWeights: @unchecked Sendable {
     /// Writes the embedding of `token` (d floats) to `out`; the caller checked the id.
     func embed(_ token: Int, into out: UnsafeMutablePointer<Float>) {
         dequantizeRow(embedding.type, embeddingData.baseAddress! + token * embeddingRowBytes, out, count: embedding.dimensions[0])
+        lora?.addEmbedding(token: token, into: out)
     }
 }
 

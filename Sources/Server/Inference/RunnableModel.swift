@@ -7,6 +7,8 @@ import Runtime
 /// format, the SYSTEM, MESSAGE history and PARAMETER values.
 package struct RunnableModel: @unchecked Sendable {
     package let gguf: GGUFFile
+    /// The ADAPTER layers with their user scales, applied in order when the model is loaded.
+    package var adapters: [LoRAAdapter] = []
     package let displayName: String
     package let format: ChatFormat
     package var system: String
@@ -41,11 +43,12 @@ package struct RunnableModel: @unchecked Sendable {
         return try load(resolved, store: modelStore, loraScales: loraScales)
     }
 
-    /// A built model as the store resolved it: its GGUF (with ADAPTER layers merged), TEMPLATE,
+    /// A built model as the store resolved it: its GGUF and ADAPTER layers (checked to fit), TEMPLATE,
     /// SYSTEM, MESSAGE history and PARAMETER values.
     package static func load(_ resolved: ResolvedModel, store modelStore: ModelStore, loraScales: LoRAScales = LoRAScales()) throws -> RunnableModel {
         let format = try ChatFormat(name: "TEMPLATE", text: resolved.template ?? PromptTemplate.defaultText)
-        var model = RunnableModel(gguf: try withAdapters(GGUFFile(path: resolved.modelPath), resolved.adapterPaths, scales: loraScales),
+        let gguf = try GGUFFile(path: resolved.modelPath)
+        var model = RunnableModel(gguf: gguf, adapters: try adapters(resolved.adapterPaths, scales: loraScales, base: gguf),
                                   displayName: resolved.name.displayShortest,
                                   format: format, system: resolved.system ?? "",
                                   history: resolved.messages.map { Turn(role: $0.role, content: $0.content) },
@@ -55,15 +58,12 @@ package struct RunnableModel: @unchecked Sendable {
         return model
     }
 
-    /// The model with its ADAPTER layers applied in order (stacked, each at its own alpha/r times its user
-    /// scale): merged into the targeted weights in a temporary file that is unlinked once mapped.
-    package static func withAdapters(_ base: GGUFFile, _ paths: [String], scales: LoRAScales) throws -> GGUFFile {
-        guard !paths.isEmpty else { return base }
+    /// The ADAPTER layers at their user scales, in order (stacked, each at its own alpha/r times its scale),
+    /// checked to fit `base`; the model applies them beside its quantized matrices.
+    package static func adapters(_ paths: [String], scales: LoRAScales, base: GGUFFile) throws -> [LoRAAdapter] {
         let adapters = try paths.enumerated().map { i, path in LoRAAdapter(file: try GGUFFile(path: path), scale: try scales.scale(of: i, count: paths.count)) }
-        let temp = NSTemporaryDirectory() + "mfc-lora-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).gguf"
-        defer { unlink(temp) }
-        try LoRAMerge.merge(base: base, adapters: adapters, outputPath: temp)
-        return try GGUFFile(path: temp)   // the mapping outlives the unlinked file
+        try LoRAAdapter.checkFit(adapters, base: base)
+        return adapters
     }
 
     /// True when the file starts with the GGUF magic.
@@ -86,7 +86,7 @@ package struct RunnableModel: @unchecked Sendable {
     package func makeEngine(threads: Int, kvCacheType: KVCacheType = .f16) throws -> (Tokenizer, LlamaModel) {
         let tokenizer = try Tokenizer(vocabulary: Vocabulary(gguf: gguf))
         let engine = try LlamaModel(gguf: gguf, contextLength: min(options.numCtx, trainedContextLength), threads: threads,
-                                    kvCacheType: kvCacheType)
+                                    kvCacheType: kvCacheType, adapters: adapters)
         try ModelValidation.checkFit(tokenizer.vocabulary, engine.config)
         return (tokenizer, engine)
     }

@@ -23,6 +23,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
+            OptionSpec(["--lora"], value: "ADAPTER.gguf", help: "a GGUF LoRA adapter applied at scale 1 (repeat to stack)", repeatable: true),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
             OptionSpec(["--no-llama"], help: "do not run llama-bench (or llama-server)"),
             OptionSpec(["--serve"], help: "instead: one streaming client's first-token time and tokens/s through mfc serve, beside mfc run in-process and llama-server"),
@@ -57,6 +58,11 @@ enum BenchCommand: MFCCommand {
             console.stderr.write("error: \(error.description)\n")
             return ExitStatus.failure
         }
+        let adapters: [LoRAAdapter]
+        do { adapters = try args.values("--lora").map { LoRAAdapter(file: try GGUFFile(path: $0)) } } catch {
+            console.stderr.write("error: \(error)\n")
+            return ExitStatus.failure
+        }
         console.stdout.write("model: \(path)\n")
         if args.flag("--grammar") {
             try GrammarBench.run(gguf, repetitions: repetitions, console: console)
@@ -68,8 +74,11 @@ enum BenchCommand: MFCCommand {
         for threads in threadList {
             let model: LlamaModel
             do {
+                let start = DispatchTime.now().uptimeNanoseconds
                 model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa)
+                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa, adapters: adapters)
+                let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                console.stdout.write(String(format: "load: %.1f ms (%d adapters)\n", milliseconds, adapters.count))
             } catch {
                 console.stderr.write("error: \(error.description)\n")
                 return ExitStatus.failure

@@ -6,7 +6,7 @@ import TestSupport
 /// llama.cpp's logits on SmolLM2 with GGUF LoRA adapters written by the `gguf` Python package
 /// (Data/lora-smollm2*.{gguf,json}, scripts/reference/make-lora-reference.py): adapter A mixes F16,
 /// Q8_0 and F32 halves and ranks 4 and 2 (alpha 8); B has no alpha (so the user scale is used alone)
-/// and is stacked on A at scale 0.5. mfc merges them at load; llama.cpp adds B·(A·x) at every matmul.
+/// and is stacked on A at scale 0.5. Both mfc and llama.cpp add B·(A·x) beside every adapted matmul.
 struct LoRALlamaCppTests {
     struct Reference: Decodable {
         struct Step: Decodable { let id: Int; let top1: Float; let top2: Float }
@@ -19,17 +19,10 @@ struct LoRALlamaCppTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data/\(name)").path
     }
 
-    /// Our logits for every position of `ids` with `adapters` (file, scale) merged into the base.
+    /// Our logits for every position of `ids` with `adapters` (file, scale) applied beside the base matrices.
     static func logits(_ ids: [Int32], adapters: [(String, Float)]) throws -> [Float] {
-        var gguf = try GGUFFile(path: TestModels.smolLM2())
-        let merged = NSTemporaryDirectory() + "mfc-lora-llamacpp-\(getpid())-\(adapters.count).gguf"
-        defer { unlink(merged) }
-        if !adapters.isEmpty {
-            let list = try adapters.map { LoRAAdapter(file: try GGUFFile(path: data($0.0)), scale: $0.1) }
-            try LoRAMerge.merge(base: gguf, adapters: list, outputPath: merged)
-            gguf = try GGUFFile(path: merged)
-        }
-        let model = try LlamaModel(gguf: gguf, contextLength: 64, threads: 2)
+        let list = try adapters.map { LoRAAdapter(file: try GGUFFile(path: data($0.0)), scale: $0.1) }
+        let model = try LlamaModel(gguf: GGUFFile(path: TestModels.smolLM2()), contextLength: 64, threads: 2, adapters: list)
         return try model.forward(tokens: ids, startPosition: 0, allLogits: true)
     }
 

@@ -3,22 +3,9 @@ import Testing
 import TestSupport
 @testable import Runtime
 
-/// Writes a GGUF with the metadata and tensors given as (name, ne, type, raw bytes).
-private func writeGGUF(_ path: String, metadata: [(key: String, value: GGUFValue)], tensors: [(String, [Int], GGMLType, [UInt8])]) throws {
-    let infos = tensors.map { GGUFOutputTensor(name: $0.0, dimensions: $0.1, type: $0.2, byteCount: $0.3.count) }
-    var bytes = GGUFWriter.header(metadata: metadata, tensors: infos, alignment: 32)
-    for (_, _, _, data) in tensors {
-        bytes += data
-        bytes.append(contentsOf: repeatElement(0, count: padded(bytes.count, to: 32) - bytes.count))
-    }
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-}
-
-private func f32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
-
-/// A LoRA adapter generated here, applied by the runtime (merged at load), gives the logits of the
-/// weights merged by hand in double precision; and it changes the logits.
-@Test func loraAppliedAtRunTimeMatchesWeightsMergedByHand() throws {
+/// A LoRA adapter generated here, merged into f32 weights (the reference the runtime's unmerged path is
+/// compared with), gives the logits of the weights merged by hand in double precision; and it changes the logits.
+@Test func loraMergeMatchesWeightsMergedByHand() throws {
     let base = try GGUFFile(path: TestModels.smolLM2())
     let dir = NSTemporaryDirectory() + "mfc-lora-merge-\(getpid())"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
