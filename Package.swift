@@ -47,7 +47,9 @@ let package = Package(
         ),
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
-        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "HTTPSInterface"]),
+        // Starting a file's writeback early (sync_file_range, which Glibc's Swift module lacks).
+        .target(name: "CWriteback"),
+        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "CWriteback", "HTTPSInterface"]),
         // The C calls between mfc and the MFCHTTPS library, and the library itself.
         .target(name: "HTTPSInterface"),
         .target(name: "HTTPSTransport", dependencies: ["HTTPSInterface"]),
