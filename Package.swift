@@ -39,9 +39,12 @@ let package = Package(
                 swiftSettings: kernelSettings(march: "x86-64-v3", fma: true)),
         .target(name: "KernelsPortable", dependencies: ["KernelInterface"],
                 swiftSettings: kernelSettings(march: nil, fma: false)),
+        // The integer matrix kernels on AVX-512 VNNI, which Swift does not emit (per-function target attributes;
+        // optimized in debug builds too, like the Swift kernels).
+        .target(name: "CKernelsVNNI", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
             name: "Runtime",
-            dependencies: ["ModelfileLang", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable"],
+            dependencies: ["ModelfileLang", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable", "CKernelsVNNI"],
             exclude: ["Kernels/ISA", "Kernels/Interface"],
             swiftSettings: [optimizedInDebug]
         ),
