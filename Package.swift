@@ -26,6 +26,8 @@ let package = Package(
     products: [
         .executable(name: "mfc", targets: ["mfc"]),
         .library(name: "ModelfileLang", targets: ["ModelfileLang"]),
+        // HTTPS (URLSession, so libcurl): loaded by mfc only when a URL needs TLS (Builder/Registry/HTTPSLibrary.swift).
+        .library(name: "MFCHTTPS", type: .dynamic, targets: ["HTTPSTransport"]),
     ],
     targets: [
         .target(name: "ModelfileLang"),
@@ -37,15 +39,21 @@ let package = Package(
                 swiftSettings: kernelSettings(march: "x86-64-v3", fma: true)),
         .target(name: "KernelsPortable", dependencies: ["KernelInterface"],
                 swiftSettings: kernelSettings(march: nil, fma: false)),
+        // The integer matrix kernels on AVX-512 VNNI, which Swift does not emit (per-function target attributes;
+        // optimized in debug builds too, like the Swift kernels).
+        .target(name: "CKernelsVNNI", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
             name: "Runtime",
-            dependencies: ["ModelfileLang", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable"],
+            dependencies: ["ModelfileLang", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable", "CKernelsVNNI"],
             exclude: ["Kernels/ISA", "Kernels/Interface"],
             swiftSettings: [optimizedInDebug]
         ),
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
-        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
+        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "HTTPSInterface"]),
+        // The C calls between mfc and the MFCHTTPS library, and the library itself.
+        .target(name: "HTTPSInterface"),
+        .target(name: "HTTPSTransport", dependencies: ["HTTPSInterface"]),
         // A small HTTP/1.1 server on sockets; the API layer (Server) answers Ollama's and OpenAI's requests.
         .target(name: "HTTPServer"),
         .target(name: "Server", dependencies: ["HTTPServer", "Builder", "Runtime", "ModelfileLang"]),

@@ -8,7 +8,7 @@ import Testing
 /// approximateExp as compiled for `isa` (Kernels/ISA/ApproximateExp.swift is built once per instruction set).
 private func approximateExp(_ x: SIMD16<Float>, _ isa: InstructionSet) -> SIMD16<Float> {
     switch isa {
-    case .avx512: KernelsAVX512.approximateExp(x)
+    case .avx512, .avx512vnni: KernelsAVX512.approximateExp(x)
     case .avx2: KernelsAVX2.approximateExp(x)
     case .portable: KernelsPortable.approximateExp(x)
     }

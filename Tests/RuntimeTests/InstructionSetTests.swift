@@ -10,10 +10,13 @@ import TestSupport
 
 private let avx2Flags = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma f16c abm bmi1 bmi2 movbe\n"
 private let avx512Flags = avx2Flags.replacingOccurrences(of: "movbe", with: "movbe avx512f avx512bw avx512cd avx512dq avx512vl")
+private let vnniFlags = avx512Flags.replacingOccurrences(of: "avx512vl", with: "avx512vl avx512_vnni")
 
 @Test func supportedLevelsFollowCPUFlags() {
     #if arch(x86_64)
+    #expect(InstructionSet.supported(cpuinfo: vnniFlags) == [.avx512vnni, .avx512, .avx2, .portable])
     #expect(InstructionSet.supported(cpuinfo: avx512Flags) == [.avx512, .avx2, .portable])
+    #expect(InstructionSet.avx512vnni.missingFlags(cpuinfo: avx512Flags) == ["avx512_vnni"])
     #expect(InstructionSet.supported(cpuinfo: avx2Flags) == [.avx2, .portable])
     #expect(InstructionSet.supported(cpuinfo: "flags\t: fpu sse sse2 avx\n") == [.portable])
     #expect(InstructionSet.avx512.missingFlags(cpuinfo: avx2Flags) == ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"])
@@ -24,6 +27,8 @@ private let avx512Flags = avx2Flags.replacingOccurrences(of: "movbe", with: "mov
 
 @Test func environmentOverridesTheChoice() throws {
     #if arch(x86_64)
+    #expect(try InstructionSet.select(environment: [:], cpuinfo: vnniFlags) == .avx512vnni)
+    #expect(try InstructionSet.select(environment: ["MFC_ISA": "avx512"], cpuinfo: vnniFlags) == .avx512)
     #expect(try InstructionSet.select(environment: [:], cpuinfo: avx512Flags) == .avx512)
     #expect(try InstructionSet.select(environment: ["MFC_ISA": ""], cpuinfo: avx2Flags) == .avx2)
     #expect(try InstructionSet.select(environment: ["MFC_ISA": "AVX2"], cpuinfo: avx512Flags) == .avx2)

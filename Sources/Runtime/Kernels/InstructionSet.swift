@@ -7,6 +7,8 @@ import KernelsPortable
 /// The instruction-set variants the kernels are compiled for (Package.swift), best first. The Runtime itself
 /// is compiled for baseline x86-64; a model calls the variant chosen at load through its `KernelTable`.
 package enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// x86-64-v4 with AVX-512 VNNI: the AVX-512 kernels, with the integer matrix products in C (VNNIKernels.swift).
+    case avx512vnni
     /// x86-64-v4: AVX-512 F/BW/CD/DQ/VL on top of AVX2.
     case avx512
     /// x86-64-v3: AVX2, FMA, F16C, BMI1/2, MOVBE.
@@ -19,6 +21,7 @@ package enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvert
 
     package var description: String {
         switch self {
+        case .avx512vnni: "avx512vnni (x86-64-v4 + AVX-512 VNNI)"
         case .avx512: "avx512 (x86-64-v4)"
         case .avx2: "avx2 (x86-64-v3)"
         case .portable: "portable"
@@ -29,6 +32,7 @@ package enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvert
     var requiredFlags: [String] {
         let v3 = ["avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe", "abm"]
         switch self {
+        case .avx512vnni: return InstructionSet.avx512.requiredFlags + ["avx512_vnni"]
         case .avx512: return v3 + ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"]
         case .avx2: return v3
         case .portable: return []
@@ -38,6 +42,7 @@ package enum InstructionSet: String, CaseIterable, Sendable, CustomStringConvert
     /// The kernels compiled for this instruction set.
     var kernels: KernelTable {
         switch self {
+        case .avx512vnni: VNNIKernels.table
         case .avx512: KernelsAVX512.ISAKernels.table
         case .avx2: KernelsAVX2.ISAKernels.table
         case .portable: KernelsPortable.ISAKernels.table

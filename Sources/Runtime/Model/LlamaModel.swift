@@ -191,6 +191,7 @@ package final class LlamaModel: @unchecked Sendable {
             }
             for segment in segments { segment.sequence.cachedCount = segment.position + segment.count }
         }
+        for step in steps { step.sequence.record(step.tokens, at: step.startPosition) }
         // Non-finite logits mean corrupt weights (or values that overflowed): stop with the layer where they
         // first appear rather than sample from garbage. The check is one pass over the logits; locating
         // re-runs the batches, which rewrite their cache positions with the same values.

@@ -134,6 +134,7 @@ package final class ModelScheduler: @unchecked Sendable {
     /// The idle slot of `model` whose cache shares the longest prefix with `prompt`, or a new slot when
     /// none shares any and the parallel limit allows one more; the least recently used slot otherwise.
     /// Idle slots' caches are dropped, least recently used first, while the KV budget would be exceeded.
+    /// When another slot (busy or idle) holds a longer prefix of the prompt, it is copied into the chosen one.
     func bindSlot(_ model: LoadedModel, prompt: [Int]) throws -> Slot {
         lock.lock()
         defer { lock.unlock() }
@@ -162,6 +163,9 @@ package final class ModelScheduler: @unchecked Sendable {
                 victim.sequence.reset()
             }
         }
+        let prefix = model.runner!.sharePrefix(of: prompt.map { Int32(truncatingIfNeeded: $0) }, into: slot.sequence,
+                                               from: model.slots.map(\.sequence))
+        if let prefix { slot.generator.assumeCached(prefix.map(Int.init)) }
         return slot
     }
 

@@ -22,7 +22,7 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
             OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
-            OptionSpec(["--kernels"], help: "also print per-kernel GB/s"),
+            OptionSpec(["--kernels"], help: "also print per-kernel GB/s (one token) and GMAC/s (64 tokens)"),
             OptionSpec(["--lora"], value: "ADAPTER.gguf", help: "a GGUF LoRA adapter applied at scale 1 (repeat to stack)", repeatable: true),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
             OptionSpec(["--no-llama"], help: "do not run llama-bench (or llama-server)"),
@@ -120,8 +120,9 @@ enum BenchCommand: MFCCommand {
             }
             if args.flag("--kernels") {
                 for k in model.kernelFigures() {
-                    console.stdout.write(String(format: "  kernel %-12@ %-5@ %6d x %-6d %8.1f us %6.1f GB/s (%d threads)\n",
-                                                k.name, k.type, k.rows, k.columns, k.seconds * 1e6, k.gigabytesPerSecond, threads))
+                    console.stdout.write(String(format: "  kernel %-12@ %-5@ %6d x %-6d %8.1f us %6.1f GB/s, x%d tokens %6.1f GMAC/s (%d threads)\n",
+                                                k.name, k.type, k.rows, k.columns, k.seconds * 1e6, k.gigabytesPerSecond, k.batchTokens,
+                                                k.batchGigaMACs, threads))
                 }
             }
         }

@@ -76,4 +76,12 @@ package struct KernelTable: Sendable {
         self.quantizeBlocks = quantizeBlocks
         self.widenHalves = widenHalves
     }
+
+    /// This table with another matrix product (a variant that differs from this one only there).
+    package func replacing(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void)
+        -> KernelTable {
+        KernelTable(multiply: multiply, prepare: prepare, rmsNorm: rmsNorm, applyRoPE: applyRoPE, ropeTable: ropeTable, swiGLU: swiGLU,
+                    geluGLU: geluGLU, attendOnline: attendOnline, attendTiled: attendTiled, transposeKeys: transposeKeys,
+                    roundToHalves: roundToHalves, quantizeBlocks: quantizeBlocks, widenHalves: widenHalves)
+    }
 }
