@@ -4,8 +4,10 @@ N concurrent streams: each client asks /v1/completions for TOKENS tokens (greedy
 ROUNDS times; the figure is completion tokens of all clients / wall time from first request to last
 answer. Standard library only.
 
-usage: bench-serve-load.py BASE_URL MODEL STREAMS [TOKENS] [ROUNDS]
+usage: bench-serve-load.py BASE_URL MODEL STREAMS [TOKENS] [ROUNDS] [ollama]
   e.g. bench-serve-load.py http://127.0.0.1:11434 smollm2-chat 8 96 2
+With `ollama` the same requests go to Ollama's /api/generate (mfc serve, ollama serve), and the prompt
+tokens the server evaluated (prompt_eval_count: the rest came from its prompt cache) are summed too.
 """
 import json
 import sys
@@ -17,12 +19,20 @@ TOPICS = ["the sea", "mountains", "a city at night", "bread", "trains", "the moo
           "winter", "rivers", "old books", "bicycles", "coffee", "forests", "bridges", "the desert"]
 
 
-def complete(base, model, prompt, tokens):
-    body = json.dumps({"model": model, "prompt": prompt, "max_tokens": tokens, "temperature": 0,
-                       "stream": False}).encode()
-    request = urllib.request.Request(base + "/v1/completions", data=body, headers={"Content-Type": "application/json"})
+def complete(base, model, prompt, tokens, ollama=False):
+    """(completion tokens, prompt tokens evaluated or None) of one greedy request."""
+    if ollama:
+        body = {"model": model, "prompt": prompt, "stream": False, "options": {"temperature": 0, "num_predict": tokens}}
+        path = "/api/generate"
+    else:
+        body = {"model": model, "prompt": prompt, "max_tokens": tokens, "temperature": 0, "stream": False}
+        path = "/v1/completions"
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=600) as response:
-        return json.load(response)["usage"]["completion_tokens"]
+        answer = json.load(response)
+    if ollama:
+        return answer.get("eval_count", 0), answer.get("prompt_eval_count", 0)
+    return answer["usage"]["completion_tokens"], None
 
 
 def main():
@@ -32,15 +42,19 @@ def main():
     base, model, streams = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
     tokens = int(sys.argv[4]) if len(sys.argv) > 4 else 96
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 2
-    complete(base, model, "Hello", 4)   # load the model
+    ollama = len(sys.argv) > 6 and sys.argv[6] == "ollama"
+    complete(base, model, "Hello", 4, ollama)   # load the model
     totals = [0] * streams
+    evaluated = [0] * streams
     failures = []
 
     def client(i):
         try:
             for r in range(rounds):
                 prompt = f"Write a long story about {TOPICS[(i + r) % len(TOPICS)]}, client {i}."
-                totals[i] += complete(base, model, prompt, tokens)
+                generated, prompt_evaluated = complete(base, model, prompt, tokens, ollama)
+                totals[i] += generated
+                evaluated[i] += prompt_evaluated or 0
         except Exception as error:  # report, do not hide
             failures.append(f"client {i}: {error}")
 
@@ -53,7 +67,8 @@ def main():
     elapsed = time.monotonic() - start
     for f in failures:
         print(f, file=sys.stderr)
-    print(f"streams {streams}: {sum(totals)} tokens in {elapsed:.2f} s = {sum(totals) / elapsed:.1f} tok/s")
+    prompts = f", {sum(evaluated)} prompt tokens evaluated" if ollama else ""
+    print(f"streams {streams}: {sum(totals)} tokens in {elapsed:.2f} s = {sum(totals) / elapsed:.1f} tok/s{prompts}")
     return 1 if failures else 0
 
 
