@@ -26,6 +26,8 @@ let package = Package(
     products: [
         .executable(name: "mfc", targets: ["mfc"]),
         .library(name: "ModelfileLang", targets: ["ModelfileLang"]),
+        // HTTPS (URLSession, so libcurl): loaded by mfc only when a URL needs TLS (Builder/Registry/HTTPSLibrary.swift).
+        .library(name: "MFCHTTPS", type: .dynamic, targets: ["HTTPSTransport"]),
     ],
     targets: [
         .target(name: "ModelfileLang"),
@@ -48,7 +50,10 @@ let package = Package(
         ),
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
-        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256"]),
+        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "HTTPSInterface"]),
+        // The C calls between mfc and the MFCHTTPS library, and the library itself.
+        .target(name: "HTTPSInterface"),
+        .target(name: "HTTPSTransport", dependencies: ["HTTPSInterface"]),
         // A small HTTP/1.1 server on sockets; the API layer (Server) answers Ollama's and OpenAI's requests.
         .target(name: "HTTPServer"),
         .target(name: "Server", dependencies: ["HTTPServer", "Builder", "Runtime", "ModelfileLang"]),

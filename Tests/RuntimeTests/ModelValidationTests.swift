@@ -85,6 +85,36 @@ struct ModelValidationTests {
         #expect(Self.failure(model) == "tokenizer.ggml.tokens has 31 tokens, but the model's vocabulary (token_embd.weight) has 32")
     }
 
+    /// The build checks the tokenizer keys without building the vocabulary; loading builds it. Both
+    /// refuse the same files with the same message.
+    @Test(arguments: [
+        ([("tokenizer.ggml.model", GGUFWriter.Value.value(.string("wordpiece")))], "unsupported tokenizer model 'wordpiece'"),
+        ([("tokenizer.ggml.tokens", .int32s(Array(repeating: 1, count: 32)))], "tokenizer.ggml.tokens is missing or not a string array"),
+        ([("tokenizer.ggml.merges", .strings([]))], "tokenizer.ggml.merges is missing for a BPE vocabulary"),
+        ([("tokenizer.ggml.merges", .int32s([1]))], "tokenizer.ggml.merges is missing for a BPE vocabulary"),
+        ([("tokenizer.ggml.scores", .float32s(Array(repeating: 0, count: 31)))], "31 scores for 32 tokens"),
+        ([("tokenizer.ggml.token_type", .int32s(Array(repeating: 1, count: 33)))], "33 token types for 32 tokens"),
+        ([("tokenizer.ggml.padding_token_id", .value(.string("0")))], "tokenizer.ggml.padding_token_id is not an integer"),
+    ] as [([(String, GGUFWriter.Value)], String)])
+    func tokenizerKeysAreRefusedAsLoadingRefusesThem(_ overrides: [(String, GGUFWriter.Value)], _ message: String) throws {
+        var model = TinyModel()
+        model.overrides = overrides
+        let file = try model.file()
+        let built = Self.failure(model)
+        #expect(built?.hasPrefix(message) == true, "\(built ?? "accepted")")
+        do { _ = try Vocabulary(gguf: file); Issue.record("loading accepted it") } catch {
+            #expect(error.message == built, "\(error.message)")
+        }
+    }
+
+    /// Scores and types of another element type are ignored, as loading ignores them.
+    @Test func numberArraysOfAnotherTypeAreIgnored() throws {
+        var model = TinyModel()
+        model.overrides = [("tokenizer.ggml.scores", .strings(["x"])), ("tokenizer.ggml.token_type", .float32s([1]))]
+        #expect(Self.failure(model) == nil)
+        #expect(try Vocabulary(gguf: model.file()).count == 32)
+    }
+
     static func failure(_ model: TinyModel) -> String? {
         do { try ModelValidation.check(model.file()); return nil } catch { return "\(error)" }
     }

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Continuous batching and the prompt cache seen through the API: greedy answers of requests decoded
 /// together equal each alone, a request continuing a cached prefix evaluates only the new tokens and
@@ -55,6 +58,36 @@ import Testing
         let cachedCount = cached["prompt_eval_count"] as? Int ?? 0, freshCount = fresh["prompt_eval_count"] as? Int ?? 0
         #expect(cachedCount > 0 && cachedCount < freshCount / 2, "evaluated \(cachedCount) of \(freshCount) prompt tokens")
         #expect(cached["response"] as? String == fresh["response"] as? String)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func aPromptSharingABusySlotsPrefixCopiesItAndAnswersAsFromScratch() throws {
+        let server = try ServeFixture(serveArguments: ["--parallel", "2"])
+        let system = "System: You are a patient teacher. You answer questions about nature, numbers and history in plain words, "
+            + "briefly, and you never make things up.\\n"
+        // A counting answer keeps the first slot busy; its first streamed piece means its prompt is in its cache.
+        let busy = try RawHTTP(port: server.port)
+        let body = #"{"model":"smollm2-chat","prompt":"\#(system)User: Count to a thousand.\\nAssistant: 1, 2, 3, 4, 5,","raw":true,"#
+            + #""options":{"temperature":0,"num_predict":1500,"seed":1}}"#
+        busy.send("POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let started = busy.read(seconds: 60) { $0.contains("\"response\"") }
+        #expect(started.contains("\"response\""), "the first request did not start streaming: \(started)")
+        let second = system + "User: Why is the sea salty?\\nAssistant:"
+        let shared = try Self.generate(server, second)
+        let meanwhile = busy.read(seconds: 0.2)
+        #expect(!meanwhile.contains("\"done\":true"), "the first request ended before the second, so nothing was shared from a busy slot")
+        shutdown(busy.fd, Int32(SHUT_RDWR))   // the client is gone: the first request stops at its next token
+        // Unload once the first request has ended, so the same prompt then runs from scratch.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            _ = try Self.generate(server, "", keepAlive: "0")
+            if try http("GET", server.base + "/api/ps").body.contains("\"models\":[]") { break }
+            usleep(100_000)
+        }
+        let fresh = try Self.generate(server, second)
+        let sharedCount = shared["prompt_eval_count"] as? Int ?? 0, freshCount = fresh["prompt_eval_count"] as? Int ?? 0
+        #expect(sharedCount > 0 && sharedCount < freshCount / 2, "evaluated \(sharedCount) of \(freshCount) prompt tokens")
+        #expect(shared["response"] as? String == fresh["response"] as? String)
         #expect(server.stop() == 0)
     }
 }

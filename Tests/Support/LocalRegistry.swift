@@ -23,7 +23,11 @@ public final class LocalRegistry {
             .split(separator: "\n").map(String.init)
     }
 
-    public init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil) throws {
+    /// The certificate the registry serves in TLS mode (self-signed, for 127.0.0.1).
+    public var certificatePath: String { directory + "/tls/cert.pem" }
+
+    public init(basicAuth: (user: String, password: String)? = nil, tokenAuth: (user: String, password: String)? = nil,
+                tls: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mfc-registry-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         port = try LocalRegistry.freePort()
@@ -40,6 +44,13 @@ public final class LocalRegistry {
           addr: 127.0.0.1:\(port)
 
         """
+        if tls {
+            try FileManager.default.createDirectory(atPath: directory + "/tls", withIntermediateDirectories: true)
+            try LocalRegistry.output(of: "openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                                                     "-keyout", directory + "/tls/key.pem", "-out", certificatePath,
+                                                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+            config += "  tls:\n    certificate: \(certificatePath)\n    key: \(directory)/tls/key.pem\n"
+        }
         if let auth = basicAuth {
             // bcrypt, the only hash the distribution registry's htpasswd reader accepts.
             let line = try LocalRegistry.output(of: "htpasswd", ["-Bbn", auth.user, auth.password])

@@ -131,7 +131,7 @@ private struct SocketReader {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw HTTPError(errno == EAGAIN ? "the registry stopped answering (timeout)" : "connection lost: \(String(cString: strerror(errno)))")
+                throw HTTPError(errno == EAGAIN ? "the server stopped answering (timeout)" : "connection lost: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return false }
             buffer += chunk[0..<n]

@@ -51,13 +51,12 @@ package final class BlobStore: Sendable {
         return (digest, size)
     }
 
-    /// Brings a file into the store. The copy runs in the kernel (`sendfile`) on one thread while
-    /// this thread hashes the mapped source, so the import costs about max(copy, hash) rather
-    /// than their sum. The temporary copy is fsynced, checked by `validate` (a file that is not
-    /// a model never becomes a blob), then renamed to its digest: the fresh copy replaces any
-    /// blob already there, because only the fresh copy's content is known to match the digest.
-    /// The blob is never more readable than its source. A source that changes during the
-    /// import is an error.
+    /// Brings a file into the store, reading it once: each chunk is hashed and then written by
+    /// another thread (`HashingCopy`; a clone where the file system shares extents). The copy is
+    /// fsynced, checked by `validate` (a file that is not a model never becomes a blob), then
+    /// renamed to its digest: the fresh copy replaces any blob already there, because only the
+    /// fresh copy's content is known to match the digest. The blob is never more readable than
+    /// its source. A source that changes during the import is an error.
     package func importFile(_ source: String, progress: ProgressHandler? = nil,
                            validate: () throws(StoreError) -> Void = {}) throws(StoreError) -> (digest: Digest, size: Int64) {
         try FileIO.makeDirectory(directory)
@@ -72,20 +71,15 @@ package final class BlobStore: Sendable {
         var keepTemp = false
         defer { if !keepTemp { unlink(temp) } }
 
-        let size = Int(before.size)
-        let copy = KernelCopy(from: input, to: output, count: size)
-        let copier = Thread { copy.run() }
-        copier.start()
         let hashed: (digest: Digest, size: Int64)
         do {
-            hashed = try hashMapped(source, size: size, progress: progress)
+            hashed = try HashingCopy(input: input, output: output, size: Int(before.size))
+                .run(read: { sourceBytesRead.add($0, ordering: .relaxed) }, progress: progress)
         } catch {
-            copy.finished.wait(); close(output); throw error
+            close(output)
+            throw StoreError("\(source): \(error.message)")
         }
-        copy.finished.wait()
-        let copyErrno = copy.failure.load(ordering: .acquiring)
         close(output)
-        guard copyErrno == 0 else { errno = copyErrno; throw FileIO.error("cannot copy into", temp) }
         guard let after = FileIO.status(source), after.size == before.size, after.mtimeNanoseconds == before.mtimeNanoseconds,
               FileIO.status(temp)?.size == before.size else {
             throw StoreError("\(source) changed while it was being imported; build again")
@@ -95,26 +89,6 @@ package final class BlobStore: Sendable {
         keepTemp = true
         directoryDirty.store(true, ordering: .releasing)
         return hashed
-    }
-
-    /// Hashes a file through a read-only mapping, counting its bytes as source reads.
-    private func hashMapped(_ path: String, size: Int, progress: ProgressHandler?) throws(StoreError) -> (digest: Digest, size: Int64) {
-        guard size > 0 else { return (Digest.of([UInt8]()), 0) }
-        let mapped: MappedFile
-        do { mapped = try MappedFile(path: path) } catch { throw StoreError("cannot map \(path): \(error)") }
-        let bytes = mapped.bytes
-        guard bytes.count == size else { throw StoreError("\(path) changed while it was being imported; build again") }
-        madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count, MADV_SEQUENTIAL)
-        var hasher = SHA256()
-        var offset = 0
-        while offset < size {
-            let n = min(BlobStore.chunkSize, size - offset)
-            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]))
-            offset += n
-            sourceBytesRead.add(n, ordering: .relaxed)
-            progress?(Int64(offset), Int64(size))
-        }
-        return (Digest(bytes: hasher.finalize()), Int64(size))
     }
 
     /// Hashes a file without storing it (used to verify blobs and to key sources).
@@ -158,34 +132,4 @@ package final class BlobStore: Sendable {
 
     /// Deletes a blob (callers check first that nothing references it).
     package func remove(_ digest: Digest) { unlink(path(of: digest)) }
-}
-
-/// Copies `count` bytes between file descriptors inside the kernel (`sendfile`) and fsyncs the
-/// destination, on its own thread.
-private final class KernelCopy: Sendable {
-    let input: Int32, output: Int32, count: Int
-    /// errno of a failed copy, 0 while fine.
-    let failure = Atomic<Int32>(0)
-    let finished = DispatchSemaphore(value: 0)
-
-    init(from input: Int32, to output: Int32, count: Int) {
-        self.input = input
-        self.output = output
-        self.count = count
-    }
-
-    func run() {
-        defer { finished.signal() }
-        var offset = 0
-        while offset < count {
-            let n = sendfile(output, input, nil, min(count - offset, 1 << 30))
-            if n < 0 { if errno == EINTR { continue }; failure.store(errno, ordering: .releasing); return }
-            if n == 0 { failure.store(EIO, ordering: .releasing); return }
-            offset += n
-        }
-        // Durable before the rename that publishes it (the settled stamp too); overlaps with the
-        // hashing of the tail.
-        StatCache.stampSettled(output)
-        if fsync(output) != 0 { failure.store(errno, ordering: .releasing) }
-    }
 }

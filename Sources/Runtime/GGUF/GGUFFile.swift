@@ -199,6 +199,12 @@ package final class GGUFFile: @unchecked Sendable {
         UnsafeRawBufferPointer(rebasing: mapping.bytes[dataOffset + tensor.offset ..< dataOffset + tensor.offset + tensor.byteCount])
     }
 
+    /// Copies `buffer.count` bytes at absolute `offset` of the file into `buffer` without touching the mapping
+    /// (see `MappedFile.read(into:at:)`).
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(GGUFError) {
+        try mapping.read(into: buffer, at: offset)
+    }
+
     /// Releases the resident pages of `bytes` (a part of the file, e.g. of a tensor's data) once they have been
     /// copied elsewhere (see `MappedFile.releasePages`).
     package func releasePages(_ bytes: UnsafeRawBufferPointer) { mapping.releasePages(bytes) }

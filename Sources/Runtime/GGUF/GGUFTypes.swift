@@ -79,6 +79,14 @@ package enum GGUFValueType: UInt32, Sendable {
         case .string, .array: nil
         }
     }
+
+    /// True for the eight integer types.
+    package var isInteger: Bool {
+        switch self {
+        case .uint8, .int8, .uint16, .int16, .uint32, .int32, .uint64, .int64: true
+        default: false
+        }
+    }
 }
 
 /// A reading or validation failure, with the byte offset where it was found.

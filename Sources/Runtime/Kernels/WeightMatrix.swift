@@ -28,6 +28,21 @@ package struct ModelError: Error, CustomStringConvertible, Sendable {
     package init(description: String) { self.description = description }
 }
 
+/// Where a matrix's ggml rows come from: bytes in memory, or `byteCount` bytes at `offset` of a file, read a
+/// few rows at a time into `buffer` (with `pread`: the file's pages never count towards the process's memory,
+/// so the weights are resident once, repacked, even while the largest matrix is being copied).
+enum RowSource {
+    case memory(UnsafeRawBufferPointer)
+    case file(GGUFFile, offset: Int, byteCount: Int, buffer: UnsafeMutableRawBufferPointer)
+
+    var byteCount: Int {
+        switch self {
+        case .memory(let data): data.count
+        case .file(_, _, let count, _): count
+        }
+    }
+}
+
 /// A rows × columns weight matrix (columns = input length) in a kernel layout.
 final class WeightMatrix: @unchecked Sendable {
     enum Layout: Equatable { case nibbles(blockBytes: Int), bytes(ByteFormat), int8(group: Int, hasMin: Bool), float }
@@ -47,18 +62,22 @@ final class WeightMatrix: @unchecked Sendable {
     let groupStride: Int
     let storage: AlignedBuffer
 
-    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`, handing each repacked
-    /// stretch of `data` (a few MiB at a time) to `release`.
+    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks at `data`.
     /// - Throws: `ModelError` for an unsupported type, a partial block or too few bytes.
-    init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int,
-         release: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(ModelError) {
+    convenience init(type: GGMLType, data: UnsafeRawBufferPointer, rows: Int, columns: Int) throws(ModelError) {
+        try self.init(type: type, source: .memory(data), rows: rows, columns: columns)
+    }
+
+    /// Repacks `rows` rows of `columns` elements of `type` from ggml blocks read from `source`.
+    /// - Throws: `ModelError` for an unsupported type, a partial block, too few bytes or a failed read.
+    init(type: GGMLType, source: RowSource, rows: Int, columns: Int) throws(ModelError) {
         guard supportedWeightTypes.contains(type) else { throw ModelError(description: "unsupported tensor type \(type.name)") }
         guard rows > 0, columns > 0, let srcRowBytes = type.rowBytes(elements: columns) else {
             throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
         }
         let (total, overflow) = srcRowBytes.multipliedReportingOverflow(by: rows)
-        guard !overflow, total <= data.count, let src = data.baseAddress else {
-            throw ModelError(description: "tensor data too short: need \(total) bytes, have \(data.count)")
+        guard !overflow, total <= source.byteCount else {
+            throw ModelError(description: "tensor data too short: need \(total) bytes, have \(source.byteCount)")
         }
         self.rows = rows
         self.columns = columns
@@ -95,13 +114,24 @@ final class WeightMatrix: @unchecked Sendable {
         groupStride = (4 * rowStride + 63) / 64 * 64
         let interleaved = switch layout { case .nibbles, .bytes: true; default: false }
         storage = AlignedBuffer(bytes: interleaved ? groupStride * ((rows + 3) / 4) : rowStride * rows)
-        var released = 0
-        for r in 0..<rows {
-            repackRow(src + r * srcRowBytes, row: r)
-            let done = (r + 1) * srcRowBytes
-            if let release, done - released >= 4 << 20 || r == rows - 1 {
-                release(UnsafeRawBufferPointer(start: src + released, count: done - released))
-                released = done
+        switch source {
+        case .memory(let data):
+            guard let src = data.baseAddress else { return }   // unreachable: rows and columns are positive
+            for r in 0..<rows { repackRow(src + r * srcRowBytes, row: r) }
+        case .file(let file, let offset, _, let buffer):
+            guard buffer.count >= srcRowBytes, let staged = buffer.baseAddress else {
+                throw ModelError(description: "a \(buffer.count)-byte read buffer cannot hold a row of \(srcRowBytes) bytes")
+            }
+            let chunkRows = buffer.count / srcRowBytes
+            for first in stride(from: 0, to: rows, by: chunkRows) {
+                let count = min(chunkRows, rows - first)
+                do {
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<(count * srcRowBytes)]),
+                                  at: offset + first * srcRowBytes)
+                } catch {
+                    throw ModelError(description: error.message)
+                }
+                for r in 0..<count { repackRow(staged + r * srcRowBytes, row: first + r) }
             }
         }
     }

@@ -78,9 +78,18 @@ extension LlamaModel {
                     let scale = c.queryScale
                     for i in 0..<qDim { q[i] *= scale }
                 }
+                if let rotation = kvRotation {
+                    rotation.rotateKeys(q, count: qDim)
+                    rotation.rotateKeys(k, count: kvDim)
+                    rotation.rotateValues(v, count: kvDim)
+                }
                 segments[rowSegment[t]].sequence.cache.store(layer: l, position: rowPosition[t], key: k, value: v)
             }
             attend(layer: l, segments, onlineRows: onlineRows, window: sliding ? c.slidingWindow : 0)
+            if let rotation = kvRotation {
+                // The values were stored rotated: rotating the weighted sum by the same H undoes it.
+                for t in 0..<T { rotation.rotateValues(s.attention + t * qDim, count: qDim) }
+            }
             s.inputQ.prepare(s.attention, count: T, stride: qDim)
             multiply(s.inputQ, (layer.o, s.xb))
             addLoRA(layer: l, input: s.inputQ, (.o, s.xb))

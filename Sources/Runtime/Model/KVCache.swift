@@ -85,6 +85,18 @@ final class KVCache: @unchecked Sendable {
         }
     }
 
+    /// Copies the keys and values of positions 0..<count, every layer, from `other` (same type and shape).
+    func copyPositions(_ count: Int, from other: KVCache) {
+        precondition(other.type == type && other.layers == layers && other.rowBytes == rowBytes, "KV caches of different shapes")
+        let n = min(max(0, count), contextLength, other.contextLength)
+        for l in 0..<layers {
+            keys.advanced(by: l * contextLength * rowBytes)
+                .copyMemory(from: other.keys + l * other.contextLength * rowBytes, byteCount: n * rowBytes)
+            values.advanced(by: l * contextLength * rowBytes)
+                .copyMemory(from: other.values + l * other.contextLength * rowBytes, byteCount: n * rowBytes)
+        }
+    }
+
     /// The f16 keys of a layer from position 0 (rows `kvDimension` apart); nil for a block type.
     @inline(__always)
     func halfKeys(layer: Int) -> UnsafeMutablePointer<Float16>? {

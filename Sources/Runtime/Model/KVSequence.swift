@@ -5,7 +5,9 @@
 package final class KVSequence: @unchecked Sendable {
     let cache: KVCache
     /// Positions currently in the cache.
-    package internal(set) var cachedCount = 0
+    package internal(set) var cachedCount = 0 { didSet { if tokens.count > cachedCount { tokens.removeSubrange(cachedCount...) } } }
+    /// The tokens whose keys and values the cache holds, position by position (what a new prompt may share).
+    package private(set) var tokens: [Int32] = []
 
     init(cache: KVCache) { self.cache = cache }
 
@@ -22,6 +24,23 @@ package final class KVSequence: @unchecked Sendable {
     package func reset() {
         cachedCount = 0
         cache.release(from: 0)
+    }
+
+    /// Takes the first `count` cached positions of `other` (a sequence of the same model) as its own, so a
+    /// prompt sharing that prefix need not evaluate it again; positions past `count` are forgotten.
+    /// Neither sequence may be in a forward pass meanwhile.
+    package func copyPrefix(_ count: Int, from other: KVSequence) {
+        let n = min(max(0, count), other.cachedCount, contextLength)
+        cache.copyPositions(n, from: other.cache)
+        cachedCount = n
+        tokens = Array(other.tokens.prefix(n))
+    }
+
+    /// Records that `evaluated` now sit at positions `start...` (called by the forward pass once they are cached).
+    func record(_ evaluated: [Int32], at start: Int) {
+        if tokens.count > start { tokens.removeSubrange(start...) }
+        guard tokens.count == start else { tokens = []; return }   // an unknown gap: claim nothing
+        tokens += evaluated
     }
 
     /// Keeps only the first `count` cached positions.

@@ -18,6 +18,9 @@ package final class LlamaModel: @unchecked Sendable {
     let pool: WorkerPool
     /// How the KV caches of its sequences store keys and values.
     package let kvCacheType: KVCacheType
+    /// The Hadamard rotation of Q, K and V a quantized cache gets (KVRotation.swift); nil for f16. Settable
+    /// so measurements can compare the cache without it.
+    var kvRotation: KVRotation?
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
     package let instructionSet: InstructionSet
     let kernels: KernelTable
@@ -83,6 +86,7 @@ package final class LlamaModel: @unchecked Sendable {
                  threads: Int, batchSize: Int, kvCacheType: KVCacheType) throws(ModelError) {
         try Self.checkCache(config, contextLength: contextLength)
         self.kvCacheType = kvCacheType
+        kvRotation = KVRotation(type: kvCacheType, headDimension: config.headDimension)
         self.instructionSet = isa
         kernels = isa.kernels
         self.config = config
@@ -187,6 +191,7 @@ package final class LlamaModel: @unchecked Sendable {
             }
             for segment in segments { segment.sequence.cachedCount = segment.position + segment.count }
         }
+        for step in steps { step.sequence.record(step.tokens, at: step.startPosition) }
         // Non-finite logits mean corrupt weights (or values that overflowed): stop with the layer where they
         // first appear rather than sample from garbage. The check is one pass over the logits; locating
         // re-runs the batches, which rewrite their cache positions with the same values.

@@ -1,7 +1,8 @@
 // The model's tensors, checked against the config and repacked into kernel layouts at load time.
-// The token embedding stays in the GGUF mapping (one row is dequantized per token); when the
-// output is tied it is also repacked as the LM head. The mapped pages of every repacked tensor are
-// released after the copy (an embedding row read later faults its page back in from the file).
+// Tensors are read from the file with `pread` into a small staging buffer, never through the mapping, so
+// the process holds each weight once (repacked) and the file's pages stay in the page cache, outside its
+// memory (docs/kernels.md, "Memory"). The token embedding stays in the file: one row is read and
+// dequantized per token; when the output is tied it is also repacked as the LM head.
 
 /// One transformer block's weights. Optional tensors are nil when the family does not use them.
 struct LayerWeights: @unchecked Sendable {
@@ -35,6 +36,9 @@ final class LlamaWeights: @unchecked Sendable {
     ///   - adapters: LoRA adapters, stacked in order.
     init(gguf: GGUFFile, config c: LlamaConfig, dequantized: Bool = false, adapters: [LoRAAdapter] = []) throws(ModelError) {
         file = gguf
+        // Header pages read so far (the tokenizer's vocabulary, the config) are not needed while the weights load.
+        gguf.releasePages(gguf.bytes)
+        defer { gguf.releasePages(gguf.bytes) }   // and whatever was read in place below (LoRA, the f32 reference)
         let plan = try WeightPlan(gguf: gguf, config: c)
         lora = try LoRAWeights.load(adapters, base: gguf, plan: plan)
         let loader = TensorLoader(gguf: gguf, dequantized: dequantized)
@@ -46,37 +50,67 @@ final class LlamaWeights: @unchecked Sendable {
             var qkv: [WeightMatrix] = [], gateUp: [WeightMatrix] = []
             for m in layer.qkv { qkv += try loader.matrices(m) }
             for m in layer.gateUp { gateUp += try loader.matrices(m) }
+            func floats(_ v: PlannedVector?) throws(ModelError) -> [Float]? { try v.map { v throws(ModelError) in try loader.floats(v) } }
             layers.append(LayerWeights(
-                attentionNorm: loader.floats(layer.attentionNorm),
+                attentionNorm: try loader.floats(layer.attentionNorm),
                 q: qkv[0], k: qkv[1], v: qkv[2],
                 o: try loader.matrix(layer.o),
-                qBias: layer.qBias.map(loader.floats), kBias: layer.kBias.map(loader.floats), vBias: layer.vBias.map(loader.floats),
-                qNorm: layer.qNorm.map(loader.floats), kNorm: layer.kNorm.map(loader.floats),
-                postAttentionNorm: layer.postAttentionNorm.map(loader.floats),
-                ffnNorm: loader.floats(layer.ffnNorm),
+                qBias: try floats(layer.qBias), kBias: try floats(layer.kBias), vBias: try floats(layer.vBias),
+                qNorm: try floats(layer.qNorm), kNorm: try floats(layer.kNorm),
+                postAttentionNorm: try floats(layer.postAttentionNorm),
+                ffnNorm: try loader.floats(layer.ffnNorm),
                 gate: gateUp[0], up: gateUp[1],
                 down: try loader.matrix(layer.down),
-                postFFNNorm: layer.postFFNNorm.map(loader.floats)
+                postFFNNorm: try floats(layer.postFFNNorm)
             ))
         }
         self.layers = layers
-        outputNorm = loader.floats(plan.outputNorm)
+        outputNorm = try loader.floats(plan.outputNorm)
         output = try loader.matrix(plan.output)
-        ropeFactorsLong = plan.ropeFactorsLong.map(loader.floats)
-        ropeFactorsShort = plan.ropeFactorsShort.map(loader.floats)
+        ropeFactorsLong = try plan.ropeFactorsLong.map { v throws(ModelError) in try loader.floats(v) }
+        ropeFactorsShort = try plan.ropeFactorsShort.map { v throws(ModelError) in try loader.floats(v) }
     }
 
     /// Writes the embedding of `token` (d floats) to `out`; the caller checked the id.
     func embed(_ token: Int, into out: UnsafeMutablePointer<Float>) {
-        dequantizeRow(embedding.type, embeddingData.baseAddress! + token * embeddingRowBytes, out, count: embedding.dimensions[0])
+        let row = embeddingData.baseAddress! + token * embeddingRowBytes
+        withUnsafeTemporaryAllocation(byteCount: embeddingRowBytes, alignment: 16) { staged in
+            // A read, not a page fault: a fault would map the 64 KiB around the row (the kernel's fault-around)
+            // and leave it resident; the mapping is only the fallback should the read fail.
+            let offset = row - file.bytes.baseAddress!
+            let source = (try? file.read(into: staged, at: offset)) != nil ? UnsafeRawPointer(staged.baseAddress!) : row
+            dequantizeRow(embedding.type, source, out, count: embedding.dimensions[0])
+        }
         lora?.addEmbedding(token: token, into: out)
     }
 }
 
-/// Reads planned tensors (shapes already checked by `WeightPlan`) into kernel layouts.
-private struct TensorLoader {
+/// Reads planned tensors (shapes already checked by `WeightPlan`) into kernel layouts, through one staging buffer.
+private final class TensorLoader {
     let gguf: GGUFFile
     let dequantized: Bool
+    /// Where file reads land before repacking: 1 MiB, or one row when a row is larger.
+    private var staging: UnsafeMutableRawBufferPointer
+
+    init(gguf: GGUFFile, dequantized: Bool) {
+        self.gguf = gguf
+        self.dequantized = dequantized
+        staging = .allocate(byteCount: 1 << 20, alignment: 64)
+    }
+
+    deinit { staging.deallocate() }
+
+    /// The staging buffer, grown to at least `bytes`.
+    private func staging(atLeast bytes: Int) -> UnsafeMutableRawBufferPointer {
+        if staging.count < bytes {
+            staging.deallocate()
+            staging = .allocate(byteCount: bytes, alignment: 64)
+        }
+        return staging
+    }
+
+    /// The absolute file offset of `bytes`, a part of the mapping.
+    private func fileOffset(_ bytes: UnsafeRawBufferPointer) -> Int { bytes.baseAddress! - gguf.bytes.baseAddress! }
 
     func matrix(_ m: PlannedMatrix) throws(ModelError) -> WeightMatrix { try matrices(m)[0] }
 
@@ -85,11 +119,11 @@ private struct TensorLoader {
         let t = m.tensor, rows = m.rowCounts.reduce(0, +)
         do throws(ModelError) {
             guard dequantized, t.type != .f32 else {
-                return try slices(of: gguf.data(of: t), type: t.type, counts: m.rowCounts, columns: m.columns)
+                return try slices(of: gguf.data(of: t), type: t.type, counts: m.rowCounts, columns: m.columns, fromFile: true)
             }
             let floats = try widened(t, rows: rows, columns: m.columns)
             let result = floats.withUnsafeBytes { bytes in
-                Result { () throws(ModelError) in try slices(of: bytes, type: .f32, counts: m.rowCounts, columns: m.columns) }
+                Result { () throws(ModelError) in try slices(of: bytes, type: .f32, counts: m.rowCounts, columns: m.columns, fromFile: false) }
             }
             return try result.get()
         } catch {
@@ -97,17 +131,20 @@ private struct TensorLoader {
         }
     }
 
-    private func slices(of data: UnsafeRawBufferPointer, type: GGMLType, counts: [Int], columns: Int) throws(ModelError) -> [WeightMatrix] {
+    /// - Parameter fromFile: `data` is a part of the mapping, read with `pread` rather than in place.
+    private func slices(of data: UnsafeRawBufferPointer, type: GGMLType, counts: [Int], columns: Int,
+                        fromFile: Bool) throws(ModelError) -> [WeightMatrix] {
         guard let rowBytes = type.rowBytes(elements: columns) else {
             throw ModelError(description: "\(columns) columns is not a whole number of \(type.name) blocks")
         }
         var matrices: [WeightMatrix] = [], start = 0
         for count in counts {
             let end = min(data.count, start + count * rowBytes)
-            // The repacked copy replaces the mapped bytes: their pages are dropped as the repacking goes, so the
-            // weights are resident once even while the largest matrix is being copied.
-            matrices.append(try WeightMatrix(type: type, data: UnsafeRawBufferPointer(rebasing: data[min(start, end)..<end]),
-                                             rows: count, columns: columns, release: gguf.releasePages))
+            let part = UnsafeRawBufferPointer(rebasing: data[min(start, end)..<end])
+            let source: RowSource = fromFile
+                ? .file(gguf, offset: fileOffset(part), byteCount: part.count, buffer: staging(atLeast: rowBytes))
+                : .memory(part)
+            matrices.append(try WeightMatrix(type: type, source: source, rows: count, columns: columns))
             start = end
         }
         return matrices
@@ -128,10 +165,18 @@ private struct TensorLoader {
     }
 
     /// The planned vector as floats.
-    func floats(_ v: PlannedVector) -> [Float] {
-        guard v.count > 0, let base = gguf.data(of: v.tensor).baseAddress else { return [] }
+    /// - Throws: `ModelError` when the file cannot be read.
+    func floats(_ v: PlannedVector) throws(ModelError) -> [Float] {
+        let data = gguf.data(of: v.tensor)
+        guard v.count > 0, data.count > 0 else { return [] }
+        let staged = staging(atLeast: data.count)
+        do {
+            try gguf.read(into: UnsafeMutableRawBufferPointer(rebasing: staged[..<data.count]), at: fileOffset(data))
+        } catch {
+            throw ModelError(description: "tensor \(v.tensor.name): \(error.message)")
+        }
         return [Float](unsafeUninitializedCapacity: v.count) { buffer, initialized in
-            dequantizeRow(v.tensor.type, base, buffer.baseAddress!, count: v.count)
+            dequantizeRow(v.tensor.type, staged.baseAddress!, buffer.baseAddress!, count: v.count)
             initialized = v.count
         }
     }

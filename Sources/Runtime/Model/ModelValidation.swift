@@ -9,16 +9,21 @@ package enum ModelValidation {
     package static func check(_ gguf: GGUFFile) throws(ModelError) {
         let config = try LlamaConfig(gguf: gguf)
         _ = try WeightPlan(gguf: gguf, config: config)
-        let vocabulary: Vocabulary
-        do { vocabulary = try Vocabulary(gguf: gguf) } catch { throw ModelError(description: error.message) }
-        try checkFit(vocabulary, config)
+        // The keys alone: building the vocabulary's tables costs more than the rest of a build's checks.
+        let tokenizer: GGUFTokenizerKeys
+        do { tokenizer = try GGUFTokenizerKeys(gguf: gguf) } catch { throw ModelError(description: error.message) }
+        try checkFit(tokenCount: tokenizer.count, config)
     }
 
     /// The tokenizer must name exactly the tokens the model scores (llama.cpp requires the same).
     /// - Throws: `ModelError` when the counts differ.
     package static func checkFit(_ vocabulary: Vocabulary, _ config: LlamaConfig) throws(ModelError) {
-        guard vocabulary.count == config.vocabularySize else {
-            throw ModelError(description: "tokenizer.ggml.tokens has \(vocabulary.count) tokens, but the model's vocabulary "
+        try checkFit(tokenCount: vocabulary.count, config)
+    }
+
+    static func checkFit(tokenCount: Int, _ config: LlamaConfig) throws(ModelError) {
+        guard tokenCount == config.vocabularySize else {
+            throw ModelError(description: "tokenizer.ggml.tokens has \(tokenCount) tokens, but the model's vocabulary "
                              + "(token_embd.weight) has \(config.vocabularySize)")
         }
     }

@@ -43,6 +43,10 @@ package final class Generator {
     /// Forgets the cache (the next prompt is evaluated from scratch).
     package func reset() { cached = [] }
 
+    /// Declares that the model's cache now holds `tokens` at positions 0..<count (copied there from another
+    /// sequence), so the next prompt evaluates only what follows them.
+    package func assumeCached(_ tokens: [Int]) { cached = tokens }
+
     /// Generates a continuation of `prompt`.
     /// - Parameters:
     ///   - prompt: token ids (already templated and tokenized).

@@ -19,8 +19,8 @@ package struct Vocabulary: Sendable {
     package let model: Model
     /// `tokenizer.ggml.pre`, or "default" when absent.
     package let preTokenizerName: String
-    /// Token texts as bytes, indexed by token id.
-    package let texts: [[UInt8]]
+    /// Token texts as bytes, indexed by token id, with the index from text to id.
+    package let texts: TokenTexts
     /// SentencePiece scores (0 when the file has none).
     package let scores: [Float]
     /// Token types; control-looking end tokens are promoted to `.control` as llama.cpp does.
@@ -35,9 +35,11 @@ package struct Vocabulary: Sendable {
     /// Tokens that end a generation: eos, eot, eom and the usual end-of-turn texts.
     package let endOfGeneration: Set<Int>
 
-    let idsByText: [[UInt8]: Int]
-    /// Merge ranks keyed by the pair of texts; the first listing of a pair wins.
-    let mergeRanks: [MergePair: Int]
+    /// Merge ranks keyed by the pair of token ids (left << 32 | right); the first listing of a pair wins.
+    /// Ids rather than texts: a pair of byte arrays per merge cost SmolLM2's 49k merges about 6 MB.
+    let mergeRanks: [UInt64: Int32]
+    /// Ranks of merges whose left or right text is not a token (never in real vocabularies), by texts.
+    let textMergeRanks: [MergePair: Int]
 
     struct MergePair: Hashable, Sendable {
         let left: [UInt8]
@@ -75,30 +77,35 @@ package struct Vocabulary: Sendable {
         }
         self.model = model
         self.preTokenizerName = preTokenizer ?? "default"
-        self.texts = texts
+        let table = try TokenTexts(texts)
+        self.texts = table
         self.scores = scores.isEmpty ? Array(repeating: 0, count: count) : scores
         var types = types.isEmpty ? Array(repeating: TokenType.normal, count: count)
                                   : types.map { TokenType(rawValue: $0) ?? .undefined }
-        var ids = [[UInt8]: Int](minimumCapacity: count)
         var ends = Set([eos, eot, eom].compactMap { $0 })
         for (id, text) in texts.enumerated() {
-            ids[text] = id
             if Self.endOfTurnTexts.contains(text) {
                 ends.insert(id)
                 types[id] = .control
             }
         }
         self.types = types
-        self.idsByText = ids
         self.endOfGeneration = ends
-        var ranks = [MergePair: Int](minimumCapacity: merges.count)
+        var ranks = [UInt64: Int32](minimumCapacity: merges.count), textRanks: [MergePair: Int] = [:]
         for (rank, merge) in merges.enumerated() {
             // llama.cpp splits at the first space after the first byte, so a pair may start with a space.
             guard merge.count > 1, let space = merge[1...].firstIndex(of: 0x20) else { continue }
-            let pair = MergePair(left: Array(merge[..<space]), right: Array(merge[(space + 1)...]))
-            if ranks[pair] == nil { ranks[pair] = rank }
+            let left = merge[..<space], right = merge[(space + 1)...]
+            if let l = table.id(of: Array(left)), let r = table.id(of: Array(right)), let rank32 = Int32(exactly: rank) {
+                let key = Self.mergeKey(l, r)
+                if ranks[key] == nil { ranks[key] = rank32 }
+            } else {
+                let pair = MergePair(left: Array(left), right: Array(right))
+                if textRanks[pair] == nil { textRanks[pair] = rank }
+            }
         }
         self.mergeRanks = ranks
+        self.textMergeRanks = textRanks
         self.bos = bos
         self.eos = eos
         self.unknown = unknown
@@ -112,20 +119,24 @@ package struct Vocabulary: Sendable {
     package var count: Int { texts.count }
 
     /// The id of the token whose text is exactly `bytes`.
-    package func id(of bytes: [UInt8]) -> Int? { idsByText[bytes] }
+    package func id(of bytes: [UInt8]) -> Int? { texts.id(of: bytes) }
 
     /// The type of a token, `.undefined` outside the vocabulary.
     package func type(of id: Int) -> TokenType { types.indices.contains(id) ? types[id] : .undefined }
 
     func rank(_ left: ArraySlice<UInt8>, _ right: ArraySlice<UInt8>) -> Int? {
-        mergeRanks[MergePair(left: Array(left), right: Array(right))]
+        let l = Array(left), r = Array(right)
+        if let a = texts.id(of: l), let b = texts.id(of: r) { return mergeRanks[Self.mergeKey(a, b)].map(Int.init) }
+        return textMergeRanks.isEmpty ? nil : textMergeRanks[MergePair(left: l, right: r)]
     }
+
+    private static func mergeKey(_ left: Int, _ right: Int) -> UInt64 { UInt64(left) << 32 | UInt64(UInt32(truncatingIfNeeded: right)) }
 
     /// The SentencePiece token for one raw byte: `<0xXX>`, else the byte's own one-character token.
     func byteToken(_ byte: UInt8) -> Int? {
         let hex = Array("0123456789ABCDEF".utf8)
         let name: [UInt8] = [0x3C, 0x30, 0x78, hex[Int(byte >> 4)], hex[Int(byte & 15)], 0x3E]
-        return idsByText[name] ?? idsByText[[byte]]
+        return texts.id(of: name) ?? texts.id(of: [byte])
     }
 }
 

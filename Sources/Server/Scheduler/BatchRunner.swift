@@ -21,6 +21,8 @@ final class BatchRunner: @unchecked Sendable {
     private let lock = NSCondition()
     private var pending: [Request] = []
     private var running = false
+    /// Callers of `exclusive` waiting for the running step: no new step starts before they have had their turn.
+    private var exclusiveWaiting = 0
     /// Sequences that took part in the last step and have not ended: the leader waits for them.
     private var expected: Set<ObjectIdentifier> = []
 
@@ -51,7 +53,7 @@ final class BatchRunner: @unchecked Sendable {
         pending.append(request)
         lock.broadcast()
         while request.result == nil {
-            if running { lock.wait(); continue }
+            if running || exclusiveWaiting > 0 { lock.wait(); continue }
             lead()
         }
         return try request.result!.get()
@@ -68,11 +70,28 @@ final class BatchRunner: @unchecked Sendable {
     /// Runs `body` on the model while no step runs (for work outside the batch, such as embeddings).
     func exclusive<T>(_ body: (LlamaModel) throws -> T) rethrows -> T {
         lock.lock()
+        exclusiveWaiting += 1
         while running { lock.wait() }
+        exclusiveWaiting -= 1
         running = true
         lock.unlock()
         defer { lock.lock(); running = false; lock.broadcast(); lock.unlock() }
         return try body(model)
+    }
+
+    /// Gives `target` the longest prefix of `prompt` that one of `donors` holds in its cache, when that is longer
+    /// than what `target` already shares with it: the keys and values are copied between steps instead of being
+    /// evaluated again (requests with a common system prompt, or several that continue one conversation).
+    /// - Returns: the prompt tokens `target` now holds at positions 0..<n, or nil when it kept its own cache.
+    func sharePrefix(of prompt: [Int32], into target: KVSequence, from donors: [KVSequence]) -> [Int32]? {
+        func common(_ s: KVSequence) -> Int { zip(s.tokens, prompt).prefix { $0 == $1 }.count }
+        return exclusive { _ in
+            let own = common(target)
+            guard let donor = donors.filter({ $0 !== target }).max(by: { common($0) < common($1) }), common(donor) > own else { return nil }
+            let n = common(donor)
+            target.copyPrefix(n, from: donor)
+            return Array(prompt.prefix(n))
+        }
     }
 
     /// Runs one step as the leader (lock held on entry and exit; released during the forward pass).

@@ -10,6 +10,8 @@ package struct SchedulerLimits: Sendable {
     /// Bytes of KV cache all slots of a model may keep (0: no limit); idle slots' cached prompts are
     /// dropped, least recently used first, to make room for a new request.
     package var kvBudget = 0
+    /// Whether a request reuses the cached prefix of an idle slot (false: every prompt is evaluated whole).
+    package var promptCache = true
     /// How the slots' KV caches store keys and values.
     package var kvCacheType = KVCacheType.f16
     /// Models kept loaded at once; the least recently used idle one is unloaded first.
@@ -34,6 +36,10 @@ package final class ModelScheduler: @unchecked Sendable {
     private var models: [String: LoadedModel] = [:]
     private var reaper: Thread?
     private var stopped = false
+    /// Models unloaded whose memory has not all been freed yet (a finishing request may still hold one).
+    private var unloading: [Weak] = []
+
+    private struct Weak { weak var model: LoadedModel? }
 
     package init(store: ModelStore, limits: SchedulerLimits) {
         self.store = store
@@ -48,7 +54,11 @@ package final class ModelScheduler: @unchecked Sendable {
                 if stopped { lock.unlock(); return }
                 _ = lock.wait(until: Date().addingTimeInterval(0.5))
                 unloadExpired(now: Date())
+                // Once the unloaded models are gone, hand malloc's freed pages back to the system.
+                let freed = !unloading.isEmpty && unloading.allSatisfy { $0.model == nil }
+                if freed { unloading = [] }
                 lock.unlock()
+                if freed { FreedMemory.returnToSystem() }
             }
         }
         thread.start()
@@ -92,7 +102,7 @@ package final class ModelScheduler: @unchecked Sendable {
         guard let model = entry else { lock.unlock(); throw APIError(500, "scheduler lost \(key)") }
         while case .loading = model.state { lock.wait() }
         if case .failed(let error) = model.state {
-            if models[key] === model { models[key] = nil }
+            if models[key] === model { drop(key) }
             lock.unlock()
             if let e = error as? APIError { throw e }
             throw APIError(500, "cannot load model '\(nameText)': \(error)")
@@ -124,6 +134,7 @@ package final class ModelScheduler: @unchecked Sendable {
     /// The idle slot of `model` whose cache shares the longest prefix with `prompt`, or a new slot when
     /// none shares any and the parallel limit allows one more; the least recently used slot otherwise.
     /// Idle slots' caches are dropped, least recently used first, while the KV budget would be exceeded.
+    /// When another slot (busy or idle) holds a longer prefix of the prompt, it is copied into the chosen one.
     func bindSlot(_ model: LoadedModel, prompt: [Int]) throws -> Slot {
         lock.lock()
         defer { lock.unlock() }
@@ -139,6 +150,11 @@ package final class ModelScheduler: @unchecked Sendable {
         }
         guard let slot = chosen else { throw APIError(500, "no free slot for a request within the parallel limit") }
         slot.busy = true
+        if !limits.promptCache {
+            // Forget the slot's tokens but keep its pages: the prompt is evaluated from position 0 over them.
+            slot.generator.reset()
+            slot.sequence.truncate(to: 0)
+        }
         if limits.kvBudget > 0 {
             let need = max(0, prompt.count - slot.sequence.cachedCount) * slot.sequence.bytesPerPosition
             let others = model.slots.filter { !$0.busy && $0.sequence.cachedCount > 0 }.sorted { $0.lastUsed < $1.lastUsed }
@@ -147,6 +163,9 @@ package final class ModelScheduler: @unchecked Sendable {
                 victim.sequence.reset()
             }
         }
+        let prefix = model.runner!.sharePrefix(of: prompt.map { Int32(truncatingIfNeeded: $0) }, into: slot.sequence,
+                                               from: model.slots.map(\.sequence))
+        if let prefix { slot.generator.assumeCached(prefix.map(Int.init)) }
         return slot
     }
 
@@ -167,7 +186,7 @@ package final class ModelScheduler: @unchecked Sendable {
         model.lastUsed = Date()
         let keep = keepAlive ?? limits.defaultKeepAlive
         if model.busy == 0 { model.expiresAt = keep.expiry(from: Date()) }
-        if keep == .seconds(0) && model.busy == 0 && model.waiting == 0 && models[model.key] === model { models[model.key] = nil }
+        if keep == .seconds(0) && model.busy == 0 && model.waiting == 0 && models[model.key] === model { drop(model.key) }
         lock.broadcast()
     }
 
@@ -176,7 +195,7 @@ package final class ModelScheduler: @unchecked Sendable {
         let key = try resolveName(nameText).displayShortest
         lock.lock(); defer { lock.unlock() }
         guard let model = models[key] else { return false }
-        if model.busy == 0 && model.waiting == 0 { models[key] = nil } else { model.expiresAt = Date() }
+        if model.busy == 0 && model.waiting == 0 { drop(key) } else { model.expiresAt = Date() }
         return true
     }
 
@@ -222,13 +241,18 @@ package final class ModelScheduler: @unchecked Sendable {
         while models.count > limits.maxLoaded || overMemory() {
             let idle = models.values.filter { $0.key != key && $0.isReady && $0.busy == 0 && $0.waiting == 0 }
             guard let victim = idle.min(by: { $0.lastUsed < $1.lastUsed }) else { return }
-            models[victim.key] = nil
+            drop(victim.key)
         }
+    }
+
+    /// Unloads a model: its slots' KV caches are unmapped when the last request on it lets go.
+    private func drop(_ key: String) {
+        if let model = models.removeValue(forKey: key) { unloading.append(Weak(model: model)) }
     }
 
     private func unloadExpired(now: Date) {
         for (key, model) in models where model.isReady && model.busy == 0 && model.waiting == 0 {
-            if let at = model.expiresAt, at <= now { models[key] = nil }
+            if let at = model.expiresAt, at <= now { drop(key) }
         }
     }
 }

@@ -24,6 +24,7 @@ enum ServeCommand: MFCCommand {
             OptionSpec(["--threads"], value: "N", help: "Worker threads per loaded model (default: $MFC_SERVE_THREADS, else the cores)."),
             OptionSpec(["--kv-cache-type"], value: "TYPE", help: "KV cache storage: f16, q8_0 or q4_0 (default: $MFC_KV_CACHE_TYPE, else $OLLAMA_KV_CACHE_TYPE, else f16)."),
             OptionSpec(["--kv-budget"], value: "BYTES", help: "Bytes of KV cache a model's slots keep; idle cached prompts are dropped, least recently used first (default: no limit)."),
+            OptionSpec(["--no-prompt-cache"], help: "Evaluate every prompt whole instead of reusing a slot's cached prefix (for measurements)."),
             OptionSpec(["--max-body"], value: "BYTES", help: "Largest request body accepted (default 64 MiB; blob uploads up to 16 GiB)."),
             OptionSpec(["--header-timeout"], value: "SECONDS", help: "Time a client has to send a request's headers (default 10)."),
             StoreAccess.option,
@@ -67,6 +68,7 @@ enum ServeCommand: MFCCommand {
             guard let n = Int(text), n > 0 else { throw UsageError("--kv-budget needs a positive number of bytes, got '\(text)'") }
             config.scheduler.kvBudget = n
         }
+        config.scheduler.promptCache = !args.flag("--no-prompt-cache")
         if let text = args.value("--header-timeout") {
             guard let n = Int(text), n > 0 else { throw UsageError("--header-timeout needs a positive number of seconds, got '\(text)'") }
             config.http.headerTimeout = .seconds(n)

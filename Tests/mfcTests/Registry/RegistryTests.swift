@@ -15,16 +15,21 @@ import TestSupport
         FileManager.default.contents(atPath: "\(store)/manifests/\(path)")
     }
 
-    @Test func pushRemovePullRoundTrip() throws {
-        let registry = try LocalRegistry()
-        let dir = try examplesFolder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// The examples built into `dir`/store, with mario copied to `registry`/team/mario, and that manifest.
+    static func marioReadyToPush(_ registry: LocalRegistry, in dir: String) throws -> (store: String, remote: String, manifest: Data) {
         let store = dir + "/store"
         #expect(runMFC(["build", dir, "--store", store]).status == 0)
         let remote = "\(registry.host)/team/mario"
         #expect(runMFC(["cp", "mario", remote, "--store", store]).status == 0)
+        return (store, remote, try #require(Self.manifest(store, "\(registry.host)/team/mario/latest")))
+    }
+
+    @Test func pushRemovePullRoundTrip() throws {
+        let registry = try LocalRegistry()
+        let dir = try examplesFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (store, remote, original) = try Self.marioReadyToPush(registry, in: dir)
         let before = Self.answer("mario", store: store)
-        let original = try #require(Self.manifest(store, "\(registry.host)/team/mario/latest"))
 
         let push = runMFC(["push", remote, "--insecure", "--store", store])
         #expect(push.status == 0, "\(push.err)")
