@@ -4,7 +4,7 @@
 // lanes 0-3 and 4-7 of 4 rows each) stay in registers over the whole row.
 //
 // vpdpbusd multiplies unsigned by signed bytes. Nibbles are unsigned and activations signed, so they go in
-// as they are. i8 weights are signed too: the activations go in biased, x + 128 = x ^ 0x80 as u8, and
+// as they are. i8 weights are signed too: the activations go in biased, x + 128 as u8 (prepared once per token), and
 // each lane starts at -128 * (sum of its 4 weights), computed once per weight block:
 // sum (x + 128) w - 128 sum w = sum x w, exactly (|lane| <= 4 * 255 * 128).
 // Per-function target attributes keep the rest of the package free of special flags.
@@ -17,14 +17,6 @@
 #define KERNEL static inline __attribute__((always_inline)) VNNI_TARGET
 
 enum { MAX_GROUPS = 2, MAX_TOKENS = 4 };
-
-/// The integer lanes start from the bits of 1.5 * 2^23, so a lane holding 1.5 * 2^23 + n (|n| < 2^22) read as a
-/// float, minus 1.5 * 2^23, is n exactly: a float subtraction instead of vcvtdq2ps, which competes with the
-/// multiplies for the FMA pipes.
-#define MAGIC_BITS 0x4B400000
-KERNEL __m512 lane_value(__m512i lane) {
-    return _mm512_sub_ps(_mm512_castsi512_ps(lane), _mm512_set1_ps(12582912.0f));
-}
 
 /// Lane i is v[i / 4].
 KERNEL __m512 spread_by_4(__m128 v) {
@@ -42,13 +34,13 @@ struct block {
 
 KERNEL struct block load_block(const uint8_t *p, enum mfc_vnni_format format) {
     struct block k;
-    const __m512i zero = _mm512_setzero_si512(), magic = _mm512_set1_epi32(MAGIC_BITS);
+    const __m512i zero = _mm512_setzero_si512();
     if (format == MFC_VNNI_BYTES_HALF_SCALE || format == MFC_VNNI_BYTES_TWO_SCALES) {
         const __m512i bias = _mm512_set1_epi8((char)0x80);
         k.q0 = _mm512_loadu_si512(p);
         k.q1 = _mm512_loadu_si512(p + 64);
-        k.start0 = _mm512_sub_epi32(magic, _mm512_dpbusd_epi32(zero, bias, k.q0));
-        k.start1 = _mm512_sub_epi32(magic, _mm512_dpbusd_epi32(zero, bias, k.q1));
+        k.start0 = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, bias, k.q0));
+        k.start1 = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, bias, k.q1));
         if (format == MFC_VNNI_BYTES_HALF_SCALE) {
             k.scale0 = spread_by_4(_mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)(p + 128))));
             k.scale1 = k.scale0;
@@ -62,8 +54,8 @@ KERNEL struct block load_block(const uint8_t *p, enum mfc_vnni_format format) {
         const __m512i v = _mm512_loadu_si512(p);
         k.q0 = _mm512_and_si512(v, low);
         k.q1 = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
-        k.start0 = magic;
-        k.start1 = magic;
+        k.start0 = zero;
+        k.start1 = zero;
         if (format == MFC_VNNI_NIBBLES_HALF_SCALES) {
             // 4 x (d | m << 16) -> d0 m0 d1 m1 ... as floats.
             const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p + 64)));
@@ -115,7 +107,6 @@ KERNEL void tile(const struct mfc_vnni_matrix *w, const struct mfc_vnni_input *x
     const size_t bytes = block_bytes(format);
     const uint8_t *groups = w->base + group * w->group_stride;
     const uint8_t *tokens = x->base + token * x->token_stride;
-    const __m512i bias = _mm512_set1_epi8((char)0x80);
     for (size_t b = 0; b < w->blocks; b++) {
         struct block k[MAX_GROUPS];
         for (int r = 0; r < R; r++) k[r] = load_block(groups + r * w->group_stride + b * bytes, format);
@@ -127,10 +118,10 @@ KERNEL void tile(const struct mfc_vnni_matrix *w, const struct mfc_vnni_input *x
         }
         for (int t = 0; t < T; t++) {
             const uint8_t *xt = tokens + t * x->token_stride;
-            __m512i a0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(xt + x->quants_offset + 32 * b)));
-            __m512i a1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(xt + x->quants_offset + 32 * b + 16)));
+            const uint8_t *xq = xt + (is_bytes(format) ? x->biased_quants_offset : x->quants_offset) + 32 * b;
+            const __m512i a0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)xq));
+            const __m512i a1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(xq + 16)));
             const __m512 dx = _mm512_set1_ps(*(const float *)(xt + x->scales_offset + 4 * b));
-            if (is_bytes(format)) { a0 = _mm512_xor_si512(a0, bias); a1 = _mm512_xor_si512(a1, bias); }
             for (int r = 0; r < R; r++) {
                 __m512i i0, i1;
                 if (is_bytes(format)) {
@@ -142,8 +133,8 @@ KERNEL void tile(const struct mfc_vnni_matrix *w, const struct mfc_vnni_input *x
                 }
                 const __m512 s0 = _mm512_mul_ps(k[r].scale0, dx);
                 const __m512 s1 = format == MFC_VNNI_BYTES_TWO_SCALES ? _mm512_mul_ps(k[r].scale1, dx) : s0;
-                lo[r][t] = _mm512_fmadd_ps(s0, lane_value(i0), lo[r][t]);
-                hi[r][t] = _mm512_fmadd_ps(s1, lane_value(i1), hi[r][t]);
+                lo[r][t] = _mm512_fmadd_ps(s0, _mm512_cvtepi32_ps(i0), lo[r][t]);
+                hi[r][t] = _mm512_fmadd_ps(s1, _mm512_cvtepi32_ps(i1), hi[r][t]);
                 if (!is_bytes(format)) {
                     const __m128 sum = _mm_set1_ps(*(const float *)(xt + x->sums_offset + 4 * b));
                     mins[r][t] = _mm_fmadd_ps(k[r].mins, sum, mins[r][t]);

@@ -30,12 +30,13 @@ struct mfc_vnni_matrix {
 };
 
 /// Prepared input tokens (Runtime's PreparedBatch): token t's area starts at base + t * token_stride; the
-/// offsets are bytes inside one area: i8 quants, f32 block scales, and the f32 block sums the nibble
+/// offsets are bytes inside one area: i8 quants, the same quants + 128 as u8, f32 block scales, and the f32 block sums the nibble
 /// kernels pair with the mins (q8_1's f16-rounded sums for Q4_1, the exact ones for Q4_0 and Q4_K).
 struct mfc_vnni_input {
     const uint8_t *base;
     size_t token_stride;
     size_t quants_offset;
+    size_t biased_quants_offset;
     size_t scales_offset;
     size_t sums_offset;
 };

@@ -28,7 +28,13 @@ package enum ISAKernels {
 
     @inline(never)
     static func prepareEntry(_ input: InputView, _ token: Int, _ x: UnsafePointer<Float>) {
-        prepareToken(input, token, x)
+        prepareToken(input, token, x, biasedQuants: false)
+    }
+
+    /// `prepare` for the VNNI kernels (Runtime's VNNIKernels): biased quants instead of the nibble planes.
+    @inline(never)
+    package static func prepareForVNNIEntry(_ input: InputView, _ token: Int, _ x: UnsafePointer<Float>) {
+        prepareToken(input, token, x, biasedQuants: true)
     }
 
     @inline(never)

@@ -4,9 +4,10 @@ import KernelInterface
 // `quantize_row_q8_1`: id = 127/amax, round to nearest even, f16 scale), then rearranged into the i16
 // planes the integer kernels multiply against (layout in Interface/KernelViews.swift `InputView`).
 
-/// Prepares token `t` of `input` from `x` (`input.columns` floats); the padding is zero-filled.
+/// Prepares token `t` of `input` from `x` (`input.columns` floats); the padding is zero-filled. With
+/// `biasedQuants` (the VNNI kernels, which read no nibble planes) it writes quants + 128 instead of the nibble planes.
 @inline(__always)
-func prepareToken(_ input: InputView, _ t: Int, _ x: UnsafePointer<Float>) {
+func prepareToken(_ input: InputView, _ t: Int, _ x: UnsafePointer<Float>, biasedQuants: Bool) {
     let base = input.token(t)
     let columns = input.columns, paddedColumns = input.paddedColumns
     let floats = (base + input.floatsOffset).assumingMemoryBound(to: Float.self)
@@ -42,8 +43,15 @@ func prepareToken(_ input: InputView, _ t: Int, _ x: UnsafePointer<Float>) {
         s16[2 * b + 1] = dq * Float(sumHi)
         s32[b] = dq * Float(sum)
     }
+    if biasedQuants {
+        let biased = base + input.biasedQuantsOffset
+        for i in stride(from: 0, to: paddedColumns, by: 64) {
+            let v = UnsafeRawPointer(q).loadUnaligned(fromByteOffset: i, as: SIMD16<UInt32>.self)
+            biased.storeBytes(of: v ^ SIMD16(repeating: 0x8080_8080), toByteOffset: i, as: SIMD16<UInt32>.self)
+        }
+    }
     let nib = (base + input.nibblePlanesOffset).assumingMemoryBound(to: Int16.self)
-    for c in 0..<paddedColumns / 128 {
+    for c in 0..<(biasedQuants ? 0 : paddedColumns / 128) {
         // Lane (i, h) of plane xa is element 32k + 4i' + 2h of block k = i/4 (i' = i%4); xb is +1,
         // xc is +16, xd is +17: the elements the nibble masks of DotNibbles extract.
         let planes = nib + 128 * c

@@ -77,9 +77,9 @@ package struct KernelTable: Sendable {
         self.widenHalves = widenHalves
     }
 
-    /// This table with another matrix product (a variant that differs from this one only there).
-    package func replacing(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void)
-        -> KernelTable {
+    /// This table with another matrix product and input preparation (a variant that differs from this one only there).
+    package func replacing(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
+                           prepare: @escaping @Sendable (InputView, Int, UnsafePointer<Float>) -> Void) -> KernelTable {
         KernelTable(multiply: multiply, prepare: prepare, rmsNorm: rmsNorm, applyRoPE: applyRoPE, ropeTable: ropeTable, swiGLU: swiGLU,
                     geluGLU: geluGLU, attendOnline: attendOnline, attendTiled: attendTiled, transposeKeys: transposeKeys,
                     roundToHalves: roundToHalves, quantizeBlocks: quantizeBlocks, widenHalves: widenHalves)

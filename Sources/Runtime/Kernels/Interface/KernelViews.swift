@@ -74,6 +74,7 @@ package struct InputView: @unchecked Sendable {
     package let sums16Offset: Int        // Float[padded/16]: d·Σq over 16 elements
     package let sums32Offset: Int        // Float[padded/32]: d·Σq over 32 elements (full precision)
     package let quantsOffset: Int        // Int8[padded]
+    package let biasedQuantsOffset: Int  // UInt8[padded]: quants + 128, for the VNNI kernels (their prepare writes it instead of the nibble planes)
 
     /// Lays out the areas of inputs of `columns` elements at `base`, which must hold `tokenStride(columns:)`
     /// bytes per token.
@@ -84,6 +85,7 @@ package struct InputView: @unchecked Sendable {
         paddedColumns = o.padded
         (floatsOffset, nibblePlanesOffset, int8PlanesOffset) = (o.floats, o.nibbles, o.int8)
         (scalesOffset, sumsOffset, sums16Offset, sums32Offset, quantsOffset) = (o.scales, o.sums, o.sums16, o.sums32, o.quants)
+        biasedQuantsOffset = o.biased
         tokenStride = o.stride
     }
 
@@ -91,11 +93,11 @@ package struct InputView: @unchecked Sendable {
     package static func tokenStride(columns: Int) -> Int { offsets(columns: columns).stride }
 
     private static func offsets(columns: Int) -> (padded: Int, floats: Int, nibbles: Int, int8: Int, scales: Int, sums: Int,
-                                                  sums16: Int, sums32: Int, quants: Int, stride: Int) {
+                                                  sums16: Int, sums32: Int, quants: Int, biased: Int, stride: Int) {
         let p = (columns + 127) / 128 * 128
         let floats = 0, nibbles = floats + 4 * p, int8 = nibbles + 2 * p, scales = int8 + 2 * p
-        let sums = scales + p / 8, sums16 = sums + p / 8, sums32 = sums16 + p / 4, quants = sums32 + p / 8
-        return (p, floats, nibbles, int8, scales, sums, sums16, sums32, quants, (quants + p + 63) / 64 * 64)
+        let sums = scales + p / 8, sums16 = sums + p / 8, sums32 = sums16 + p / 4, quants = sums32 + p / 8, biased = quants + p
+        return (p, floats, nibbles, int8, scales, sums, sums16, sums32, quants, biased, (biased + p + 63) / 64 * 64)
     }
 
     /// The base of token `t`'s area.
