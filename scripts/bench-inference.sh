@@ -2,6 +2,8 @@
 # Inference speed of mfc beside llama.cpp's llama-bench, measured in the same run:
 # pp256 and tg128 on SmolLM2-135M Q4_1 with 1 and 2 threads, per-kernel GB/s and peak memory.
 #   scripts/bench-inference.sh [MODEL.gguf] [extra mfc bench options]
+# Long context: add `-d 0,1024,4096` (tests after that many tokens of context, as llama-bench -d) and
+# `--interleave` (llama-bench runs once after each mfc repetition, so a busy machine loads both alike).
 # llama-bench is taken from $LLAMA_CPP_BIN (llama.cpp's build/bin), else PATH (or pass --llama-bench PATH).
 set -eu
 cd "$(dirname "$0")/.."

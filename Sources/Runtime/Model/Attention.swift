@@ -11,33 +11,106 @@ import Foundation
 extension LlamaModel {
     /// Causal (optionally sliding-window) attention of every head of every row in the batch against its
     /// segment's cache; writes state.attention (rows, qDim). Segments of 64 rows or more go one at a time
-    /// (tiled); the (row, head) pairs of all smaller ones are split over the workers together.
+    /// (tiled); the rows of all smaller ones are split over the workers together (`attendRows`).
     func attend(layer l: Int, _ segments: [BatchSegment], onlineRows: [(row: Int, segment: Int)], window: Int) {
         let views = halfViews(layer: l, segments, window: window)
         for (segment, view) in zip(segments, views) where segment.count >= 64 { attendTiled(segment, view, window: window) }
-        guard !onlineRows.isEmpty else { return }
+        if !onlineRows.isEmpty { attendRows(onlineRows, segments, views, window: window) }
+    }
+
+    /// Rows of segments under 64 tokens with ggml's one-chunk arithmetic, the query heads of each KV head
+    /// together (`attendGroup`). A segment of one row (a decode step) whose cache view holds 512 cells or more
+    /// is split as ggml's split-KV path splits it: llama.cpp's view is n_kv = max(256, the cached count rounded
+    /// up to 256) cells, cut into one chunk per thread; each chunk leaves a partial and `mergePartials`
+    /// combines them, so with t threads the result is llama.cpp's with t threads (1 thread: one chunk, unsplit).
+    /// A sliding window that has moved off position 0 is cut evenly instead, so every thread gets a share.
+    /// Pieces of work are (row, KV head, chunk, heads of the group); a group is cut into smaller head sets
+    /// when there are too few pieces for the workers (Gemma 3's one KV head).
+    private func attendRows(_ rows: [(row: Int, segment: Int)], _ segments: [BatchSegment], _ views: [HalfView], window: Int) {
         let c = config, s = state, hd = c.headDimension
-        let group = c.headCount / c.kvHeadCount
+        let group = c.headCount / c.kvHeadCount, threads = pool.threadCount, chunks = attentionChunks ?? threads
         let kqScale: Float = c.scalesQueryBeforeAttention ? 1 : 1 / Float(hd).squareRoot()
         let softcap = c.attentionLogitSoftcap
-        let pairs = onlineRows.count * c.headCount
-        // Each worker's scratch is indexed by its number, so the split is by worker, not by range alone.
-        let workers = WorkerPool.workers(for: pairs, threads: pool.threadCount)
+        // Per row: the visible positions, where its chunks start and their size (0: unsplit), and its slot
+        // among the split rows.
+        var visible: [Range<Int>] = [], chunkStarts: [Int] = [], chunkSizes: [Int] = [], slots: [Int] = []
+        var split = 0, chunkCount = 0
+        for (t, index) in rows {
+            let segment = segments[index]
+            let p = segment.position + t - segment.firstRow
+            // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).
+            let lo = window > 0 ? max(0, p - window + 1) : 0
+            visible.append(lo..<p + 1)
+            let cells = max(256, (segment.position + segment.count + 255) / 256 * 256)
+            if segment.count == 1 && cells >= 512 && chunks > 1 {
+                // Once a window slides, llama.cpp's cells are a ring that mfc does not keep: cut the window
+                // evenly instead (the one-chunk arithmetic per chunk is the same).
+                let cut = lo == 0 ? 0..<cells : lo..<p + 1
+                chunkStarts.append(cut.lowerBound)
+                chunkSizes.append((cut.count + chunks - 1) / chunks)
+                slots.append(split)
+                split += 1
+                chunkCount += chunks
+            } else {
+                chunkStarts.append(0)
+                chunkSizes.append(0)
+                slots.append(-1)
+                chunkCount += 1
+            }
+        }
+        let pieceCount = chunkCount * c.kvHeadCount
+        let headSets = pieceCount >= 2 * threads ? 1 : min(group, (2 * threads + pieceCount - 1) / pieceCount)
+        let setSize = (group + headSets - 1) / headSets
+        var pieces: [(rowIndex: Int, kvHead: Int, chunk: Int, heads: Range<Int>)] = []
+        for (i, chunkSize) in chunkSizes.enumerated() {
+            for kvh in 0..<c.kvHeadCount {
+                for chunk in 0..<(chunkSize > 0 ? chunks : 1) {
+                    for first in stride(from: 0, to: group, by: setSize) { pieces.append((i, kvh, chunk, first..<min(group, first + setSize))) }
+                }
+            }
+        }
+        let partialStride = partialCount
+        let partials = s.partials(count: split * chunks * c.headCount * partialStride)
+        let scratchCount = s.groupScratchCount
+        let workers = WorkerPool.workers(for: pieces.count, threads: min(threads, s.workerCount))
         pool.run(workers: workers) { worker in
-            for pair in WorkerPool.share(of: pairs, worker: worker, workers: workers) {
-                let (t, index) = onlineRows[pair / c.headCount]
-                let h = pair % c.headCount, kvh = h / group
-                let segment = segments[index], view = views[index]
-                let p = segment.position + t - segment.firstRow
-                // Keys visible from p: all earlier positions, or the last `window` (llama.cpp masks p − j ≥ window).
-                let lo = window > 0 ? max(0, p - window + 1) : 0
-                let q = s.q + t * c.qDimension + h * hd
-                let out = s.attention + t * c.qDimension + h * hd
-                kernels.attendOnline(q, view.keys + kvh * hd, view.values + kvh * hd, c.kvDimension, lo...p, kqScale, softcap, hd,
-                                     s.halfScratch + worker * 2 * hd, out)
+            for piece in pieces[WorkerPool.share(of: pieces.count, worker: worker, workers: workers)] {
+                let (t, index) = rows[piece.rowIndex]
+                let view = views[index]
+                var range = visible[piece.rowIndex]
+                let firstHead = piece.kvHead * group + piece.heads.lowerBound
+                let q = s.q + t * c.qDimension + firstHead * hd
+                let out: UnsafeMutablePointer<Float>
+                let chunkSize = chunkSizes[piece.rowIndex]
+                if chunkSize > 0 {
+                    let first = chunkStarts[piece.rowIndex] + piece.chunk * chunkSize
+                    let chunk = first..<first + chunkSize
+                    let lower = max(range.lowerBound, chunk.lowerBound)
+                    range = lower..<max(lower, min(range.upperBound, chunk.upperBound))
+                    out = partials + ((slots[piece.rowIndex] * chunks + piece.chunk) * c.headCount + firstHead) * partialStride
+                } else {
+                    out = s.attention + t * c.qDimension + firstHead * hd
+                }
+                kernels.attendGroup(q, piece.heads.count, view.keys + piece.kvHead * hd, view.values + piece.kvHead * hd, c.kvDimension,
+                                    range, kqScale, softcap, hd, chunkSize > 0, s.groupScratch + worker * scratchCount, out)
+            }
+        }
+        guard split > 0 else { return }
+        // Each split row's heads: merge its chunks' partials.
+        let splitRows = chunkSizes.indices.filter { chunkSizes[$0] > 0 }
+        let merges = splitRows.count * c.headCount
+        let mergeWorkers = WorkerPool.workers(for: merges, threads: threads)
+        pool.run(workers: mergeWorkers) { worker in
+            for m in WorkerPool.share(of: merges, worker: worker, workers: mergeWorkers) {
+                let i = splitRows[m / c.headCount], h = m % c.headCount
+                let base = partials + (slots[i] * chunks * c.headCount + h) * partialStride
+                kernels.mergePartials(base, chunks, c.headCount * partialStride, hd, s.attention + rows[i].row * c.qDimension + h * hd)
             }
         }
     }
+
+    /// Floats of one head's partial attention result (running max, sum, accumulator).
+    private var partialCount: Int { 2 + config.headDimension }
 
     /// One segment of 64 rows or more with ggml's tiled arithmetic.
     private func attendTiled(_ segment: BatchSegment, _ view: HalfView, window: Int) {

@@ -21,6 +21,9 @@ package final class LlamaModel: @unchecked Sendable {
     /// The Hadamard rotation of Q, K and V a quantized cache gets (KVRotation.swift); nil for f16. Settable
     /// so measurements can compare the cache without it.
     var kvRotation: KVRotation?
+    /// Position chunks a decode step's attention is split into from 512 cells on (nil: one per thread, as
+    /// llama.cpp); settable so tests can split on one thread exactly as on several.
+    var attentionChunks: Int?
     /// The kernel variant this model computes with (`MFC_ISA` or the best this CPU runs).
     package let instructionSet: InstructionSet
     let kernels: KernelTable
@@ -99,9 +102,8 @@ package final class LlamaModel: @unchecked Sendable {
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         sequence = KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: self.contextLength,
                                                  kvDimension: config.kvDimension, kernels: kernels))
-        // Attention scratch for as many workers as a batch has (token, head) pairs to split.
-        let attentionWorkers = WorkerPool.workers(for: max(1, batchSize) * config.headCount, threads: pool.threadCount)
-        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: attentionWorkers,
+        // Attention scratch for every worker: a decode step's attention is split over all of them.
+        state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount,
                          kernels: kernels)
     }
 

@@ -22,7 +22,8 @@ final class RunState: @unchecked Sendable {
     /// are too small to take that path.
     let keysByDimension: UnsafeMutablePointer<Float>
     let keysByDimensionStride: Int
-    let halfScratch: UnsafeMutablePointer<Float16> // (threads, 2, headDimension): f16 query and accumulator
+    let groupScratch: UnsafeMutablePointer<Float> // (threads, groupScratchCount): attendGroup's per-worker scratch
+    let groupScratchCount: Int
     let inputD: PreparedBatch                 // inputs of width d
     let inputQ: PreparedBatch                 // inputs of width qDim (attention output)
     let inputFF: PreparedBatch                // inputs of width ff
@@ -32,6 +33,9 @@ final class RunState: @unchecked Sendable {
     /// Keys and values of quantized caches widened to f16 for attention; grows to the largest batch's need.
     private var widened: UnsafeMutablePointer<Float16>?
     private var widenedCapacity = 0
+    /// Partial results of decode attention split over position chunks; grows to the largest batch's need.
+    private var splitPartials: UnsafeMutablePointer<Float>?
+    private var splitPartialsCapacity = 0
     private var buffers: [UnsafeMutablePointer<Float>] = []
 
     init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int, kernels: KernelTable) {
@@ -61,8 +65,8 @@ final class RunState: @unchecked Sendable {
         keysByDimension = make(batchCapacity >= 64 ? c.kvDimension * keysByDimensionStride : 0)
         workerCount = threads
         widenScratch = make(threads * c.kvDimension)
-        halfScratch = .allocate(capacity: threads * 2 * c.headDimension)
-        halfScratch.initialize(repeating: 0, count: threads * 2 * c.headDimension)
+        groupScratchCount = kernels.attendGroupScratch(c.headCount / c.kvHeadCount, c.headDimension)
+        groupScratch = make(threads * groupScratchCount)
         buffers = all
         inputD = PreparedBatch(columns: c.embeddingLength, capacity: b, kernels: kernels)
         inputQ = PreparedBatch(columns: c.qDimension, capacity: b, kernels: kernels)
@@ -71,8 +75,8 @@ final class RunState: @unchecked Sendable {
 
     deinit {
         for p in buffers { p.deallocate() }
-        halfScratch.deallocate()
         widened?.deallocate()
+        splitPartials?.deallocate()
     }
 
     /// Scratch for `halves` f16 values (contents undefined), kept for the next batch.
@@ -82,6 +86,16 @@ final class RunState: @unchecked Sendable {
         widenedCapacity = max(halves, widenedCapacity * 2)
         let fresh = UnsafeMutablePointer<Float16>.allocate(capacity: widenedCapacity)
         widened = fresh
+        return fresh
+    }
+
+    /// Scratch for `count` floats of split-attention partials (contents undefined), kept for the next batch.
+    func partials(count: Int) -> UnsafeMutablePointer<Float> {
+        if let splitPartials, splitPartialsCapacity >= count { return splitPartials }
+        splitPartials?.deallocate()
+        splitPartialsCapacity = max(count, splitPartialsCapacity * 2, 1)
+        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: splitPartialsCapacity)
+        splitPartials = fresh
         return fresh
     }
 }

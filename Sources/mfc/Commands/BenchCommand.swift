@@ -10,7 +10,9 @@ enum BenchCommand: MFCCommand {
         discussion: """
         Prompt processing (ppN: N tokens in one batch from an empty cache) and generation (tgN: N tokens one
         at a time from an empty cache), in tokens per second, mean ± standard deviation over the repetitions,
-        as llama-bench measures them. With --parallel, tgN xS is S sequences generating N tokens each, decoded
+        as llama-bench measures them. With --depth D the cache first holds D tokens (filled untimed, as
+        llama-bench -d does), so "tg128 @ d4096" is generation after 4,096 tokens of context; "mfc CPU" is
+        this process's CPU time per token (worker threads spin, so about threads × wall time). With --parallel, tgN xS is S sequences generating N tokens each, decoded
         together one step at a time (as `mfc serve` batches its slots), in aggregate tokens per second. With --serve: time to first token and generation speed of one streaming
         client through `mfc serve` (a child process on a free port), `mfc run`'s generation in this process and
         llama-server, each given the same raw prompt, greedy settings, -n tokens and thread count, repetitions
@@ -21,7 +23,9 @@ enum BenchCommand: MFCCommand {
             OptionSpec(["-n", "--generate"], value: "N", help: "generated tokens (default 128; 0 skips)"),
             OptionSpec(["-t", "--threads"], value: "LIST", help: "thread counts, comma-separated (default 1,2)"),
             OptionSpec(["--parallel"], value: "LIST", help: "also generate with this many sequences at once, comma-separated (e.g. 1,2,4,8,16)"),
+            OptionSpec(["-d", "--depth"], value: "LIST", help: "tokens of context before each test, comma-separated (default 0; e.g. 0,1024,4096)"),
             OptionSpec(["-r", "--repetitions"], value: "N", help: "repetitions per figure (default 3)"),
+            OptionSpec(["--interleave"], help: "run llama-bench once after each mfc repetition (paired samples on a busy machine); the ratio is then the median of the pairs' ratios"),
             OptionSpec(["--kernels"], help: "also print per-kernel GB/s (one token) and GMAC/s (64 tokens)"),
             OptionSpec(["--lora"], value: "ADAPTER.gguf", help: "a GGUF LoRA adapter applied at scale 1 (repeat to stack)", repeatable: true),
             OptionSpec(["--llama-bench"], value: "PATH", help: "llama-bench to run alongside (default: $LLAMA_CPP_BIN/llama-bench, else llama-bench on PATH)"),
@@ -69,14 +73,22 @@ enum BenchCommand: MFCCommand {
             return ExitStatus.success
         }
         console.stdout.write("kernels: \(isa) (set \(InstructionSet.environmentKey)=\(InstructionSet.allCases.map(\.rawValue).joined(separator: "|")) to choose)\n")
-        console.stdout.write("| threads | test | mfc t/s | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|\n")
+        let depths = try (args.value("--depth") ?? "0").split(separator: ",").map { part throws(UsageError) in
+            guard let n = Int(part), (0...1 << 20).contains(n) else { throw UsageError("--depth needs token counts from 0 to 1048576, got '\(part)'") }
+            return n
+        }
+        let maxDepth = depths.max() ?? 0
+        let interleave = args.flag("--interleave")
+        console.stdout.write("| threads | test | mfc t/s | mfc CPU ms/token | llama.cpp t/s | ratio |\n|---:|---|---:|---:|---:|---:|\n")
         let llamaBench = args.flag("--no-llama") ? nil : LlamaBench.locate(args.value("--llama-bench"))
         for threads in threadList {
             let model: LlamaModel
             do {
                 let start = DispatchTime.now().uptimeNanoseconds
-                model = try LlamaModel(gguf: gguf, contextLength: max(prompt, generate) + 1, threads: threads,
-                                       batchSize: max(1, min(prompt, 256), parallel.max() ?? 1), instructionSet: isa, adapters: adapters)
+                // The cache holds the deepest fill plus the test's tokens (llama-bench's n_ctx is the same sum).
+                model = try LlamaModel(gguf: gguf, contextLength: maxDepth + max(prompt, generate) + 1, threads: threads,
+                                       batchSize: max(1, min(prompt, 256), min(maxDepth, 256), parallel.max() ?? 1), instructionSet: isa,
+                                       adapters: adapters)
                 let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 console.stdout.write(String(format: "load: %.1f ms (%d adapters)\n", milliseconds, adapters.count))
             } catch {
@@ -84,39 +96,59 @@ enum BenchCommand: MFCCommand {
                 return ExitStatus.failure
             }
             let vocab = model.config.vocabularySize
-            let tokens = (0..<max(prompt, generate)).map { Int32(($0 * 7919 + 13) % vocab) }
-            var tests: [(String, [Double])] = []
-            if prompt > 0 {
-                _ = try model.forward(tokens: Array(tokens.prefix(min(prompt, 16))), startPosition: 0)   // warm-up
-                tests.append(("pp\(prompt)", try (0..<repetitions).map { _ in
-                    try rate(prompt) { _ = try model.forward(tokens: Array(tokens.prefix(prompt)), startPosition: 0) }
-                }))
-            }
-            if generate > 0 {
-                tests.append(("tg\(generate)", try (0..<repetitions).map { _ in
-                    try rate(generate) {
-                        for i in 0..<generate { _ = try model.forward(tokens: [tokens[i]], startPosition: i) }
+            let tokens = (0..<maxDepth + max(prompt, generate)).map { Int32(($0 * 7919 + 13) % vocab) }
+            if prompt > 0 { _ = try model.forward(tokens: Array(tokens.prefix(min(prompt, 16))), startPosition: 0) }   // warm-up
+            var rows: [(name: String, ours: [Sample], theirs: [Statistics])] = []
+            for depth in depths {
+                if depth > 0 { _ = try model.forward(tokens: Array(tokens.prefix(depth)), startPosition: 0) }   // untimed, as llama-bench
+                let suffix = depth > 0 ? " @ d\(depth)" : ""
+                var ours: [String: [Sample]] = [:], theirs: [String: [Statistics]] = [:]
+                let names = (prompt > 0 ? ["pp\(prompt)" + suffix] : []) + (generate > 0 ? ["tg\(generate)" + suffix] : [])
+                func reference(_ runs: Int) {
+                    guard let llamaBench else { return }
+                    let figures = llamaBench.run(model: path, prompt: prompt, generate: generate, depth: depth, threads: threads, repetitions: runs)
+                    for name in names { if let figure = figures[name] { theirs[name, default: []].append(figure) } }
+                }
+                for _ in 0..<repetitions {
+                    if prompt > 0 {
+                        ours[names[0], default: []].append(try measure(prompt) {
+                            _ = try model.forward(tokens: Array(tokens[depth..<depth + prompt]), startPosition: depth)
+                        })
                     }
-                }))
+                    if generate > 0 {
+                        ours[names[names.count - 1], default: []].append(try measure(generate) {
+                            for i in 0..<generate { _ = try model.forward(tokens: [tokens[depth + i]], startPosition: depth + i) }
+                        })
+                    }
+                    if interleave { reference(1) }
+                }
+                if !interleave { reference(repetitions) }
+                rows += names.map { ($0, ours[$0] ?? [], theirs[$0] ?? []) }
             }
             for n in parallel where generate > 0 {
-                tests.append(("tg\(generate) x\(n)", try (0..<repetitions).map { _ in
+                rows.append(("tg\(generate) x\(n)", try (0..<repetitions).map { _ in
                     let sequences = try (0..<n).map { _ in try model.makeSequence(contextLength: generate) }
-                    return try rate(n * generate) {
+                    return try measure(n * generate) {
                         for i in 0..<generate {
                             _ = try model.forward(sequences.enumerated().map { s, sequence in
                                 SequenceStep(sequence: sequence, tokens: [tokens[(i + 37 * s) % tokens.count]], startPosition: i)
                             })
                         }
                     }
-                }))
+                }, []))
             }
-            let reference = llamaBench.map { $0.run(model: path, prompt: prompt, generate: generate, threads: threads, repetitions: repetitions) }
-            for (name, rates) in tests {
-                let ours = Statistics(rates)
-                let theirs = reference?[name]
-                let ratio = theirs.map { String(format: "%.2f", ours.mean / $0.mean) } ?? "-"
-                console.stdout.write("| \(threads) | \(name) | \(ours) | \(theirs.map(\.description) ?? "-") | \(ratio) |\n")
+            for row in rows {
+                let ours = Statistics(row.ours.map(\.rate))
+                let cpu = row.ours.map(\.cpuPerToken).reduce(0, +) / Double(max(1, row.ours.count)) * 1e3
+                let theirs: Statistics? = row.theirs.isEmpty ? nil
+                    : row.theirs.count == 1 ? row.theirs[0] : Statistics(row.theirs.map(\.mean))
+                var ratio = theirs.map { String(format: "%.2f", ours.mean / $0.mean) } ?? "-"
+                if interleave && row.theirs.count == row.ours.count && !row.theirs.isEmpty {
+                    let pairs = zip(row.ours, row.theirs).map { $0.rate / $1.mean }.sorted()
+                    ratio = String(format: "%.2f (median of %d pairs)", pairs[pairs.count / 2], pairs.count)
+                }
+                console.stdout.write(String(format: "| %d | %@ | %@ | %.2f | %@ | %@ |\n", threads, row.name, ours.description, cpu,
+                                            theirs?.description ?? "-", ratio))
             }
             if args.flag("--kernels") {
                 for k in model.kernelFigures() {
@@ -154,11 +186,25 @@ enum BenchCommand: MFCCommand {
         return n
     }
 
-    /// Tokens per second of `body`, which processes `tokens` tokens.
-    private static func rate(_ tokens: Int, _ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+    /// One timed run: tokens per second, and this process's CPU seconds per token.
+    struct Sample {
+        let rate: Double
+        let cpuPerToken: Double
+    }
+
+    /// Times `body`, which processes `tokens` tokens.
+    private static func measure(_ tokens: Int, _ body: () throws -> Void) throws -> Sample {
+        let cpuStart = cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
         try body()
-        return Double(tokens) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Sample(rate: Double(tokens) / seconds, cpuPerToken: (cpuSeconds() - cpuStart) / Double(tokens))
+    }
+
+    /// CPU time of the whole process (all threads), in seconds.
+    private static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private static func peakMemory() -> String {

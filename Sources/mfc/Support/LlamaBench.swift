@@ -17,12 +17,12 @@ struct LlamaBench {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { LlamaBench(executable: $0) }
     }
 
-    /// Figures by test name ("pp256", "tg128"); empty when llama-bench fails.
-    func run(model: String, prompt: Int, generate: Int, threads: Int, repetitions: Int) -> [String: Statistics] {
+    /// Figures by test name as llama-bench prints them ("pp256", "tg128", "tg128 @ d4096"); empty when llama-bench fails.
+    func run(model: String, prompt: Int, generate: Int, depth: Int = 0, threads: Int, repetitions: Int) -> [String: Statistics] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-m", model, "-p", "\(prompt)", "-n", "\(generate)", "-t", "\(threads)",
-                             "-r", "\(repetitions)", "-o", "json"]
+                             "-r", "\(repetitions)", "-o", "json"] + (depth > 0 ? ["-d", "\(depth)"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -33,8 +33,9 @@ struct LlamaBench {
         var result: [String: Statistics] = [:]
         for row in rows {
             guard let mean = row["avg_ts"] as? Double, let deviation = row["stddev_ts"] as? Double else { continue }
-            let nPrompt = row["n_prompt"] as? Int ?? 0, nGen = row["n_gen"] as? Int ?? 0
-            result[nPrompt > 0 ? "pp\(nPrompt)" : "tg\(nGen)"] = Statistics(mean: mean, deviation: deviation)
+            let nPrompt = row["n_prompt"] as? Int ?? 0, nGen = row["n_gen"] as? Int ?? 0, nDepth = row["n_depth"] as? Int ?? 0
+            let name = (nPrompt > 0 ? "pp\(nPrompt)" : "tg\(nGen)") + (nDepth > 0 ? " @ d\(nDepth)" : "")
+            result[name] = Statistics(mean: mean, deviation: deviation)
         }
         return result
     }

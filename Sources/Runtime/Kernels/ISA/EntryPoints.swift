@@ -15,7 +15,8 @@ package enum ISAKernels {
     package static var table: KernelTable {
         KernelTable(multiply: multiplyEntry, prepare: prepareEntry, rmsNorm: rmsNormEntry, applyRoPE: applyRoPEEntry,
                     ropeTable: ropeTableEntry, swiGLU: swiGLUEntry, geluGLU: geluGLUEntry,
-                    attendOnline: attendOnlineEntry, attendTiled: attendTiledEntry, transposeKeys: transposeKeysEntry,
+                    attendOnline: attendOnlineEntry, attendGroup: attendGroupEntry,
+                    attendGroupScratch: attendGroupScratchEntry, mergePartials: mergePartialsEntry, attendTiled: attendTiledEntry, transposeKeys: transposeKeysEntry,
                     roundToHalves: roundToHalvesEntry,
                     quantizeBlocks: quantizeBlocksEntry, widenHalves: widenHalvesEntry)
     }
@@ -69,6 +70,23 @@ package enum ISAKernels {
                                   _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float, _ hd: Int,
                                   _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) {
         attendOnline(q, keys, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd, scratch: scratch, out: out)
+    }
+
+    @inline(never)
+    static func attendGroupEntry(_ q: UnsafePointer<Float>, _ heads: Int, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
+                                 _ stride: Int, _ range: Range<Int>, _ scale: Float, _ softcap: Float, _ hd: Int, _ partial: Bool,
+                                 _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        attendGroup(q, heads: heads, keys, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd, partial: partial,
+                    scratch: scratch, out: out)
+    }
+
+    @inline(never)
+    static func attendGroupScratchEntry(_ heads: Int, _ hd: Int) -> Int { attendGroupScratchCount(heads: heads, hd: hd) }
+
+    @inline(never)
+    static func mergePartialsEntry(_ partials: UnsafePointer<Float>, _ count: Int, _ stride: Int, _ hd: Int,
+                                   _ out: UnsafeMutablePointer<Float>) {
+        mergePartials(partials, count: count, stride: stride, hd: hd, out: out)
     }
 
     @inline(never)

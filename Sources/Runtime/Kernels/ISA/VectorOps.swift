@@ -104,24 +104,31 @@ func halfToFloat16(_ h: SIMD16<Float16>) -> SIMD16<Float> {
 }
 
 /// Σ Float(a[i])·Float(b[i]) over n halves (n a multiple of 16), rounded like ggml's AVX-512
-/// `ggml_vec_dot_f16`: 4 accumulators of 16 lanes over each 64 elements, reduced as (0+2)+(1+3) and
-/// then across lanes; the elements past the last multiple of 64 are added in Double.
+/// `ggml_vec_dot_f16` (`ggmlDotOrder`).
 @inline(__always)
 func dotHalfHalf(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, _ n: Int) -> Float {
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    @inline(__always) func load(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
-        halfToFloat16(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
-    }
+    return ggmlDotOrder(n, { halfToFloat16(ra.loadUnaligned(fromByteOffset: 2 * $0, as: SIMD16<Float16>.self)) },
+                        { halfToFloat16(rb.loadUnaligned(fromByteOffset: 2 * $0, as: SIMD16<Float16>.self)) },
+                        { Float(a[$0]) * Float(b[$0]) })
+}
+
+/// The summation order of ggml's AVX-512 `ggml_vec_dot_f16` over n elements, given 16 elements of each side
+/// from index i (`a(i)`, `b(i)`) and one product (`product(i)`): 4 accumulators of 16 lanes over each 64
+/// elements, reduced as (0+2)+(1+3) and then across lanes; the products past the last multiple of 64 are
+/// added in Double.
+@inline(__always)
+func ggmlDotOrder(_ n: Int, _ a: (Int) -> SIMD16<Float>, _ b: (Int) -> SIMD16<Float>, _ product: (Int) -> Float) -> Float {
     var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>(), acc2 = SIMD16<Float>(), acc3 = SIMD16<Float>()
     let whole = n / 64 * 64
     for i in stride(from: 0, to: whole, by: 64) {
-        acc0 = multiplyAdd(acc0, load(ra, i), load(rb, i))
-        acc1 = multiplyAdd(acc1, load(ra, i + 16), load(rb, i + 16))
-        acc2 = multiplyAdd(acc2, load(ra, i + 32), load(rb, i + 32))
-        acc3 = multiplyAdd(acc3, load(ra, i + 48), load(rb, i + 48))
+        acc0 = multiplyAdd(acc0, a(i), b(i))
+        acc1 = multiplyAdd(acc1, a(i + 16), b(i + 16))
+        acc2 = multiplyAdd(acc2, a(i + 32), b(i + 32))
+        acc3 = multiplyAdd(acc3, a(i + 48), b(i + 48))
     }
     var sum = Double(horizontalSum((acc0 + acc2) + (acc1 + acc3)))
-    for i in whole..<n { sum += Double(Float(a[i]) * Float(b[i])) }
+    for i in whole..<n { sum += Double(product(i)) }
     return Float(sum)
 }
 
