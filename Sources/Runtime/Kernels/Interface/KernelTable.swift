@@ -100,7 +100,8 @@ package struct KernelTable: Sendable {
     package func replacing(multiply: @escaping @Sendable (MatrixView, InputView, Int, Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void,
                            prepare: @escaping @Sendable (InputView, Int, UnsafePointer<Float>) -> Void) -> KernelTable {
         KernelTable(multiply: multiply, prepare: prepare, rmsNorm: rmsNorm, applyRoPE: applyRoPE, ropeTable: ropeTable, swiGLU: swiGLU,
-                    geluGLU: geluGLU, attendOnline: attendOnline, attendTiled: attendTiled, transposeKeys: transposeKeys,
+                    geluGLU: geluGLU, attendOnline: attendOnline, attendGroup: attendGroup, attendGroupScratch: attendGroupScratch,
+                    mergePartials: mergePartials, attendTiled: attendTiled, transposeKeys: transposeKeys,
                     roundToHalves: roundToHalves, quantizeBlocks: quantizeBlocks, widenHalves: widenHalves)
     }
 }
