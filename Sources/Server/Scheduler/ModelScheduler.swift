@@ -163,9 +163,11 @@ package final class ModelScheduler: @unchecked Sendable {
                 victim.sequence.reset()
             }
         }
-        let prefix = model.runner!.sharePrefix(of: prompt.map { Int32(truncatingIfNeeded: $0) }, into: slot.sequence,
-                                               from: model.slots.map(\.sequence))
-        if let prefix { slot.generator.assumeCached(prefix.map(Int.init)) }
+        // Without the prompt cache every prompt is evaluated whole, so no prefix is copied either.
+        if limits.promptCache, let prefix = model.runner!.sharePrefix(of: prompt.map { Int32(truncatingIfNeeded: $0) },
+                                                                      into: slot.sequence, from: model.slots.map(\.sequence)) {
+            slot.generator.assumeCached(prefix.map(Int.init))
+        }
         return slot
     }
 
