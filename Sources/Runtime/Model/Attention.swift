@@ -89,7 +89,16 @@ extension LlamaModel {
                     range = lower..<max(lower, min(range.upperBound, chunk.upperBound))
                     out = partials + ((slots[piece.rowIndex] * chunks + piece.chunk) * c.headCount + firstHead) * partialStride
                 } else {
-                    out = s.attention + t * c.qDimension + firstHead * hd
+                    // Unsplit: the per-head kernel (same bits; measured faster on one thread than the grouped one
+                    // at 1,024 positions, BENCHMARKS.md).
+                    let half = UnsafeMutableRawPointer(s.groupScratch + worker * scratchCount).bindMemory(to: Float16.self, capacity: 2 * hd)
+                    for g in piece.heads {
+                        let h = piece.kvHead * group + g
+                        kernels.attendOnline(s.q + t * c.qDimension + h * hd, view.keys + piece.kvHead * hd, view.values + piece.kvHead * hd,
+                                             c.kvDimension, range.lowerBound...range.upperBound - 1, kqScale, softcap, hd, half,
+                                             s.attention + t * c.qDimension + h * hd)
+                    }
+                    continue
                 }
                 kernels.attendGroup(q, piece.heads.count, view.keys + piece.kvHead * hd, view.values + piece.kvHead * hd, c.kvDimension,
                                     range, kqScale, softcap, hd, chunkSize > 0, s.groupScratch + worker * scratchCount, out)
