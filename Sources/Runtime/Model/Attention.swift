@@ -35,6 +35,10 @@ extension LlamaModel {
         // among the split rows.
         var visible: [Range<Int>] = [], chunkStarts: [Int] = [], chunkSizes: [Int] = [], slots: [Int] = []
         var split = 0, chunkCount = 0
+        // Split by position only when the query heads cannot keep every thread busy (Gemma 3 on more threads
+        // than heads): the per-head kernel over head sets measured 2.8x faster at 2 threads and 4,096 positions
+        // than the split grouped kernel (BENCHMARKS.md). `attentionChunks` forces the split (tests).
+        let splitDecode = attentionChunks != nil || rows.count * c.headCount < threads
         for (t, index) in rows {
             let segment = segments[index]
             let p = segment.position + t - segment.firstRow
@@ -42,7 +46,7 @@ extension LlamaModel {
             let lo = window > 0 ? max(0, p - window + 1) : 0
             visible.append(lo..<p + 1)
             let cells = max(256, (segment.position + segment.count + 255) / 256 * 256)
-            if segment.count == 1 && cells >= 512 && chunks > 1 {
+            if splitDecode && segment.count == 1 && cells >= 512 && chunks > 1 {
                 // Once a window slides, llama.cpp's cells are a ring that mfc does not keep: cut the window
                 // evenly instead (the one-chunk arithmetic per chunk is the same).
                 let cut = lo == 0 ? 0..<cells : lo..<p + 1
