@@ -1,8 +1,9 @@
 #!/bin/sh
 # Perplexity of the KV cache types beside llama.cpp's llama-perplexity on the same model and text:
 # windows of 128 tokens, the second half of each scored (llama-perplexity -c 128), f16, q8_0 and q4_0,
-# llama.cpp with and without its Hadamard rotation (LLAMA_ATTN_ROT_DISABLE=1). mfc's figures (SmolLM2,
-# with and without the rotation) come from the release test that holds the bounds.
+# llama.cpp with and without its Hadamard rotation (LLAMA_ATTN_ROT_DISABLE=1). mfc's figures (SmolLM2 and
+# Gemma 3, with and without the rotation, and q4_0 with ggml's quantizer) come from the release test that
+# holds the bounds.
 #   scripts/bench-kv-perplexity.sh [-t THREADS] [MODEL.gguf ...]
 # llama-perplexity is taken from $LLAMA_CPP_BIN (llama.cpp's build/bin), else PATH.
 set -eu

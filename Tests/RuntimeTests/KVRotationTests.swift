@@ -43,3 +43,38 @@ func hadamardMatchesSylvesterMatrix(_ block: Int) {
         #expect(rotation?.keyBlock == block && rotation?.valueBlock == 64, "head \(head)")
     }
 }
+
+/// Balancing keys against queries (Gemma 3's Q and K norms) and rotating leaves every score q·k as it was;
+/// the scale is √(key weight / query weight) over a RoPE pair, and none without norms.
+@Test func keyBalancingKeepsScores() {
+    let head = 128
+    let seed = UInt64.random(in: 0...UInt64.max)
+    var rng = TestRNG(seed: seed)
+    func next() -> Float { Float.random(in: -1..<1, using: &rng) }
+    let queryNorm = (0..<head).map { _ in 1 + next() }, keyNorm = (0..<head).map { _ in 4 * next() }
+    let rotation = KVRotation(type: .q4_0, headDimension: head, norms: [nil, (queryNorm, keyNorm)], ropePairs: .neox(dimension: head))!
+    #expect(rotation.keyScales[0] == nil)
+    let scales = rotation.keyScales[1]!
+    for i in 0..<head / 2 {
+        let j = i + head / 2
+        let expected = ((keyNorm[i] * keyNorm[i] + keyNorm[j] * keyNorm[j]) / (queryNorm[i] * queryNorm[i] + queryNorm[j] * queryNorm[j])).squareRoot().squareRoot()
+        #expect(abs(scales[i] - min(64, max(1 / 64, expected))) < 1e-5 * expected && scales[i] == scales[j], "seed \(seed), channel \(i)")
+    }
+    // Two query heads against one key head.
+    let q = (0..<(2 * head)).map { _ in next() }, k = (0..<head).map { _ in next() }
+    var qr = q, kr = k
+    qr.withUnsafeMutableBufferPointer { qp in
+        kr.withUnsafeMutableBufferPointer { kp in
+            rotation.rotateQueriesAndKeys(layer: 1, qp.baseAddress!, count: 2 * head, kp.baseAddress!, count: head)
+        }
+    }
+    for h in 0..<2 {
+        var before: Float = 0, after: Float = 0
+        for i in 0..<head {
+            before += q[h * head + i] * k[i]
+            after += qr[h * head + i] * kr[i]
+        }
+        #expect(abs(before - after) < 1e-4 * max(1, abs(before)), "seed \(seed), head \(h): \(before) vs \(after)")
+    }
+    #expect(KVRotation(type: .q8_0, headDimension: 64)!.keyScales.isEmpty)
+}

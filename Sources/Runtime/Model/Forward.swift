@@ -79,8 +79,7 @@ extension LlamaModel {
                     for i in 0..<qDim { q[i] *= scale }
                 }
                 if let rotation = kvRotation {
-                    rotation.rotateKeys(q, count: qDim)
-                    rotation.rotateKeys(k, count: kvDim)
+                    rotation.rotateQueriesAndKeys(layer: l, q, count: qDim, k, count: kvDim)
                     rotation.rotateValues(v, count: kvDim)
                 }
                 segments[rowSegment[t]].sequence.cache.store(layer: l, position: rowPosition[t], key: k, value: v)

@@ -89,7 +89,9 @@ package final class LlamaModel: @unchecked Sendable {
                  threads: Int, batchSize: Int, kvCacheType: KVCacheType) throws(ModelError) {
         try Self.checkCache(config, contextLength: contextLength)
         self.kvCacheType = kvCacheType
-        kvRotation = KVRotation(type: kvCacheType, headDimension: config.headDimension)
+        kvRotation = KVRotation(type: kvCacheType, headDimension: config.headDimension,
+                                norms: weights.layers.map { layer in layer.qNorm.flatMap { q in layer.kNorm.map { (q, $0) } } },
+                                ropePairs: config.ropeIsNeoX ? .neox(dimension: config.ropeDimension) : .adjacent(dimension: config.ropeDimension))
         self.instructionSet = isa
         kernels = isa.kernels
         self.config = config
@@ -101,7 +103,7 @@ package final class LlamaModel: @unchecked Sendable {
         let factors = self.contextLength > config.ropeOriginalContextLength ? weights.ropeFactorsLong : weights.ropeFactorsShort
         ropeFactors = factors ?? (config.ropeAttentionFactor != 1 ? [] : nil)
         sequence = KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: self.contextLength,
-                                                 kvDimension: config.kvDimension, kernels: kernels))
+                                                 kvDimension: config.kvDimension, kernels: kernels, searchesScales: kvRotation?.balancesKeys ?? false))
         // Attention scratch for every worker: a decode step's attention is split over all of them.
         state = RunState(config: config, batchCapacity: max(1, batchSize), contextLength: self.contextLength, threads: pool.threadCount,
                          kernels: kernels)
@@ -133,7 +135,7 @@ package final class LlamaModel: @unchecked Sendable {
     package func makeSequence(contextLength: Int? = nil) throws(ModelError) -> KVSequence {
         let positions = min(max(1, contextLength ?? self.contextLength), self.contextLength)
         return KVSequence(cache: try KVCache(type: kvCacheType, layers: config.layerCount, contextLength: positions, kvDimension: config.kvDimension,
-                                             kernels: kernels))
+                                             kernels: kernels, searchesScales: kvRotation?.balancesKeys ?? false))
     }
 
     /// Runs `tokens` at positions `startPosition...` of the model's own sequence (earlier positions must be
