@@ -3,8 +3,9 @@ import Foundation
 // The q4_0 quantizer of the KV cache. The block layout is ggml's q4_0 unchanged (an f16 scale d and 32
 // four-bit levels q, value (q − 8)·d), so every reader of q4_0 blocks reads these; only the choice of d
 // differs. ggml's quantize_row_q4_0 maps the value of largest magnitude to level −8 exactly (d = max / −8),
-// which suits weights quantized once; a cached key or value is quantized once per position and read by
-// every later one, so the cache spends a small search on each block: d is picked from scales around
+// which suits weights quantized once; a cached value is quantized once per position and read by every
+// later one, so a cache can spend a small search on each block (KVCache uses it for the values of caches
+// with balanced keys, where it measured better; docs/kv-cache.md): d is picked from scales around
 // ggml's (the largest value landing on −8 or on +7, a few steps inward, each also refitted by least
 // squares) as the one whose rounded levels give the smallest squared error, with ggml's own result as a
 // candidate, so a block is never worse than ggml's.
