@@ -187,29 +187,12 @@ private func accumulateValues(_ acc: UnsafeMutablePointer<Float>, heads: Int, _ 
         var i = 0
         while i + 64 <= hd {
             let base = 4 * (h * hd + i)
-            var a0 = ra.loadUnaligned(fromByteOffset: base, as: SIMD16<Float>.self)
-            var a1 = ra.loadUnaligned(fromByteOffset: base + 64, as: SIMD16<Float>.self)
-            var a2 = ra.loadUnaligned(fromByteOffset: base + 128, as: SIMD16<Float>.self)
-            var a3 = ra.loadUnaligned(fromByteOffset: base + 192, as: SIMD16<Float>.self)
+            var a = Slab(ra, at: base)
             for j in 0..<n {
-                let ms = hm[j]
-                if ms != 1 {
-                    let m = SIMD16<Float>(repeating: ms)
-                    a0 = roundedToHalf(a0 * m)
-                    a1 = roundedToHalf(a1 * m)
-                    a2 = roundedToHalf(a2 * m)
-                    a3 = roundedToHalf(a3 * m)
-                }
-                let w = SIMD16<Float>(repeating: hw[j]), row = 2 * (j * stride + i)
-                a0 = roundedToHalf(multiplyAdd(a0, halfToFloat16(rv.loadUnaligned(fromByteOffset: row, as: SIMD16<Float16>.self)), w))
-                a1 = roundedToHalf(multiplyAdd(a1, halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 32, as: SIMD16<Float16>.self)), w))
-                a2 = roundedToHalf(multiplyAdd(a2, halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 64, as: SIMD16<Float16>.self)), w))
-                a3 = roundedToHalf(multiplyAdd(a3, halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 96, as: SIMD16<Float16>.self)), w))
+                a.rescale(hm[j])
+                a.add(Slab(widening: rv, at: 2 * (j * stride + i)), times: hw[j])
             }
-            ra.storeBytes(of: a0, toByteOffset: base, as: SIMD16<Float>.self)
-            ra.storeBytes(of: a1, toByteOffset: base + 64, as: SIMD16<Float>.self)
-            ra.storeBytes(of: a2, toByteOffset: base + 128, as: SIMD16<Float>.self)
-            ra.storeBytes(of: a3, toByteOffset: base + 192, as: SIMD16<Float>.self)
+            a.store(ra, at: base)
             i += 64
         }
         while i < hd {   // the last dimensions, 16 at a time
@@ -262,57 +245,81 @@ private func blockScores(_ qf: UnsafePointer<Float>, heads: Int, _ keys: UnsafeP
 private func accumulatePair(_ ra: UnsafeMutableRawPointer, _ rv: UnsafeRawPointer, stride: Int, count n: Int,
                             _ rescales: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, hd: Int) {
     let second = 4 * hd
-    var i = 0
-    while i < hd {
-        let base = 4 * i
-        var a0 = ra.loadUnaligned(fromByteOffset: base, as: SIMD16<Float>.self)
-        var a1 = ra.loadUnaligned(fromByteOffset: base + 64, as: SIMD16<Float>.self)
-        var a2 = ra.loadUnaligned(fromByteOffset: base + 128, as: SIMD16<Float>.self)
-        var a3 = ra.loadUnaligned(fromByteOffset: base + 192, as: SIMD16<Float>.self)
-        var b0 = ra.loadUnaligned(fromByteOffset: second + base, as: SIMD16<Float>.self)
-        var b1 = ra.loadUnaligned(fromByteOffset: second + base + 64, as: SIMD16<Float>.self)
-        var b2 = ra.loadUnaligned(fromByteOffset: second + base + 128, as: SIMD16<Float>.self)
-        var b3 = ra.loadUnaligned(fromByteOffset: second + base + 192, as: SIMD16<Float>.self)
+    for i in Swift.stride(from: 0, to: hd, by: 64) {
+        var a = Slab(ra, at: 4 * i), b = Slab(ra, at: second + 4 * i)
         for j in 0..<n {
-            let ma = rescales[j], mb = rescales[groupBlock + j]
-            if ma != 1 {
-                let m = SIMD16<Float>(repeating: ma)
-                a0 = roundedToHalf(a0 * m)
-                a1 = roundedToHalf(a1 * m)
-                a2 = roundedToHalf(a2 * m)
-                a3 = roundedToHalf(a3 * m)
-            }
-            if mb != 1 {
-                let m = SIMD16<Float>(repeating: mb)
-                b0 = roundedToHalf(b0 * m)
-                b1 = roundedToHalf(b1 * m)
-                b2 = roundedToHalf(b2 * m)
-                b3 = roundedToHalf(b3 * m)
-            }
-            let wa = SIMD16<Float>(repeating: weights[j]), wb = SIMD16<Float>(repeating: weights[groupBlock + j])
-            let row = 2 * (j * stride + i)
-            let v0 = halfToFloat16(rv.loadUnaligned(fromByteOffset: row, as: SIMD16<Float16>.self))
-            let v1 = halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 32, as: SIMD16<Float16>.self))
-            let v2 = halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 64, as: SIMD16<Float16>.self))
-            let v3 = halfToFloat16(rv.loadUnaligned(fromByteOffset: row + 96, as: SIMD16<Float16>.self))
-            a0 = roundedToHalf(multiplyAdd(a0, v0, wa))
-            b0 = roundedToHalf(multiplyAdd(b0, v0, wb))
-            a1 = roundedToHalf(multiplyAdd(a1, v1, wa))
-            b1 = roundedToHalf(multiplyAdd(b1, v1, wb))
-            a2 = roundedToHalf(multiplyAdd(a2, v2, wa))
-            b2 = roundedToHalf(multiplyAdd(b2, v2, wb))
-            a3 = roundedToHalf(multiplyAdd(a3, v3, wa))
-            b3 = roundedToHalf(multiplyAdd(b3, v3, wb))
+            a.rescale(rescales[j])
+            b.rescale(rescales[groupBlock + j])
+            Slab.add(Slab(widening: rv, at: 2 * (j * stride + i)), times: weights[j], to: &a, times: weights[groupBlock + j], to: &b)
         }
-        ra.storeBytes(of: a0, toByteOffset: base, as: SIMD16<Float>.self)
-        ra.storeBytes(of: a1, toByteOffset: base + 64, as: SIMD16<Float>.self)
-        ra.storeBytes(of: a2, toByteOffset: base + 128, as: SIMD16<Float>.self)
-        ra.storeBytes(of: a3, toByteOffset: base + 192, as: SIMD16<Float>.self)
-        ra.storeBytes(of: b0, toByteOffset: second + base, as: SIMD16<Float>.self)
-        ra.storeBytes(of: b1, toByteOffset: second + base + 64, as: SIMD16<Float>.self)
-        ra.storeBytes(of: b2, toByteOffset: second + base + 128, as: SIMD16<Float>.self)
-        ra.storeBytes(of: b3, toByteOffset: second + base + 192, as: SIMD16<Float>.self)
-        i += 64
+        a.store(ra, at: 4 * i)
+        b.store(ra, at: second + 4 * i)
+    }
+}
+
+/// 64 lanes of a head's accumulator (f32 holding f16 values) or of a widened V row, in registers.
+private struct Slab {
+    var a0: SIMD16<Float>, a1: SIMD16<Float>, a2: SIMD16<Float>, a3: SIMD16<Float>
+
+    /// 64 floats at byte `offset` of `r`.
+    @inline(__always)
+    init(_ r: UnsafeRawPointer, at offset: Int) {
+        a0 = r.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+        a1 = r.loadUnaligned(fromByteOffset: offset + 64, as: SIMD16<Float>.self)
+        a2 = r.loadUnaligned(fromByteOffset: offset + 128, as: SIMD16<Float>.self)
+        a3 = r.loadUnaligned(fromByteOffset: offset + 192, as: SIMD16<Float>.self)
+    }
+
+    /// 64 halves at byte `offset` of `r`, widened.
+    @inline(__always)
+    init(widening r: UnsafeRawPointer, at offset: Int) {
+        a0 = halfToFloat16(r.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float16>.self))
+        a1 = halfToFloat16(r.loadUnaligned(fromByteOffset: offset + 32, as: SIMD16<Float16>.self))
+        a2 = halfToFloat16(r.loadUnaligned(fromByteOffset: offset + 64, as: SIMD16<Float16>.self))
+        a3 = halfToFloat16(r.loadUnaligned(fromByteOffset: offset + 96, as: SIMD16<Float16>.self))
+    }
+
+    @inline(__always)
+    func store(_ r: UnsafeMutableRawPointer, at offset: Int) {
+        r.storeBytes(of: a0, toByteOffset: offset, as: SIMD16<Float>.self)
+        r.storeBytes(of: a1, toByteOffset: offset + 64, as: SIMD16<Float>.self)
+        r.storeBytes(of: a2, toByteOffset: offset + 128, as: SIMD16<Float>.self)
+        r.storeBytes(of: a3, toByteOffset: offset + 192, as: SIMD16<Float>.self)
+    }
+
+    /// acc = f16(acc·m) where the head's max rose (ggml_vec_scale_f16); a factor of 1 changes nothing.
+    @inline(__always)
+    mutating func rescale(_ m: Float) {
+        guard m != 1 else { return }
+        let s = SIMD16<Float>(repeating: m)
+        a0 = roundedToHalf(a0 * s)
+        a1 = roundedToHalf(a1 * s)
+        a2 = roundedToHalf(a2 * s)
+        a3 = roundedToHalf(a3 * s)
+    }
+
+    /// `add` into two accumulators, the 8 rounding chains interleaved.
+    @inline(__always)
+    static func add(_ v: Slab, times wa: Float, to a: inout Slab, times wb: Float, to b: inout Slab) {
+        let sa = SIMD16<Float>(repeating: wa), sb = SIMD16<Float>(repeating: wb)
+        a.a0 = roundedToHalf(multiplyAdd(a.a0, v.a0, sa))
+        b.a0 = roundedToHalf(multiplyAdd(b.a0, v.a0, sb))
+        a.a1 = roundedToHalf(multiplyAdd(a.a1, v.a1, sa))
+        b.a1 = roundedToHalf(multiplyAdd(b.a1, v.a1, sb))
+        a.a2 = roundedToHalf(multiplyAdd(a.a2, v.a2, sa))
+        b.a2 = roundedToHalf(multiplyAdd(b.a2, v.a2, sb))
+        a.a3 = roundedToHalf(multiplyAdd(a.a3, v.a3, sa))
+        b.a3 = roundedToHalf(multiplyAdd(b.a3, v.a3, sb))
+    }
+
+    /// acc = f16(acc + w·v), fused (ggml_vec_mad_f16).
+    @inline(__always)
+    mutating func add(_ v: Slab, times w: Float) {
+        let s = SIMD16<Float>(repeating: w)
+        a0 = roundedToHalf(multiplyAdd(a0, v.a0, s))
+        a1 = roundedToHalf(multiplyAdd(a1, v.a1, s))
+        a2 = roundedToHalf(multiplyAdd(a2, v.a2, s))
+        a3 = roundedToHalf(multiplyAdd(a3, v.a3, s))
     }
 }
 
