@@ -141,8 +141,10 @@ private final class Copier: @unchecked Sendable {
         var buffer: UnsafeMutableRawBufferPointer?
         defer { buffer?.deallocate() }
         var offset = 0
+        // The hash waits for the first chunk: start small and double up to `chunkSize`.
+        var step = min(chunkSize, 1 << 20)
         while offset < size {
-            let want = min(chunkSize, size - offset)
+            let want = min(step, size - offset)
             let n: Int
             if kernelCopy {
                 var from = Int64(offset), to = Int64(offset)
@@ -161,6 +163,7 @@ private final class Copier: @unchecked Sendable {
             if n == 0 { failure.store(Self.endedEarly, ordering: .releasing); return }
             _ = mfc_start_writeback(output, Int64(offset), Int64(n))   // a failure leaves it to fsync
             offset += n
+            step = min(2 * step, chunkSize)
             copied.store(offset, ordering: .releasing)
             published.signal()
         }
