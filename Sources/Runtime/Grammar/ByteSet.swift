@@ -30,10 +30,4 @@ package struct ByteSet: Hashable, Sendable {
         s.words |= other.words
         return s
     }
-
-    package func subtracting(_ other: ByteSet) -> ByteSet {
-        var s = self
-        s.words &= ~other.words
-        return s
-    }
 }

@@ -63,7 +63,7 @@ final class RunState: @unchecked Sendable {
         keysByDimension = make(batchCapacity >= 64 ? c.kvDimension * keysByDimensionStride : 0)
         workerCount = threads
         widenScratch = make(threads * c.kvDimension)
-        groupScratchCount = kernels.attendGroupScratch(c.headCount / c.kvHeadCount, c.headDimension)
+        groupScratchCount = kernels.attendGroupScratch(c.headCount, c.headDimension)
         groupScratch = make(threads * groupScratchCount)
         buffers = all
         inputD = PreparedBatch(columns: c.embeddingLength, capacity: b, kernels: kernels)
