@@ -43,14 +43,23 @@ struct HashingCopy {
         Thread { copier.run() }.start()
         var hasher = SHA256()
         var hashed = 0
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        var released = 0
         while hashed < size {
             let copied = copier.wait(beyond: hashed)
             guard copied > hashed else { break }   // the copier stopped early; it says why below
-            // Only bytes the copier has written are touched: the mapping ends past the file's end until then.
-            hasher.update(UnsafeRawBufferPointer(start: mapped + hashed, count: copied - hashed))
-            counted(copied - hashed)
-            hashed = copied
-            progress?(Int64(hashed), Int64(size))
+            // Only bytes the copier has written are touched: the mapping ends past the file's end
+            // until then. A chunk at a time, each unmapped once hashed (its pages stay in the page
+            // cache), so the resident size stays at a chunk instead of growing to the whole file.
+            while hashed < copied {
+                let n = min(chunkSize, copied - hashed)
+                hasher.update(UnsafeRawBufferPointer(start: mapped + hashed, count: n))
+                counted(n)
+                hashed += n
+                let whole = hashed / page * page
+                if whole > released { _ = madvise(mapped + released, whole - released, MADV_DONTNEED); released = whole }
+                progress?(Int64(hashed), Int64(size))
+            }
         }
         copier.join()
         try copier.checkFailure()
