@@ -50,9 +50,9 @@ let package = Package(
         ),
         // SHA-256 on the x86 SHA extensions (per-function target attributes; no global flags).
         .target(name: "CSHA256"),
-        // Starting a file's writeback early (sync_file_range, which Glibc's Swift module lacks).
-        .target(name: "CWriteback"),
-        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "CWriteback", "HTTPSInterface"]),
+        // The kernel calls of the import copy that Glibc's Swift module lacks (copy_file_range, sync_file_range).
+        .target(name: "CFileCopy"),
+        .target(name: "Builder", dependencies: ["Runtime", "ModelfileLang", "CSHA256", "CFileCopy", "HTTPSInterface"]),
         // The C calls between mfc and the MFCHTTPS library, and the library itself.
         .target(name: "HTTPSInterface"),
         .target(name: "HTTPSTransport", dependencies: ["HTTPSInterface"]),

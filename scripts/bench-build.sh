@@ -2,7 +2,9 @@
 # Build-system benchmarks for BENCHMARKS.md: first build vs `cp` of the GGUF, no-op rebuild,
 # SYSTEM-change rebuild (two model sizes), and blob hashing (`mfc verify`) vs `sha256sum`.
 # Each figure is the median of N runs (default 5) of wall time, with CPU time (user+sys) beside
-# it, since wall time on a shared machine moves with other jobs.
+# it, since wall time on a shared machine moves with other jobs. cp + sync and the first build run
+# in turn, each into a fresh target on the same file system as the store, and "ratio" is the
+# median of their pair-by-pair wall ratios (CPU ratio beside it); the load average is printed first.
 # Usage: scripts/bench-build.sh [N]   (uses .build/release/mfc; build it first with
 #        swift build -c release --product mfc; MFC_BIN=/path/to/mfc times another build of mfc,
 #        e.g. an earlier commit's, with the same script)
@@ -23,23 +25,25 @@ run() { local t; t=$( { time "$@" > /dev/null 2>&1; } 2>&1 ); awk '{ printf "%.1
 median() { sort -n -k"$1" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
 stat_line() { local f=$1; echo "$(median 1 < "$f") ms (cpu $(median 2 < "$f") ms)"; }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 echo "| model | size | cp + sync | first build | ratio | no-op rebuild | SYSTEM change | sha256sum | mfc verify |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for model in "${MODELS[@]}"; do
   name=$(basename "$model" .gguf); size=$(stat -c %s "$model")
-  : > "$WORK/cp"; : > "$WORK/first"; : > "$WORK/noop"; : > "$WORK/sys"; : > "$WORK/sum"; : > "$WORK/verify"
+  : > "$WORK/cp"; : > "$WORK/first"; : > "$WORK/pairs"; : > "$WORK/noop"; : > "$WORK/sys"; : > "$WORK/sum"; : > "$WORK/verify"
   cat "$model" > /dev/null   # warm page cache for both cp and mfc
   for i in $(seq "$N"); do
     rm -rf "$WORK/store" "$WORK/copy.gguf"
     run sh -c "cp '$model' '$WORK/copy.gguf' && sync '$WORK/copy.gguf'" >> "$WORK/cp"; rm -f "$WORK/copy.gguf"
     printf 'FROM %s\nSYSTEM You are terse.\nPARAMETER temperature 0.2\n' "$model" > "$WORK/Modelfile"
     run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/first"
+    paste -d' ' <(tail -1 "$WORK/first") <(tail -1 "$WORK/cp") | awk '{ printf "%.4f %.4f\n", $1 / $3, ($4 > 0 ? $2 / $4 : 0) }' >> "$WORK/pairs"
     run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/noop"
     printf 'FROM %s\nSYSTEM You are terse, run %s.\nPARAMETER temperature 0.2\n' "$model" "$i" > "$WORK/Modelfile"
     run "$MFC" build -f "$WORK/Modelfile" -t bench >> "$WORK/sys"
     run sha256sum "$model" >> "$WORK/sum"
     run "$MFC" verify >> "$WORK/verify"
   done
-  ratio=$(awk -v a="$(median 1 < "$WORK/first")" -v b="$(median 1 < "$WORK/cp")" 'BEGIN { printf "%.2f", a / b }')
+  ratio="$(median 1 < "$WORK/pairs" | xargs printf '%.2f') (cpu $(median 2 < "$WORK/pairs" | xargs printf '%.2f'))"
   echo "| $name | $((size / 1000000)) MB | $(stat_line "$WORK/cp") | $(stat_line "$WORK/first") | $ratio | $(stat_line "$WORK/noop") | $(stat_line "$WORK/sys") | $(stat_line "$WORK/sum") | $(stat_line "$WORK/verify") |"
 done

@@ -6,6 +6,10 @@ answer. Standard library only.
 
 usage: bench-serve-load.py BASE_URL MODEL STREAMS [TOKENS] [ROUNDS] [ollama]
   e.g. bench-serve-load.py http://127.0.0.1:11434 smollm2-chat 8 96 2
+       bench-serve-load.py http://127.0.0.1:11434 gemma3 8 64 2 ollama
+  MODEL is the name the server knows: for mfc serve a model built `FROM` the GGUF (SmolLM2-135M-Instruct
+  Q4_1, gemma-3-270m Q4_K_M), for llama-server anything (it serves the one GGUF it was started with).
+  MFC_BATCH_TRACE=1 in mfc serve's environment prints a line per batch step (docs/api.md).
 With `ollama` the same requests go to Ollama's /api/generate (mfc serve, ollama serve), and the prompt
 tokens the server evaluated (prompt_eval_count: the rest came from its prompt cache) are summed too.
 """

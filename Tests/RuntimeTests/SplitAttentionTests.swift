@@ -7,7 +7,8 @@ import KernelInterface
 // Decode attention at long context: the grouped kernel against the per-head one, and attention split into
 // position chunks (one per thread, as llama.cpp's split-KV path) against the unsplit result.
 
-/// Random f16 keys/values and f32 queries for `heads` query heads sharing one KV head, from `seed`.
+/// Random f16 keys/values and f32 queries for `heads` query heads per KV head, two KV heads per row, from
+/// `seed`. The single-group helpers read the second KV head (with the first `heads` queries).
 private struct AttentionCase {
     let hd: Int, heads: Int, positions: Int, stride: Int
     let q: [Float], keys: [Float16], values: [Float16]
@@ -15,35 +16,40 @@ private struct AttentionCase {
         self.hd = hd
         self.heads = heads
         self.positions = positions
-        stride = 2 * hd   // two KV heads per row; the test reads the second
+        stride = 2 * hd
         var rng = TestRNG(seed: seed)
-        q = (0..<heads * hd).map { _ in Float.random(in: -2...2, using: &rng) }
+        q = (0..<2 * heads * hd).map { _ in Float.random(in: -2...2, using: &rng) }
         keys = (0..<positions * stride).map { _ in Float16(Float.random(in: -2...2, using: &rng)) }
         values = (0..<positions * stride).map { _ in Float16(Float.random(in: -2...2, using: &rng)) }
     }
 
-    /// The grouped kernel over `range`: outputs (heads × hd), or partials with `partial`.
-    func group(_ k: KernelTable, _ range: Range<Int>, softcap: Float, partial: Bool = false) -> [Float] {
-        var out = [Float](repeating: .nan, count: heads * (partial ? 2 + hd : hd))
-        var scratch = [Float](repeating: .nan, count: k.attendGroupScratch(heads, hd))
+    /// The grouped kernel over `range`: outputs (heads × hd), or partials with `partial`; with `bothGroups`, both
+    /// KV heads in one call (2 × heads outputs).
+    func group(_ k: KernelTable, _ range: Range<Int>, softcap: Float, partial: Bool = false, bothGroups: Bool = false) -> [Float] {
+        let groups = bothGroups ? 2 : 1, first = bothGroups ? 0 : hd
+        var out = [Float](repeating: .nan, count: groups * heads * (partial ? 2 + hd : hd))
+        var scratch = [Float](repeating: .nan, count: k.attendGroupScratch(groups * heads, hd))
         keys.withUnsafeBufferPointer { kp in
             values.withUnsafeBufferPointer { vp in
-                k.attendGroup(q, heads, kp.baseAddress! + hd, vp.baseAddress! + hd, stride, range, 0.125, softcap, hd, partial, &scratch, &out)
+                k.attendGroup(q, heads, groups, kp.baseAddress! + first, vp.baseAddress! + first, stride, range, 0.125, softcap, hd, partial,
+                              &scratch, &out)
             }
         }
         return out
     }
 
-    /// The per-head kernel over `range`, heads one after the other.
-    func online(_ k: KernelTable, _ range: Range<Int>, softcap: Float) -> [Float] {
-        var out = [Float](repeating: .nan, count: heads * hd)
+    /// The per-head kernel over `range`, heads one after the other (`bothGroups`: the first KV head's, then the second's).
+    func online(_ k: KernelTable, _ range: Range<Int>, softcap: Float, bothGroups: Bool = false) -> [Float] {
+        let groups = bothGroups ? 2 : 1
+        var out = [Float](repeating: .nan, count: groups * heads * hd)
         var scratch = [Float16](repeating: 0, count: 2 * hd)
         keys.withUnsafeBufferPointer { kp in
             values.withUnsafeBufferPointer { vp in
-                for h in 0..<heads {
+                for h in 0..<groups * heads {
+                    let kv = bothGroups ? h / heads * hd : hd
                     out.withUnsafeMutableBufferPointer { o in
                         q.withUnsafeBufferPointer { qp in
-                            k.attendOnline(qp.baseAddress! + h * hd, kp.baseAddress! + hd, vp.baseAddress! + hd, stride,
+                            k.attendOnline(qp.baseAddress! + h * hd, kp.baseAddress! + kv, vp.baseAddress! + kv, stride,
                                            range.lowerBound...range.upperBound - 1, 0.125, softcap, hd, &scratch, o.baseAddress! + h * hd)
                         }
                     }
@@ -82,18 +88,23 @@ private struct AttentionCase {
     }
 }
 
-/// The grouped kernel (K and V rows widened once for all heads of a KV head, blocks of 32 positions) computes
+/// The grouped kernel (K and V rows read once for all heads of a KV head, blocks of 32 positions) computes
 /// each head bit for bit as the per-head kernel (ggml's one-chunk arithmetic), on every variant, with and without
-/// a softcap, for SmolLM2's and Gemma 3's shapes, over ranges that start and end inside a block.
+/// a softcap, for SmolLM2's and Gemma 3's shapes and one that is not a multiple of 64 dimensions, over ranges that
+/// start and end inside a block, one KV head per call or both KV heads of the rows in one call.
 @Test(arguments: InstructionSet.supported())
 func groupedAttentionEqualsPerHead(_ isa: InstructionSet) {
     for (hd, heads, seed) in [(64, 3, UInt64(21)), (256, 4, 22), (80, 2, 23)] {
         let c = AttentionCase(hd: hd, heads: heads, positions: 1_000, seed: seed)
         for softcap in [Float(0), 0.5] {
             for range in [0..<1, 5..<1_000, 488..<1_000, 31..<97] {
-                let grouped = c.group(isa.kernels, range, softcap: softcap), online = c.online(isa.kernels, range, softcap: softcap)
-                let differing = zip(grouped, online).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(isa) hd \(hd) heads \(heads) range \(range) softcap \(softcap) seed \(seed): \(differing) values differ")
+                for both in [false, true] {
+                    let grouped = c.group(isa.kernels, range, softcap: softcap, bothGroups: both)
+                    let online = c.online(isa.kernels, range, softcap: softcap, bothGroups: both)
+                    let differing = zip(grouped, online).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(grouped.count == online.count && differing == 0,
+                            "\(isa) hd \(hd) heads \(heads) both KV heads \(both) range \(range) softcap \(softcap) seed \(seed): \(differing) values differ")
+                }
             }
         }
     }
@@ -126,7 +137,7 @@ func splitAttentionMatchesUnsplit(_ isa: InstructionSet) {
     }
 }
 
-/// The model's split decode path (pieces of (KV head, chunk, head set) spread over the workers, partials,
+/// The model's split decode path (pieces of (chunk, KV heads, head set) spread over the workers, partials,
 /// merge) on SmolLM2 at 600 positions of context: 2 threads, two chunks per decode row, equal bit for bit to
 /// 1 thread cutting the same two chunks, so the split over threads changes nothing but the time. (Against
 /// the unsplit single-thread run the attention differs in f16 rounding, splitAttentionMatchesUnsplit; the
@@ -137,7 +148,7 @@ func splitAttentionMatchesUnsplit(_ isa: InstructionSet) {
     let two = try LlamaModel(gguf: gguf, contextLength: 640, threads: 2, batchSize: 256)
     let unsplit = try LlamaModel(gguf: gguf, contextLength: 640, threads: 1, batchSize: 256)
     one.attentionChunks = 2
-    two.attentionChunks = 2  // SmolLM2's 9 heads keep 2 threads busy, so only a forced split takes this path
+    two.attentionChunks = 2  // what 2 threads cut anyway (768 cells)
     unsplit.attentionChunks = 1
     let vocab = one.config.vocabularySize
     let prompt = (0..<600).map { Int32(($0 * 7919 + 31) % min(vocab, 32_000) + 3) }

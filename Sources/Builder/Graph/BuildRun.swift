@@ -110,6 +110,32 @@ struct BuildRun {
     func reusable(_ digest: Digest, size: Int64) -> Bool {
         !options.noCache && store.blobs.isIntact(digest, size: size, cache: statCache)
     }
+
+    /// The output the action log holds for `key`, when its blob can be reused.
+    func cachedOutput(_ key: String) -> (digest: Digest, size: Int64)? {
+        guard let cached = log.lookup("action", key), let (digest, size) = parseBlobReference(cached),
+              reusable(digest, size: size) else { return nil }
+        return (digest, size)
+    }
+
+    /// For the import steps: appends the layer an earlier build made for `key` (recording the step
+    /// line with `reason`) and returns true; false when there is none to reuse.
+    mutating func appendCached(_ key: String, step: String, mediaType: String, from source: String, reason: String,
+                               since t0: ContinuousClock.Instant) throws(StoreError) -> Bool {
+        guard let (digest, size) = cachedOutput(key) else { return false }
+        let d = Descriptor(mediaType: mediaType, digest: digest, size: size, from: source)
+        try record(step, .cached, describe(d), reason, since: t0)
+        layers.append(d)
+        return true
+    }
+
+    /// For the import steps in a dry run: records the planned step and appends a stand-in (no
+    /// digest; `size` when known) for the layer it would make.
+    mutating func appendPlanned(step: String, mediaType: String, from source: String, size: Int64 = 0, detail: String, reason: String,
+                                since t0: ContinuousClock.Instant) throws(StoreError) {
+        try record(step, .planned, detail, reason, since: t0)
+        layers.append(Descriptor(mediaType: mediaType, digest: Digest(bytes: []), size: size, from: source))
+    }
 }
 
 /// The step name shown for a layer's media type.

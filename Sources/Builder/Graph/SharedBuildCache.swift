@@ -50,6 +50,18 @@ extension BuildRun {
         return true
     }
 
+    /// For the import steps: brings the converted file `temp` in as the output of `key`, offers it
+    /// to the shared cache under `sharedKey`, records the step line (`detail` after the layer's
+    /// description) and appends the layer.
+    mutating func appendConverted(_ temp: String, key: String, sharedKey: String, kind: String, step: String, mediaType: String,
+                                  from source: String, detail: String, reason: String, since t0: ContinuousClock.Instant) throws(StoreError) {
+        let (digest, size) = try storeOutput(temp, key: key)
+        offerShared(sharedKey, kind: kind, digest: digest, size: size, mediaType: mediaType)
+        let d = Descriptor(mediaType: mediaType, digest: digest, size: size, from: source)
+        try record(step, .done, describe(d) + detail, reason, since: t0)
+        layers.append(d)
+    }
+
     /// Offers an action's output blob to the shared cache.
     func offerShared(_ sharedKey: String, kind: String, digest: Digest, size: Int64, mediaType: String) {
         guard sharesOutputs, let remote = options.remoteCache else { return }

@@ -1,4 +1,3 @@
-import ModelfileLang
 import Foundation
 import ModelfileLang
 

@@ -51,8 +51,8 @@ package final class BlobStore: Sendable {
         return (digest, size)
     }
 
-    /// Brings a file into the store, reading it once: each chunk is hashed and then written by
-    /// another thread (`HashingCopy`; a clone where the file system shares extents). The copy is
+    /// Brings a file into the store, reading it once: a thread copies it inside the kernel while
+    /// this one hashes the copy (`HashingCopy`; a clone where the file system shares extents). The copy is
     /// fsynced, checked by `validate` (a file that is not a model never becomes a blob), then
     /// renamed to its digest: the fresh copy replaces any blob already there, because only the
     /// fresh copy's content is known to match the digest. The blob is never more readable than
@@ -66,7 +66,7 @@ package final class BlobStore: Sendable {
         guard let before = FileIO.status(source) else { throw FileIO.error("cannot stat", source) }
         guard before.isRegular else { throw StoreError("\(source) is \(before.kindDescription), not a model file") }
         let temp = try temporaries.path(in: directory, kind: "sha256")
-        let output = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644 & before.permissions)
+        let output = open(temp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644 & before.permissions)
         guard output >= 0 else { throw FileIO.error("cannot create", temp) }
         var keepTemp = false
         defer { if !keepTemp { unlink(temp) } }

@@ -82,14 +82,17 @@ enum FileIO {
         }
         if failed { return nil }
         if bytes.count < size { return bytes }
-        // A pipe, or a file that grew meanwhile: the rest in chunks.
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
+        // A pipe, or a file that grew meanwhile: the rest in chunks (an uninitialised buffer, so the
+        // usual case, a regular file already at its end, costs one read and no clearing).
+        let complete = withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { chunk -> Bool in
+            while true {
+                let n = Glibc.read(fd, chunk.baseAddress, chunk.count)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { return true }
+                bytes += UnsafeRawBufferPointer(rebasing: chunk[0..<n])
+            }
         }
+        return complete ? bytes : nil
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }

@@ -1,23 +1,30 @@
-import CWriteback
+import CFileCopy
 import Foundation
 import Synchronization
 
-/// Copies a file into a new one while hashing it, reading each byte of the source once: this
-/// thread reads a chunk and hashes it while a writer thread writes the chunks before it, so the
-/// copy costs about one read, one hash and one write, not two reads. The writer starts each
-/// chunk's writeback as soon as it is written, so the disk works during the copy and the final
-/// fsync has little left to wait for (on ext4 that fsync went from ~100 ms to a few for 253 MB).
-/// Where the file system can share extents (`FICLONE`: btrfs, XFS), the destination is a clone
-/// and only the hash reads.
+/// Copies a file into a new one and hashes the copy, so the digest is that of the bytes the copy
+/// holds. A copier thread moves the bytes inside the kernel (`copy_file_range`: no trip through
+/// user memory; a clone where the file system can share extents) chunk by chunk and starts each
+/// chunk's writeback at once, while this thread hashes the copy's pages, still in the page cache,
+/// through a read-only mapping as they arrive. The source is read once (by the kernel copy); the
+/// disk works during the copy, so the final fsync has little left to wait for; and hashing, the
+/// one CPU-bound part, runs beside the copy instead of between its reads and writes.
+/// Where `copy_file_range` is refused (another file system, an old kernel) the copier reads and
+/// writes through a buffer instead. Where the file system can share extents (`FICLONE`: btrfs,
+/// XFS), the destination is a clone and only the hash reads the source.
 /// The destination is fsynced (and stamped settled for the stat cache) before `run` returns.
 struct HashingCopy {
-    static let chunkSize = 1 << 20
-    /// Chunks in flight between the reader and the writer.
-    static let depth = 4
+    /// Bytes per `copy_file_range` call and per writeback start: large enough that the calls cost
+    /// nothing beside the copy, small enough that hashing starts early (docs/store.md).
+    static let chunkSize = 8 << 20
 
     let input: Int32
+    /// Opened for reading too: the hash reads the copy back through a mapping.
     let output: Int32
     let size: Int
+    var chunkSize = HashingCopy.chunkSize
+    /// False: read and write through a buffer, as where the kernel refuses `copy_file_range`.
+    var kernelCopy = true
 
     /// - Parameters:
     ///   - read: called with each chunk's byte count (source-read accounting).
@@ -26,42 +33,52 @@ struct HashingCopy {
     ///   is not `size` bytes long any more.
     func run(read counted: (Int) -> Void, progress: ProgressHandler?) throws(StoreError) -> (digest: Digest, size: Int64) {
         _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
-        if Self.clone(from: input, to: output) {
-            let digest = try hash(progress: progress, counted: counted, writer: nil)
-            return try finish(digest)
+        if Self.clone(from: input, to: output) { return try finish(hashSource(progress: progress, counted: counted)) }
+        if size == 0 { return try finish(Digest.of([UInt8]())) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, output, 0), mapped != MAP_FAILED else {
+            throw StoreError("cannot map the copy: \(String(cString: strerror(errno)))")
         }
-        let writer = ChunkWriter(output: output)
-        let writing = Thread { writer.run() }
-        writing.start()
-        let digest: Result<Digest, StoreError>
-        do throws(StoreError) { digest = .success(try hash(progress: progress, counted: counted, writer: writer)) } catch {
-            digest = .failure(error)
+        defer { munmap(mapped, size) }
+        let copier = Copier(input: input, output: output, size: size, chunkSize: chunkSize, kernelCopy: kernelCopy)
+        Thread { copier.run() }.start()
+        var hasher = SHA256()
+        var hashed = 0
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        var released = 0
+        while hashed < size {
+            let copied = copier.wait(beyond: hashed)
+            guard copied > hashed else { break }   // the copier stopped early; it says why below
+            // Only bytes the copier has written are touched: the mapping ends past the file's end
+            // until then. A chunk at a time, each unmapped once hashed (its pages stay in the page
+            // cache), so the resident size stays at a chunk instead of growing to the whole file.
+            while hashed < copied {
+                let n = min(chunkSize, copied - hashed)
+                hasher.update(UnsafeRawBufferPointer(start: mapped + hashed, count: n))
+                counted(n)
+                hashed += n
+                let whole = hashed / page * page
+                if whole > released { _ = madvise(mapped + released, whole - released, MADV_DONTNEED); released = whole }
+                progress?(Int64(hashed), Int64(size))
+            }
         }
-        writer.finish()
-        try writer.checkFailure()
-        return try finish(digest.get())
+        copier.join()
+        try copier.checkFailure()
+        return try finish(Digest(bytes: hasher.finalize()))
     }
 
-    /// Reads the source in order, hashing each chunk and handing it to `writer` (if any).
-    private func hash(progress: ProgressHandler?, counted: (Int) -> Void, writer: ChunkWriter?) throws(StoreError) -> Digest {
+    /// Hashes the source with `read` (the destination is a clone of it).
+    private func hashSource(progress: ProgressHandler?, counted: (Int) -> Void) throws(StoreError) -> Digest {
         var hasher = SHA256()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunkSize, 1 << 20), alignment: 64)
+        defer { buffer.deallocate() }
         var done = 0
-        let own = writer == nil ? UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 64) : nil
-        defer { own?.deallocate() }
         while done < size {
-            guard let buffer = own ?? writer?.emptyBuffer() else { break }   // nil: the writer failed
-            var filled = 0
-            while filled < buffer.count && done + filled < size {
-                let n = Glibc.read(input, buffer.baseAddress! + filled, min(buffer.count - filled, size - done - filled))
-                if n < 0 { if errno == EINTR { continue }; throw StoreError("cannot read the source: \(String(cString: strerror(errno)))") }
-                if n == 0 { throw StoreError("the source changed while it was being imported (it is shorter); build again") }
-                filled += n
-            }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            hasher.update(chunk)
-            writer?.write(filled)
-            done += filled
-            counted(filled)
+            let n = Glibc.read(input, buffer.baseAddress!, min(buffer.count, size - done))
+            if n < 0 { if errno == EINTR { continue }; throw StoreError("cannot read the source: \(String(cString: strerror(errno)))") }
+            if n == 0 { throw Copier.shortSource }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            done += n
+            counted(n)
             progress?(Int64(done), Int64(size))
         }
         return Digest(bytes: hasher.finalize())
@@ -81,80 +98,97 @@ struct HashingCopy {
     }
 }
 
-/// The writer thread's side: a ring of `HashingCopy.depth` buffers filled in order by the reader
-/// and written in order by `run`. After a failed write it keeps taking chunks without writing
-/// them, and `emptyBuffer` returns nil, so the reader stops at its next chunk.
-private final class ChunkWriter: @unchecked Sendable {
+/// The copier thread: copies the source in order, chunk by chunk, publishing how many bytes of
+/// the destination are written; after a failure it stops and records why.
+private final class Copier: @unchecked Sendable {
+    static let shortSource = StoreError("the source changed while it was being imported (it is shorter); build again")
+    /// Recorded instead of an errno when the source ended before `size` bytes.
+    private static let endedEarly: Int32 = -1
+
+    let input: Int32
     let output: Int32
-    private let buffers: [UnsafeMutableRawBufferPointer]
-    /// Byte counts per ring slot; 0 ends the stream. Each slot is handed over through the semaphores.
-    private let lengths: UnsafeMutablePointer<Int>
-    /// Starts at 0 and is signalled `depth` times: libdispatch traps when a semaphore that ends
-    /// below its starting value is freed, which a reader stopped by an error would leave.
-    private let empty = DispatchSemaphore(value: 0)
-    private let filled = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
+    let size: Int
+    let chunkSize: Int
+    private var kernelCopy: Bool
+    /// Bytes of the destination written so far; each store is followed by a `published` signal.
+    private let copied = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
     private let failure = Atomic<Int32>(0)
-    private var readerSlot = 0
+    private let published = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
 
-    init(output: Int32) {
-        self.output = output
-        buffers = (0..<HashingCopy.depth).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: HashingCopy.chunkSize, alignment: 64) }
-        lengths = .allocate(capacity: HashingCopy.depth)
-        lengths.initialize(repeating: 0, count: HashingCopy.depth)
-        for _ in 0..<HashingCopy.depth { empty.signal() }
+    init(input: Int32, output: Int32, size: Int, chunkSize: Int, kernelCopy: Bool) {
+        (self.input, self.output, self.size, self.chunkSize, self.kernelCopy) = (input, output, size, chunkSize, kernelCopy)
     }
 
-    deinit {
-        buffers.forEach { $0.deallocate() }
-        lengths.deallocate()
+    /// Waits until more than `done` bytes are written or the copier stopped; returns the bytes written.
+    func wait(beyond done: Int) -> Int {
+        while true {
+            let now = copied.load(ordering: .acquiring)
+            if now > done || stopped.load(ordering: .acquiring) { return copied.load(ordering: .acquiring) }
+            published.wait()
+        }
     }
 
-    /// The next buffer for the reader to fill (waits while all are in flight); nil after a failure.
-    func emptyBuffer() -> UnsafeMutableRawBufferPointer? {
-        empty.wait()
-        guard failure.load(ordering: .acquiring) == 0 else { empty.signal(); return nil }
-        return buffers[readerSlot]
-    }
-
-    /// Hands the buffer from `emptyBuffer` over with `count` bytes in it.
-    func write(_ count: Int) {
-        lengths[readerSlot] = count
-        readerSlot = (readerSlot + 1) % HashingCopy.depth
-        filled.signal()
-    }
-
-    /// Ends the stream and waits for the writer to have written everything.
-    func finish() {
-        empty.wait()
-        lengths[readerSlot] = 0
-        filled.signal()
-        stopped.wait()
-    }
+    /// Waits for the thread to end.
+    func join() { exited.wait() }
 
     func checkFailure() throws(StoreError) {
-        let code = failure.load(ordering: .acquiring)
-        guard code == 0 else { throw StoreError("cannot write the copy: \(String(cString: strerror(code)))") }
+        switch failure.load(ordering: .acquiring) {
+        case 0: return
+        case Self.endedEarly: throw Self.shortSource
+        case let code: throw StoreError("cannot copy the source: \(String(cString: strerror(code)))")
+        }
     }
 
     func run() {
-        defer { stopped.signal() }
-        var slot = 0
-        var offset: Int64 = 0
-        while true {
-            filled.wait()
-            let count = lengths[slot]
-            if count == 0 { return }
-            if failure.load(ordering: .relaxed) == 0 {
-                if FileIO.writeAll(output, UnsafeRawBufferPointer(rebasing: buffers[slot][0..<count])) {
-                    _ = mfc_start_writeback(output, offset, Int64(count))   // a failure leaves it to fsync
-                } else {
-                    failure.store(errno == 0 ? EIO : errno, ordering: .releasing)
-                }
-            }
-            offset += Int64(count)
-            slot = (slot + 1) % HashingCopy.depth
-            empty.signal()
+        defer {
+            stopped.store(true, ordering: .releasing)
+            published.signal()
+            exited.signal()
         }
+        var buffer: UnsafeMutableRawBufferPointer?
+        defer { buffer?.deallocate() }
+        var offset = 0
+        // The hash waits for the first chunk: start small and double up to `chunkSize`.
+        var step = min(chunkSize, 1 << 20)
+        while offset < size {
+            let want = min(step, size - offset)
+            let n: Int
+            if kernelCopy {
+                var from = Int64(offset), to = Int64(offset)
+                n = Int(mfc_copy_file_range(input, &from, output, &to, Int64(want)))
+                if n < 0 && [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) { kernelCopy = false; continue }
+            } else {
+                let b = buffer ?? .allocate(byteCount: min(chunkSize, 1 << 20), alignment: 64)
+                buffer = b
+                n = copyThroughBuffer(b, at: offset, count: min(want, b.count))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure.store(errno == 0 ? EIO : errno, ordering: .releasing)
+                return
+            }
+            if n == 0 { failure.store(Self.endedEarly, ordering: .releasing); return }
+            _ = mfc_start_writeback(output, Int64(offset), Int64(n))   // a failure leaves it to fsync
+            offset += n
+            step = min(2 * step, chunkSize)
+            copied.store(offset, ordering: .releasing)
+            published.signal()
+        }
+    }
+
+    /// One `pread` into `buffer` and the `pwrite`s of what it read; the bytes copied, 0 at the
+    /// source's end, -1 with errno set.
+    private func copyThroughBuffer(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int, count: Int) -> Int {
+        let n = pread(input, buffer.baseAddress!, count, off_t(offset))
+        guard n > 0 else { return n }
+        var written = 0
+        while written < n {
+            let w = pwrite(output, buffer.baseAddress! + written, n - written, off_t(offset + written))
+            if w < 0 { if errno == EINTR { continue }; return -1 }
+            written += w
+        }
+        return n
     }
 }

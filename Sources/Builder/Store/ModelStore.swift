@@ -27,7 +27,7 @@ package final class ModelStore: Sendable {
         if let option, !option.isEmpty { return option }
         for variable in rootVariables {
             guard let env = environment[variable] else { continue }
-            var v = env.trimmingCharacters(in: .whitespacesAndNewlines)
+            var v = GoStrings.trimSpace(env)
             for q in ["\"", "'"] where v.count >= 2 && v.hasPrefix(q) && v.hasSuffix(q) { v = String(v.dropFirst().dropLast()) }
             if !v.isEmpty { return v }
         }
@@ -45,7 +45,7 @@ package final class ModelStore: Sendable {
     /// What chose the root: the `--store` option, else `MFC_MODELS`, else the default folder.
     package static func rootOrigin(option: String?, environment: [String: String]) -> String {
         if let option, !option.isEmpty { return "--store" }
-        if let env = environment["MFC_MODELS"], !env.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "MFC_MODELS=" }
+        if let env = environment["MFC_MODELS"], !GoStrings.trimSpace(env).isEmpty { return "MFC_MODELS=" }
         return "the models folder"
     }
 

@@ -49,8 +49,14 @@ extension Modelfile {
 }
 
 struct Checker {
-    /// Instructions where a later one silently replaces an earlier one.
-    static let singleValued: Set<Keyword> = [.template, .system, .renderer, .parser, .requires]   // ADAPTER lines stack
+    /// Instructions where a later one silently replaces an earlier one (ADAPTER lines stack).
+    /// A switch, not a `Set<Keyword>`: the set's metadata costs a conformance scan at start-up.
+    static func isSingleValued(_ k: Keyword) -> Bool {
+        switch k {
+        case .template, .system, .renderer, .parser, .requires: true
+        default: false
+        }
+    }
 
     let modelfile: Modelfile
     let options: CheckOptions
@@ -91,7 +97,7 @@ struct Checker {
             default:
                 break
             }
-            if Checker.singleValued.contains(i.keyword) {
+            if Checker.isSingleValued(i.keyword) {
                 noteRepeat(i.keyword.rawValue, i, &lastSingle)
             }
             checkPrintableBack(i)

@@ -83,7 +83,11 @@ public enum PathExpansion {
         for p in path.split(separator: "/") where p != "." {
             if p == ".." { _ = parts.popLast() } else { parts.append(p) }
         }
-        return "/" + parts.joined(separator: "/")
+        // Appended part by part: `joined` on substrings is unspecialised generic code whose
+        // metadata costs a conformance scan at start-up.
+        var cleaned = parts.isEmpty ? "/" : ""
+        for p in parts { cleaned += "/"; cleaned += p }
+        return cleaned
     }
 
     /// A FROM argument that the author surely meant as a file, not a model name.

@@ -13,19 +13,20 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         self = match.keyword
     }
 
-    /// Up to 15 ASCII bytes with a-z capitalised, and the length in the last lane; nil otherwise.
-    static func packedUppercase(_ bytes: String.UTF8View) -> SIMD16<UInt8>? {
-        var v = SIMD16<UInt8>(), n = 0
+    /// Up to 15 ASCII bytes with a-z capitalised, and the length in the top byte; nil otherwise.
+    /// (A `UInt128`, not a `SIMD16<UInt8>`: the generic vector's metadata costs every start-up a
+    /// protocol-conformance scan of the whole binary.)
+    static func packedUppercase(_ bytes: String.UTF8View) -> UInt128? {
+        var v: UInt128 = 0, n = 0
         for b in bytes {
             guard n < 15, b < 0x80 else { return nil }
-            v[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+            v |= UInt128(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) << (8 * n)
             n += 1
         }
-        v[15] = UInt8(n)
-        return v
+        return v | UInt128(n) << 120
     }
 
-    static let packedWords: [(packed: SIMD16<UInt8>, keyword: Keyword)] = allCases.compactMap { k in
+    static let packedWords: [(packed: UInt128, keyword: Keyword)] = allCases.compactMap { k in
         packedUppercase(k.rawValue.utf8).map { ($0, k) }
     }
 

@@ -25,22 +25,9 @@ package struct ByteSet: Hashable, Sendable {
 
     package var isEmpty: Bool { words == SIMD4(repeating: 0) }
 
-    /// Every byte not in this set.
-    package var inverted: ByteSet {
-        var s = self
-        s.words = ~words
-        return s
-    }
-
     package func union(_ other: ByteSet) -> ByteSet {
         var s = self
         s.words |= other.words
-        return s
-    }
-
-    package func subtracting(_ other: ByteSet) -> ByteSet {
-        var s = self
-        s.words &= ~other.words
         return s
     }
 }

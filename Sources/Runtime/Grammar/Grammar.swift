@@ -64,8 +64,6 @@ package struct Grammar: Sendable {
         self.minRest = minRest
     }
 
-    package var ruleCount: Int { ruleAlts.count - 1 }
-
     /// The alternatives' first elements of rule `r`.
     func alternatives(of r: Int32) -> Range<Int> { Int(ruleAlts[Int(r)])..<Int(ruleAlts[Int(r) + 1]) }
 

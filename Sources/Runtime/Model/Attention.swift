@@ -24,8 +24,10 @@ extension LlamaModel {
     /// up to 256) cells, cut into one chunk per thread; each chunk leaves a partial and `mergePartials`
     /// combines them, so with t threads the result is llama.cpp's with t threads (1 thread: one chunk, unsplit).
     /// A sliding window that has moved off position 0 is cut evenly instead, so every thread gets a share.
-    /// Pieces of work are (row, KV head, chunk, heads of the group); a group is cut into smaller head sets
-    /// when there are too few pieces for the workers (Gemma 3's one KV head).
+    /// Whether a row is split depends on its own segment only, so a sequence computes the same beside others.
+    /// Pieces of work are (row, chunk, KV heads, query heads of the group): one KV head of a chunk, all of them
+    /// when only that spreads evenly over the workers, or a smaller set of a KV head's query heads (short
+    /// context on more threads than pieces; Gemma 3's one KV head).
     private func attendRows(_ rows: [(row: Int, segment: Int)], _ segments: [BatchSegment], _ views: [HalfView], window: Int) {
         let c = config, s = state, hd = c.headDimension
         let group = c.headCount / c.kvHeadCount, threads = pool.threadCount, chunks = attentionChunks ?? threads
@@ -35,10 +37,6 @@ extension LlamaModel {
         // among the split rows.
         var visible: [Range<Int>] = [], chunkStarts: [Int] = [], chunkSizes: [Int] = [], slots: [Int] = []
         var split = 0, chunkCount = 0
-        // Split by position only when the query heads cannot keep every thread busy (Gemma 3 on more threads
-        // than heads): the per-head kernel over head sets measured 2.8x faster at 2 threads and 4,096 positions
-        // than the split grouped kernel (BENCHMARKS.md). `attentionChunks` forces the split (tests).
-        let splitDecode = attentionChunks != nil || rows.count * c.headCount < threads
         for (t, index) in rows {
             let segment = segments[index]
             let p = segment.position + t - segment.firstRow
@@ -46,7 +44,7 @@ extension LlamaModel {
             let lo = window > 0 ? max(0, p - window + 1) : 0
             visible.append(lo..<p + 1)
             let cells = max(256, (segment.position + segment.count + 255) / 256 * 256)
-            if splitDecode && segment.count == 1 && cells >= 512 && chunks > 1 {
+            if segment.count == 1 && cells >= 512 && chunks > 1 {
                 // Once a window slides, llama.cpp's cells are a ring that mfc does not keep: cut the window
                 // evenly instead (the one-chunk arithmetic per chunk is the same).
                 let cut = lo == 0 ? 0..<cells : lo..<p + 1
@@ -62,14 +60,27 @@ extension LlamaModel {
                 chunkCount += 1
             }
         }
+        // How finely to cut: one KV head of a chunk (measured faster than all KV heads in one pass), all KV heads
+        // of a chunk when only that spreads evenly over the workers, or sets of a KV head's query heads.
+        let evenly = { (count: Int) in count % threads == 0 || count >= 4 * threads }
         let pieceCount = chunkCount * c.kvHeadCount
-        let headSets = pieceCount >= 2 * threads ? 1 : min(group, (2 * threads + pieceCount - 1) / pieceCount)
+        let kvPerPiece: Int, headSets: Int
+        if evenly(pieceCount) {
+            (kvPerPiece, headSets) = (1, 1)
+        } else if evenly(chunkCount) {
+            (kvPerPiece, headSets) = (c.kvHeadCount, 1)
+        } else {
+            kvPerPiece = 1
+            headSets = min(group, (2 * threads + pieceCount - 1) / pieceCount)
+        }
         let setSize = (group + headSets - 1) / headSets
-        var pieces: [(rowIndex: Int, kvHead: Int, chunk: Int, heads: Range<Int>)] = []
+        var pieces: [(rowIndex: Int, kvHeads: Range<Int>, chunk: Int, heads: Range<Int>)] = []
         for (i, chunkSize) in chunkSizes.enumerated() {
-            for kvh in 0..<c.kvHeadCount {
+            for kvh in stride(from: 0, to: c.kvHeadCount, by: kvPerPiece) {
                 for chunk in 0..<(chunkSize > 0 ? chunks : 1) {
-                    for first in stride(from: 0, to: group, by: setSize) { pieces.append((i, kvh, chunk, first..<min(group, first + setSize))) }
+                    for first in stride(from: 0, to: group, by: setSize) {
+                        pieces.append((i, kvh..<kvh + kvPerPiece, chunk, first..<min(group, first + setSize)))
+                    }
                 }
             }
         }
@@ -82,7 +93,7 @@ extension LlamaModel {
                 let (t, index) = rows[piece.rowIndex]
                 let view = views[index]
                 var range = visible[piece.rowIndex]
-                let firstHead = piece.kvHead * group + piece.heads.lowerBound
+                let firstHead = piece.kvHeads.lowerBound * group + piece.heads.lowerBound
                 let q = s.q + t * c.qDimension + firstHead * hd
                 let out: UnsafeMutablePointer<Float>
                 let chunkSize = chunkSizes[piece.rowIndex]
@@ -93,19 +104,11 @@ extension LlamaModel {
                     range = lower..<max(lower, min(range.upperBound, chunk.upperBound))
                     out = partials + ((slots[piece.rowIndex] * chunks + piece.chunk) * c.headCount + firstHead) * partialStride
                 } else {
-                    // Unsplit: the per-head kernel (same bits; measured faster on one thread than the grouped one
-                    // at 1,024 positions, BENCHMARKS.md).
-                    let half = UnsafeMutableRawPointer(s.groupScratch + worker * scratchCount).bindMemory(to: Float16.self, capacity: 2 * hd)
-                    for g in piece.heads {
-                        let h = piece.kvHead * group + g
-                        kernels.attendOnline(s.q + t * c.qDimension + h * hd, view.keys + piece.kvHead * hd, view.values + piece.kvHead * hd,
-                                             c.kvDimension, range.lowerBound...range.upperBound - 1, kqScale, softcap, hd, half,
-                                             s.attention + t * c.qDimension + h * hd)
-                    }
-                    continue
+                    out = s.attention + t * c.qDimension + firstHead * hd
                 }
-                kernels.attendGroup(q, piece.heads.count, view.keys + piece.kvHead * hd, view.values + piece.kvHead * hd, c.kvDimension,
-                                    range, kqScale, softcap, hd, chunkSize > 0, s.groupScratch + worker * scratchCount, out)
+                let kvOffset = piece.kvHeads.lowerBound * hd
+                kernels.attendGroup(q, piece.heads.count, piece.kvHeads.count, view.keys + kvOffset, view.values + kvOffset,
+                                    c.kvDimension, range, kqScale, softcap, hd, chunkSize > 0, s.groupScratch + worker * scratchCount, out)
             }
         }
         guard split > 0 else { return }

@@ -90,23 +90,18 @@ private final class TensorLoader {
     let gguf: GGUFFile
     let dequantized: Bool
     /// Where file reads land before repacking: 1 MiB, or one row when a row is larger.
-    private var staging: UnsafeMutableRawBufferPointer
+    private var staging: AlignedBuffer
 
     init(gguf: GGUFFile, dequantized: Bool) {
         self.gguf = gguf
         self.dequantized = dequantized
-        staging = .allocate(byteCount: 1 << 20, alignment: 64)
+        staging = AlignedBuffer(bytes: 1 << 20, slack: 0)
     }
-
-    deinit { staging.deallocate() }
 
     /// The staging buffer, grown to at least `bytes`.
     private func staging(atLeast bytes: Int) -> UnsafeMutableRawBufferPointer {
-        if staging.count < bytes {
-            staging.deallocate()
-            staging = .allocate(byteCount: bytes, alignment: 64)
-        }
-        return staging
+        if staging.count < bytes { staging = AlignedBuffer(bytes: bytes, slack: 0) }
+        return UnsafeMutableRawBufferPointer(start: staging.base, count: staging.count)
     }
 
     /// The absolute file offset of `bytes`, a part of the mapping.

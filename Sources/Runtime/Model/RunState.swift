@@ -31,21 +31,19 @@ final class RunState: @unchecked Sendable {
     let workerCount: Int
     let widenScratch: UnsafeMutablePointer<Float> // (threads, kvDim): one row of a quantized cache as f32
     /// Keys and values of quantized caches widened to f16 for attention; grows to the largest batch's need.
-    private var widened: UnsafeMutablePointer<Float16>?
-    private var widenedCapacity = 0
+    private var widened: AlignedBuffer?
     /// Partial results of decode attention split over position chunks; grows to the largest batch's need.
-    private var splitPartials: UnsafeMutablePointer<Float>?
-    private var splitPartialsCapacity = 0
-    private var buffers: [UnsafeMutablePointer<Float>] = []
+    private var splitPartials: AlignedBuffer?
+    /// The storage of the fixed buffers above (large ones are mappings of their own, see `AlignedBuffer`).
+    private let buffers: [AlignedBuffer]
 
     init(config c: LlamaConfig, batchCapacity: Int, contextLength: Int, threads: Int, kernels: KernelTable) {
         self.batchCapacity = batchCapacity
-        var all: [UnsafeMutablePointer<Float>] = []
+        var all: [AlignedBuffer] = []
         func make(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            p.initialize(repeating: 0, count: count)
-            all.append(p)
-            return p
+            let buffer = AlignedBuffer(floats: count)
+            all.append(buffer)
+            return buffer.floats
         }
         let b = batchCapacity
         x = make(b * c.embeddingLength)
@@ -65,7 +63,7 @@ final class RunState: @unchecked Sendable {
         keysByDimension = make(batchCapacity >= 64 ? c.kvDimension * keysByDimensionStride : 0)
         workerCount = threads
         widenScratch = make(threads * c.kvDimension)
-        groupScratchCount = kernels.attendGroupScratch(c.headCount / c.kvHeadCount, c.headDimension)
+        groupScratchCount = kernels.attendGroupScratch(c.headCount, c.headDimension)
         groupScratch = make(threads * groupScratchCount)
         buffers = all
         inputD = PreparedBatch(columns: c.embeddingLength, capacity: b, kernels: kernels)
@@ -73,29 +71,17 @@ final class RunState: @unchecked Sendable {
         inputFF = PreparedBatch(columns: c.feedForwardLength, capacity: b, kernels: kernels)
     }
 
-    deinit {
-        for p in buffers { p.deallocate() }
-        widened?.deallocate()
-        splitPartials?.deallocate()
-    }
-
     /// Scratch for `halves` f16 values (contents undefined), kept for the next batch.
     func widenedKV(halves: Int) -> UnsafeMutablePointer<Float16> {
-        if let widened, widenedCapacity >= halves { return widened }
-        widened?.deallocate()
-        widenedCapacity = max(halves, widenedCapacity * 2)
-        let fresh = UnsafeMutablePointer<Float16>.allocate(capacity: widenedCapacity)
-        widened = fresh
-        return fresh
+        let bytes = halves * MemoryLayout<Float16>.stride
+        if widened.map({ $0.count < bytes }) ?? true { widened = AlignedBuffer(bytes: max(bytes, 2 * (widened?.count ?? 0))) }
+        return widened!.base.bindMemory(to: Float16.self, capacity: widened!.count / MemoryLayout<Float16>.stride)
     }
 
     /// Scratch for `count` floats of split-attention partials (contents undefined), kept for the next batch.
     func partials(count: Int) -> UnsafeMutablePointer<Float> {
-        if let splitPartials, splitPartialsCapacity >= count { return splitPartials }
-        splitPartials?.deallocate()
-        splitPartialsCapacity = max(count, splitPartialsCapacity * 2, 1)
-        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: splitPartialsCapacity)
-        splitPartials = fresh
-        return fresh
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        if splitPartials.map({ $0.count < bytes }) ?? true { splitPartials = AlignedBuffer(bytes: max(bytes, 2 * (splitPartials?.count ?? 0))) }
+        return splitPartials!.floats
     }
 }

@@ -80,6 +80,7 @@ package final class ModelLease: @unchecked Sendable {
                           emit: (String) -> Void) throws -> (text: String, stats: GenerationStats, context: [Int]) {
         let slot = try scheduler.bindSlot(model, prompt: prompt)
         defer { scheduler.unbind(slot, of: model) }
+        model.runner!.expect(slot.sequence)   // generate ends every path with endGeneration, which lets go
         let (text, stats) = try slot.generator.generate(prompt: prompt, options: options, grammar: grammar, shouldStop: shouldStop, emit: emit)
         return (text, stats, slot.generator.cached)
     }

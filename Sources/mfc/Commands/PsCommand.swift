@@ -6,8 +6,8 @@ import Server
 enum PsCommand: MFCCommand {
     static let info = CommandInfo(
         name: "ps", abstract: "List the models a running server has loaded.", usage: "[--host HOST:PORT]",
-        discussion: "Asks the server at --host (default: $MFC_HOST, else $OLLAMA_HOST, else 127.0.0.1:11434).",
-        options: [OptionSpec(["--host"], value: "HOST:PORT", help: "Address of the server.")],
+        discussion: ServerClient.hostHelp,
+        options: [ServerClient.hostOption],
         positionals: 0...0)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {

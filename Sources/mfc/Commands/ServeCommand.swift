@@ -9,7 +9,7 @@ enum ServeCommand: MFCCommand {
         name: "serve", abstract: "Serve the models over Ollama's HTTP API and the OpenAI-compatible API.",
         usage: "[--host HOST:PORT] [options]",
         discussion: """
-        Listens on HOST:PORT (default: $MFC_HOST, else $OLLAMA_HOST, else 127.0.0.1:11434; port 0 picks a free one) \
+        Listens on HOST:PORT (default: \(addressDefaults); port 0 picks a free one) \
         and logs one line per request on standard error. Models load on first use and stay loaded for keep_alive \
         (default 5m). Browsers may call it from localhost and app origins, plus those in $OLLAMA_ORIGINS. \
         SIGINT or SIGTERM stops it after cancelling open streams.
@@ -34,8 +34,9 @@ enum ServeCommand: MFCCommand {
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
         let env = console.environment
         var config = ServeConfiguration(storeRoot: ModelStore.defaultRoot(option: args.value("--store"), environment: env))
-        let hostText = args.value("--host") ?? nonEmpty(env["MFC_HOST"]) ?? nonEmpty(env["OLLAMA_HOST"]) ?? "127.0.0.1:11434"
-        do { (config.host, config.port) = try ServeConfiguration.parseHost(hostText) } catch { throw UsageError(error.message) }
+        do { (config.host, config.port) = try ServeConfiguration.parseHost(address(option: args.value("--host"), environment: env)) } catch {
+            throw UsageError(error.message)
+        }
         func count(_ option: String, _ variable: String, minimum: Int) throws(UsageError) -> Int? {
             guard let text = args.value(option) ?? nonEmpty(env[variable]) else { return nil }
             guard let n = Int(text), n >= minimum else { throw UsageError("\(option) (or \(variable)) needs an integer >= \(minimum), got '\(text)'") }
@@ -84,6 +85,13 @@ enum ServeCommand: MFCCommand {
         stderr.write("mfc serve: stopped\n")
         return ExitStatus.success
     }
+
+    /// Where the server listens and `ps`/`stop` find it, as `addressDefaults` says.
+    static func address(option: String?, environment: [String: String]) -> String {
+        option ?? nonEmpty(environment["MFC_HOST"]) ?? nonEmpty(environment["OLLAMA_HOST"]) ?? "127.0.0.1:11434"
+    }
+
+    static let addressDefaults = "$MFC_HOST, else $OLLAMA_HOST, else 127.0.0.1:11434"
 
     static func nonEmpty(_ s: String?) -> String? {
         guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }

@@ -6,8 +6,8 @@ import Server
 enum StopCommand: MFCCommand {
     static let info = CommandInfo(
         name: "stop", abstract: "Unload a model from a running server.", usage: "MODEL [--host HOST:PORT]",
-        discussion: "Asks the server at --host (default: $MFC_HOST, else $OLLAMA_HOST, else 127.0.0.1:11434).",
-        options: [OptionSpec(["--host"], value: "HOST:PORT", help: "Address of the server.")],
+        discussion: ServerClient.hostHelp,
+        options: [ServerClient.hostOption],
         positionals: 1...1)
 
     static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {

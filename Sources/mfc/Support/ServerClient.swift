@@ -6,9 +6,13 @@ import Server
 struct ServerClient {
     let base: String
 
+    /// The `--host` option of the commands that use this client, and what their help says of it.
+    static let hostOption = OptionSpec(["--host"], value: "HOST:PORT", help: "Address of the server.")
+    static let hostHelp = "Asks the server at --host (default: \(ServeCommand.addressDefaults))."
+
     /// The server address from `--host`, $MFC_HOST or $OLLAMA_HOST (0.0.0.0 is reached as 127.0.0.1).
     init(host: String?, environment: [String: String]) throws(UsageError) {
-        let text = host ?? ServeCommand.nonEmpty(environment["MFC_HOST"]) ?? ServeCommand.nonEmpty(environment["OLLAMA_HOST"]) ?? "127.0.0.1:11434"
+        let text = ServeCommand.address(option: host, environment: environment)
         let parsed: (host: String, port: Int)
         do { parsed = try ServeConfiguration.parseHost(text) } catch { throw UsageError(error.message) }
         var h = parsed.host

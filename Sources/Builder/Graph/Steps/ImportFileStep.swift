@@ -35,10 +35,10 @@ struct ImportFileStep: BuildAction {
             reason = "file unchanged since last build (same device, inode, size, mtime); blob present and intact"
         } else if build.options.dryRun {
             build.pendingImport = true
-            try build.record(name, .planned, "\(relativeName) \(humanBytes(st.size))",
-                             statCache.digest(for: path, stat: st) == nil ? "file is new or changed: would hash and copy it"
-                                                                           : "blob missing or damaged: would copy it", since: t0)
-            build.layers.append(Descriptor(mediaType: forcedMediaType ?? MediaType.model, digest: Digest(bytes: []), size: st.size, from: relativeName))
+            try build.appendPlanned(step: name, mediaType: forcedMediaType ?? MediaType.model, from: relativeName, size: st.size,
+                                    detail: "\(relativeName) \(humanBytes(st.size))",
+                                    reason: statCache.digest(for: path, stat: st) == nil ? "file is new or changed: would hash and copy it"
+                                                                                         : "blob missing or damaged: would copy it", since: t0)
             return
         } else {
             reason = build.options.noCache ? "--no-cache"

@@ -22,16 +22,14 @@ struct ImportFolderStep: BuildAction {
     func run(_ build: inout BuildRun) throws(StoreError) {
         let t0 = build.clock.now
         let key = ActionKey(kind: "import-safetensors", version: 2, inputs: folderStatKeys(path), settings: ["dir": path]).description
-        if let cached = build.log.lookup("action", key), let (digest, size) = parseBlobReference(cached), build.reusable(digest, size: size) {
-            let d = Descriptor(mediaType: MediaType.model, digest: digest, size: size, from: relativeName)
-            try build.record("model", .cached, describe(d), "safetensors folder unchanged since its last import (every file's size, mtime, inode)", since: t0)
-            build.layers.append(d)
+        if try build.appendCached(key, step: "model", mediaType: MediaType.model, from: relativeName,
+                                  reason: "safetensors folder unchanged since its last import (every file's size, mtime, inode)", since: t0) {
             return
         }
         if build.options.dryRun {
             build.pendingImport = true
-            try build.record("model", .planned, "\(relativeName) (safetensors)", "folder is new or changed: would convert it to GGUF", since: t0)
-            build.layers.append(Descriptor(mediaType: MediaType.model, digest: Digest(bytes: []), size: 0, from: relativeName))
+            try build.appendPlanned(step: "model", mediaType: MediaType.model, from: relativeName, detail: "\(relativeName) (safetensors)",
+                                    reason: "folder is new or changed: would convert it to GGUF", since: t0)
             return
         }
         // The team's build cache (`--cache`), keyed by the folder's content.
@@ -45,12 +43,9 @@ struct ImportFolderStep: BuildAction {
         let temp = try build.store.temporaries.path(in: build.store.blobs.directory, kind: "import", suffix: ".gguf")
         defer { unlink(temp) }
         let summary = try SafetensorsImporter.importFolder(path, to: temp)
-        let (digest, size) = try build.storeOutput(temp, key: key)
-        build.offerShared(sharedKey, kind: "import", digest: digest, size: size, mediaType: MediaType.model)
-        let d = Descriptor(mediaType: MediaType.model, digest: digest, size: size, from: relativeName)
-        try build.record("model", .done, describe(d) + " (\(summary.architecture), \(summary.tensorCount) tensors from safetensors)",
-                         "folder is new or changed since its last import", since: t0)
-        build.layers.append(d)
+        try build.appendConverted(temp, key: key, sharedKey: sharedKey, kind: "import", step: "model", mediaType: MediaType.model,
+                                  from: relativeName, detail: " (\(summary.architecture), \(summary.tensorCount) tensors from safetensors)",
+                                  reason: "folder is new or changed since its last import", since: t0)
     }
 }
 

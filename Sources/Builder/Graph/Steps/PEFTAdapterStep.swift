@@ -16,15 +16,13 @@ struct PEFTAdapterStep: BuildAction {
         }
         let key = ActionKey(kind: "import-peft-adapter", version: 1, inputs: folderStatKeys(path) + [baseLayer.digest.description],
                             settings: ["dir": path]).description
-        if let cached = build.log.lookup("action", key), let (digest, size) = parseBlobReference(cached), build.reusable(digest, size: size) {
-            let d = Descriptor(mediaType: MediaType.adapter, digest: digest, size: size, from: relativeName)
-            try build.record("adapter", .cached, describe(d), "adapter folder and base model unchanged since the last import", since: t0)
-            build.layers.append(d)
+        if try build.appendCached(key, step: "adapter", mediaType: MediaType.adapter, from: relativeName,
+                                  reason: "adapter folder and base model unchanged since the last import", since: t0) {
             return
         }
         if build.options.dryRun {
-            try build.record("adapter", .planned, "\(relativeName) (PEFT LoRA)", "folder is new or changed: would convert it to a GGUF LoRA", since: t0)
-            build.layers.append(Descriptor(mediaType: MediaType.adapter, digest: Digest(bytes: []), size: 0, from: relativeName))
+            try build.appendPlanned(step: "adapter", mediaType: MediaType.adapter, from: relativeName, detail: "\(relativeName) (PEFT LoRA)",
+                                    reason: "folder is new or changed: would convert it to a GGUF LoRA", since: t0)
             return
         }
         // The team's build cache (`--cache`), keyed by the folder's content and the base layer.
@@ -43,12 +41,9 @@ struct PEFTAdapterStep: BuildAction {
         defer { unlink(temp) }
         let summary = try PEFTAdapterImporter.importFolder(path, baseArchitecture: base.architecture ?? "",
                                                            baseHeads: (heads, base.archValue("attention.head_count_kv")?.int ?? heads), to: temp)
-        let (digest, size) = try build.storeOutput(temp, key: key)
-        build.offerShared(sharedKey, kind: "adapter", digest: digest, size: size, mediaType: MediaType.adapter)
-        let d = Descriptor(mediaType: MediaType.adapter, digest: digest, size: size, from: relativeName)
-        try build.record("adapter", .done, describe(d) + " (LoRA r=\(summary.rank) alpha=\(summary.alpha), \(summary.pairCount) tensors)",
-                         "adapter folder is new or changed", since: t0)
-        build.layers.append(d)
+        try build.appendConverted(temp, key: key, sharedKey: sharedKey, kind: "adapter", step: "adapter", mediaType: MediaType.adapter,
+                                  from: relativeName, detail: " (LoRA r=\(summary.rank) alpha=\(summary.alpha), \(summary.pairCount) tensors)",
+                                  reason: "adapter folder is new or changed", since: t0)
     }
 }
 

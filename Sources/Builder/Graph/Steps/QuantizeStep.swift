@@ -20,7 +20,7 @@ struct QuantizeStep: BuildAction {
         let t0 = build.clock.now
         let key = ActionKey(kind: "quantize", version: 1, inputs: [layer.digest.description], settings: request.keySettings).description
         let target = request.fileType.rawValue
-        if let cached = build.log.lookup("action", key), let (digest, size) = parseBlobReference(cached), build.reusable(digest, size: size) {
+        if let (digest, size) = build.cachedOutput(key) {
             let d = Descriptor(mediaType: layer.mediaType, digest: digest, size: size, from: layer.from)
             try build.record("quantize", .cached, "\(target) " + describe(d), "this model layer was already quantized to \(target)", since: t0)
             return d

@@ -10,7 +10,7 @@ extension PromptTemplate {
               let text = Self.firstText(node.list) else { return "{" }
         var tag = text.replacingOccurrences(of: "\r\n", with: "\n")
         if let brace = tag.firstIndex(of: "{") { tag = String(tag[..<brace]) }
-        tag = Self.trimSpace(tag)
+        tag = GoStrings.trimSpace(tag)
         return tag.isEmpty ? "{" : tag
     }
 
@@ -23,8 +23,8 @@ extension PromptTemplate {
         func found(_ arg: TemplateArg) {
             guard case .field(_, let ident) = arg, ident.first == "Thinking",
                   let range = ranges.last, Self.reads(range.pipe, field: "Messages"), let list = lists.last else { return }
-            if case .text(_, let t)? = list.first { opening = Self.trimSpace(t) }
-            if case .text(_, let t)? = list.last { closing = Self.trimSpace(t) }
+            if case .text(_, let t)? = list.first { opening = GoStrings.trimSpace(t) }
+            if case .text(_, let t)? = list.last { closing = GoStrings.trimSpace(t) }
         }
         func visit(_ pipe: TemplatePipe) {
             for c in pipe.cmds {
@@ -81,7 +81,7 @@ extension PromptTemplate {
         for node in nodes {
             switch node {
             case .text(_, let t):
-                if trimSpace(t).isEmpty { continue }
+                if GoStrings.trimSpace(t).isEmpty { continue }
                 return t
             case .ifNode(let b), .rangeNode(let b), .withNode(let b):
                 return firstText(b.list) ?? b.elseList.flatMap(firstText)
@@ -103,13 +103,5 @@ extension PromptTemplate {
             default: return false
             }
         } }
-    }
-
-    /// Go's `strings.TrimSpace`.
-    static func trimSpace(_ s: String) -> String {
-        var scalars = s.unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -140,9 +140,6 @@ public struct Template: Sendable {
         String(validating: output, as: UTF8.self) ?? GoBytes.decodingLikeGo(output)
     }
 
-    /// Names of all templates the text defines (`define`/`block`), plus the top level.
-    public var definedTemplates: [String] { trees.keys.sorted() }
-
     func function(named name: String) -> TemplateFunction? { functions[name] }
 
     /// 1-based line and Go's column (bytes after the last newline) of a byte offset.

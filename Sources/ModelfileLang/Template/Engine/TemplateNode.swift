@@ -43,8 +43,6 @@ struct TemplateBranch: Sendable, Hashable {
     var pipe: TemplatePipe
     var list: [TemplateNode]
     var elseList: [TemplateNode]?
-    var listPos: Int = 0
-    var elsePos: Int = 0
 
     func description(keyword: String) -> String {
         var s = "{{" + keyword + " " + pipe.description + "}}" + list.map(\.description).joined()

@@ -170,7 +170,7 @@ struct TemplateParser {
         return result
     }
 
-    private enum Item { case node(TemplateNode), end(pos: Int), elseMarker(pos: Int, line: Int) }
+    private enum Item { case node(TemplateNode), end(pos: Int), elseMarker }
 
     /// itemList := textOrAction* ending in {{end}} or {{else}}
     private mutating func itemList() throws(TemplateParseError) -> ([TemplateNode], Item) {
@@ -231,9 +231,9 @@ struct TemplateParser {
     /// else := "{{else}}" | "{{else" ("if" | "with") (the keyword is left for the caller)
     private mutating func elseControl() throws(TemplateParseError) -> Item {
         let p = peekNonSpace()
-        if p.kind == .ifKeyword || p.kind == .with { return .elseMarker(pos: p.pos, line: p.line) }
-        let t = try expect(.rightDelim, "else")
-        return .elseMarker(pos: t.pos, line: t.line)
+        if p.kind == .ifKeyword || p.kind == .with { return .elseMarker }
+        _ = try expect(.rightDelim, "else")
+        return .elseMarker
     }
 
     /// control := pipeline "}}" itemList ("{{else}}" itemList | "{{else if" control)? "{{end}}"
@@ -253,8 +253,7 @@ struct TemplateParser {
         let (list, next) = try itemList()
         if context == "range" { rangeDepth -= 1 }
         var branch = TemplateBranch(pos: pipe.pos, line: pipe.line, pipe: pipe, list: list, elseList: nil)
-        guard case .elseMarker(let elsePos, _) = next else { return branch }
-        branch.elsePos = elsePos
+        guard case .elseMarker = next else { return branch }
         if allowElseIf && peek().kind == .ifKeyword {
             _ = self.next()
             branch.elseList = [.ifNode(try parseControl(allowElseIf: true, context: "if"))]

@@ -73,10 +73,10 @@ package enum ISAKernels {
     }
 
     @inline(never)
-    static func attendGroupEntry(_ q: UnsafePointer<Float>, _ heads: Int, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
-                                 _ stride: Int, _ range: Range<Int>, _ scale: Float, _ softcap: Float, _ hd: Int, _ partial: Bool,
-                                 _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-        attendGroup(q, heads: heads, keys, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd, partial: partial,
+    static func attendGroupEntry(_ q: UnsafePointer<Float>, _ heads: Int, _ groups: Int, _ keys: UnsafePointer<Float16>,
+                                 _ values: UnsafePointer<Float16>, _ stride: Int, _ range: Range<Int>, _ scale: Float, _ softcap: Float,
+                                 _ hd: Int, _ partial: Bool, _ scratch: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        attendGroup(q, heads: heads, groups: groups, keys, values, stride: stride, range: range, scale: scale, softcap: softcap, hd: hd, partial: partial,
                     scratch: scratch, out: out)
     }
 

@@ -31,14 +31,15 @@ package struct KernelTable: Sendable {
     package let attendOnline: @Sendable (_ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float16>, _ values: UnsafePointer<Float16>,
                                         _ stride: Int, _ range: ClosedRange<Int>, _ scale: Float, _ softcap: Float, _ hd: Int,
                                         _ scratch: UnsafeMutablePointer<Float16>, _ out: UnsafeMutablePointer<Float>) -> Void
-    /// The query heads sharing one KV head (`heads` × hd floats at q) against f16 keys/values at positions `range`,
-    /// each head bit-identical to `attendOnline`; writes hd floats per head, or with `partial` the head's running
-    /// max, sum and accumulator (2 + hd floats) for `mergePartials`. `scratch` holds `attendGroupScratch(heads, hd)` floats.
-    package let attendGroup: @Sendable (_ q: UnsafePointer<Float>, _ heads: Int, _ keys: UnsafePointer<Float16>,
+    /// `groups` KV heads (consecutive in each row) with `heads` query heads each (`groups` × `heads` × hd floats at q)
+    /// against f16 keys/values at positions `range`, each head bit-identical to `attendOnline`; writes hd floats per
+    /// head, or with `partial` the head's running max, sum and accumulator (2 + hd floats) for `mergePartials`.
+    /// `scratch` holds `attendGroupScratch(groups × heads, hd)` floats.
+    package let attendGroup: @Sendable (_ q: UnsafePointer<Float>, _ heads: Int, _ groups: Int, _ keys: UnsafePointer<Float16>,
                                        _ values: UnsafePointer<Float16>, _ stride: Int, _ range: Range<Int>, _ scale: Float,
                                        _ softcap: Float, _ hd: Int, _ partial: Bool, _ scratch: UnsafeMutablePointer<Float>,
                                        _ out: UnsafeMutablePointer<Float>) -> Void
-    /// Floats of scratch `attendGroup` needs for (heads, hd).
+    /// Floats of scratch `attendGroup` needs for (query heads in all, hd).
     package let attendGroupScratch: @Sendable (_ heads: Int, _ hd: Int) -> Int
     /// One head's output from `count` partials of `attendGroup` (`stride` floats apart), merged as ggml's split-KV path.
     package let mergePartials: @Sendable (_ partials: UnsafePointer<Float>, _ count: Int, _ stride: Int, _ hd: Int,
@@ -68,7 +69,7 @@ package struct KernelTable: Sendable {
                 geluGLU: @escaping @Sendable (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, UnsafePointer<Float>) -> Void,
                 attendOnline: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, ClosedRange<Int>,
                                                    Float, Float, Int, UnsafeMutablePointer<Float16>, UnsafeMutablePointer<Float>) -> Void,
-                attendGroup: @escaping @Sendable (UnsafePointer<Float>, Int, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, Range<Int>,
+                attendGroup: @escaping @Sendable (UnsafePointer<Float>, Int, Int, UnsafePointer<Float16>, UnsafePointer<Float16>, Int, Range<Int>,
                                                   Float, Float, Int, Bool, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
                 attendGroupScratch: @escaping @Sendable (Int, Int) -> Int,
                 mergePartials: @escaping @Sendable (UnsafePointer<Float>, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
